@@ -1,0 +1,162 @@
+package dev.modelserving.model;
+
+import dev.modelserving.proto.ModelDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Turns a descriptor's artifact (inline bytes or a location) into a {@link ModelArtifact}: locations must resolve,
+ * symbolic links included, under one of the policy's allowed roots; sizes are bounded before anything is read in full;
+ * the SHA-256, when the descriptor gives one, must match.
+ */
+public final class ArtifactResolver {
+
+    private final LoadPolicy policy;
+    private final List<Path> realRoots;
+
+    public ArtifactResolver(LoadPolicy policy) {
+        this.policy = policy;
+        this.realRoots = new ArrayList<>();
+        for (Path root : policy.allowedRoots()) {
+            try {
+                realRoots.add(root.toAbsolutePath().normalize().toRealPath());
+            } catch (IOException e) {
+                // A root that does not exist (yet) cannot contain anything: keep its normalised form.
+                realRoots.add(root.toAbsolutePath().normalize());
+            }
+        }
+    }
+
+    public LoadPolicy policy() {
+        return policy;
+    }
+
+    public ModelArtifact resolve(ModelDescriptor descriptor) throws ModelLoadException {
+        ModelArtifact artifact = switch (descriptor.getArtifactCase()) {
+            case ARTIFACT_BYTES -> fromBytes(descriptor.getArtifactBytes().toByteArray());
+            case ARTIFACT_LOCATION -> fromLocation(descriptor.getArtifactLocation());
+            case ARTIFACT_NOT_SET -> throw new ModelLoadException(ModelProblem.INVALID_DESCRIPTOR,
+                    "descriptor has neither artifact_bytes nor artifact_location");
+        };
+        String expected = descriptor.getArtifactSha256().trim().toLowerCase(Locale.ROOT);
+        if (!expected.isEmpty() && !artifact.isDirectory() && !expected.equals(artifact.sha256())) {
+            throw new ModelLoadException(ModelProblem.CHECKSUM_MISMATCH, "artifact sha256 is " + artifact.sha256()
+                    + " but the descriptor says " + expected);
+        }
+        return artifact;
+    }
+
+    private ModelArtifact fromBytes(byte[] bytes) throws ModelLoadException {
+        if (bytes.length == 0) {
+            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "artifact_bytes is empty");
+        }
+        checkSize(bytes.length, "artifact_bytes");
+        return ModelArtifact.ofBytes(bytes);
+    }
+
+    private ModelArtifact fromLocation(String location) throws ModelLoadException {
+        Path path = allowedPath(location);
+        if (Files.isDirectory(path)) {
+            checkDirectorySize(path);
+            return ModelArtifact.ofDirectory(path);
+        }
+        try {
+            long size = Files.size(path);
+            checkSize(size, location);
+            if (size == 0) {
+                throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "artifact file is empty: " + location);
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                // Read at most the limit + 1 so a file growing after the size check is still caught.
+                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, policy.maxArtifactBytes() + 1));
+                checkSize(bytes.length, location);
+                return ModelArtifact.ofBytes(bytes);
+            }
+        } catch (IOException e) {
+            throw new ModelLoadException(ModelProblem.ARTIFACT_NOT_FOUND, "cannot read " + location + ": " + e, e);
+        }
+    }
+
+    /** The real path of a location, if it lies under an allowed root. */
+    public Path allowedPath(String location) throws ModelLoadException {
+        if (realRoots.isEmpty()) {
+            throw new ModelLoadException(ModelProblem.LOCATION_NOT_ALLOWED,
+                    "artifact locations are disabled (no allowed roots configured): " + location);
+        }
+        Path path = toPath(location);
+        Path real;
+        try {
+            real = path.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException(ModelProblem.ARTIFACT_NOT_FOUND, "no such file: " + location, e);
+        } catch (IOException e) {
+            throw new ModelLoadException(ModelProblem.ARTIFACT_NOT_FOUND, "cannot resolve " + location + ": " + e, e);
+        }
+        for (Path root : realRoots) {
+            if (real.startsWith(root)) {
+                return real;
+            }
+        }
+        throw new ModelLoadException(ModelProblem.LOCATION_NOT_ALLOWED,
+                location + " resolves to " + real + ", which is outside the allowed roots " + realRoots);
+    }
+
+    private static Path toPath(String location) throws ModelLoadException {
+        try {
+            Path path;
+            if (location.startsWith("file:")) {
+                path = Path.of(new URI(location));
+            } else if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+                throw new ModelLoadException(ModelProblem.LOCATION_NOT_ALLOWED,
+                        "only file locations are supported: " + location);
+            } else {
+                path = Path.of(location);
+            }
+            if (!path.isAbsolute()) {
+                throw new ModelLoadException(ModelProblem.LOCATION_NOT_ALLOWED,
+                        "artifact location must be an absolute path: " + location);
+            }
+            return path.normalize();
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new ModelLoadException(ModelProblem.INVALID_DESCRIPTOR, "bad artifact location " + location, e);
+        }
+    }
+
+    private void checkSize(long size, String what) throws ModelLoadException {
+        if (size > policy.maxArtifactBytes()) {
+            throw new ModelLoadException(ModelProblem.ARTIFACT_TOO_LARGE, what + " is " + size
+                    + " bytes, over the limit of " + policy.maxArtifactBytes() + " bytes");
+        }
+    }
+
+    private void checkDirectorySize(Path directory) throws ModelLoadException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            long total = 0;
+            long count = 0;
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (++count > policy.maxArchiveEntries()) {
+                    throw new ModelLoadException(ModelProblem.ARTIFACT_TOO_LARGE, directory + " has more than "
+                            + policy.maxArchiveEntries() + " entries");
+                }
+                if (Files.isRegularFile(file)) {
+                    total += Files.size(file);
+                }
+                if (total > policy.maxUnpackedBytes()) {
+                    throw new ModelLoadException(ModelProblem.ARTIFACT_TOO_LARGE, directory + " holds more than "
+                            + policy.maxUnpackedBytes() + " bytes");
+                }
+            }
+        } catch (IOException e) {
+            throw new ModelLoadException(ModelProblem.ARTIFACT_NOT_FOUND, "cannot read " + directory + ": " + e, e);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.modelserving.model;
+
+import dev.modelserving.proto.DataRecord;
+
+/**
+ * A live model built from a {@link dev.modelserving.proto.ModelDescriptor}: scores records until closed.
+ *
+ * <p>Instances hold native or heavy resources (TF sessions, ONNX sessions, JPMML evaluators) and must be closed
+ * when they stop serving. A model is used by one thread at a time; callers that share one across threads
+ * synchronise themselves.
+ */
+public interface Model extends AutoCloseable {
+
+    /** Which model this is: data type, name, version, artifact hash. */
+    ModelId id();
+
+    /**
+     * Scores one record.
+     *
+     * @throws ScoringException when the record does not fit the model (missing or NaN feature, wrong shape) or the
+     *     evaluator fails on it; the model stays usable.
+     */
+    Prediction score(DataRecord record) throws ScoringException;
+
+    /** Releases the model's resources; idempotent. */
+    @Override
+    void close();
+}
