@@ -55,6 +55,9 @@ final class PmmlEvaluatorLoader {
         } catch (PMMLException e) {
             throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT,
                     "PMML document cannot be used: " + clip(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT,
+                    "PMML document cannot be used: " + clip(String.valueOf(e)), e);
         }
         Evaluator evaluator;
         try {
@@ -71,6 +74,9 @@ final class PmmlEvaluatorLoader {
         } catch (PMMLException e) {
             throw new ModelLoadException(ModelProblem.VALIDATION_FAILED,
                     "the PMML document's own ModelVerification records fail: " + clip(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            throw new ModelLoadException(ModelProblem.VALIDATION_FAILED,
+                    "the PMML document's own ModelVerification records fail: " + clip(String.valueOf(e)), e);
         }
         return evaluator;
     }

@@ -279,6 +279,55 @@ final class PmmlDocuments {
             </PMML>
             """;
 
+    /**
+     * {@link #IRIS_REGRESSION} carrying its own ModelVerification record: sepal length 5, petal length 2 give
+     * {@code expectedPetalWidth} (the formula gives -0.29).
+     */
+    static String irisWithVerification(double expectedPetalWidth) {
+        return IRIS_REGRESSION.replace("    </RegressionTable>\n", """
+                    </RegressionTable>
+                    <ModelVerification recordCount="1" fieldCount="3">
+                      <VerificationFields>
+                        <VerificationField field="sepal length (cm)" column="sl"/>
+                        <VerificationField field="petal length (cm)" column="pl"/>
+                        <VerificationField field="petal width (cm)" column="pw" precision="1e-6"/>
+                      </VerificationFields>
+                      <InlineTable>
+                        <row><sl>5</sl><pl>2</pl><pw>%s</pw></row>
+                      </InlineTable>
+                    </ModelVerification>
+                """.formatted(expectedPetalWidth));
+    }
+
+    /**
+     * Binary logistic regression with a double-typed target {@code failed} (categories written "0", "1"): softmax over
+     * the tables {@code y1 = -4 + 0.05 * temperature} (category 1) and {@code y0 = 0} (category 0), so
+     * {@code P(1) = 1 / (1 + exp(-y1))}.
+     */
+    static final String FAILURE_LOGISTIC_REGRESSION = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">
+              <Header/>
+              <DataDictionary>
+                <DataField name="temperature" optype="continuous" dataType="double"/>
+                <DataField name="failed" optype="categorical" dataType="double">
+                  <Value value="0"/>
+                  <Value value="1"/>
+                </DataField>
+              </DataDictionary>
+              <RegressionModel functionName="classification" normalizationMethod="softmax">
+                <MiningSchema>
+                  <MiningField name="temperature"/>
+                  <MiningField name="failed" usageType="target"/>
+                </MiningSchema>
+                <RegressionTable intercept="-4" targetCategory="1">
+                  <NumericPredictor name="temperature" coefficient="0.05"/>
+                </RegressionTable>
+                <RegressionTable intercept="0" targetCategory="0"/>
+              </RegressionModel>
+            </PMML>
+            """;
+
     /** Loads fine (JPMML resolves predictor fields lazily) but references field "ghost", which is defined nowhere. */
     static final String UNDEFINED_FIELD_REGRESSION = """
             <?xml version="1.0" encoding="UTF-8"?>
