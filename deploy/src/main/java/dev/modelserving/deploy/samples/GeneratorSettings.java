@@ -2,6 +2,7 @@ package dev.modelserving.deploy.samples;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * How a {@link SensorGenerator} runs. Everything random derives from {@code seed}: the same settings give the same
@@ -32,7 +33,7 @@ public record GeneratorSettings(long seed, int machines, Duration period, Instan
         if (!(faultProbability >= 0 && faultProbability <= 1)) {
             throw new IllegalArgumentException("faultProbability must be in [0, 1], got " + faultProbability);
         }
-        java.util.Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(start, "start");
     }
 
     /** Default period, start and fault rate. */

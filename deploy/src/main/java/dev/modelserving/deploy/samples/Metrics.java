@@ -1,5 +1,7 @@
 package dev.modelserving.deploy.samples;
 
+import java.util.Arrays;
+
 /** Quality metrics of the sample models. */
 public final class Metrics {
 
@@ -30,9 +32,9 @@ public final class Metrics {
 
     /** Accuracy of always predicting the class that is most frequent in {@code training} (a naive baseline). */
     public static double majorityClassAccuracy(int[] training, int[] actual) {
-        long positives = java.util.Arrays.stream(training).filter(label -> label == 1).count();
+        long positives = Arrays.stream(training).filter(label -> label == 1).count();
         int majority = positives * 2 > training.length ? 1 : 0;
-        return accuracy(java.util.Arrays.stream(actual).map(label -> majority).toArray(), actual);
+        return accuracy(Arrays.stream(actual).map(label -> majority).toArray(), actual);
     }
 
     private static void requireSameLength(int predicted, int actual) {

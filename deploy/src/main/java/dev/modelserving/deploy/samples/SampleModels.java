@@ -1,5 +1,6 @@
 package dev.modelserving.deploy.samples;
 
+import com.google.protobuf.ByteString;
 import dev.modelserving.model.Checksums;
 import dev.modelserving.model.records.SensorRecords;
 import dev.modelserving.proto.InputSpec;
@@ -10,7 +11,6 @@ import dev.modelserving.proto.OutputSpec;
 import dev.modelserving.proto.Provenance;
 import dev.modelserving.proto.SensorReading;
 import dev.modelserving.proto.ValidationSample;
-import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The project's own sample models, trained by our own code on data from our own {@link SensorGenerator} with fixed
@@ -70,10 +71,15 @@ public final class SampleModels {
     /** File name of the sample readings. */
     public static final String READINGS_CSV = "sensor-readings.csv";
 
+    /** Model name: PMML linear regression of the next temperature (versions 1 and 2). */
     public static final String TEMPERATURE_FORECAST = "temperature-forecast";
+    /** Model name: PMML decision tree for "reaches the alert temperature soon". */
     public static final String OVERHEAT_TREE = "overheat-tree";
+    /** Model name: TensorFlow SavedModel MLP of the next temperature. */
     public static final String TEMPERATURE_MLP = "temperature-mlp";
+    /** Model name: the same MLP as a frozen TensorFlow graph. */
     public static final String TEMPERATURE_MLP_GRAPH = "temperature-mlp-graph";
+    /** Model name: ONNX logistic regression for "reaches the alert temperature soon". */
     public static final String OVERHEAT_LOGISTIC = "overheat-logistic";
 
     /** PMML target of the regressions. */
@@ -137,7 +143,7 @@ public final class SampleModels {
         List<Path> written = new ArrayList<>();
         for (SampleModel model : build()) {
             Path descriptorFile = dir.resolve(model.descriptorFileName());
-            Files.write(descriptorFile, model.descriptor().toByteArray());
+            Files.write(descriptorFile, DeterministicBytes.of(model.descriptor()));
             written.add(descriptorFile);
             Path artifactFile = dir.resolve(model.artifactFileName());
             Files.write(artifactFile, model.descriptor().getArtifactBytes().toByteArray());
@@ -318,7 +324,7 @@ public final class SampleModels {
      * "0" (when the model predicts "1" anywhere), each with |p - 0.5| above {@code margin}.
      */
     private static List<SensorExample> classifierSamples(List<SensorExample> heldOut,
-            java.util.function.ToDoubleFunction<double[]> positiveProbability, double margin) {
+            ToDoubleFunction<double[]> positiveProbability, double margin) {
         Predicate<SensorExample> clear = e -> Math.abs(positiveProbability.applyAsDouble(e.features()) - 0.5) > margin;
         List<SensorExample> positives = heldOut.stream()
                 .filter(clear.and(e -> positiveProbability.applyAsDouble(e.features()) > 0.5))
