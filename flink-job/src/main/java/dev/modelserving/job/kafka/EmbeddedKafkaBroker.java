@@ -117,9 +117,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * Creates topics with {@code partitions} partitions each (replication factor 1) and waits until every partition
      * has a leader.
      *
-     * @throws IllegalStateException when a topic cannot be created (e.g. it exists) or leaders do not appear in time
+     * @throws IllegalStateException when the broker is not running, a topic cannot be created (e.g. it exists) or
+     *     leaders do not appear in time
      */
     public void createTopics(int partitions, String... names) {
+        synchronized (this) {
+            requireRunning();
+        }
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
         }
