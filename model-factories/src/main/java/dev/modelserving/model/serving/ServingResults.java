@@ -1,0 +1,53 @@
+package dev.modelserving.model.serving;
+
+import dev.modelserving.model.ModelId;
+import dev.modelserving.model.Prediction;
+import dev.modelserving.proto.DataRecord;
+import dev.modelserving.proto.ServingResult;
+import dev.modelserving.proto.ServingStatus;
+
+/** Builds ServingResults that carry the record's and the model's lineage. */
+public final class ServingResults {
+
+    private ServingResults() {}
+
+    /** A result about this record, without a model yet. */
+    public static ServingResult.Builder about(DataRecord record) {
+        return ServingResult.newBuilder()
+                .setRecordId(record.getId())
+                .setKey(record.getKey())
+                .setDataType(record.getDataType())
+                .setEventTimeMillis(record.getEventTimeMillis());
+    }
+
+    public static ServingResult noModel(DataRecord record) {
+        return about(record)
+                .setStatus(ServingStatus.NO_MODEL)
+                .setError("no model serves data type '" + record.getDataType() + "'")
+                .build();
+    }
+
+    public static ServingResult scored(DataRecord record, ModelId model, Prediction prediction, long latencyNanos) {
+        ServingResult.Builder result = withModel(about(record), model)
+                .setStatus(ServingStatus.SCORED)
+                .setLatencyNanos(latencyNanos);
+        for (double output : prediction.outputs()) {
+            result.addOutputs(output);
+        }
+        if (prediction.label() != null) {
+            result.setLabel(prediction.label());
+        }
+        result.putAllProbabilities(prediction.probabilities());
+        return result.build();
+    }
+
+    public static ServingResult failed(DataRecord record, ModelId model, String error, long latencyNanos) {
+        ServingResult.Builder result = about(record).setStatus(ServingStatus.FAILED).setError(error)
+                .setLatencyNanos(latencyNanos);
+        return (model == null ? result : withModel(result, model)).build();
+    }
+
+    private static ServingResult.Builder withModel(ServingResult.Builder result, ModelId model) {
+        return result.setModelName(model.name()).setModelVersion(model.version()).setModelSha256(model.sha256());
+    }
+}

@@ -1,0 +1,261 @@
+package dev.modelserving.model.serving;
+
+import static dev.modelserving.model.TestDescriptors.constant;
+import static dev.modelserving.model.TestDescriptors.record;
+import static dev.modelserving.model.TestDescriptors.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelserving.model.ConstantModelFactory;
+import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.model.ModelFactories;
+import dev.modelserving.model.ModelLoader;
+import dev.modelserving.proto.ModelAction;
+import dev.modelserving.proto.ModelDescriptor;
+import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelEventType;
+import dev.modelserving.proto.ServingResult;
+import dev.modelserving.proto.ServingSlotState;
+import dev.modelserving.proto.ServingStatus;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ServingSlotTest {
+
+    private final ConstantModelFactory factory = new ConstantModelFactory();
+    private final ModelLoader loader = new ModelLoader(ModelFactories.of(List.of(factory)), LoadPolicy.defaults());
+    private final ManualExecutor manual = new ManualExecutor();
+    private ServingSlot slot;
+
+    private ServingSlot slot(Executor executor, ServingSlotState restored) {
+        return new ServingSlot("test", restored, new SlotSettings(loader, executor, "test-0", 2, () -> 1000L));
+    }
+
+    private ServingSlot directSlot() {
+        return slot(Runnable::run, ServingSlotState.getDefaultInstance());
+    }
+
+    private static ModelDescriptor version(long v, String constant) {
+        return constant(constant).setVersion(v).build();
+    }
+
+    private static ModelDescriptor command(ModelAction action, long target) {
+        return ModelDescriptor.newBuilder().setName("constant").setDataType("test").setAction(action)
+                .setRollbackToVersion(target).build();
+    }
+
+    private List<ModelEvent> deployAndPoll(ModelDescriptor d) {
+        List<ModelEvent> events = new java.util.ArrayList<>(slot.apply(d));
+        events.addAll(slot.poll());
+        return events;
+    }
+
+    @AfterEach
+    void everyModelIsClosed() {
+        if (slot != null) {
+            slot.close();
+        }
+        manual.runAll();
+        assertThat(factory.openModels()).as("open models after close").isZero();
+    }
+
+    @Test
+    void aRecordWithoutModelGetsNoModel() {
+        slot = directSlot();
+        ServingResult result = slot.score(record(1));
+        assertThat(result.getStatus()).isEqualTo(ServingStatus.NO_MODEL);
+        assertThat(result.getRecordId()).isEqualTo("r");
+        assertThat(result.getError()).contains("'test'");
+    }
+
+    @Test
+    void aNewerVersionSupersedesTheCurrentOneAndResultsNameTheVersion() {
+        slot = directSlot();
+        assertThat(deployAndPoll(version(1, "10"))).extracting(ModelEvent::getType)
+                .containsExactly(ModelEventType.ACTIVATED);
+        ServingResult v1 = slot.score(record(1));
+        assertThat(v1.getStatus()).isEqualTo(ServingStatus.SCORED);
+        assertThat(v1.getOutputsList()).containsExactly(11.0);
+        assertThat(v1.getModelVersion()).isEqualTo(1);
+        assertThat(v1.getModelSha256()).hasSize(64);
+
+        List<ModelEvent> events = deployAndPoll(version(2, "20"));
+        assertThat(events).extracting(ModelEvent::getType)
+                .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ACTIVATED);
+        assertThat(events.get(1).getPreviousVersion()).isEqualTo(1);
+        assertThat(events.get(1).getEmittedBy()).isEqualTo("test-0");
+        ServingResult v2 = slot.score(record(1));
+        assertThat(v2.getOutputsList()).containsExactly(21.0);
+        assertThat(v2.getModelVersion()).isEqualTo(2);
+        assertThat(factory.openModels()).as("v1 closed when superseded").isEqualTo(1);
+    }
+
+    @Test
+    void staleVersionsAreRejected() {
+        slot = directSlot();
+        deployAndPoll(version(2, "1"));
+        for (long stale : new long[] {1, 2}) {
+            List<ModelEvent> events = slot.apply(version(stale, "5"));
+            assertThat(events).singleElement().satisfies(e -> {
+                assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+                assertThat(e.getReason()).startsWith("stale").contains("version " + stale);
+            });
+        }
+        assertThat(slot.loading()).isFalse();
+        assertThat(slot.score(record()).getModelVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedCandidateLeavesTheCurrentModelServingAndItsVersionMayBeReused() {
+        slot = directSlot();
+        deployAndPoll(version(1, "1"));
+        List<ModelEvent> bad = deployAndPoll(constant("2").setVersion(2).addValidationSamples(sample(99)).build());
+        assertThat(bad).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(e.getModelVersion()).isEqualTo(2);
+            assertThat(e.getReason()).contains("VALIDATION_FAILED").contains("expected 99.0");
+        });
+        assertThat(deployAndPoll(version(2, "not a number"))).singleElement()
+                .satisfies(e -> assertThat(e.getReason()).contains("INVALID_ARTIFACT"));
+        assertThat(slot.score(record()).getModelVersion()).isEqualTo(1);
+        assertThat(deployAndPoll(version(2, "2"))).extracting(ModelEvent::getType).contains(ModelEventType.ACTIVATED);
+    }
+
+    @Test
+    void theCurrentModelServesWhileTheCandidateLoads() {
+        slot = slot(manual, ServingSlotState.getDefaultInstance());
+        slot.apply(version(1, "1"));
+        assertThat(slot.poll()).isEmpty();
+        assertThat(slot.score(record()).getStatus()).isEqualTo(ServingStatus.NO_MODEL);
+        manual.runAll();
+        assertThat(slot.poll()).extracting(ModelEvent::getType).containsExactly(ModelEventType.ACTIVATED);
+
+        slot.apply(version(2, "2"));
+        assertThat(slot.loading()).isTrue();
+        assertThat(slot.snapshot().getPending().getVersion()).isEqualTo(2);
+        assertThat(slot.score(record()).getModelVersion()).isEqualTo(1);
+        manual.runAll();
+        assertThat(slot.score(record()).getModelVersion()).as("not current before poll").isEqualTo(1);
+        slot.poll();
+        assertThat(slot.score(record()).getModelVersion()).isEqualTo(2);
+        assertThat(slot.snapshot().hasPending()).isFalse();
+    }
+
+    @Test
+    void aNewerCandidateReplacesOneStillLoading() {
+        slot = slot(manual, ServingSlotState.getDefaultInstance());
+        slot.apply(version(1, "1"));
+        List<ModelEvent> events = slot.apply(version(2, "2"));
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(e.getModelVersion()).isEqualTo(1);
+            assertThat(e.getReason()).contains("replaced by version 2");
+        });
+        assertThat(slot.apply(version(2, "3"))).singleElement()
+                .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
+        manual.runAll();
+        assertThat(slot.poll()).extracting(ModelEvent::getModelVersion).containsExactly(2L);
+        assertThat(factory.openModels()).as("the replaced candidate was closed after loading").isEqualTo(1);
+    }
+
+    @Test
+    void aRestoredSlotServesWithoutRepublishing() {
+        slot = directSlot();
+        deployAndPoll(version(3, "30"));
+        ServingSlotState snapshot = slot.snapshot();
+        slot.close();
+
+        slot = slot(Runnable::run, snapshot);
+        assertThat(slot.currentId()).as("rebuilt lazily").isEmpty();
+        ServingResult result = slot.score(record(1));
+        assertThat(result.getOutputsList()).containsExactly(31.0);
+        assertThat(result.getModelVersion()).isEqualTo(3);
+        assertThat(slot.apply(version(3, "1"))).singleElement()
+                .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
+    }
+
+    @Test
+    void aSnapshotTakenWhileLoadingFinishesTheLoadAfterRestore() {
+        slot = slot(manual, ServingSlotState.getDefaultInstance());
+        slot.apply(version(1, "1"));
+        manual.runAll();
+        slot.poll();
+        slot.apply(version(2, "2"));
+        ServingSlotState snapshot = slot.snapshot();
+        assertThat(snapshot.getPending().getVersion()).isEqualTo(2);
+        slot.close();
+        manual.runAll();
+
+        slot = slot(Runnable::run, snapshot);
+        assertThat(slot.poll()).extracting(ModelEvent::getType)
+                .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ACTIVATED);
+        assertThat(slot.score(record()).getModelVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void rollbackReactivatesAKeptVersionAndRefusesUnknownOnes() {
+        slot = directSlot();
+        deployAndPoll(version(1, "1"));
+        deployAndPoll(version(2, "2"));
+        List<ModelEvent> events = deployAndPoll(command(ModelAction.ROLLBACK, 1));
+        assertThat(events).extracting(ModelEvent::getType)
+                .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ROLLED_BACK);
+        assertThat(slot.score(record()).getModelVersion()).isEqualTo(1);
+        assertThat(slot.snapshot().getHistoryList()).extracting(ModelDescriptor::getVersion).containsExactly(2L);
+
+        assertThat(slot.apply(command(ModelAction.ROLLBACK, 7))).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(e.getReason()).contains("not among the kept versions [constant@2]");
+        });
+        assertThat(slot.apply(command(ModelAction.ROLLBACK, 1))).singleElement()
+                .satisfies(e -> assertThat(e.getReason()).contains("already serving"));
+        assertThat(slot.apply(version(2, "9"))).as("versions stay monotonic after a rollback").singleElement()
+                .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
+    }
+
+    @Test
+    void historyIsBounded() {
+        slot = directSlot();
+        for (long v = 1; v <= 5; v++) {
+            deployAndPoll(version(v, Long.toString(v)));
+        }
+        assertThat(slot.snapshot().getHistoryList()).extracting(ModelDescriptor::getVersion).containsExactly(3L, 4L);
+    }
+
+    @Test
+    void removeStopsServingAndKeepsTheVersionForRollback() {
+        slot = directSlot();
+        deployAndPoll(version(1, "1"));
+        assertThat(slot.apply(command(ModelAction.REMOVE, 0))).singleElement()
+                .satisfies(e -> assertThat(e.getType()).isEqualTo(ModelEventType.REMOVED));
+        assertThat(slot.score(record()).getStatus()).isEqualTo(ServingStatus.NO_MODEL);
+        assertThat(factory.openModels()).isZero();
+        assertThat(slot.apply(command(ModelAction.REMOVE, 0))).singleElement()
+                .satisfies(e -> assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED));
+        assertThat(deployAndPoll(command(ModelAction.ROLLBACK, 1))).extracting(ModelEvent::getType)
+                .containsExactly(ModelEventType.ROLLED_BACK);
+        assertThat(slot.score(record()).getModelVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void scoringFailuresBecomeFailedResultsWithLineage() {
+        slot = directSlot();
+        deployAndPoll(version(1, "1"));
+        ServingResult failed = slot.score(record(Double.NaN));
+        assertThat(failed.getStatus()).isEqualTo(ServingStatus.FAILED);
+        assertThat(failed.getError()).contains("NaN");
+        assertThat(failed.getModelVersion()).isEqualTo(1);
+        assertThat(slot.score(record(1)).getStatus()).isEqualTo(ServingStatus.SCORED);
+    }
+
+    @Test
+    void closingWhileLoadingClosesTheLateModel() {
+        slot = slot(manual, ServingSlotState.getDefaultInstance());
+        slot.apply(version(1, "1"));
+        slot.close();
+        slot = null;
+        manual.runAll();
+        assertThat(factory.openModels()).isZero();
+    }
+}
