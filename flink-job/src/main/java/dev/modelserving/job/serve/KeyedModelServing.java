@@ -1,0 +1,121 @@
+package dev.modelserving.job.serve;
+
+import dev.modelserving.job.io.ProtoTypeInfo;
+import dev.modelserving.model.serving.ServingSlot;
+import dev.modelserving.proto.DataRecord;
+import dev.modelserving.proto.ModelDescriptor;
+import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ServingResult;
+import dev.modelserving.proto.ServingSlotState;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed serving: both streams are keyed by data type; the model descriptors of a data type live in keyed state (a
+ * {@link ServingSlotState}), the live model in a transient slot rebuilt from that state after a restore.
+ *
+ * <p>Records are scored by the data type's current model (NO_MODEL when there is none). Descriptors start a
+ * candidate loading on a background thread; a processing-time timer polls it, and it becomes current as soon as it
+ * has loaded and validated, so a large model never stalls the scoring of other data types. Model events go to
+ * {@link ServingOutputs#MODEL_EVENTS}.
+ */
+public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord, ModelDescriptor, ServingResult> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** How often a loading candidate is polled, in milliseconds of processing time. */
+    public static final long POLL_INTERVAL_MILLIS = 50;
+
+    private final ServingSettings settings;
+
+    private transient ValueState<ServingSlotState> slotState;
+    private transient Map<String, ServingSlot> slots;
+    private transient ServingRuntime runtime;
+
+    public KeyedModelServing(ServingSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        slotState = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("serving-slot", ProtoTypeInfo.of(ServingSlotState.class)));
+        slots = new HashMap<>();
+        runtime = new ServingRuntime(getRuntimeContext(), settings,
+                () -> (int) slots.values().stream().filter(ServingSlot::loading).count());
+    }
+
+    @Override
+    public void processElement1(DataRecord record, Context ctx, Collector<ServingResult> out) throws Exception {
+        ServingSlot slot = slot(ctx.getCurrentKey());
+        List<ModelEvent> events = slot.poll();
+        if (!events.isEmpty()) {
+            publish(slot, events, ctx);
+        }
+        ServingResult result = slot.score(record);
+        runtime.metrics().record(result);
+        out.collect(result);
+    }
+
+    @Override
+    public void processElement2(ModelDescriptor descriptor, Context ctx, Collector<ServingResult> out)
+            throws Exception {
+        ServingSlot slot = slot(ctx.getCurrentKey());
+        publish(slot, slot.apply(descriptor), ctx);
+        publish(slot, slot.poll(), ctx);
+        pollLater(slot, ctx.timerService().currentProcessingTime(), ctx);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ServingResult> out) throws Exception {
+        ServingSlot slot = slot(ctx.getCurrentKey());
+        List<ModelEvent> events = slot.poll();
+        if (!events.isEmpty()) {
+            publish(slot, events, ctx);
+        }
+        pollLater(slot, timestamp, ctx);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (slots != null) {
+            slots.values().forEach(ServingSlot::close);
+            slots.clear();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    /** The slot of a data type: the live one, or one rebuilt from keyed state (after a restore or a rescale). */
+    private ServingSlot slot(String dataType) throws Exception {
+        ServingSlot slot = slots.get(dataType);
+        if (slot == null) {
+            ServingSlotState stored = slotState.value();
+            slot = new ServingSlot(dataType, stored == null ? ServingSlotState.getDefaultInstance() : stored,
+                    runtime.slotSettings());
+            slots.put(dataType, slot);
+        }
+        return slot;
+    }
+
+    private void publish(ServingSlot slot, List<ModelEvent> events, Context ctx) throws Exception {
+        slotState.update(slot.snapshot());
+        for (ModelEvent event : events) {
+            runtime.metrics().record(event);
+            ctx.output(ServingOutputs.MODEL_EVENTS, event);
+        }
+    }
+
+    private static void pollLater(ServingSlot slot, long now, Context ctx) {
+        if (slot.loading()) {
+            ctx.timerService().registerProcessingTimeTimer(now + POLL_INTERVAL_MILLIS);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.modelserving.job.serve;
+
+import dev.modelserving.job.io.ProtoTypeInfo;
+import dev.modelserving.model.serving.ServingSlot;
+import dev.modelserving.proto.DataRecord;
+import dev.modelserving.proto.ModelDescriptor;
+import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ServingOutput;
+import dev.modelserving.proto.ServingResult;
+import dev.modelserving.proto.ServingSlotState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.RichCoFlatMapFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Partitioned serving: records are spread over the subtasks, model descriptors are broadcast to all of them, and
+ * every subtask serves every data type. Slots are kept in union list state, so a job restored at another
+ * parallelism serves every model on every subtask. A CoFlatMap has no timers: a candidate that finished loading
+ * becomes current at the next element this subtask receives (before that element is scored).
+ *
+ * <p>Emits {@link ServingOutput}s (results and model events); {@link SplitServingOutput} separates them.
+ */
+public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, ModelDescriptor, ServingOutput>
+        implements CheckpointedFunction {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ServingSettings settings;
+
+    private transient ListState<ServingSlotState> checkpointedSlots;
+    private transient Map<String, ServingSlotState> restored;
+    private transient Map<String, ServingSlot> slots;
+    private transient ServingRuntime runtime;
+
+    public PartitionedModelServing(ServingSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        checkpointedSlots = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("serving-slots", ProtoTypeInfo.of(ServingSlotState.class)));
+        restored = new LinkedHashMap<>();
+        if (context.isRestored()) {
+            // Every subtask checkpointed the same broadcast slots: keep one copy per data type.
+            for (ServingSlotState state : checkpointedSlots.get()) {
+                restored.putIfAbsent(state.getDataType(), state);
+            }
+        }
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        slots = new HashMap<>();
+        runtime = new ServingRuntime(getRuntimeContext(), settings,
+                () -> (int) slots.values().stream().filter(ServingSlot::loading).count());
+        restored.forEach((dataType, state) -> slots.put(dataType,
+                new ServingSlot(dataType, state, runtime.slotSettings())));
+        restored.clear();
+    }
+
+    @Override
+    public void flatMap1(DataRecord record, Collector<ServingOutput> out) {
+        pollLoading(out);
+        ServingSlot slot = slots.get(record.getDataType());
+        ServingResult result = slot == null
+                ? dev.modelserving.model.serving.ServingResults.noModel(record)
+                : slot.score(record);
+        runtime.metrics().record(result);
+        out.collect(ServingOutput.newBuilder().setResult(result).build());
+    }
+
+    @Override
+    public void flatMap2(ModelDescriptor descriptor, Collector<ServingOutput> out) {
+        pollLoading(out);
+        ServingSlot slot = slots.computeIfAbsent(descriptor.getDataType(),
+                dataType -> new ServingSlot(dataType, ServingSlotState.getDefaultInstance(), runtime.slotSettings()));
+        emit(slot.apply(descriptor), out);
+        emit(slot.poll(), out);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        List<ServingSlotState> states = new ArrayList<>(slots.size());
+        for (ServingSlot slot : slots.values()) {
+            states.add(slot.snapshot());
+        }
+        checkpointedSlots.update(states);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (slots != null) {
+            slots.values().forEach(ServingSlot::close);
+            slots.clear();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    private void pollLoading(Collector<ServingOutput> out) {
+        for (ServingSlot slot : slots.values()) {
+            if (slot.loading()) {
+                emit(slot.poll(), out);
+            }
+        }
+    }
+
+    private void emit(List<ModelEvent> events, Collector<ServingOutput> out) {
+        for (ModelEvent event : events) {
+            runtime.metrics().record(event);
+            out.collect(ServingOutput.newBuilder().setEvent(event).build());
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.modelserving.job.serve;
+
+import dev.modelserving.job.io.ProtoTypeInfo;
+import dev.modelserving.proto.ModelEvent;
+import org.apache.flink.util.OutputTag;
+
+/** Side outputs of the serving functions. */
+public final class ServingOutputs {
+
+    /** Model events (activated, rejected, superseded, rolled back, removed). */
+    public static final OutputTag<ModelEvent> MODEL_EVENTS =
+            new OutputTag<>("model-events", ProtoTypeInfo.of(ModelEvent.class));
+
+    private ServingOutputs() {}
+}

@@ -1,0 +1,21 @@
+package dev.modelserving.job.serve;
+
+import dev.modelserving.proto.ServingOutput;
+import dev.modelserving.proto.ServingResult;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/** Separates what the partitioned serving function emits: results on the main output, events on a side output. */
+public class SplitServingOutput extends ProcessFunction<ServingOutput, ServingResult> {
+
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(ServingOutput output, Context ctx, Collector<ServingResult> out) {
+        switch (output.getKindCase()) {
+            case RESULT -> out.collect(output.getResult());
+            case EVENT -> ctx.output(ServingOutputs.MODEL_EVENTS, output.getEvent());
+            case KIND_NOT_SET -> throw new IllegalStateException("a serving output with neither result nor event");
+        }
+    }
+}

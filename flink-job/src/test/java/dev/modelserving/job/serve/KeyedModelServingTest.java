@@ -1,0 +1,180 @@
+package dev.modelserving.job.serve;
+
+import static dev.modelserving.job.serve.ServingHarnesses.await;
+import static dev.modelserving.job.serve.ServingHarnesses.count;
+import static dev.modelserving.job.serve.ServingHarnesses.keyedEvents;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelserving.model.SlowModelFactory;
+import dev.modelserving.model.TestDescriptors;
+import dev.modelserving.proto.DataRecord;
+import dev.modelserving.proto.ModelDescriptor;
+import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelEventType;
+import dev.modelserving.proto.ServingResult;
+import dev.modelserving.proto.ServingStatus;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class KeyedModelServingTest {
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, DataRecord, ModelDescriptor, ServingResult> harness;
+    private long now;
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, DataRecord, ModelDescriptor, ServingResult>
+            newHarness() throws Exception {
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new KeyedModelServing(ServingSettings.defaults())),
+                DataRecord::getDataType, ModelDescriptor::getDataType, Types.STRING);
+    }
+
+    private void start(OperatorSubtaskState restoreFrom) throws Exception {
+        harness = newHarness();
+        harness.setup();
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private static ModelDescriptor constant(long version, String value) {
+        return TestDescriptors.constant(value).setVersion(version).build();
+    }
+
+    private ServingResult score(double... features) throws Exception {
+        int before = harness.extractOutputValues().size();
+        harness.processElement1(TestDescriptors.record(features), now);
+        List<ServingResult> results = harness.extractOutputValues();
+        assertThat(results).hasSize(before + 1);
+        return results.get(before);
+    }
+
+    private void publishAndAwait(ModelDescriptor d, ModelEventType expected) throws Exception {
+        harness.processElement2(d, now);
+        awaitEvent(expected, d.getVersion());
+    }
+
+    private void awaitEvent(ModelEventType type, long version) throws Exception {
+        await(type + " v" + version, () -> count(keyedEvents(harness), type, version) > 0,
+                () -> harness.setProcessingTime(now += KeyedModelServing.POLL_INTERVAL_MILLIS));
+    }
+
+    @Test
+    void recordsWithoutModelGetNoModel() throws Exception {
+        start(null);
+        ServingResult result = score(1);
+        assertThat(result.getStatus()).isEqualTo(ServingStatus.NO_MODEL);
+        assertThat(result.getRecordId()).isEqualTo("r");
+        assertThat(result.getDataType()).isEqualTo("test");
+    }
+
+    @Test
+    void aNewerVersionIsSwappedInAndResultsNameIt() throws Exception {
+        start(null);
+        publishAndAwait(constant(1, "10"), ModelEventType.ACTIVATED);
+        assertThat(score(1).getOutputsList()).containsExactly(11.0);
+        publishAndAwait(constant(2, "20"), ModelEventType.ACTIVATED);
+        ServingResult v2 = score(1);
+        assertThat(v2.getOutputsList()).containsExactly(21.0);
+        assertThat(v2.getModelName()).isEqualTo("constant");
+        assertThat(v2.getModelVersion()).isEqualTo(2);
+        assertThat(v2.getModelSha256()).hasSize(64);
+        assertThat(count(keyedEvents(harness), ModelEventType.SUPERSEDED, 1)).isEqualTo(1);
+    }
+
+    @Test
+    void aStaleVersionIsRejected() throws Exception {
+        start(null);
+        publishAndAwait(constant(2, "10"), ModelEventType.ACTIVATED);
+        harness.processElement2(constant(1, "99"), now);
+        assertThat(keyedEvents(harness)).filteredOn(e -> e.getType() == ModelEventType.REJECTED).singleElement()
+                .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
+        assertThat(score(0).getModelVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedCandidateKeepsTheCurrentModelServing() throws Exception {
+        start(null);
+        publishAndAwait(constant(1, "10"), ModelEventType.ACTIVATED);
+        publishAndAwait(constant(2, "not a number"), ModelEventType.REJECTED);
+        ModelEvent rejected = keyedEvents(harness).stream().filter(e -> e.getType() == ModelEventType.REJECTED)
+                .findFirst().orElseThrow();
+        assertThat(rejected.getReason()).contains("INVALID_ARTIFACT");
+        ServingResult result = score(1);
+        assertThat(result.getModelVersion()).isEqualTo(1);
+        assertThat(result.getOutputsList()).containsExactly(11.0);
+    }
+
+    @Test
+    void aRestoredJobServesWithoutRepublishing() throws Exception {
+        start(null);
+        publishAndAwait(constant(1, "10"), ModelEventType.ACTIVATED);
+        OperatorSubtaskState snapshot = harness.snapshot(1, now);
+        harness.close();
+
+        start(snapshot);
+        ServingResult result = score(5);
+        assertThat(result.getStatus()).isEqualTo(ServingStatus.SCORED);
+        assertThat(result.getOutputsList()).containsExactly(15.0);
+        assertThat(result.getModelVersion()).isEqualTo(1);
+    }
+
+    @Test
+    void aCheckpointTakenWhileLoadingFinishesTheLoadAfterRestore() throws Exception {
+        start(null);
+        publishAndAwait(constant(1, "10"), ModelEventType.ACTIVATED);
+        harness.processElement2(SlowModelFactory.descriptor("test", "constant", 2, 1500, 0, 42).build(), now);
+        OperatorSubtaskState snapshot = harness.snapshot(1, now);
+        assertThat(count(keyedEvents(harness), ModelEventType.ACTIVATED, 2)).as("still loading at snapshot").isZero();
+        harness.close();
+
+        start(snapshot);
+        assertThat(score(0).getModelVersion()).as("v1 serves while v2 loads again").isEqualTo(1);
+        awaitEvent(ModelEventType.ACTIVATED, 2);
+        assertThat(score(0).getOutputsList()).containsExactly(42.0);
+    }
+
+    @Test
+    void aSlowLoadForOneDataTypeDoesNotStallAnother() throws Exception {
+        start(null);
+        publishAndAwait(constant(1, "10"), ModelEventType.ACTIVATED);
+        harness.processElement2(SlowModelFactory.descriptor("big", "huge", 1, 4000, 0, 1).build(), now);
+        for (int i = 0; i < 100; i++) {
+            assertThat(score(i).getStatus()).isEqualTo(ServingStatus.SCORED);
+        }
+        assertThat(count(keyedEvents(harness), ModelEventType.ACTIVATED, 1))
+                .as("the big model was still loading while 100 records of another type were scored").isEqualTo(1);
+        harness.processElement1(DataRecord.newBuilder().setDataType("big").setId("b").build(), now);
+        assertThat(harness.extractOutputValues().get(harness.extractOutputValues().size() - 1).getStatus())
+                .isEqualTo(ServingStatus.NO_MODEL);
+        await("the big model to serve", () -> count(keyedEvents(harness), ModelEventType.ACTIVATED, 1) == 2,
+                () -> harness.setProcessingTime(now += KeyedModelServing.POLL_INTERVAL_MILLIS));
+    }
+
+    @Test
+    void rollbackAndRemoveCommands() throws Exception {
+        start(null);
+        publishAndAwait(constant(1, "10"), ModelEventType.ACTIVATED);
+        publishAndAwait(constant(2, "20"), ModelEventType.ACTIVATED);
+        publishAndAwait(ModelDescriptor.newBuilder().setName("constant").setDataType("test")
+                .setAction(dev.modelserving.proto.ModelAction.ROLLBACK).setRollbackToVersion(1).build(),
+                ModelEventType.ROLLED_BACK);
+        assertThat(score(0).getModelVersion()).isEqualTo(1);
+        harness.processElement2(ModelDescriptor.newBuilder().setName("constant").setDataType("test")
+                .setAction(dev.modelserving.proto.ModelAction.REMOVE).build(), now);
+        assertThat(count(keyedEvents(harness), ModelEventType.REMOVED, 1)).isEqualTo(1);
+        assertThat(score(0).getStatus()).isEqualTo(ServingStatus.NO_MODEL);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.modelserving.model.pmml;
+
+import dev.modelserving.model.ModelLoadException;
+import dev.modelserving.model.ModelProblem;
+import dev.modelserving.model.ScoringException;
+import dev.modelserving.proto.DataRecord;
+import dev.modelserving.proto.FieldMapping;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dmg.pmml.DataType;
+import org.jpmml.evaluator.FieldValue;
+import org.jpmml.evaluator.InputField;
+import org.jpmml.model.PMMLException;
+
+/**
+ * Which record feature feeds which input (active) field of a PMML model, resolved once at load.
+ *
+ * <p>A field is fed from the {@code record_feature} of the {@code input.field_mapping} entry whose {@code model_field}
+ * names it, else from the record feature with the field's own name. Only the model's active fields are fed: real
+ * exporters write DataDictionaries with more fields than the model uses.
+ */
+final class PmmlInputBinding {
+
+    private final InputField[] fields;
+    private final String[] fieldNames;
+    private final String[] recordFeatures;
+    private final boolean[] textFields;
+
+    private PmmlInputBinding(InputField[] fields, String[] recordFeatures) {
+        this.fields = fields;
+        this.recordFeatures = recordFeatures;
+        this.fieldNames = new String[fields.length];
+        this.textFields = new boolean[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            fieldNames[i] = fields[i].getName();
+            textFields[i] = fields[i].getDataType() == DataType.STRING;
+        }
+    }
+
+    /**
+     * Binds the model's active fields to record features.
+     *
+     * @throws ModelLoadException {@link ModelProblem#SPEC_MISMATCH} when a mapping entry is incomplete, names a field
+     *     that is not an input of the model, or names one field twice
+     */
+    static PmmlInputBinding bind(List<InputField> activeFields, List<FieldMapping> mappings) throws ModelLoadException {
+        Map<String, InputField> byName = new LinkedHashMap<>();
+        activeFields.forEach(field -> byName.put(field.getName(), field));
+        Map<String, String> featureByField = new HashMap<>();
+        for (FieldMapping mapping : mappings) {
+            String field = mapping.getModelField();
+            String feature = mapping.getRecordFeature();
+            if (field.isEmpty() || feature.isEmpty()) {
+                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.field_mapping entry {record_feature='"
+                        + feature + "', model_field='" + field + "'} must name both a record feature and a model field");
+            }
+            if (!byName.containsKey(field)) {
+                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.field_mapping maps record feature '"
+                        + feature + "' to '" + field + "', which is not an input field of the PMML model; its input"
+                        + " fields are " + quoted(byName.keySet()));
+            }
+            String previous = featureByField.putIfAbsent(field, feature);
+            if (previous != null) {
+                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.field_mapping maps both '" + previous
+                        + "' and '" + feature + "' to PMML field '" + field + "'");
+            }
+        }
+        InputField[] fields = byName.values().toArray(new InputField[0]);
+        String[] features = new String[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            features[i] = featureByField.getOrDefault(fields[i].getName(), fields[i].getName());
+        }
+        return new PmmlInputBinding(fields, features);
+    }
+
+    /**
+     * The evaluator's arguments for one record: each active field's prepared value.
+     *
+     * @throws ScoringException when a feature is missing, NaN or infinite, or the field refuses its value
+     */
+    Map<String, FieldValue> arguments(DataRecord record) throws ScoringException {
+        Map<String, Double> features = record.getFeaturesMap();
+        Map<String, FieldValue> arguments = new HashMap<>(fields.length * 2);
+        for (int i = 0; i < fields.length; i++) {
+            Double value = features.get(recordFeatures[i]);
+            if (value == null) {
+                throw new ScoringException("missing feature '" + recordFeatures[i] + "' for PMML field '"
+                        + fieldNames[i] + "'");
+            }
+            double v = value;
+            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                throw new ScoringException("feature '" + recordFeatures[i] + "' for PMML field '" + fieldNames[i]
+                        + "' is " + v);
+            }
+            try {
+                arguments.put(fieldNames[i], fields[i].prepare(textFields[i] ? asText(v) : value));
+            } catch (PMMLException e) {
+                throw new ScoringException("feature '" + recordFeatures[i] + "' = " + v + " is not accepted by PMML"
+                        + " field '" + fieldNames[i] + "': " + e.getMessage(), e);
+            }
+        }
+        return arguments;
+    }
+
+    /** Model field -> record feature, in the model's active-field order. */
+    Map<String, String> recordFeatureByField() {
+        Map<String, String> mapping = new LinkedHashMap<>();
+        for (int i = 0; i < fields.length; i++) {
+            mapping.put(fieldNames[i], recordFeatures[i]);
+        }
+        return Collections.unmodifiableMap(mapping);
+    }
+
+    /**
+     * Text for a string-typed PMML field: records carry numbers only, and categories written as "1" must match 1.0.
+     */
+    private static String asText(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 0x1p53) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+
+    private static String quoted(Iterable<String> names) {
+        StringBuilder text = new StringBuilder("[");
+        for (String name : names) {
+            text.append(text.length() > 1 ? ", '" : "'").append(name).append('\'');
+        }
+        return text.append(']').toString();
+    }
+}
