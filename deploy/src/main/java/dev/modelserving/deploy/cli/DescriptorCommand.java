@@ -184,9 +184,15 @@ final class DescriptorCommand implements Callable<Integer> {
                 .setDataType(dataType)
                 .setModelType(modelPath.type().modelType())
                 .setDescription(description == null ? "" : description)
-                .setInput(inputSpec())
-                .setOutput(outputSpec())
                 .setProvenance(provenance());
+        InputSpec input = inputSpec();
+        if (!input.equals(InputSpec.getDefaultInstance())) {
+            builder.setInput(input);
+        }
+        OutputSpec output = outputSpec();
+        if (!output.equals(OutputSpec.getDefaultInstance())) {
+            builder.setOutput(output);
+        }
         if (tolerance != null) {
             builder.setValidationTolerance(tolerance);
         }

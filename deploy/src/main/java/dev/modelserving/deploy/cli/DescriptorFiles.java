@@ -36,12 +36,13 @@ final class DescriptorFiles {
         try {
             descriptor = ModelDescriptor.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new CliException(file + " is not a ModelDescriptor (binary protobuf): " + e.getMessage(), e);
+            throw new CliException(file + " is not a ModelDescriptor (binary protobuf): " + e.getMessage()
+                    + (looksLikeText(bytes) ? " It looks like a text file." : ""), e);
         }
         String unknown = unknownField(descriptor, "");
         if (unknown != null) {
             throw new CliException(file + " is not a ModelDescriptor (binary protobuf): it has " + unknown
-                    + (looksLikeText(bytes) ? "; it looks like a text file" : ""));
+                    + (looksLikeText(bytes) ? ". It looks like a text file." : ""));
         }
         if (descriptor.getName().isBlank()) {
             throw new CliException(file + " is not a usable ModelDescriptor: it has no name");

@@ -35,8 +35,16 @@ final class IoMessages {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    /** A {@link CliException} saying what could not be done with which file, and why. */
+    /**
+     * A {@link CliException} saying what could not be done, and why; the file is named once, by {@code what} when it
+     * already contains it.
+     */
     static CliException failure(String what, IOException e) {
-        return new CliException(what + ": " + describe(e), e);
+        String reason = describe(e);
+        if (e instanceof FileSystemException f && f.getFile() != null && what.contains(f.getFile())
+                && reason.endsWith(": " + f.getFile())) {
+            reason = reason.substring(0, reason.length() - f.getFile().length() - 2);
+        }
+        return new CliException(what + ": " + reason, e);
     }
 }

@@ -87,15 +87,17 @@ class ScoreCommandPmmlTest {
 
     @Test
     void readsStandardInputAndKeepsFullPrecision() throws Exception {
-        CliRunner.Result result = CliRunner.runWithStdin("temperature_c,fan_rpm,load_percent\n0.1,0.3,0.7\n",
+        // 1/3 as the temperature: a result that needs all 17 significant digits.
+        CliRunner.Result result = CliRunner.runWithStdin(
+                "temperature_c,fan_rpm,load_percent\n" + (1.0 / 3) + ",0.3,0.7\n",
                 "score", "--descriptor", regression.toString(), "--input", "-");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         String output = CliFiles.rows(result.out()).get(0).get("output_0");
         double value = Double.parseDouble(output);
-        assertThat(value).isCloseTo(nextTemperature(0.1, 0.3, 0.7), within(1e-12));
+        assertThat(value).isCloseTo(nextTemperature(1.0 / 3, 0.3, 0.7), within(1e-14));
         assertThat(output).isEqualTo(Double.toString(value));
-        assertThat(output.length()).isGreaterThan(8);
+        assertThat(output.length()).isGreaterThan(15);
     }
 
     @Test
