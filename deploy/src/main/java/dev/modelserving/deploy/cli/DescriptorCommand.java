@@ -212,12 +212,14 @@ final class DescriptorCommand implements Callable<Integer> {
         }
         ModelLoader loader = cli.loader(roots);
 
+        // Notes are printed only once the descriptor is written, so a failure is exactly one line.
+        List<String> notes = new ArrayList<>();
         ModelDescriptor descriptor = withoutSamples;
         if (samples != null) {
-            descriptor = withSamples(withoutSamples, loader, err);
+            descriptor = withSamples(withoutSamples, loader, notes);
         } else {
-            err.println(ModelCli.PREFIX + "warning: no --samples: the descriptor has no validation samples (a serving"
-                    + " job that requires them will refuse it)");
+            notes.add("warning: no --samples: the descriptor has no validation samples (a serving job that requires"
+                    + " them will refuse it)");
         }
         if (!noValidate) {
             try (Model validated = loader.load(descriptor)) {
@@ -227,6 +229,7 @@ final class DescriptorCommand implements Callable<Integer> {
             }
         }
         DescriptorFiles.write(out, descriptor);
+        notes.forEach(note -> err.println(ModelCli.PREFIX + note));
         err.println(ModelCli.PREFIX + "wrote " + out + ": " + descriptor.getName() + " v" + descriptor.getVersion()
                 + " (" + descriptor.getModelType() + "), sha256 "
                 + (descriptor.getArtifactSha256().isEmpty() ? "(directory, not hashed)" : descriptor.getArtifactSha256())
@@ -383,7 +386,7 @@ final class DescriptorCommand implements Callable<Integer> {
      * Reads the samples CSV into validation samples. Rows with expected columns are checked against the model one by
      * one (so a failure names its row); without expected columns the model's outputs become the expectations.
      */
-    private ModelDescriptor withSamples(ModelDescriptor withoutSamples, ModelLoader loader, PrintWriter err)
+    private ModelDescriptor withSamples(ModelDescriptor withoutSamples, ModelLoader loader, List<String> notes)
             throws CliException {
         List<CsvRow> rows;
         CsvLayout layout;
@@ -408,7 +411,7 @@ final class DescriptorCommand implements Callable<Integer> {
             checkOrPin(withoutSamples, loader, rows, built, pin);
         }
         if (pin) {
-            err.println(ModelCli.PREFIX + samples + " has no expected columns: recorded the model's own outputs for "
+            notes.add(samples + " has no expected columns: recorded the model's own outputs for "
                     + rows.size() + " sample" + (rows.size() == 1 ? "" : "s") + " as their expectations (this pins"
                     + " today's behaviour; it does not show that it is right)");
         }

@@ -197,6 +197,39 @@ class DescriptorCommandPmmlTest {
                 .isCloseTo(nextTemperature(40, 1500, 10), within(1e-9));
     }
 
+    @Test
+    void withoutSamplesTheDescriptorIsWrittenWithAWarning() throws Exception {
+        Path out = dir.resolve("bare.desc");
+        List<String> args = new ArrayList<>(List.of("descriptor", "--model", pmml().toString(), "--name", "bare",
+                "--version", "1", "--data-type", "sensor", "--out", out.toString()));
+        args.addAll(List.of(CliPmmlModels.FIELD_MAPS));
+
+        CliRunner.Result made = CliRunner.run(args.toArray(String[]::new));
+
+        assertThat(made.exitCode()).as(made.err()).isZero();
+        assertThat(made.errLines()).hasSize(2);
+        assertThat(made.errLines().get(0)).contains("warning", "no validation samples");
+        assertThat(made.errLines().get(1)).contains("0 validation samples", "validated");
+        assertThat(CliFiles.readDescriptor(out).getValidationSamplesCount()).isZero();
+    }
+
+    @Test
+    void noValidateWritesADescriptorTheLoaderWouldRefuse() throws Exception {
+        Path samples = CliFiles.write(dir.resolve("samples.csv"), "temperature_c,fan_rpm,load_percent,expected\n"
+                + "1,2,3,-1000\n");
+        Path out = dir.resolve("unchecked.desc");
+
+        CliRunner.Result made = CliRunner.run(descriptorArgs(pmml(), samples, out, "--no-validate")
+                .toArray(String[]::new));
+
+        assertThat(made.exitCode()).as(made.err()).isZero();
+        assertThat(made.err()).contains("not validated");
+        assertThat(CliFiles.readDescriptor(out).getValidationSamples(0).getExpectedOutputs(0)).isEqualTo(-1000.0);
+        CliRunner.Result scored = CliRunner.run("score", "--descriptor", out.toString(), "--input", samples.toString());
+        assertThat(scored.exitCode()).isEqualTo(1);
+        assertThat(scored.err()).contains("VALIDATION_FAILED", "validation sample 0").hasLineCount(1);
+    }
+
     private static FieldMapping mapping(String feature, String field) {
         return FieldMapping.newBuilder().setRecordFeature(feature).setModelField(field).build();
     }
