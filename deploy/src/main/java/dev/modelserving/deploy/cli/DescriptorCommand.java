@@ -175,6 +175,10 @@ final class DescriptorCommand implements Callable<Integer> {
     public Integer call() throws CliException {
         checkFlags();
         ModelPath modelPath = ModelPath.of(model, type);
+        refuseToOverwrite(model, "--model");
+        if (samples != null) {
+            refuseToOverwrite(samples, "--samples");
+        }
         checkFlagsFor(modelPath.type());
         PrintWriter err = spec.commandLine().getErr();
 
@@ -238,6 +242,17 @@ final class DescriptorCommand implements Callable<Integer> {
                 + (noValidate ? " (not validated: --no-validate)" : ", validated"));
         err.flush();
         return 0;
+    }
+
+    /** {@code --out} must not name an input: writing it would destroy the model or the samples. */
+    private void refuseToOverwrite(Path input, String option) throws CliException {
+        try {
+            if (Files.exists(out) && Files.exists(input) && Files.isSameFile(out, input)) {
+                throw usage("--out " + out + " is the same file as " + option + "; it would be overwritten");
+            }
+        } catch (IOException e) {
+            throw IoMessages.failure("cannot compare --out " + out + " with " + option + " " + input, e);
+        }
     }
 
     /** Flag checks that need no file: usage errors (exit 2). */

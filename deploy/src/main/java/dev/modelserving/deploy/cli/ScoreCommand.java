@@ -56,6 +56,9 @@ final class ScoreCommand implements Callable<Integer> {
 
     private static final String STDIN = "-";
 
+    /** How often (in rows) a write failure on standard output is looked for; each look flushes. */
+    private static final int STDOUT_CHECK_INTERVAL = 1024;
+
     @ParentCommand
     private ModelCli cli;
 
@@ -125,6 +128,11 @@ final class ScoreCommand implements Callable<Integer> {
             Appendable output) throws IOException, CliException {
         ResultCsvWriter results = new ResultCsvWriter(output, descriptor.getName(), descriptor.getVersion());
         for (CsvRow row = reader.next(); row != null; row = reader.next()) {
+            if (row.number() % STDOUT_CHECK_INTERVAL == 0 && output instanceof PrintWriter stdout
+                    && stdout.checkError()) {
+                // A closed pipe (e.g. `| head`): stop instead of scoring rows nobody reads.
+                throw new CliException("standard output was closed after " + (row.number() - 1) + " rows");
+            }
             String failure;
             try {
                 DataRecord record = records.build(row);

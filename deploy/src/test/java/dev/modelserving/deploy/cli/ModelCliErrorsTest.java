@@ -104,6 +104,11 @@ class ModelCliErrorsTest {
         CliRunner.Result tensorFlag = CliRunner.run(concat(base, "--version", "1", "--input-tensor", "x"));
         assertThat(tensorFlag.exitCode()).isEqualTo(2);
         assertThat(tensorFlag.err()).contains("--input-tensor does not apply to PMML models");
+        CliRunner.Result overwrite = CliRunner.run("descriptor", "--model", model.toString(), "--name", "m",
+                "--version", "1", "--data-type", "d", "--out", model.toString());
+        assertThat(overwrite.exitCode()).isEqualTo(2);
+        assertThat(overwrite.err()).contains("same file as --model");
+        assertThat(Files.readString(model)).isEqualTo(CliPmmlModels.NEXT_TEMPERATURE);
         assertThat(CliRunner.run("descriptor", "--name", "m").exitCode()).isEqualTo(2);
         assertThat(CliRunner.run("score", "--bogus").exitCode()).isEqualTo(2);
         assertThat(CliRunner.run("frobnicate").exitCode()).isEqualTo(2);
