@@ -91,7 +91,8 @@ class ModelLoaderTest {
     @Test
     void discoveryFindsServiceLoaderFactories() throws Exception {
         ModelLoader discovered = ModelLoader.withDiscoveredFactories(LoadPolicy.defaults());
-        assertThat(discovered.factories().types()).contains(ConstantModelFactory.TYPE);
+        assertThat(discovered.factories().types()).contains(ConstantModelFactory.TYPE, "PMML", "ONNX",
+                "TENSORFLOW_GRAPH", "TENSORFLOW_SAVED_MODEL");
         try (Model model = discovered.load(constant("4").build())) {
             assertThat(model.score(record()).outputs()).containsExactly(4.0);
         }

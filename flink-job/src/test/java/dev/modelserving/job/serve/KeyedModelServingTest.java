@@ -5,6 +5,7 @@ import static dev.modelserving.job.serve.ServingHarnesses.count;
 import static dev.modelserving.job.serve.ServingHarnesses.keyedEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.job.io.ProtoSerializer;
 import dev.modelserving.model.SlowModelFactory;
 import dev.modelserving.model.TestDescriptors;
 import dev.modelserving.proto.DataRecord;
@@ -35,7 +36,7 @@ class KeyedModelServingTest {
 
     private void start(OperatorSubtaskState restoreFrom) throws Exception {
         harness = newHarness();
-        harness.setup();
+        harness.setup(new ProtoSerializer<>(ServingResult.class));
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
         }
@@ -168,9 +169,9 @@ class KeyedModelServingTest {
         start(null);
         publishAndAwait(constant(1, "10"), ModelEventType.ACTIVATED);
         publishAndAwait(constant(2, "20"), ModelEventType.ACTIVATED);
-        publishAndAwait(ModelDescriptor.newBuilder().setName("constant").setDataType("test")
-                .setAction(dev.modelserving.proto.ModelAction.ROLLBACK).setRollbackToVersion(1).build(),
-                ModelEventType.ROLLED_BACK);
+        harness.processElement2(ModelDescriptor.newBuilder().setName("constant").setDataType("test")
+                .setAction(dev.modelserving.proto.ModelAction.ROLLBACK).setRollbackToVersion(1).build(), now);
+        awaitEvent(ModelEventType.ROLLED_BACK, 1);
         assertThat(score(0).getModelVersion()).isEqualTo(1);
         harness.processElement2(ModelDescriptor.newBuilder().setName("constant").setDataType("test")
                 .setAction(dev.modelserving.proto.ModelAction.REMOVE).build(), now);

@@ -1,11 +1,11 @@
 package dev.modelserving.job.serve;
 
 import static dev.modelserving.job.serve.ServingHarnesses.await;
-import static dev.modelserving.job.serve.ServingHarnesses.count;
 import static dev.modelserving.job.serve.ServingHarnesses.partitionedEvents;
 import static dev.modelserving.job.serve.ServingHarnesses.partitionedResults;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.job.io.ProtoSerializer;
 import dev.modelserving.model.TestDescriptors;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
@@ -34,7 +34,7 @@ class PartitionedModelServingTest {
         var harness = new TwoInputStreamOperatorTestHarness<>(
                 new CoStreamFlatMap<>(new PartitionedModelServing(ServingSettings.defaults())),
                 MAX_PARALLELISM, parallelism, subtask);
-        harness.setup();
+        harness.setup(new ProtoSerializer<>(ServingOutput.class));
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
         }
@@ -66,7 +66,9 @@ class PartitionedModelServingTest {
             ModelDescriptor d, ModelEventType expected) throws Exception {
         var h = (TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor, ServingOutput>) harness;
         h.processElement2(d, 0);
-        await(expected + " v" + d.getVersion(), () -> count(partitionedEvents(h), expected, d.getVersion()) > 0,
+        await(expected + " " + d.getName() + " v" + d.getVersion(), () -> partitionedEvents(h).stream()
+                        .anyMatch(e -> e.getType() == expected && e.getModelName().equals(d.getName())
+                                && e.getModelVersion() == d.getVersion()),
                 () -> h.processElement1(DataRecord.newBuilder().setDataType("other").setId("poll").build(), 0));
     }
 

@@ -1,0 +1,89 @@
+package dev.modelserving.deploy.cli;
+
+import dev.modelserving.proto.DataRecord;
+import dev.modelserving.proto.InputSpec;
+import dev.modelserving.proto.ModelDescriptor;
+import dev.modelserving.proto.ModelType;
+import java.util.List;
+
+/**
+ * Turns CSV rows into {@link DataRecord}s for one model: named features (PMML, or tensor models whose descriptor
+ * lists feature names), or else a packed vector made of the feature columns in order. An empty cell is a missing
+ * named feature (the model decides whether it can do without it); a value that is not a finite number, or an empty
+ * cell of a packed vector, makes the row unusable.
+ */
+final class RecordBuilder {
+
+    private final String dataType;
+    private final boolean packedVector;
+
+    RecordBuilder(String dataType, boolean packedVector) {
+        this.dataType = dataType;
+        this.packedVector = packedVector;
+    }
+
+    /** Records for this descriptor's model, stamped with the data type. */
+    static RecordBuilder forModel(ModelDescriptor descriptor, String dataType) {
+        return new RecordBuilder(dataType, usesPackedVector(descriptor.getModelType(), descriptor.getInput()));
+    }
+
+    /** Tensor models without feature names read the record's packed vector. */
+    static boolean usesPackedVector(ModelType type, InputSpec input) {
+        boolean tensorModel = type == ModelType.TENSORFLOW_GRAPH
+                || type == ModelType.TENSORFLOW_SAVED_MODEL
+                || type == ModelType.ONNX;
+        return tensorModel && input.getFeatureNamesCount() == 0;
+    }
+
+    boolean packedVector() {
+        return packedVector;
+    }
+
+    DataRecord build(CsvRow row) throws RowException {
+        CsvLayout layout = row.layout();
+        if (!row.complete()) {
+            throw new RowException("the row has " + row.values().size() + " cells but the header has "
+                    + layout.header().size() + " columns");
+        }
+        DataRecord.Builder record = DataRecord.newBuilder()
+                .setDataType(dataType)
+                .setId(row.id())
+                .setKey(row.key());
+        List<Integer> columns = layout.featureColumns();
+        for (int column : columns) {
+            String name = layout.header().get(column);
+            String cell = row.cell(column);
+            if (cell.isEmpty()) {
+                if (packedVector) {
+                    throw new RowException("column '" + name + "' is empty; the model's input vector needs every"
+                            + " value");
+                }
+                continue;
+            }
+            double value = parse(name, cell);
+            if (packedVector) {
+                float f = (float) value;
+                if (!Float.isFinite(f)) {
+                    throw new RowException("column '" + name + "' value " + cell + " is out of float range");
+                }
+                record.addVector(f);
+            } else {
+                record.putFeatures(name, value);
+            }
+        }
+        return record.build();
+    }
+
+    private static double parse(String name, String cell) throws RowException {
+        double value;
+        try {
+            value = Double.parseDouble(cell);
+        } catch (NumberFormatException e) {
+            throw new RowException("column '" + name + "' is not a number: '" + cell + "'");
+        }
+        if (!Double.isFinite(value)) {
+            throw new RowException("column '" + name + "' is " + cell + ", not a finite number");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.modelserving.job;
+
+import dev.modelserving.job.io.RawRecord;
+import dev.modelserving.proto.DeadLetter;
+import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ServingResult;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Where the serving job reads and writes: Kafka in production ({@link KafkaServingIo}), anything else in tests. The
+ * job never builds its own sources or sinks, so tests can swap them (the flink-training pattern).
+ */
+public interface ServingIo {
+
+    /** Raw data records (DataRecord or SensorReading bytes, parsed by the job). */
+    DataStream<RawRecord> records(StreamExecutionEnvironment env);
+
+    /** Raw model descriptors. */
+    DataStream<RawRecord> models(StreamExecutionEnvironment env);
+
+    /** Attaches the sink of results. */
+    void results(DataStream<ServingResult> results);
+
+    /** Attaches the sink of dead letters (input that could not be used, with its origin and the reason). */
+    void deadLetters(DataStream<DeadLetter> deadLetters);
+
+    /** Attaches the sink of model events. */
+    void events(DataStream<ModelEvent> events);
+}

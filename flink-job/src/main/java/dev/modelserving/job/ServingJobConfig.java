@@ -1,0 +1,456 @@
+package dev.modelserving.job;
+
+import dev.modelserving.job.parse.RecordFormat;
+import dev.modelserving.model.LoadPolicy;
+import java.io.Serializable;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.ParameterTool;
+
+/**
+ * The serving job's configuration, read from command-line flags ({@link ParameterTool}); immutable and serializable,
+ * so functions may carry it and build their {@link #loadPolicy()} in {@code open()}.
+ *
+ * <p>Every flag is in {@link #USAGE}. Any invalid value, unknown flag or inconsistent combination is an
+ * {@link IllegalArgumentException} whose message names the flag and ends with the usage line.
+ */
+public final class ServingJobConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** How models and records meet: keyed by data type, or every model on every subtask. */
+    public enum Mode {
+        /** Records and models keyed by data type; each data type is served on one subtask. */
+        KEYED,
+        /** Models broadcast to every subtask; records spread over all subtasks. */
+        PARTITIONED
+    }
+
+    /** The one usage line listing every flag with its default. */
+    public static final String USAGE = "Usage: ServingJob --bootstrap-servers <host:port[,host:port...]>"
+            + " [--data-topic records] [--data-format data-record|sensor-reading] [--model-topic models]"
+            + " [--results-topic results] [--dead-letter-topic dead-letters] [--events-topic model-events]"
+            + " [--group-id model-serving] [--mode keyed|partitioned] [--parallelism <n> (default: the environment's)]"
+            + " [--checkpoint-interval-ms 10000 (0: off)] [--checkpoint-dir <uri or path>]"
+            + " [--delivery exactly-once|at-least-once (default: exactly-once if checkpointing, else at-least-once)]"
+            + " [--allowed-model-roots <dir>[,<dir>...]] [--max-artifact-bytes 256mb] [--max-unpacked-bytes 1gb]"
+            + " [--require-validation-samples [true|false]]";
+
+    static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
+    static final String DATA_TOPIC = "data-topic";
+    static final String DATA_FORMAT = "data-format";
+    static final String MODEL_TOPIC = "model-topic";
+    static final String RESULTS_TOPIC = "results-topic";
+    static final String DEAD_LETTER_TOPIC = "dead-letter-topic";
+    static final String EVENTS_TOPIC = "events-topic";
+    static final String GROUP_ID = "group-id";
+    static final String MODE = "mode";
+    static final String PARALLELISM = "parallelism";
+    static final String CHECKPOINT_INTERVAL_MS = "checkpoint-interval-ms";
+    static final String CHECKPOINT_DIR = "checkpoint-dir";
+    static final String DELIVERY = "delivery";
+    static final String ALLOWED_MODEL_ROOTS = "allowed-model-roots";
+    static final String MAX_ARTIFACT_BYTES = "max-artifact-bytes";
+    static final String MAX_UNPACKED_BYTES = "max-unpacked-bytes";
+    static final String REQUIRE_VALIDATION_SAMPLES = "require-validation-samples";
+
+    private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
+            RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
+            CHECKPOINT_DIR, DELIVERY, ALLOWED_MODEL_ROOTS, MAX_ARTIFACT_BYTES, MAX_UNPACKED_BYTES,
+            REQUIRE_VALIDATION_SAMPLES);
+
+    /** Default checkpoint interval in milliseconds. */
+    public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
+    /** Flink's smallest checkpoint interval. */
+    private static final long MIN_CHECKPOINT_INTERVAL_MS = 10;
+    /** Kafka's rule for topic names. */
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    /** ParameterTool's value for a flag given without one. */
+    private static final String NO_VALUE = "__NO_VALUE_KEY";
+
+    private final String bootstrapServers;
+    private final String dataTopic;
+    private final RecordFormat dataFormat;
+    private final String modelTopic;
+    private final String resultsTopic;
+    private final String deadLetterTopic;
+    private final String eventsTopic;
+    private final String groupId;
+    private final Mode mode;
+    private final int parallelism;
+    private final long checkpointIntervalMs;
+    private final String checkpointDir;
+    private final DeliveryGuarantee delivery;
+    private final List<String> allowedModelRoots;
+    private final long maxArtifactBytes;
+    private final long maxUnpackedBytes;
+    private final boolean requireValidationSamples;
+
+    private ServingJobConfig(Flags flags) {
+        bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
+        dataTopic = flags.topic(DATA_TOPIC, "records");
+        dataFormat = flags.recordFormat();
+        modelTopic = flags.topic(MODEL_TOPIC, "models");
+        resultsTopic = flags.topic(RESULTS_TOPIC, "results");
+        deadLetterTopic = flags.topic(DEAD_LETTER_TOPIC, "dead-letters");
+        eventsTopic = flags.topic(EVENTS_TOPIC, "model-events");
+        groupId = flags.optional(GROUP_ID).orElse("model-serving");
+        mode = flags.mode();
+        parallelism = flags.parallelism();
+        checkpointIntervalMs = flags.checkpointInterval();
+        checkpointDir = flags.optional(CHECKPOINT_DIR).map(ServingJobConfig::checkpointUri).orElse(null);
+        delivery = flags.delivery(checkpointIntervalMs > 0);
+        allowedModelRoots = flags.roots();
+        maxArtifactBytes = flags.bytes(MAX_ARTIFACT_BYTES, LoadPolicy.DEFAULT_MAX_ARTIFACT_BYTES);
+        maxUnpackedBytes = flags.bytes(MAX_UNPACKED_BYTES, LoadPolicy.DEFAULT_MAX_UNPACKED_BYTES);
+        requireValidationSamples = flags.bool(REQUIRE_VALIDATION_SAMPLES);
+        for (String input : List.of(dataTopic, modelTopic)) {
+            for (String output : List.of(resultsTopic, deadLetterTopic, eventsTopic)) {
+                if (input.equals(output)) {
+                    throw invalid(input.equals(dataTopic) ? DATA_TOPIC : MODEL_TOPIC,
+                            "topic '" + input + "' is also an output topic; inputs and outputs must differ");
+                }
+            }
+        }
+        if (dataTopic.equals(modelTopic)) {
+            throw invalid(MODEL_TOPIC, "must differ from --" + DATA_TOPIC + " ('" + dataTopic + "')");
+        }
+    }
+
+    /**
+     * The configuration given by command-line arguments ({@code --flag value ...}).
+     *
+     * @throws IllegalArgumentException naming the flag and showing {@link #USAGE}
+     */
+    public static ServingJobConfig fromArgs(String... args) {
+        ParameterTool parameters;
+        try {
+            parameters = ParameterTool.fromArgs(args);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + ". " + USAGE, e);
+        }
+        return fromParameters(parameters);
+    }
+
+    /**
+     * The configuration given by parsed parameters.
+     *
+     * @throws IllegalArgumentException naming the flag and showing {@link #USAGE}
+     */
+    public static ServingJobConfig fromParameters(ParameterTool parameters) {
+        return new ServingJobConfig(new Flags(parameters.toMap()));
+    }
+
+    /** {@code host:port,...} of the Kafka cluster, when given. */
+    public Optional<String> bootstrapServers() {
+        return Optional.ofNullable(bootstrapServers);
+    }
+
+    /**
+     * The Kafka bootstrap servers, for a job that reads and writes Kafka itself.
+     *
+     * @throws IllegalArgumentException naming {@code --bootstrap-servers} when it was not given
+     */
+    public String requireBootstrapServers() {
+        if (bootstrapServers == null) {
+            throw invalid(BOOTSTRAP_SERVERS, "is required");
+        }
+        return bootstrapServers;
+    }
+
+    /** Topic of the data records. */
+    public String dataTopic() {
+        return dataTopic;
+    }
+
+    /** Encoding of the values on the data topic. */
+    public RecordFormat dataFormat() {
+        return dataFormat;
+    }
+
+    /** Topic of the model descriptors. */
+    public String modelTopic() {
+        return modelTopic;
+    }
+
+    /** Topic the serving results go to. */
+    public String resultsTopic() {
+        return resultsTopic;
+    }
+
+    /** Topic the dead letters go to. */
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    /** Topic the model events go to. */
+    public String eventsTopic() {
+        return eventsTopic;
+    }
+
+    /** Kafka consumer group of the sources (also a natural prefix for transactional ids). */
+    public String groupId() {
+        return groupId;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The job's parallelism; empty: the environment's default. */
+    public OptionalInt parallelism() {
+        return parallelism > 0 ? OptionalInt.of(parallelism) : OptionalInt.empty();
+    }
+
+    /** Checkpoint interval in milliseconds; 0 when checkpointing is off. */
+    public long checkpointIntervalMs() {
+        return checkpointIntervalMs;
+    }
+
+    public boolean checkpointingEnabled() {
+        return checkpointIntervalMs > 0;
+    }
+
+    /** Where checkpoints go, as a URI ({@code file:///...}, {@code s3://...}); empty: Flink's configuration decides. */
+    public Optional<String> checkpointDir() {
+        return Optional.ofNullable(checkpointDir);
+    }
+
+    /** EXACTLY_ONCE or AT_LEAST_ONCE, for every Kafka sink of the job. */
+    public DeliveryGuarantee delivery() {
+        return delivery;
+    }
+
+    /** Directories under which descriptors may reference artifacts by location (absolute); empty: none. */
+    public List<Path> allowedModelRoots() {
+        return allowedModelRoots.stream().map(Path::of).toList();
+    }
+
+    public long maxArtifactBytes() {
+        return maxArtifactBytes;
+    }
+
+    public long maxUnpackedBytes() {
+        return maxUnpackedBytes;
+    }
+
+    public boolean requireValidationSamples() {
+        return requireValidationSamples;
+    }
+
+    /** The model load policy these flags describe (archive entry limit: the default). */
+    public LoadPolicy loadPolicy() {
+        return LoadPolicy.defaults()
+                .withAllowedRoots(allowedModelRoots())
+                .withMaxArtifactBytes(maxArtifactBytes)
+                .withMaxUnpackedBytes(maxUnpackedBytes)
+                .withRequireValidationSamples(requireValidationSamples);
+    }
+
+    @Override
+    public String toString() {
+        return "ServingJobConfig{bootstrap-servers=" + bootstrapServers + ", data-topic=" + dataTopic
+                + ", data-format=" + dataFormat.flagValue() + ", model-topic=" + modelTopic
+                + ", results-topic=" + resultsTopic + ", dead-letter-topic=" + deadLetterTopic
+                + ", events-topic=" + eventsTopic + ", group-id=" + groupId + ", mode=" + flagValue(mode)
+                + ", parallelism=" + (parallelism > 0 ? parallelism : "default")
+                + ", checkpoint-interval-ms=" + checkpointIntervalMs + ", checkpoint-dir=" + checkpointDir
+                + ", delivery=" + flagValue(delivery) + ", allowed-model-roots=" + allowedModelRoots
+                + ", max-artifact-bytes=" + maxArtifactBytes + ", max-unpacked-bytes=" + maxUnpackedBytes
+                + ", require-validation-samples=" + requireValidationSamples + "}";
+    }
+
+    private static String flagValue(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static IllegalArgumentException invalid(String flag, String problem) {
+        return new IllegalArgumentException("--" + flag + " " + problem + ". " + USAGE);
+    }
+
+    private static IllegalArgumentException invalid(String flag, String problem, Throwable cause) {
+        return new IllegalArgumentException("--" + flag + " " + problem + ". " + USAGE, cause);
+    }
+
+    private static String checkpointUri(String value) {
+        try {
+            URI uri = new URI(value);
+            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+                return uri.toString();
+            }
+            return Path.of(value).toAbsolutePath().normalize().toUri().toString();
+        } catch (URISyntaxException | InvalidPathException e) {
+            throw invalid(CHECKPOINT_DIR, "'" + value + "' is neither a URI nor a path", e);
+        }
+    }
+
+    /** Typed access to the raw flag map, with the flag named in every error. */
+    private static final class Flags {
+
+        private final Map<String, String> values;
+
+        Flags(Map<String, String> values) {
+            this.values = values;
+            Set<String> unknown = new TreeSet<>(values.keySet());
+            unknown.removeAll(FLAGS);
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("unknown flag(s) " + unknown.stream().map(f -> "--" + f).toList()
+                        + ". " + USAGE);
+            }
+        }
+
+        Optional<String> optional(String flag) {
+            String value = values.get(flag);
+            if (value == null) {
+                return Optional.empty();
+            }
+            if (value.equals(NO_VALUE) || value.isBlank()) {
+                throw invalid(flag, "needs a value");
+            }
+            return Optional.of(value.trim());
+        }
+
+        String topic(String flag, String defaultTopic) {
+            String topic = optional(flag).orElse(defaultTopic);
+            if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+                throw invalid(flag, "'" + topic + "' is not a Kafka topic name (letters, digits, '.', '_', '-';"
+                        + " at most 249)");
+            }
+            return topic;
+        }
+
+        RecordFormat recordFormat() {
+            String value = optional(DATA_FORMAT).orElse(RecordFormat.DATA_RECORD.flagValue());
+            try {
+                return RecordFormat.fromFlag(value);
+            } catch (IllegalArgumentException e) {
+                throw invalid(DATA_FORMAT, "'" + value + "' is not data-record|sensor-reading", e);
+            }
+        }
+
+        Mode mode() {
+            String value = optional(MODE).orElse("keyed");
+            return switch (value) {
+                case "keyed" -> Mode.KEYED;
+                case "partitioned" -> Mode.PARTITIONED;
+                default -> throw invalid(MODE, "'" + value + "' is not keyed|partitioned");
+            };
+        }
+
+        int parallelism() {
+            Optional<String> value = optional(PARALLELISM);
+            if (value.isEmpty()) {
+                return 0;
+            }
+            long parsed = parseLong(PARALLELISM, value.get(), "a positive integer");
+            if (parsed < 1 || parsed > Short.MAX_VALUE + 1) {
+                throw invalid(PARALLELISM, "'" + value.get() + "' is not a positive integer up to 32768");
+            }
+            return (int) parsed;
+        }
+
+        long checkpointInterval() {
+            Optional<String> value = optional(CHECKPOINT_INTERVAL_MS);
+            if (value.isEmpty()) {
+                return DEFAULT_CHECKPOINT_INTERVAL_MS;
+            }
+            long parsed = parseLong(CHECKPOINT_INTERVAL_MS, value.get(), "a number of milliseconds");
+            if (parsed != 0 && parsed < MIN_CHECKPOINT_INTERVAL_MS) {
+                throw invalid(CHECKPOINT_INTERVAL_MS, "'" + value.get() + "' must be 0 (off) or at least "
+                        + MIN_CHECKPOINT_INTERVAL_MS);
+            }
+            return parsed;
+        }
+
+        DeliveryGuarantee delivery(boolean checkpointing) {
+            Optional<String> value = optional(DELIVERY);
+            if (value.isEmpty()) {
+                return checkpointing ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+            }
+            return switch (value.get()) {
+                case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+                case "exactly-once" -> {
+                    if (!checkpointing) {
+                        throw invalid(DELIVERY, "exactly-once needs checkpointing (Kafka transactions commit on"
+                                + " checkpoints), but --" + CHECKPOINT_INTERVAL_MS + " is 0");
+                    }
+                    yield DeliveryGuarantee.EXACTLY_ONCE;
+                }
+                default -> throw invalid(DELIVERY, "'" + value.get() + "' is not exactly-once|at-least-once");
+            };
+        }
+
+        List<String> roots() {
+            Optional<String> value = optional(ALLOWED_MODEL_ROOTS);
+            List<String> roots = new ArrayList<>();
+            if (value.isPresent()) {
+                for (String part : value.get().split(",")) {
+                    String trimmed = part.trim();
+                    if (trimmed.isEmpty()) {
+                        continue;
+                    }
+                    try {
+                        roots.add(Path.of(trimmed).toAbsolutePath().normalize().toString());
+                    } catch (InvalidPathException e) {
+                        throw invalid(ALLOWED_MODEL_ROOTS, "'" + trimmed + "' is not a path", e);
+                    }
+                }
+            }
+            return List.copyOf(roots);
+        }
+
+        long bytes(String flag, long defaultBytes) {
+            Optional<String> value = optional(flag);
+            if (value.isEmpty()) {
+                return defaultBytes;
+            }
+            long parsed;
+            try {
+                parsed = MemorySize.parseBytes(value.get());
+            } catch (IllegalArgumentException e) {
+                throw invalid(flag, "'" + value.get() + "' is not a size (bytes, or with a unit: 64kb, 256mb, 1gb)",
+                        e);
+            }
+            if (parsed <= 0) {
+                throw invalid(flag, "'" + value.get() + "' must be positive");
+            }
+            return parsed;
+        }
+
+        boolean bool(String flag) {
+            String value = values.get(flag);
+            if (value == null) {
+                return false;
+            }
+            if (value.equals(NO_VALUE)) {
+                return true; // the flag alone
+            }
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw invalid(flag, "'" + value + "' is not true|false");
+            };
+        }
+
+        private static long parseLong(String flag, String value, String expected) {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw invalid(flag, "'" + value + "' is not " + expected, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.modelserving.job.parse;
+
+import com.google.protobuf.Message;
+import dev.modelserving.job.io.ProtoTypeInfo;
+import dev.modelserving.job.io.RawRecord;
+import dev.modelserving.proto.DeadLetter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Parses raw Kafka records into one message type. Input it cannot use goes to the {@link DeadLetters#TAG} side output
+ * with its bytes, origin and the reason; nothing thrown while parsing escapes, so bad input never fails the job.
+ * Counts parsed messages and dead letters as Flink metrics of the operator. Declares its output type
+ * ({@link ProtoTypeInfo}), so {@code stream.process(parser)} needs no {@code returns(...)} and never uses Kryo.
+ *
+ * @param <T> the message type produced
+ */
+public abstract class PayloadParser<T extends Message> extends ProcessFunction<RawRecord, T>
+        implements ResultTypeQueryable<T> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Operator metric: dead letters emitted. */
+    public static final String DEAD_LETTERS_METRIC = "deadLetters";
+
+    private final Class<T> messageClass;
+    private final String parsedMetric;
+    private transient Counter parsed;
+    private transient Counter deadLetters;
+
+    /**
+     * @param messageClass the message type produced
+     * @param parsedMetric name of the operator metric counting parsed messages
+     */
+    protected PayloadParser(Class<T> messageClass, String parsedMetric) {
+        this.messageClass = messageClass;
+        this.parsedMetric = parsedMetric;
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return ProtoTypeInfo.of(messageClass);
+    }
+
+    /** What the payload should be, for reasons ("a DataRecord"). */
+    protected abstract String expected();
+
+    /**
+     * Parses a non-empty payload.
+     *
+     * @throws InvalidPayloadException with the reason when the record cannot be used
+     */
+    protected abstract T parse(RawRecord raw) throws InvalidPayloadException;
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        parsed = metrics.counter(parsedMetric);
+        deadLetters = metrics.counter(DEAD_LETTERS_METRIC);
+    }
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<T> out) {
+        T message;
+        try {
+            if (raw.getPayload().length == 0) {
+                throw new InvalidPayloadException(
+                        "empty payload (a tombstone or a zero-length value), expected " + expected());
+            }
+            message = parse(raw);
+        } catch (InvalidPayloadException e) {
+            refuse(raw, e.getMessage(), ctx);
+            return;
+        } catch (RuntimeException e) {
+            // A parser bug must not fail the job on one record: the record and the error go to the dead letters.
+            refuse(raw, "unexpected error parsing " + expected() + ": " + e, ctx);
+            return;
+        }
+        parsed.inc();
+        out.collect(message);
+    }
+
+    private void refuse(RawRecord raw, String reason, Context ctx) {
+        DeadLetter letter = DeadLetters.of(raw, reason, ctx.timerService().currentProcessingTime());
+        deadLetters.inc();
+        ctx.output(DeadLetters.TAG, letter);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.modelserving.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelserving.job.parse.RecordFormat;
+import dev.modelserving.model.LoadPolicy;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.Test;
+
+class ServingJobConfigTest {
+
+    @Test
+    void defaultsNeedNoFlags() {
+        ServingJobConfig config = ServingJobConfig.fromArgs();
+
+        assertThat(config.bootstrapServers()).isEmpty();
+        assertThat(config.dataTopic()).isEqualTo("records");
+        assertThat(config.dataFormat()).isEqualTo(RecordFormat.DATA_RECORD);
+        assertThat(config.modelTopic()).isEqualTo("models");
+        assertThat(config.resultsTopic()).isEqualTo("results");
+        assertThat(config.deadLetterTopic()).isEqualTo("dead-letters");
+        assertThat(config.eventsTopic()).isEqualTo("model-events");
+        assertThat(config.groupId()).isEqualTo("model-serving");
+        assertThat(config.mode()).isEqualTo(ServingJobConfig.Mode.KEYED);
+        assertThat(config.parallelism()).isEmpty();
+        assertThat(config.checkpointIntervalMs()).isEqualTo(10_000L);
+        assertThat(config.checkpointingEnabled()).isTrue();
+        assertThat(config.checkpointDir()).isEmpty();
+        assertThat(config.delivery()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(config.loadPolicy()).isEqualTo(LoadPolicy.defaults());
+    }
+
+    @Test
+    void everyFlagIsRead() {
+        ServingJobConfig config = ServingJobConfig.fromArgs(
+                "--bootstrap-servers", "127.0.0.1:9092,127.0.0.1:9093", "--data-topic", "readings",
+                "--data-format", "sensor-reading", "--model-topic", "sensor-models", "--results-topic", "scores",
+                "--dead-letter-topic", "dlq", "--events-topic", "events", "--group-id", "g1", "--mode", "partitioned",
+                "--parallelism", "4", "--checkpoint-interval-ms", "2000", "--checkpoint-dir", "s3://bucket/ckpt",
+                "--delivery", "at-least-once", "--allowed-model-roots", "/models, /opt/more/../shared ,",
+                "--max-artifact-bytes", "64mb", "--max-unpacked-bytes", "1048576", "--require-validation-samples");
+
+        assertThat(config.requireBootstrapServers()).isEqualTo("127.0.0.1:9092,127.0.0.1:9093");
+        assertThat(config.dataTopic()).isEqualTo("readings");
+        assertThat(config.dataFormat()).isEqualTo(RecordFormat.SENSOR_READING);
+        assertThat(config.modelTopic()).isEqualTo("sensor-models");
+        assertThat(config.resultsTopic()).isEqualTo("scores");
+        assertThat(config.deadLetterTopic()).isEqualTo("dlq");
+        assertThat(config.eventsTopic()).isEqualTo("events");
+        assertThat(config.groupId()).isEqualTo("g1");
+        assertThat(config.mode()).isEqualTo(ServingJobConfig.Mode.PARTITIONED);
+        assertThat(config.parallelism()).hasValue(4);
+        assertThat(config.checkpointIntervalMs()).isEqualTo(2_000L);
+        assertThat(config.checkpointDir()).hasValue("s3://bucket/ckpt");
+        assertThat(config.delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        LoadPolicy policy = config.loadPolicy();
+        assertThat(policy.allowedRoots()).containsExactly(Path.of("/models"), Path.of("/opt/shared"));
+        assertThat(policy.maxArtifactBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThat(policy.maxUnpackedBytes()).isEqualTo(1_048_576L);
+        assertThat(policy.requireValidationSamples()).isTrue();
+        assertThat(policy.maxArchiveEntries()).isEqualTo(LoadPolicy.DEFAULT_MAX_ARCHIVE_ENTRIES);
+    }
+
+    @Test
+    void checkpointingOffMeansAtLeastOnceByDefaultAndExactlyOnceIsAnError() {
+        assertThat(ServingJobConfig.fromArgs("--checkpoint-interval-ms", "0").delivery())
+                .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--checkpoint-interval-ms", "0", "--delivery", "exactly-once"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--delivery exactly-once needs checkpointing")
+                .hasMessageEndingWith(ServingJobConfig.USAGE);
+    }
+
+    @Test
+    void aCheckpointPathBecomesAnAbsoluteFileUri() {
+        assertThat(ServingJobConfig.fromArgs("--checkpoint-dir", "/tmp/ckpt").checkpointDir())
+                .hasValue("file:///tmp/ckpt");
+        assertThat(ServingJobConfig.fromArgs("--checkpoint-dir", "ckpt").checkpointDir().orElseThrow())
+                .startsWith("file:/").endsWith("/ckpt");
+    }
+
+    @Test
+    void requireValidationSamplesTakesAnExplicitBoolean() {
+        assertThat(ServingJobConfig.fromArgs("--require-validation-samples", "false").requireValidationSamples())
+                .isFalse();
+        assertThat(ServingJobConfig.fromArgs("--require-validation-samples", "true").requireValidationSamples())
+                .isTrue();
+        assertThat(ServingJobConfig.fromArgs().requireValidationSamples()).isFalse();
+    }
+
+    @Test
+    void invalidValuesNameTheFlagAndShowTheUsage() {
+        List<List<String>> cases = List.of(
+                List.of("--parallelism", "zero", "--parallelism"),
+                List.of("--parallelism", "0", "--parallelism"),
+                List.of("--checkpoint-interval-ms", "-5", "--checkpoint-interval-ms"),
+                List.of("--checkpoint-interval-ms", "5", "--checkpoint-interval-ms"),
+                List.of("--mode", "sharded", "--mode"),
+                List.of("--delivery", "at-most-once", "--delivery"),
+                List.of("--data-format", "csv", "--data-format"),
+                List.of("--max-artifact-bytes", "lots", "--max-artifact-bytes"),
+                List.of("--max-unpacked-bytes", "0", "--max-unpacked-bytes"),
+                List.of("--results-topic", "bad topic", "--results-topic"),
+                List.of("--require-validation-samples", "maybe", "--require-validation-samples"),
+                List.of("--results-topic", "records", "--data-topic"));
+        for (List<String> c : cases) {
+            assertThatThrownBy(() -> ServingJobConfig.fromArgs(c.get(0), c.get(1)))
+                    .as("%s %s", c.get(0), c.get(1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(c.get(2) + " ")
+                    .hasMessageEndingWith(ServingJobConfig.USAGE);
+        }
+    }
+
+    @Test
+    void aFlagWithoutItsValueIsAnError() {
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--data-topic", "--mode", "keyed"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--data-topic needs a value");
+    }
+
+    @Test
+    void unknownFlagsAndStrayArgumentsAreErrors() {
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--checkpoint-interval", "5000"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--checkpoint-interval]")
+                .hasMessageEndingWith(ServingJobConfig.USAGE);
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("records"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith(ServingJobConfig.USAGE);
+    }
+
+    @Test
+    void bootstrapServersAreRequiredOnlyWhenAsked() {
+        ServingJobConfig config = ServingJobConfig.fromArgs("--mode", "keyed");
+
+        assertThatThrownBy(config::requireBootstrapServers)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--bootstrap-servers is required");
+    }
+
+    @Test
+    void theUsageLineIsOneLineListingEveryFlag() {
+        assertThat(ServingJobConfig.USAGE).doesNotContain("\n");
+        for (String flag : List.of("bootstrap-servers", "data-topic", "data-format", "model-topic", "results-topic",
+                "dead-letter-topic", "events-topic", "group-id", "mode", "parallelism", "checkpoint-interval-ms",
+                "checkpoint-dir", "delivery", "allowed-model-roots", "max-artifact-bytes", "max-unpacked-bytes",
+                "require-validation-samples")) {
+            assertThat(ServingJobConfig.USAGE).contains("--" + flag + " ");
+        }
+    }
+
+    @Test
+    void survivesJavaSerializationSoFunctionsCanCarryIt() throws Exception {
+        ServingJobConfig config = ServingJobConfig.fromArgs("--allowed-model-roots", "/models", "--parallelism", "2");
+
+        ServingJobConfig copy = InstantiationUtil.clone(config);
+
+        assertThat(copy.loadPolicy()).isEqualTo(config.loadPolicy());
+        assertThat(copy.toString()).isEqualTo(config.toString());
+    }
+}

@@ -1,0 +1,119 @@
+package dev.modelserving.job.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedKafkaBrokerTest {
+
+    private static final int RECORDS = 200;
+
+    @Test
+    void producesAndConsumesEveryRecordThenFreesItsPort() throws Exception {
+        int port;
+        try (EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().start()) {
+            port = kafka.port();
+            assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
+            kafka.createTopics(3, "readings", "other");
+
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                assertThat(admin.describeTopics(List.of("readings")).allTopicNames().get().get("readings")
+                        .partitions()).hasSize(3).allSatisfy(p -> assertThat(p.leader()).isNotNull());
+            }
+            try (KafkaProducer<String, String> producer = producer(kafka.bootstrapServers())) {
+                for (int i = 0; i < RECORDS; i++) {
+                    producer.send(new ProducerRecord<>("readings", "key-" + (i % 7), "value-" + i)).get();
+                }
+            }
+            Map<String, String> consumed = consumeAll(kafka.bootstrapServers(), "readings", RECORDS);
+
+            assertThat(consumed).hasSize(RECORDS);
+            for (int i = 0; i < RECORDS; i++) {
+                assertThat(consumed).containsEntry("value-" + i, "key-" + (i % 7));
+            }
+        }
+        assertPortIsFree(port);
+    }
+
+    @Test
+    void creatingAnExistingTopicFailsWithItsName() {
+        try (EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().start()) {
+            kafka.createTopics(1, "models");
+
+            assertThatThrownBy(() -> kafka.createTopics(1, "models"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("models");
+        }
+    }
+
+    @Test
+    void aClosedBrokerRefusesUse() {
+        EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().start();
+        kafka.close();
+        kafka.close(); // idempotent
+
+        assertThatThrownBy(kafka::bootstrapServers).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+        assertThatThrownBy(kafka::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static KafkaProducer<String, String> producer(String bootstrapServers) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    /** value -> key of every record, polling until {@code expected} arrived (bounded by the poll budget). */
+    private static Map<String, String> consumeAll(String bootstrapServers, String topic, int expected) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Map<String, String> byValue = new HashMap<>();
+        List<String> duplicates = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (byValue.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (byValue.put(record.value(), record.key()) != null) {
+                        duplicates.add(record.value());
+                    }
+                }
+            }
+        }
+        assertThat(duplicates).isEmpty();
+        return byValue;
+    }
+
+    private static void assertPortIsFree(int port) throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            assertThat(socket.getLocalPort()).isEqualTo(port);
+        }
+    }
+}
