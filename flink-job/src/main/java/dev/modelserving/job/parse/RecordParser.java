@@ -2,6 +2,7 @@ package dev.modelserving.job.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelserving.job.io.RawRecord;
+import dev.modelserving.model.records.SensorRecords;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.SensorReading;
 import java.util.Objects;
@@ -24,9 +25,6 @@ public class RecordParser extends PayloadParser<DataRecord> {
     /** Operator metric: records parsed. */
     public static final String PARSED_METRIC = "recordsParsed";
 
-    // TEMPORARY copy of dev.modelserving.model.records.SensorRecords (not on main yet): replace with that class.
-    private static final String SENSOR_DATA_TYPE = "sensor";
-
     private final RecordFormat format;
 
     /** A parser for values in {@code format}. */
@@ -48,7 +46,7 @@ public class RecordParser extends PayloadParser<DataRecord> {
     protected DataRecord parse(RawRecord raw) throws InvalidPayloadException {
         DataRecord record = switch (format) {
             case DATA_RECORD -> parseDataRecord(raw.getPayload());
-            case SENSOR_READING -> toDataRecord(parseSensorReading(raw.getPayload()));
+            case SENSOR_READING -> SensorRecords.toRecord(parseSensorReading(raw.getPayload()));
         };
         return complete(record, raw);
     }
@@ -80,22 +78,6 @@ public class RecordParser extends PayloadParser<DataRecord> {
                     "SensorReading without machine_id (timestamp " + reading.getTimestampMillis() + ")");
         }
         return reading;
-    }
-
-    /**
-     * TEMPORARY: the mapping of dev.modelserving.model.records.SensorRecords (being written in model-factories, not
-     * on main yet); replace with {@code SensorRecords.toRecord(reading)} once merged.
-     */
-    private static DataRecord toDataRecord(SensorReading reading) {
-        return DataRecord.newBuilder()
-                .setDataType(SENSOR_DATA_TYPE)
-                .setKey(reading.getMachineId())
-                .setId(reading.getMachineId() + "-" + reading.getTimestampMillis())
-                .setEventTimeMillis(reading.getTimestampMillis())
-                .putFeatures("temperature_c", reading.getTemperatureC())
-                .putFeatures("fan_rpm", reading.getFanRpm())
-                .putFeatures("load_percent", reading.getLoadPercent())
-                .build();
     }
 
     private static DataRecord complete(DataRecord record, RawRecord raw) {
