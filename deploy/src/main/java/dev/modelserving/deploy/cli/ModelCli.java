@@ -26,7 +26,8 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         description = "Makes, checks and tries model descriptors before they are published to the serving job.",
-        subcommands = {DescriptorCommand.class, ScoreCommand.class, ShowCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DescriptorCommand.class, ScoreCommand.class, ShowCommand.class, SamplesCommand.class,
+            CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",

@@ -8,9 +8,10 @@ import java.util.List;
 
 /**
  * Turns CSV rows into {@link DataRecord}s for one model: named features (PMML, or tensor models whose descriptor
- * lists feature names), or else a packed vector made of the feature columns in order. An empty cell is a missing
- * named feature (the model decides whether it can do without it); a value that is not a finite number, or an empty
- * cell of a packed vector, makes the row unusable.
+ * lists feature names), or else a packed vector made of the feature columns in order. For named features, an empty
+ * cell or a text cell (a machine id, a comment) is simply not a feature: the model decides whether it needs that
+ * column, and {@link #textCells} explains a failure it causes. NaN or infinite values, and empty or text cells of a
+ * packed vector, make the row unusable.
  */
 final class RecordBuilder {
 
@@ -60,6 +61,9 @@ final class RecordBuilder {
                 }
                 continue;
             }
+            if (!packedVector && !isNumber(cell)) {
+                continue;
+            }
             double value = parse(name, cell);
             if (packedVector) {
                 float f = (float) value;
@@ -72,6 +76,34 @@ final class RecordBuilder {
             }
         }
         return record.build();
+    }
+
+    /**
+     * For a row whose record failed: the text cells left out of its named features, as a note to append to the
+     * failure ("" when there are none).
+     */
+    String textCells(CsvRow row) {
+        if (packedVector || !row.complete()) {
+            return "";
+        }
+        CsvLayout layout = row.layout();
+        List<String> text = new java.util.ArrayList<>();
+        for (int column : layout.featureColumns()) {
+            String cell = row.cell(column);
+            if (!cell.isEmpty() && !isNumber(cell)) {
+                text.add(layout.header().get(column) + "='" + cell + "'");
+            }
+        }
+        return text.isEmpty() ? "" : " (cells that are not numbers are not features: " + String.join(", ", text) + ")";
+    }
+
+    private static boolean isNumber(String cell) {
+        try {
+            Double.parseDouble(cell);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static double parse(String name, String cell) throws RowException {

@@ -143,8 +143,10 @@ final class ScoreCommand implements Callable<Integer> {
                     failed++;
                 }
                 continue;
-            } catch (RowException | ScoringException e) {
+            } catch (RowException e) {
                 failure = e.getMessage();
+            } catch (ScoringException e) {
+                failure = e.getMessage() + records.textCells(row);
             } catch (RuntimeException e) {
                 // A model that throws on one record is that record's failure, as in the serving job.
                 failure = "the model failed: " + e;

@@ -70,6 +70,20 @@ class ScoreCommandPmmlTest {
     }
 
     @Test
+    void textColumnsTheModelDoesNotUseAreIgnored() throws Exception {
+        Path input = CliFiles.write(dir.resolve("input.csv"),
+                "id,machine_id,temperature_c,fan_rpm,load_percent\nr1,machine-07,50,1500,20\n");
+
+        CliRunner.Result result = CliRunner.run("score", "--descriptor", regression.toString(), "--input",
+                input.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        Map<String, String> row = CliFiles.rows(result.out()).get(0);
+        assertThat(row).containsEntry("status", "SCORED");
+        assertThat(Double.parseDouble(row.get("output_0"))).isCloseTo(nextTemperature(50, 1500, 20), within(1e-9));
+    }
+
+    @Test
     void failuresBeforeTheFirstScoredRowGetTheFullColumns() throws Exception {
         Path input = CliFiles.write(dir.resolve("input.csv"), "temperature_c,fan_rpm,load_percent\n,1,2\n10,1000,5\n");
 
