@@ -1,0 +1,64 @@
+package dev.modelserving.deploy.demo;
+
+import com.google.protobuf.Message;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Writes protobuf messages to Kafka topics (acks=all, idempotent): descriptors, readings, records. */
+public final class ProtoPublisher implements AutoCloseable {
+
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaProducer<String, byte[]> producer;
+
+    public ProtoPublisher(String bootstrapServers, String clientId) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        this.producer = new KafkaProducer<>(props);
+    }
+
+    /** Sends without waiting (the feed's hot path); failures surface at {@link #flush()}. */
+    public void send(String topic, String key, Message message) {
+        producer.send(new ProducerRecord<>(topic, key, message.toByteArray()));
+    }
+
+    /** Sends raw bytes and waits until the broker has them. */
+    public void sendAndWait(String topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending to " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not send to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends a message and waits until the broker has it. */
+    public void sendAndWait(String topic, String key, Message message) {
+        sendAndWait(topic, key, message.toByteArray());
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
