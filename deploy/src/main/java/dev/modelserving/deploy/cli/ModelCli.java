@@ -25,8 +25,9 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
-        description = "Makes, checks and tries model descriptors before they are published to the serving job.",
-        subcommands = {DescriptorCommand.class, ScoreCommand.class, ShowCommand.class, SamplesCommand.class,
+        description = "Makes, checks, tries and publishes model descriptors for the serving job.",
+        subcommands = {DescriptorCommand.class, ScoreCommand.class, ShowCommand.class, PublishCommand.class,
+            SamplesCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -1,5 +1,6 @@
 package dev.modelserving.deploy.demo;
 
+import dev.modelserving.deploy.kafka.ProtoPublisher;
 import dev.modelserving.deploy.samples.GeneratorSettings;
 import dev.modelserving.deploy.samples.SampleModel;
 import dev.modelserving.deploy.samples.SampleModels;

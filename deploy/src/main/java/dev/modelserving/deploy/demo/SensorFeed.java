@@ -1,5 +1,6 @@
 package dev.modelserving.deploy.demo;
 
+import dev.modelserving.deploy.kafka.ProtoPublisher;
 import dev.modelserving.deploy.samples.SensorGenerator;
 import dev.modelserving.proto.SensorReading;
 import java.util.concurrent.atomic.AtomicLong;

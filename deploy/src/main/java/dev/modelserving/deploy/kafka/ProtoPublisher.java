@@ -1,4 +1,4 @@
-package dev.modelserving.deploy.demo;
+package dev.modelserving.deploy.kafka;
 
 import com.google.protobuf.Message;
 import java.time.Duration;
@@ -9,13 +9,18 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Writes protobuf messages to Kafka topics (acks=all, idempotent): descriptors, readings, records. */
+/**
+ * Writes protobuf messages to Kafka topics (acks=all, idempotent): descriptors, readings, records. A broker that
+ * cannot be reached fails a send within {@link #SEND_TIMEOUT} instead of hanging.
+ */
 public final class ProtoPublisher implements AutoCloseable {
 
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
     private final KafkaProducer<String, byte[]> producer;
 
@@ -26,6 +31,9 @@ public final class ProtoPublisher implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(SEND_TIMEOUT.toMillis()));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(SEND_TIMEOUT.toMillis()));
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(SEND_TIMEOUT.toMillis() / 2));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         this.producer = new KafkaProducer<>(props);
@@ -36,21 +44,24 @@ public final class ProtoPublisher implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, key, message.toByteArray()));
     }
 
-    /** Sends raw bytes and waits until the broker has them. */
-    public void sendAndWait(String topic, String key, byte[] value) {
+    /** Sends raw bytes and waits until the broker has them; returns where they were written. */
+    public RecordMetadata sendAndWait(String topic, String key, byte[] value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return producer.send(new ProducerRecord<>(topic, key, value))
+                    .get(SEND_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending to " + topic, e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not send to " + topic + ": " + e.getCause().getMessage(), e);
+        } catch (KafkaException | TimeoutException e) {
             throw new IllegalStateException("could not send to " + topic + ": " + e.getMessage(), e);
         }
     }
 
-    /** Sends a message and waits until the broker has it. */
-    public void sendAndWait(String topic, String key, Message message) {
-        sendAndWait(topic, key, message.toByteArray());
+    /** Sends a message and waits until the broker has it; returns where it was written. */
+    public RecordMetadata sendAndWait(String topic, String key, Message message) {
+        return sendAndWait(topic, key, message.toByteArray());
     }
 
     public void flush() {
