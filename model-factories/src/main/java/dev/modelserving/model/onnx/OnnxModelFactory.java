@@ -55,7 +55,7 @@ public final class OnnxModelFactory implements ModelFactory {
                     vectorizer.staticShape());
             OnnxOutputPlan outputs = OnnxOutputPlan.resolve(session.getOutputInfo(), descriptor.getOutput());
             return new OnnxModel(ModelId.of(descriptor, artifact), environment, session, vectorizer, input, outputs,
-                    descriptor.getOutput());
+                    outputs.effectiveSpec(descriptor.getOutput()));
         } catch (OrtException e) {
             ModelLoadException failure = new ModelLoadException(ModelProblem.INVALID_ARTIFACT,
                     "ONNX Runtime could not describe the inputs/outputs of model " + model + ": " + e.getMessage(),

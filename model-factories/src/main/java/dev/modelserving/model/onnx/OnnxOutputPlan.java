@@ -7,6 +7,7 @@ import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import dev.modelserving.model.ModelLoadException;
 import dev.modelserving.model.ModelProblem;
+import dev.modelserving.proto.OutputKind;
 import dev.modelserving.proto.OutputSpec;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -25,19 +26,25 @@ final class OnnxOutputPlan {
     private static final Set<OnnxJavaType> LABEL_TYPES =
             EnumSet.of(OnnxJavaType.INT64, OnnxJavaType.INT32, OnnxJavaType.STRING);
 
+    private static final Set<OnnxJavaType> PROBABILITY_TYPES = EnumSet.of(OnnxJavaType.FLOAT, OnnxJavaType.DOUBLE);
+
     private final String primaryName;
     private final boolean probabilityMaps;
     private final String labelName;
+    private final boolean inferredClassifier;
 
-    private OnnxOutputPlan(String primaryName, boolean probabilityMaps, String labelName) {
+    private OnnxOutputPlan(String primaryName, boolean probabilityMaps, String labelName, boolean inferredClassifier) {
         this.primaryName = primaryName;
         this.probabilityMaps = probabilityMaps;
         this.labelName = labelName;
+        this.inferredClassifier = inferredClassifier;
     }
 
     /**
      * The primary output is the spec's first tensor name or, when the spec names none, the model's first output
-     * that is not the label tensor.
+     * that is not the label tensor. A model with exactly two outputs, one a label tensor (INT64/INT32/STRING) and the
+     * other probabilities (a FLOAT/DOUBLE tensor or a sequence of maps) — what scikit-learn exporters write — is read
+     * as a classifier when the spec names no outputs: probabilities are primary, the other output is the label.
      *
      * @param outputs the session's outputs, in model order
      * @throws ModelLoadException {@link ModelProblem#SPEC_MISMATCH} naming the output and the model's outputs
@@ -48,6 +55,12 @@ final class OnnxOutputPlan {
         }
         for (String name : spec.getTensorNamesList()) {
             requireOutput(outputs, name, "output.tensor_names");
+        }
+        if (spec.getTensorNamesCount() == 0 && spec.getLabelTensorName().isEmpty()) {
+            OnnxOutputPlan classifier = classifierPair(outputs);
+            if (classifier != null) {
+                return classifier;
+            }
         }
         String labelName = spec.getLabelTensorName().isEmpty() ? null : spec.getLabelTensorName();
         if (labelName != null) {
@@ -73,7 +86,37 @@ final class OnnxOutputPlan {
                     + " sequence of maps of class probabilities; the model's outputs are "
                     + OnnxDescriptions.describe(outputs));
         }
-        return new OnnxOutputPlan(primary, maps, labelName);
+        return new OnnxOutputPlan(primary, maps, labelName, false);
+    }
+
+    /** The label + probabilities pair of a two-output classifier, or {@code null} if the outputs are not that. */
+    private static OnnxOutputPlan classifierPair(Map<String, NodeInfo> outputs) {
+        if (outputs.size() != 2) {
+            return null;
+        }
+        String label = null;
+        String probabilities = null;
+        boolean maps = false;
+        for (Map.Entry<String, NodeInfo> output : outputs.entrySet()) {
+            ValueInfo info = output.getValue().getInfo();
+            if (info instanceof TensorInfo tensor && LABEL_TYPES.contains(tensor.type) && label == null
+                    && !PROBABILITY_TYPES.contains(tensor.type)) {
+                label = output.getKey();
+            } else if (info instanceof TensorInfo tensor && PROBABILITY_TYPES.contains(tensor.type)) {
+                probabilities = output.getKey();
+            } else if (info instanceof SequenceInfo sequence && sequence.isSequenceOfMaps()) {
+                probabilities = output.getKey();
+                maps = true;
+            }
+        }
+        return label != null && probabilities != null ? new OnnxOutputPlan(probabilities, maps, label, true) : null;
+    }
+
+    /** The output spec to interpret results with: an inferred classifier is read as CLASSIFICATION. */
+    OutputSpec effectiveSpec(OutputSpec spec) {
+        return inferredClassifier && spec.getKind() == OutputKind.OUTPUT_KIND_AUTO
+                ? spec.toBuilder().setKind(OutputKind.CLASSIFICATION).build()
+                : spec;
     }
 
     private static void requireOutput(Map<String, NodeInfo> outputs, String name, String field)

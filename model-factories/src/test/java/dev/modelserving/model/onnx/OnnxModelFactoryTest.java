@@ -154,6 +154,35 @@ class OnnxModelFactoryTest {
     }
 
     @Test
+    void aScikitLearnStyleClassifierIsRecognisedWithoutNamingOutputs() throws Exception {
+        // output_label (STRING) + output_probability (ZipMap), no output named, kind AUTO: read as a classifier.
+        try (Model model = create(descriptor(OnnxTestModels.zipMapClassifier(), namedFeatures(),
+                OutputSpec.newBuilder()))) {
+            for (double[] row : SAMPLE_ROWS) {
+                Prediction prediction = model.score(record(row));
+                double[] expected = classifierProbabilities(row);
+                assertThat(prediction.label()).isEqualTo(CLASS_LABELS.get(classifierArgmax(row)));
+                for (int k = 0; k < expected.length; k++) {
+                    assertClose(prediction.probabilities().get(CLASS_LABELS.get(k)), expected[k]);
+                }
+            }
+        }
+        // probabilities (FLOAT tensor) + class_id (INT64): the class id is the label.
+        try (Model model = create(descriptor(OnnxTestModels.classifierWithClassIds(), namedFeatures(),
+                OutputSpec.newBuilder()))) {
+            for (double[] row : SAMPLE_ROWS) {
+                Prediction prediction = model.score(record(row));
+                double[] expected = classifierProbabilities(row);
+                assertThat(prediction.label()).isEqualTo(Long.toString(CLASS_IDS[classifierArgmax(row)]));
+                assertThat(prediction.outputs()).hasSize(3);
+                for (int k = 0; k < expected.length; k++) {
+                    assertClose(prediction.outputs()[k], expected[k]);
+                }
+            }
+        }
+    }
+
+    @Test
     void zipMapWithIntegerClassesIsOrderedNumericallyAndTheInt64LabelTensorGivesTheLabel() throws Exception {
         try (Model model = create(descriptor(OnnxTestModels.zipMapClassifierWithClassIds(), namedFeatures(),
                 OutputSpec.newBuilder().addTensorNames("output_probability").setLabelTensorName("output_label")))) {
