@@ -1,13 +1,13 @@
 package dev.modelserving.job;
 
-import dev.modelserving.job.io.ProtoTypeInfo;
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.job.parse.DeadLetters;
 import dev.modelserving.job.parse.DescriptorParser;
 import dev.modelserving.job.parse.RecordParser;
 import dev.modelserving.job.serve.KeyedModelServing;
 import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.job.serve.ServingOutputs;
-import dev.modelserving.job.serve.ServingSettings;
+import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.job.serve.SplitServingOutput;
 import dev.modelserving.model.serving.SlotSettings;
 import dev.modelserving.proto.DataRecord;

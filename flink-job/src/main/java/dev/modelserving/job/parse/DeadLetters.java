@@ -1,7 +1,7 @@
 package dev.modelserving.job.parse;
 
 import com.google.protobuf.ByteString;
-import dev.modelserving.job.io.ProtoTypeInfo;
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.job.io.RawRecord;
 import dev.modelserving.proto.DeadLetter;
 import org.apache.flink.util.OutputTag;

@@ -1,6 +1,8 @@
 package dev.modelserving.job.serve;
 
-import dev.modelserving.job.io.ProtoTypeInfo;
+import dev.modelserving.flink.serving.ServingRuntime;
+import dev.modelserving.flink.serving.ServingSettings;
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.model.serving.ServingSlot;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;

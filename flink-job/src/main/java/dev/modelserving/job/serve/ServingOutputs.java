@@ -1,6 +1,6 @@
 package dev.modelserving.job.serve;
 
-import dev.modelserving.job.io.ProtoTypeInfo;
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.proto.ModelEvent;
 import org.apache.flink.util.OutputTag;
 

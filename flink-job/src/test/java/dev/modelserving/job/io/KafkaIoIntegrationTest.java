@@ -1,5 +1,6 @@
 package dev.modelserving.job.io;
 
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;

@@ -1,11 +1,12 @@
 package dev.modelserving.job.serve;
 
+import dev.modelserving.flink.serving.ServingSettings;
 import static dev.modelserving.job.serve.ServingHarnesses.await;
 import static dev.modelserving.job.serve.ServingHarnesses.partitionedEvents;
 import static dev.modelserving.job.serve.ServingHarnesses.partitionedResults;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelserving.job.io.ProtoSerializer;
+import dev.modelserving.flink.types.ProtoSerializer;
 import dev.modelserving.model.TestDescriptors;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;

@@ -1,4 +1,4 @@
-package dev.modelserving.job.io;
+package dev.modelserving.flink.types;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.modelserving.job.io;
+package dev.modelserving.flink.types;
 
 import com.google.protobuf.Message;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.modelserving.job.serve;
+package dev.modelserving.flink.serving;
 
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ServingResult;

@@ -1,4 +1,4 @@
-package dev.modelserving.job.serve;
+package dev.modelserving.flink.serving;
 
 import dev.modelserving.model.LoadPolicy;
 import java.io.Serializable;

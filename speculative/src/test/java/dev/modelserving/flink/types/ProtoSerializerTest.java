@@ -1,4 +1,4 @@
-package dev.modelserving.job.io;
+package dev.modelserving.flink.types;
 
 import dev.modelserving.proto.DataRecord;
 import org.apache.flink.api.common.typeutils.SerializerTestBase;
