@@ -1,5 +1,6 @@
 package dev.modelserving.deploy.cli;
 
+import dev.modelserving.deploy.archive.DirectoryZip;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -132,7 +133,11 @@ final class ModelPath {
     /** The artifact bytes: the file's, or a deterministic zip of a SavedModel directory. */
     byte[] artifactBytes() throws CliException {
         if (directory) {
-            return DirectoryZip.of(path);
+            try {
+                return DirectoryZip.of(path);
+            } catch (IOException e) {
+                throw IoMessages.failure("cannot zip SavedModel directory " + path, e);
+            }
         }
         try {
             return Files.readAllBytes(path);

@@ -1,5 +1,6 @@
 package dev.modelserving.deploy.samples;
 
+import dev.modelserving.deploy.archive.DirectoryZip;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -169,12 +170,12 @@ public record TfMlpTrainer(int hiddenUnits, int steps, float learningRate, long 
                     .withFunction(SessionFunction.create(signature, session))
                     .export();
             canonicalize(exportDir.resolve("saved_model.pb"));
-            return DirectoryZip.zip(exportDir);
+            return DirectoryZip.of(exportDir);
         } catch (IOException e) {
             throw new UncheckedIOException("could not export the trained MLP as a SavedModel", e);
         } finally {
             if (parent != null) {
-                DirectoryZip.deleteRecursively(parent);
+                TempDirectories.deleteRecursively(parent);
             }
         }
     }

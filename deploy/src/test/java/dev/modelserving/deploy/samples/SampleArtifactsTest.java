@@ -213,6 +213,10 @@ class SampleArtifactsTest {
             for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
                 Path target = dir.resolve(entry.getName()).normalize();
                 assertThat(target.startsWith(dir)).as("zip entry %s stays in the folder", entry.getName()).isTrue();
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                    continue;
+                }
                 Files.createDirectories(target.getParent());
                 Files.copy(in, target);
             }

@@ -1,4 +1,4 @@
-package dev.modelserving.deploy.cli;
+package dev.modelserving.deploy.archive;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,19 +17,25 @@ import java.util.zip.ZipOutputStream;
  * {@code /} separators, in sorted order, every timestamp the same, no permissions or owners. The same directory
  * content gives the same bytes, hence the same artifact sha256.
  */
-final class DirectoryZip {
+public final class DirectoryZip {
 
     /** The DOS epoch: the earliest time a zip entry can carry without an extended-timestamp field. */
     private static final LocalDateTime FIXED_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
     private DirectoryZip() {}
 
-    static byte[] of(Path directory) throws CliException {
+    /**
+     * The zip of a directory's content.
+     *
+     * @throws IOException when the directory cannot be read, or holds a symbolic link or a special file (the
+     *     message names it)
+     */
+    public static byte[] of(Path directory) throws IOException {
         List<Path> paths;
         try (Stream<Path> walk = Files.walk(directory)) {
             paths = walk.filter(p -> !p.equals(directory)).collect(Collectors.toList());
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new CliException("cannot list SavedModel directory " + directory + ": " + e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
         List<String> names = paths.stream().map(p -> entryName(directory, p)).sorted().toList();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -37,12 +43,12 @@ final class DirectoryZip {
             for (String name : names) {
                 Path file = directory.resolve(name);
                 if (Files.isSymbolicLink(file)) {
-                    throw new CliException("SavedModel directory " + directory + " contains a symbolic link, " + name
+                    throw new IOException(directory + " contains a symbolic link, " + name
                             + "; replace it with the file it points to");
                 }
                 boolean isDirectory = Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS);
                 if (!isDirectory && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new CliException("SavedModel directory " + directory + " contains " + name
+                    throw new IOException(directory + " contains " + name
                             + ", which is neither a file nor a directory");
                 }
                 ZipEntry entry = new ZipEntry(isDirectory ? name + "/" : name);
@@ -53,8 +59,6 @@ final class DirectoryZip {
                 }
                 zip.closeEntry();
             }
-        } catch (IOException e) {
-            throw IoMessages.failure("cannot zip SavedModel directory " + directory, e);
         }
         return bytes.toByteArray();
     }
