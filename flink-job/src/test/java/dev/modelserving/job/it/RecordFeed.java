@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Streams data records of one data type to the data topic and remembers every record sent by id, so the results can
@@ -57,12 +58,26 @@ final class RecordFeed {
         return ids;
     }
 
-    /** Sends one record as it is (its id must be unique in this feed). */
+    /** Sends one record as it is (any data type; its id must be set and unique in this feed). */
     void send(DataRecord record) {
+        if (record.getId().isEmpty()) {
+            throw new IllegalArgumentException("use sendWithoutId for a record without id");
+        }
         if (sent.putIfAbsent(record.getId(), record) != null) {
             throw new IllegalArgumentException("record id " + record.getId() + " was sent already");
         }
         producer.send(topic, record.getKey(), record);
+    }
+
+    /**
+     * Sends a record without id and returns the id the job must give it: {@code topic-partition-offset} of where it
+     * was written (the documented rule of the job's record parser).
+     */
+    String sendWithoutId(DataRecord record) {
+        RecordMetadata written = producer.send(topic, record.getKey(), record.toBuilder().clearId().build());
+        String id = written.topic() + "-" + written.partition() + "-" + written.offset();
+        sent.put(id, record.toBuilder().setId(id).build());
+        return id;
     }
 
     /**
