@@ -1,6 +1,7 @@
 package dev.modelserving.job.it;
 
 import static dev.modelserving.job.it.ServingChecks.assertScoredBy;
+import static dev.modelserving.job.it.ServingChecks.concat;
 import static dev.modelserving.job.it.ServingChecks.assertVersionsNeverGoBackPerPartition;
 import static dev.modelserving.job.it.ServingChecks.eventFromEach;
 import static dev.modelserving.job.it.ServingChecks.events;
@@ -157,10 +158,5 @@ class ModelSwapIntegrationTest {
                     .extracting(ModelEvent::getModelVersion).containsOnly(2L);
             assertThat(events(modelEvents, ModelEventType.SUPERSEDED)).isEmpty();
         }
-    }
-
-    @SafeVarargs
-    private static List<String> concat(List<String>... lists) {
-        return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
     }
 }

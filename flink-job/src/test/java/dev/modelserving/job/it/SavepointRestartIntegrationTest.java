@@ -1,6 +1,7 @@
 package dev.modelserving.job.it;
 
 import static dev.modelserving.job.it.ServingChecks.assertScoredBy;
+import static dev.modelserving.job.it.ServingChecks.concat;
 import static dev.modelserving.job.it.ServingChecks.eventFromEach;
 import static dev.modelserving.job.it.ServingChecks.exactlyOnePerId;
 import static dev.modelserving.job.it.ServingChecks.resultsFor;
@@ -11,6 +12,7 @@ import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ServingResult;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,8 +80,8 @@ class SavepointRestartIntegrationTest {
                 savepoint = first.stopWithSavepoint(savepoints);
                 assertThat(first.status()).isEqualTo(JobStatus.FINISHED);
             }
-            assertThat(Path.of(java.net.URI.create(savepoint))).isDirectory();
-            try (Stream<Path> files = Files.list(Path.of(java.net.URI.create(savepoint)))) {
+            assertThat(Path.of(URI.create(savepoint))).isDirectory();
+            try (Stream<Path> files = Files.list(Path.of(URI.create(savepoint)))) {
                 assertThat(files.map(p -> p.getFileName().toString())).contains("_metadata");
             }
             List<ModelEvent> eventsOfTheFirstRun = events.readAvailable().stream().map(Consumed::value).toList();
@@ -101,10 +103,5 @@ class SavepointRestartIntegrationTest {
                     .containsExactlyElementsOf(eventsOfTheFirstRun);
             assertThat(eventsOfTheFirstRun).extracting(ModelEvent::getType).containsOnly(ModelEventType.ACTIVATED);
         }
-    }
-
-    @SafeVarargs
-    private static List<String> concat(List<String>... lists) {
-        return java.util.Arrays.stream(lists).flatMap(List::stream).toList();
     }
 }

@@ -9,6 +9,7 @@ import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -113,5 +114,11 @@ final class ServingChecks {
                 highest = version;
             }
         });
+    }
+
+    /** The ids of several groups of records, in order. */
+    @SafeVarargs
+    static List<String> concat(List<String>... groups) {
+        return Arrays.stream(groups).flatMap(List::stream).toList();
     }
 }

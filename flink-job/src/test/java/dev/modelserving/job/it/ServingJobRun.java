@@ -5,6 +5,7 @@ import dev.modelserving.job.ServingJob;
 import dev.modelserving.job.ServingJobConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -85,7 +86,7 @@ final class ServingJobRun implements AutoCloseable {
         }
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future, String what) {
+    private static <T> T await(CompletableFuture<T> future, String what) {
         try {
             return future.get(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
