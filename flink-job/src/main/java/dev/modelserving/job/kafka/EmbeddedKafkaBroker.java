@@ -30,6 +30,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -222,14 +223,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (true) {
-            Map<String, TopicDescription> descriptions =
-                    admin.describeTopics(names).allTopicNames().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (allHaveLeaders(descriptions, partitions)) {
+            Map<String, TopicDescription> descriptions;
+            try {
+                descriptions = admin.describeTopics(names).allTopicNames()
+                        .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                descriptions = null; // created, but not yet in the broker's metadata: ask again
+            }
+            if (descriptions != null && allHaveLeaders(descriptions, partitions)) {
                 return;
             }
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("partitions without a leader after " + READY_TIMEOUT + ": "
-                        + descriptions.values());
+                        + (descriptions == null ? "topics " + names + " still unknown" : descriptions.values()));
             }
             Thread.sleep(LEADER_POLL_MILLIS); // production code polling a broker, not a test waiting on luck
         }

@@ -1,0 +1,101 @@
+package dev.modelserving.job.it;
+
+import dev.modelserving.job.KafkaServingIo;
+import dev.modelserving.job.ServingJob;
+import dev.modelserving.job.ServingJobConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The serving job running asynchronously on the test's MiniCluster (the context environment a
+ * {@code MiniClusterExtension} installs), built exactly as {@link ServingJob#main} builds it, with Kafka IO.
+ * Closing cancels it unless it already ended.
+ */
+final class ServingJobRun implements AutoCloseable {
+
+    private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(60);
+
+    private final JobClient client;
+
+    private ServingJobRun(JobClient client) {
+        this.client = client;
+    }
+
+    /** Submits the job with fresh state. */
+    static ServingJobRun start(ServingJobConfig config) {
+        return submit(config, null);
+    }
+
+    /** Submits the job restored from a savepoint (or retained checkpoint) at {@code savepointPath}. */
+    static ServingJobRun restore(ServingJobConfig config, String savepointPath) {
+        return submit(config, savepointPath);
+    }
+
+    private static ServingJobRun submit(ServingJobConfig config, String savepointPath) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false); // any Kryo fallback fails the job
+        if (savepointPath != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepointPath);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        new ServingJob(config, new KafkaServingIo(config)).build(env);
+        try {
+            return new ServingJobRun(env.executeAsync(ServingJob.jobName(config)));
+        } catch (Exception e) {
+            throw new IllegalStateException("submitting " + ServingJob.jobName(config) + " failed", e);
+        }
+    }
+
+    JobID jobId() {
+        return client.getJobID();
+    }
+
+    JobStatus status() {
+        return await(client.getJobStatus(), "the status of job " + jobId());
+    }
+
+    /**
+     * Stops the job with a savepoint in {@code directory} (sources stop at the savepoint; no end-of-input is
+     * signalled) and waits until the job has ended.
+     *
+     * @return the savepoint's path
+     */
+    String stopWithSavepoint(Path directory) {
+        String path = await(client.stopWithSavepoint(false, directory.toUri().toString(), SavepointFormatType.CANONICAL),
+                "stop-with-savepoint of job " + jobId());
+        await(client.getJobExecutionResult(), "the end of job " + jobId() + " after its savepoint");
+        return path;
+    }
+
+    @Override
+    public void close() {
+        if (!status().isGloballyTerminalState()) {
+            await(client.cancel(), "cancelling job " + jobId());
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(what + " did not complete within " + CONTROL_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + what, e);
+        }
+    }
+}
