@@ -30,11 +30,7 @@ import picocli.CommandLine.Spec;
         },
         footer = {
             "",
-            "Samples CSV: a header row; 'expected' or 'expected_0', 'expected_1', ... hold the expected outputs,"
-                    + " 'expected_label' the expected label, 'id' and 'key' are not features; every other column is"
-                    + " a feature of that name. For a TF/ONNX model without --features, those columns, in order,"
-                    + " form the input vector. Without expected columns the model scores each sample and its"
-                    + " outputs become the expectations (this pins the current behaviour).",
+            ModelOptions.SAMPLES_CSV_HELP,
             "",
             "Example:",
             "  modelctl descriptor --model temp.pmml --name temperature --version 3 --data-type sensor \\",

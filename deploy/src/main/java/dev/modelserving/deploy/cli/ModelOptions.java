@@ -20,6 +20,13 @@ import picocli.CommandLine.ParameterException;
  */
 final class ModelOptions {
 
+    /** The {@code --samples} file format, for the help of the commands that take these options. */
+    static final String SAMPLES_CSV_HELP = "Samples CSV: a header row; 'expected' or 'expected_0', 'expected_1', ..."
+            + " hold the expected outputs, 'expected_label' the expected label, 'id' and 'key' are not features;"
+            + " every other column is a feature of that name. For a TF/ONNX model without --features, those columns,"
+            + " in order, form the input vector. Without expected columns the model scores each sample and its"
+            + " outputs become the expectations (this pins the current behaviour).";
+
     @Option(names = "--model", required = true, paramLabel = "PATH", description = "The model: a PMML file, an ONNX"
             + " file, a frozen TF graph (.pb), a TF SavedModel directory (zipped into the descriptor) or a .zip/.tar.gz"
             + " of one (embedded as it is).")

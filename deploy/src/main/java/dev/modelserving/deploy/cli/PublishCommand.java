@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
         },
         footer = {
             "",
+            ModelOptions.SAMPLES_CSV_HELP,
+            "",
             "Examples:",
             "  modelctl publish --bootstrap-server localhost:9092 temperature-v3.desc",
             "  modelctl publish --bootstrap-server localhost:9092 --model temp.pmml --name temperature --version 3 \\",
@@ -84,8 +86,13 @@ final class PublishCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (modelOptions != null) {
-            DescriptorBuilder.Built built = new DescriptorBuilder(modelOptions, cli::loader, allowedRoots, noValidate)
-                    .build(spec.commandLine());
+            DescriptorBuilder.Built built;
+            try {
+                built = new DescriptorBuilder(modelOptions, cli::loader, allowedRoots, noValidate)
+                        .build(spec.commandLine());
+            } catch (CliException e) {
+                throw new CliException("not published: " + e.getMessage(), e);
+            }
             modelTopic.send(List.of(built.descriptor()), out);
             PrintWriter err = spec.commandLine().getErr();
             built.notes().forEach(note -> err.println(ModelCli.PREFIX + note));

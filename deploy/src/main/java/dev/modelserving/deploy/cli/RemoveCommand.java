@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Example:",
-            "  modelctl remove --bootstrap-server localhost:9092 --data-type sensor --name temperature-forecast"
-                    + " --reason 'drifting'"
+            "  modelctl remove --bootstrap-server localhost:9092 \\",
+            "      --data-type sensor --name temperature-forecast --reason 'drifting'"
         })
 final class RemoveCommand implements Callable<Integer> {
 

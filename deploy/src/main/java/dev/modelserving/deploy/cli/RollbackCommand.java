@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Example:",
-            "  modelctl rollback --bootstrap-server localhost:9092 --data-type sensor --name temperature-forecast"
-                    + " --to-version 1"
+            "  modelctl rollback --bootstrap-server localhost:9092 \\",
+            "      --data-type sensor --name temperature-forecast --to-version 1"
         })
 final class RollbackCommand implements Callable<Integer> {
 

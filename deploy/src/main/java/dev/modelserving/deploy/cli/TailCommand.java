@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Example:",
-            "  modelctl tail results --bootstrap-server localhost:9092 --from-beginning --max-messages 10"
+            "  modelctl tail results --bootstrap-server localhost:9092 \\",
+            "      --from-beginning --max-messages 10"
         })
 final class TailCommand implements Callable<Integer> {
 

@@ -6,9 +6,14 @@ import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -67,10 +72,27 @@ final class CliTopics {
         }
     }
 
-    /** A broker for one test class, with these topics (one partition each; auto-create is off). */
-    static EmbeddedKafkaBroker broker(String... topics) {
+    /**
+     * A broker for one test class, with these topics (one partition each; auto-create is off). The topics are created
+     * here rather than with {@link EmbeddedKafkaBroker#createTopics}, whose leader check can fail with "This server
+     * does not host this topic-partition" right after creation: the consumer's offset lookup below retries until
+     * every partition has a leader.
+     */
+    static EmbeddedKafkaBroker broker(String... topics) throws Exception {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Map.of()).start();
-        broker.createTopics(1, topics);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                (Object) broker.bootstrapServers()))) {
+            admin.createTopics(Arrays.stream(topics).map(t -> new NewTopic(t, 1, (short) 1)).toList()).all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.endOffsets(Arrays.stream(topics).map(t -> new TopicPartition(t, 0)).toList(),
+                    Duration.ofSeconds(30));
+        }
         return broker;
     }
 }

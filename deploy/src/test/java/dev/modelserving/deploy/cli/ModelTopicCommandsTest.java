@@ -26,7 +26,7 @@ class ModelTopicCommandsTest {
     Path dir;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         broker = CliTopics.broker("from-file", "refused", "commands");
     }
 
@@ -93,7 +93,7 @@ class ModelTopicCommandsTest {
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.errLines()).hasSize(1);
-        assertThat(result.err()).startsWith("modelctl: validation sample 0").doesNotContain("Exception");
+        assertThat(result.err()).startsWith("modelctl: not published: validation sample 0").doesNotContain("Exception");
         CliTopics.readAll(broker, "refused", 0);
     }
 
