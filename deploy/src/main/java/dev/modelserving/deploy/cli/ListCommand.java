@@ -76,7 +76,7 @@ final class ListCommand implements Callable<Integer> {
             active.keySet().retainAll(List.of(dataType));
             changes.keySet().retainAll(List.of(dataType));
         }
-        printActive(out, active);
+        printActive(out, active, dataType == null ? "" : " for data type " + dataType);
         if (history) {
             printHistory(out, changes);
         }
@@ -133,7 +133,7 @@ final class ListCommand implements Callable<Integer> {
         return true;
     }
 
-    private static void printActive(PrintWriter out, Map<String, List<ModelEventLog.Change>> active) {
+    private static void printActive(PrintWriter out, Map<String, List<ModelEventLog.Change>> active, String scope) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"DATA TYPE", "MODEL", "VERSION", "SINCE", "BY"});
         active.forEach((type, changes) -> {
@@ -147,7 +147,7 @@ final class ListCommand implements Callable<Integer> {
             }
         });
         if (rows.size() == 1) {
-            out.println("no model events yet");
+            out.println("no model events yet" + scope);
             return;
         }
         printTable(out, rows);

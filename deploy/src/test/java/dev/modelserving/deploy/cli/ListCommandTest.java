@@ -99,6 +99,8 @@ class ListCommandTest {
         CliRunner.Result result = list("--events-topic", "empty-events");
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out().strip()).isEqualTo("no model events yet");
+        CliRunner.Result otherType = list("--data-type", "radar");
+        assertThat(otherType.out().strip()).isEqualTo("no model events yet for data type radar");
     }
 
     @Test
