@@ -15,7 +15,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code modelctl}: the command users run before publishing a model. {@code descriptor} turns a model file into a
  * validated {@code ModelDescriptor}, {@code score} scores a CSV with a descriptor (no Flink), {@code show} prints a
- * descriptor as JSON.
+ * descriptor as JSON, {@code publish}, {@code rollback} and {@code remove} write to the model topic, {@code list}
+ * and {@code tail} read the job's output topics.
  *
  * <p>Exit codes: 0 success, 1 failure (reported as one line {@code modelctl: ...} on stderr), 2 usage error,
  * 3 {@code score} finished but some rows could not be scored.
@@ -25,9 +26,10 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
-        description = "Makes, checks, tries and publishes model descriptors for the serving job.",
+        description = "Makes, checks, tries and publishes model descriptors for the serving job; lists, rolls back"
+                + " and removes the models it serves; tails its results, dead letters and model events.",
         subcommands = {DescriptorCommand.class, ScoreCommand.class, ShowCommand.class, PublishCommand.class,
-            SamplesCommand.class,
+            ListCommand.class, RollbackCommand.class, RemoveCommand.class, TailCommand.class, SamplesCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
@@ -86,7 +88,8 @@ public final class ModelCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: descriptor, score or show");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: descriptor, score, show,"
+                + " publish, list, rollback, remove, tail or samples");
     }
 
     /** A loader for the discovered (or injected) factories that accepts locations under these roots. */

@@ -119,8 +119,10 @@ class ModelCliErrorsTest {
     @Test
     void helpOnEveryCommandDescribesEveryOption() {
         CommandLine commandLine = ModelCli.commandLine(new ModelCli());
-        assertThat(commandLine.getSubcommands()).containsKeys("descriptor", "score", "show");
-        for (String command : new String[] {"descriptor", "score", "show"}) {
+        String[] commands = {"descriptor", "score", "show", "publish", "list", "rollback", "remove", "tail",
+            "samples"};
+        assertThat(commandLine.getSubcommands()).containsKeys(commands);
+        for (String command : commands) {
             CliRunner.Result help = CliRunner.run(command, "--help");
             assertThat(help.exitCode()).isZero();
             assertThat(help.out()).contains("Usage: modelctl " + command);
@@ -137,7 +139,7 @@ class ModelCliErrorsTest {
         }
         CliRunner.Result top = CliRunner.run("--help");
         assertThat(top.exitCode()).isZero();
-        assertThat(top.out()).contains("descriptor", "score", "show", "Exit codes");
+        assertThat(top.out()).contains(commands).contains("Exit codes");
         CliRunner.Result version = CliRunner.run("--version");
         assertThat(version.exitCode()).isZero();
         assertThat(version.out()).startsWith("modelctl ").contains("model types:");

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,8 +32,7 @@ class PublishCommandTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = new EmbeddedKafkaBroker(Map.of()).start();
-        broker.createTopics(1, "models");
+        broker = CliTopics.broker("models");
         assertThat(CliRunner.run("samples", "--out", samples.toString()).exitCode()).isZero();
     }
 

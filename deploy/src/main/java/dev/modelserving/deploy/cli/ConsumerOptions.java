@@ -1,0 +1,27 @@
+package dev.modelserving.deploy.cli;
+
+import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** The brokers the reading commands ({@code list}, {@code tail}) connect to, and how long they wait for them. */
+final class ConsumerOptions {
+
+    @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Kafka brokers to connect to.")
+    private String bootstrapServer;
+
+    @Option(names = "--broker-timeout-ms", defaultValue = "15000", paramLabel = "MS",
+            description = "Give up when the brokers do not answer (metadata, offsets) within this time"
+                    + " (default ${DEFAULT-VALUE}).")
+    private long brokerTimeoutMs;
+
+    /** A reader for these brokers; a non-positive timeout is a usage error. */
+    TopicReader open(CommandLine commandLine) throws CliException {
+        if (brokerTimeoutMs <= 0) {
+            throw new ParameterException(commandLine, "--broker-timeout-ms must be positive, not " + brokerTimeoutMs);
+        }
+        return TopicReader.open(bootstrapServer, Duration.ofMillis(brokerTimeoutMs));
+    }
+}

@@ -1,0 +1,188 @@
+package dev.modelserving.deploy.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.modelserving.proto.ModelEvent;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code modelctl list}: the models the serving job serves now, per data type, and with {@code --history} every
+ * change, read from the model-event topic (from its beginning up to its end when the command starts). Reports of one
+ * change from several serving subtasks are shown once.
+ */
+@Command(
+        name = "list",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Lists the model serving each data type now, from the serving job's model-event topic (read from the"
+                    + " beginning to its current end). With --history, also every change per data type: time, event,"
+                    + " model, version, reason.",
+            "A change reported by several serving subtasks (partitioned mode) is shown once."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  modelctl list --bootstrap-server localhost:9092 --history"
+        })
+final class ListCommand implements Callable<Integer> {
+
+    /** Reports of one change by different subtasks closer than this are one change. */
+    static final Duration SAME_CHANGE_WINDOW = Duration.ofMinutes(1);
+
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Mixin
+    private ConsumerOptions consumer;
+
+    @Option(names = "--events-topic", defaultValue = "model-events", paramLabel = "TOPIC",
+            description = "The serving job's model-event topic (default ${DEFAULT-VALUE}).")
+    private String eventsTopic;
+
+    @Option(names = "--data-type", paramLabel = "TYPE", description = "Only this data type.")
+    private String dataType;
+
+    @Option(names = "--history", description = "Also print each data type's changes, oldest first.")
+    private boolean history;
+
+    @Override
+    public Integer call() throws CliException {
+        ModelEventLog log = new ModelEventLog(SAME_CHANGE_WINDOW);
+        List<String> unreadable = new ArrayList<>();
+        try (TopicReader reader = consumer.open(spec.commandLine())) {
+            readToEnd(reader, log, unreadable);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, List<ModelEventLog.Change>> active = log.active();
+        Map<String, List<ModelEventLog.Change>> changes = log.history();
+        if (dataType != null) {
+            active.keySet().retainAll(List.of(dataType));
+            changes.keySet().retainAll(List.of(dataType));
+        }
+        printActive(out, active, dataType == null ? "" : " for data type " + dataType);
+        if (history) {
+            printHistory(out, changes);
+        }
+        out.flush();
+        if (!unreadable.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(ModelCli.PREFIX + "skipped " + unreadable.size() + " unreadable message"
+                    + (unreadable.size() == 1 ? "" : "s") + " (not ModelEvents): " + String.join(", ", unreadable));
+            err.flush();
+        }
+        return 0;
+    }
+
+    /** Reads every event written before the command started. */
+    private void readToEnd(TopicReader reader, ModelEventLog log, List<String> unreadable) throws CliException {
+        List<TopicPartition> partitions = reader.assign(eventsTopic, true);
+        Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+        long lastProgress = System.nanoTime();
+        while (!reachedEnd(reader, partitions, end)) {
+            boolean any = false;
+            for (ConsumerRecord<byte[], byte[]> record : reader.poll(POLL)) {
+                if (record.offset() >= end.getOrDefault(new TopicPartition(record.topic(), record.partition()), 0L)) {
+                    continue; // written after the start: not part of this listing
+                }
+                any = true;
+                String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+                try {
+                    ModelEvent event = ModelEvent.parseFrom(record.value() == null ? new byte[0] : record.value());
+                    if (event.getModelName().isEmpty() || UnknownFields.first(event) != null) {
+                        unreadable.add(where);
+                    } else {
+                        log.add(event);
+                    }
+                } catch (InvalidProtocolBufferException e) {
+                    unreadable.add(where);
+                }
+            }
+            if (any) {
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > reader.brokerTimeout().toNanos()) {
+                throw new CliException("cannot read topic " + eventsTopic + " to its end: no messages for "
+                        + reader.brokerTimeout().toMillis() + " ms");
+            }
+        }
+    }
+
+    private static boolean reachedEnd(TopicReader reader, List<TopicPartition> partitions,
+            Map<TopicPartition, Long> end) throws CliException {
+        for (TopicPartition partition : partitions) {
+            if (reader.position(partition) < end.getOrDefault(partition, 0L)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void printActive(PrintWriter out, Map<String, List<ModelEventLog.Change>> active, String scope) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"DATA TYPE", "MODEL", "VERSION", "SINCE", "BY"});
+        active.forEach((type, changes) -> {
+            if (changes.isEmpty()) {
+                rows.add(new String[] {type, "-", "-", "-", "(no model: removed)"});
+            }
+            for (ModelEventLog.Change change : changes) {
+                ModelEvent e = change.event();
+                rows.add(new String[] {type, e.getModelName(), Long.toString(e.getModelVersion()),
+                    MessageLines.time(e.getTimestampMillis()), e.getType().name()});
+            }
+        });
+        if (rows.size() == 1) {
+            out.println("no model events yet" + scope);
+            return;
+        }
+        printTable(out, rows);
+    }
+
+    private static void printHistory(PrintWriter out, Map<String, List<ModelEventLog.Change>> changes) {
+        changes.forEach((type, list) -> {
+            out.println();
+            out.println(type + ":");
+            List<String[]> rows = new ArrayList<>();
+            for (ModelEventLog.Change change : list) {
+                ModelEvent e = change.event();
+                rows.add(new String[] {"  " + MessageLines.time(e.getTimestampMillis()), e.getType().name(),
+                    e.getModelName(), "v" + e.getModelVersion(), MessageLines.quoted(e.getReason())
+                            + (change.reports() > 1 ? " (reported by " + change.reports() + " instances)" : "")});
+            }
+            printTable(out, rows);
+        });
+    }
+
+    /** Left-aligned columns, two spaces apart; the last column is not padded. */
+    private static void printTable(PrintWriter out, List<String[]> rows) {
+        int columns = rows.get(0).length;
+        int[] widths = new int[columns];
+        for (String[] row : rows) {
+            for (int c = 0; c < columns; c++) {
+                widths[c] = Math.max(widths[c], row[c].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < columns; c++) {
+                line.append(c == columns - 1 ? row[c] : String.format("%-" + widths[c] + "s  ", row[c]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+}

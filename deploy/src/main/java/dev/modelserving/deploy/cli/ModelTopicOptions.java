@@ -1,0 +1,61 @@
+package dev.modelserving.deploy.cli;
+
+import dev.modelserving.deploy.kafka.ProtoPublisher;
+import dev.modelserving.proto.ModelAction;
+import dev.modelserving.proto.ModelDescriptor;
+import java.io.PrintWriter;
+import java.util.List;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Option;
+
+/**
+ * Where descriptors go ({@code --bootstrap-server}, {@code --topic}), shared by the commands that write to the model
+ * topic ({@code publish}, {@code rollback}, {@code remove}), and the sending itself: keyed by data type so that one
+ * data type's descriptors stay in order, one line per descriptor sent.
+ */
+final class ModelTopicOptions {
+
+    @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Kafka brokers to connect to.")
+    private String bootstrapServer;
+
+    @Option(names = "--topic", defaultValue = "models", paramLabel = "TOPIC",
+            description = "The serving job's model topic (default ${DEFAULT-VALUE}).")
+    private String topic;
+
+    /**
+     * Sends the descriptors in order, waiting for each; prints where each one was written.
+     *
+     * @throws CliException the brokers could not be reached or refused a descriptor (within
+     *     {@link ProtoPublisher#SEND_TIMEOUT})
+     */
+    void send(List<ModelDescriptor> descriptors, PrintWriter out) throws CliException {
+        try (ProtoPublisher publisher = new ProtoPublisher(bootstrapServer, "modelctl")) {
+            for (ModelDescriptor d : descriptors) {
+                RecordMetadata written = publisher.sendAndWait(topic, d.getDataType(), d);
+                out.printf("%s to %s-%d at offset %d%n", describe(d), written.topic(), written.partition(),
+                        written.offset());
+                out.flush();
+            }
+        } catch (IllegalStateException | KafkaException e) {
+            throw new CliException("cannot publish to " + bootstrapServer + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What was sent, in words: a model version, a rollback or a removal. */
+    static String describe(ModelDescriptor d) {
+        return switch (d.getAction()) {
+            case ROLLBACK -> "sent rollback of " + d.getName() + " to v" + d.getRollbackToVersion() + " (data type "
+                    + d.getDataType() + reasonSuffix(d) + ")";
+            case REMOVE -> "sent removal of " + d.getName() + " (data type " + d.getDataType() + reasonSuffix(d) + ")";
+            default -> "published " + d.getName() + " v" + d.getVersion() + " ("
+                    + (d.getAction() == ModelAction.DEPLOY ? d.getModelType() : d.getAction()) + ", data type "
+                    + d.getDataType() + ")";
+        };
+    }
+
+    private static String reasonSuffix(ModelDescriptor d) {
+        return d.getDescription().isBlank() ? "" : ", reason: " + d.getDescription();
+    }
+}
