@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops a job with a savepoint through the REST API (POST /jobs/<id>/stop, then polls the savepoint's status) and
-# prints the savepoint path, to resume with `submit-rest.sh -s <path>` or `submit-cli.sh -s <path>`.
+# prints the savepoint path on standard output (what it did on standard error), to resume with `submit-rest.sh -s <path>` or `submit-cli.sh -s <path>`.
 # Usage: savepoint-stop.sh JOB_ID [TARGET_DIRECTORY]  (default directory: $CLUSTER_HOME/savepoints)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -26,5 +26,5 @@ while :; do
 done
 location="$(json_field location <<< "$status")"
 [ -n "$location" ] || die "the savepoint of job $job_id failed: $status"
-echo "Stopped job $job_id with a savepoint: $location"
+echo >&2 "Stopped job $job_id with a savepoint: $location"
 echo "$location"

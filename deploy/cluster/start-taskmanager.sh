@@ -25,12 +25,12 @@ read -r -a jvm_params <<< "$(head -n1 <<< "$results")"
 read -r -a dynamic_configs <<< "$(tail -n1 <<< "$results")"
 read -r -a java17 <<< "$java17_opts"
 
-slots_before="$(registered_slots)"
-slots_before="${slots_before:-0}"
+# A resource id of our own, to see this TaskManager (and not a killed one the JobManager still counts) register.
+resource_id="taskmanager-$id-$(date +%s)"
 start_java "$pid_file" "$log_file.out" "${jvm_params[@]}" "${java17[@]}" \
   -Dlog.file="$log_file" -Dlog4j.configurationFile="file:$conf_dir/log4j.properties" \
   -cp "$classpath" org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-  --configDir "$conf_dir" "${dynamic_configs[@]}"
-more_slots() { [ "$(registered_slots)" -gt "$slots_before" ]; }
-wait_until "slots registered at the JobManager" "$pid_file" 60 "$log_file" more_slots
+  --configDir "$conf_dir" "${dynamic_configs[@]}" -D "taskmanager.resource-id=$resource_id"
+registered() { curl -sf --max-time 5 "$REST_URL/taskmanagers" | grep -q "\"id\" *: *\"$resource_id\""; }
+wait_until "registration at the JobManager" "$pid_file" 60 "$log_file" registered
 echo "TaskManager $id started (pid $(cat "$pid_file")); slots in the cluster: $(registered_slots); log: $log_file"

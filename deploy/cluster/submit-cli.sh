@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Submits the job jar with Flink's own command-line client (`flink run -d`: org.apache.flink.client.cli.CliFrontend,
-# configured by FLINK_CONF_DIR=$CLUSTER_HOME/conf) and prints the job id. Usage:
+# configured by FLINK_CONF_DIR=$CLUSTER_HOME/conf) and prints the job id on standard output (what it did on standard
+# error), so JOB=$(submit-cli.sh) works. Usage:
 #   submit-cli.sh [-p PARALLELISM] [-s SAVEPOINT_PATH] [--] [job flags...]
 # Without job flags: --bootstrap-servers 127.0.0.1:$KAFKA_PORT --data-format sensor-reading. Default parallelism 2.
 set -euo pipefail
@@ -32,5 +33,5 @@ if ! "$java_cmd" "${java17[@]}" -Dlog4j.configurationFile="file:$conf_dir/log4j-
 fi
 job_id="$(sed -n 's/.*JobID \([0-9a-f]\{32\}\).*/\1/p' "$log_file" | tail -n1)"
 [ -n "$job_id" ] || die "flink run printed no job id (output: $log_file)"
-echo "Submitted $(basename "$jar") with flink run -d (${options[*]}): job $job_id"
+echo >&2 "Submitted $(basename "$jar") with flink run -d (${options[*]}): job $job_id"
 echo "$job_id"

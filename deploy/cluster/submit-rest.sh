@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Submits the job jar through the JobManager's REST API: POST /jars/upload, then POST /jars/<id>/run with the job's
 # flags (programArgsList) and parallelism; the uploaded jar is deleted again (the job keeps its own copy).
-# Prints the job id. Usage:
+# Prints the job id on standard output (and what it did on standard error), so JOB=$(submit-rest.sh) works. Usage:
 #   submit-rest.sh [-p PARALLELISM] [-s SAVEPOINT_PATH] [--] [job flags...]
 # Without job flags: --bootstrap-servers 127.0.0.1:$KAFKA_PORT --data-format sensor-reading. Default parallelism 2.
 set -euo pipefail
@@ -47,5 +47,5 @@ answer="$(rest -X POST -H "Content-Type: application/json" -d "$request" "$REST_
 rest -X DELETE "$REST_URL/jars/$jar_id" > /dev/null || true
 job_id="$(json_field jobid <<< "$answer")"
 [ -n "$job_id" ] || die "running the job failed: $answer"
-echo "Submitted $(basename "$jar") through $REST_URL (parallelism $parallelism${savepoint:+, from savepoint $savepoint}): job $job_id"
+echo >&2 "Submitted $(basename "$jar") through $REST_URL (parallelism $parallelism${savepoint:+, from savepoint $savepoint}): job $job_id"
 echo "$job_id"
