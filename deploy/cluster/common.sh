@@ -90,6 +90,9 @@ job_jar() {
   if [ -z "$jar" ]; then
     jar="$(ls -1 "$repo_dir"/flink-job/target/flink-job-*-job.jar 2>/dev/null | head -n1 || true)"
   fi
+  if [ -n "${JOB_JAR:-}" ] && [ ! -f "$jar" ]; then
+    die "JOB_JAR=$jar: no such file"
+  fi
   if [ -z "$jar" ] || [ ! -f "$jar" ]; then
     die "the job jar (flink-job/target/flink-job-*-job.jar) is not built yet; build it with: $build_hint"
   fi
