@@ -156,8 +156,17 @@ public final class ServingJob {
         return input.hasStart() ? input.getStart().getRequestId() : input.getAnswer().getRequestId();
     }
 
+    /**
+     * Speculative mode: network buffers are flushed at least this often (ms). Flink's default (100 ms) lets a record
+     * wait that long at each of the mode's three exchanges at low rates, which no deadline of that order survives.
+     */
+    public static final long SPECULATIVE_BUFFER_TIMEOUT_MS = 2;
+
     private void configure(StreamExecutionEnvironment env) {
         config.parallelism().ifPresent(env::setParallelism);
+        if (config.mode() == ServingJobConfig.Mode.SPECULATIVE) {
+            env.setBufferTimeout(SPECULATIVE_BUFFER_TIMEOUT_MS);
+        }
         if (config.checkpointingEnabled()) {
             env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
             env.getCheckpointConfig().setExternalizedCheckpointRetention(
