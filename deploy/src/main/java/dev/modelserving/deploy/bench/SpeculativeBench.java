@@ -14,6 +14,8 @@ import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DecisionStrategy;
 import dev.modelserving.proto.ModelAnswer;
 import dev.modelserving.proto.ModelDescriptor;
+import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ModelType;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingStatus;
@@ -61,11 +63,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * of the same results).
  *
  * <p>{@code java -cp deploy/target/deploy.jar:... dev.modelserving.deploy.bench.SpeculativeBench [--requests 2000]
- * [--rate 200] [--deadline-ms 100] [--slow-ms 500]}; see docs/benchmarks.md for the exact command.
+ * [--rate 200] [--deadline-ms 100] [--slow-ms 500]}; see docs/benchmarks.md for the exact command. A first,
+ * unreported run warms the JVM up.
  */
 public final class SpeculativeBench {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final String DATA_TYPE = SensorRecords.DATA_TYPE;
 
     private final EmbeddedKafkaBroker broker;
@@ -116,6 +119,8 @@ public final class SpeculativeBench {
             SpeculativeBench bench = new SpeculativeBench(broker, services, requests, rate, deadlineMs, slowMs, out);
             try {
                 List<ModelDescriptor> withSlow = List.of(fast.get(0), fast.get(1), slow);
+                // A first run warms up the JVM (JIT, class loading, native libraries); its figures are not printed.
+                bench.run("warmup", DecisionStrategy.FIRST, fast, 3);
                 int run = 0;
                 for (DecisionStrategy strategy : List.of(DecisionStrategy.FIRST, DecisionStrategy.MAJORITY)) {
                     bench.run("run" + run++, strategy, fast, 3);
@@ -162,7 +167,8 @@ public final class SpeculativeBench {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(results)) {
             Map<String, Long> arrivals = new HashMap<>();
             Map<String, ServingResult> byId = new HashMap<>();
-            warmUp(records, consumer, strategy, fastModels);
+            awaitActivated(name + "-events", models.size());
+            warmUp(records, consumer, strategy, models.size(), fastModels);
             long start = System.nanoTime();
             SensorGenerator generator = new SensorGenerator(new GeneratorSettings(SampleModels.SEED, 10,
                     GeneratorSettings.DEFAULT_PERIOD, GeneratorSettings.DEFAULT_START,
@@ -182,14 +188,42 @@ public final class SpeculativeBench {
             while (byId.size() < requests && System.nanoTime() < deadline) {
                 poll(consumer, Duration.ofMillis(100), arrivals, byId);
             }
-            report(name, strategy, models, arrivals, byId);
+            if (!name.equals("warmup")) {
+                report(name, strategy, models, arrivals, byId);
+            }
         } finally {
             job.cancel().get();
         }
     }
 
+    /** Waits until every model of the run has been activated (model events topic). */
+    private void awaitActivated(String eventsTopic, int models) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        int activated = 0;
+        try (KafkaConsumer<byte[], byte[]> events = consumer(eventsTopic)) {
+            while (activated < models) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + activated + " of " + models + " models activated");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : events.poll(Duration.ofMillis(200))) {
+                    try {
+                        ModelEvent event = ModelEvent.parseFrom(r.value());
+                        if (event.getType() == ModelEventType.ACTIVATED) {
+                            activated++;
+                        } else {
+                            out.println("  model event: " + event.getType() + " " + event.getModelName() + ": "
+                                    + event.getReason());
+                        }
+                    } catch (InvalidProtocolBufferException e) {
+                        throw new IllegalStateException("not a ModelEvent: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+    }
+
     private void warmUp(String records, KafkaConsumer<byte[], byte[]> consumer, DecisionStrategy strategy,
-            int fastModels) throws Exception {
+            int models, int fastModels) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         int probe = 0;
         while (System.nanoTime() < deadline) {
@@ -199,8 +233,10 @@ public final class SpeculativeBench {
             send(records, "probe", record.toByteArray());
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
                 ServingResult result = parse(r.value());
+                long inTime = result.getAnswersList().stream().filter(ModelAnswer::getInTime).count();
                 if (result.getStrategy().equals(strategy.name()) && result.getStatus() == ServingStatus.SCORED
-                        && result.getAnswersList().stream().filter(ModelAnswer::getInTime).count() >= fastModels) {
+                        && result.getAnswersCount() == models
+                        && (strategy == DecisionStrategy.FIRST || inTime >= fastModels)) {
                     return;
                 }
             }

@@ -134,27 +134,20 @@ class SpeculativeIntegrationTest {
     private static void awaitReady(Topics topics, SpeculativeKafka.Reader<ServingResult> results, String dataType,
             DecisionStrategy strategy, int answersInTime) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        int probes = 0;
-        while (true) {
-            sendRecords(topics, dataType, "probe-" + probes++ + "-", 1);
-            List<ServingResult> read = results.until("a probe result", r -> r.size() >= 1 && r.stream()
-                    .filter(x -> x.getRecordId().startsWith("probe-")).count() >= countProbes(r, 0), TIMEOUT);
-            boolean ready = read.stream().filter(r -> r.getRecordId().startsWith("probe-"))
-                    .anyMatch(r -> r.getStrategy().equals(strategy.name()) && r.getStatus() == ServingStatus.SCORED
-                            && r.getAnswersList().stream().filter(ModelAnswer::getInTime).count() == answersInTime);
-            if (ready) {
+        for (int probe = 0; ; probe++) {
+            sendRecords(topics, dataType, "probe-" + probe + "-", 1);
+            int sent = probe + 1;
+            List<ServingResult> probes = batch(results.until("the result of probe " + probe,
+                    r -> batch(r, "probe-").size() >= sent, TIMEOUT), "probe-");
+            if (probes.stream().anyMatch(r -> r.getStrategy().equals(strategy.name())
+                    && r.getStatus() == ServingStatus.SCORED
+                    && r.getAnswersList().stream().filter(ModelAnswer::getInTime).count() == answersInTime)) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("the job never answered with " + strategy + ": " + read);
+                throw new AssertionError("the job never answered with " + strategy + ": " + probes);
             }
-            int seen = probes;
-            results.until("probe " + (seen - 1), r -> countProbes(r, 0) >= seen, TIMEOUT);
         }
-    }
-
-    private static long countProbes(List<ServingResult> results, int ignored) {
-        return results.stream().filter(x -> x.getRecordId().startsWith("probe-")).count();
     }
 
     private static List<ServingResult> batch(List<ServingResult> results, String idPrefix) {

@@ -91,13 +91,7 @@ final class SpeculativeKafka implements AutoCloseable {
                     throw new AssertionError("timed out after " + timeout + " waiting for " + what + " on " + topic
                             + " (" + read.size() + " read)");
                 }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    try {
-                        read.add(parser.parseFrom(record.value()));
-                    } catch (InvalidProtocolBufferException e) {
-                        throw new AssertionError("not a message on " + topic + ": " + e.getMessage(), e);
-                    }
-                }
+                pollOnce();
             }
             return List.copyOf(read);
         }
@@ -106,15 +100,19 @@ final class SpeculativeKafka implements AutoCloseable {
         List<T> drainFor(Duration quiet) {
             long end = System.nanoTime() + quiet.toNanos();
             while (System.nanoTime() < end) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    try {
-                        read.add(parser.parseFrom(record.value()));
-                    } catch (InvalidProtocolBufferException e) {
-                        throw new AssertionError("not a message on " + topic + ": " + e.getMessage(), e);
-                    }
-                }
+                pollOnce();
             }
             return List.copyOf(read);
+        }
+
+        private void pollOnce() {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                try {
+                    read.add(parser.parseFrom(record.value()));
+                } catch (InvalidProtocolBufferException e) {
+                    throw new AssertionError("not a message on " + topic + ": " + e.getMessage(), e);
+                }
+            }
         }
 
         @Override
