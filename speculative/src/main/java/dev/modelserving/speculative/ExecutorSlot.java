@@ -1,5 +1,6 @@
 package dev.modelserving.speculative;
 
+import dev.modelserving.model.serving.ServingResults;
 import dev.modelserving.model.serving.ServingSlot;
 import dev.modelserving.proto.ExecutorAnswer;
 import dev.modelserving.proto.ModelDescriptor;
@@ -59,7 +60,7 @@ final class ExecutorSlot implements AutoCloseable {
     /** Queues a request for scoring on this slot's thread. */
     void submit(SpeculativeRequest request) {
         inFlight.incrementAndGet();
-        scoring.execute(() -> finished.add(score(request)));
+        scoring.execute(() -> finished.add(scoreOrFail(request)));
     }
 
     /** Whether requests are queued or scoring, or finished and not yet drained. */
@@ -113,6 +114,17 @@ final class ExecutorSlot implements AutoCloseable {
             return slot.snapshot();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Never lets an exception escape the scoring thread: every request completes, so {@link #busy()} ends. */
+    private Completion scoreOrFail(SpeculativeRequest request) {
+        try {
+            return score(request);
+        } catch (RuntimeException e) {
+            ServingResult failed = ServingResults.failed(request.getRecord(), null,
+                    "the executor of model '" + modelName + "' failed: " + e, 0);
+            return new Completion(request, answer(request, failed, Optional.empty()), failed);
         }
     }
 
