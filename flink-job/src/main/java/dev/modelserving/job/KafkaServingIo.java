@@ -11,7 +11,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The serving job's Kafka topics: records and descriptors in; results (keyed by record key), dead letters (keyed by
+ * The serving job's Kafka topics: records and descriptors (and, in the speculative mode, configurations) in; results (keyed by record key), dead letters (keyed by
  * source topic) and model events (keyed by data type) out, with the configured delivery guarantee.
  */
 public final class KafkaServingIo implements ServingIo {
@@ -36,6 +36,13 @@ public final class KafkaServingIo implements ServingIo {
         return env.fromSource(kafka.source(config.modelTopic(), config.groupId()), WatermarkStrategy.noWatermarks(),
                         "Kafka models: " + config.modelTopic())
                 .uid("source-models");
+    }
+
+    @Override
+    public DataStream<RawRecord> configs(StreamExecutionEnvironment env) {
+        return env.fromSource(kafka.source(config.configTopic(), config.groupId()), WatermarkStrategy.noWatermarks(),
+                        "Kafka speculative configs: " + config.configTopic())
+                .uid("source-speculative-configs");
     }
 
     @Override

@@ -19,6 +19,15 @@ public interface ServingIo {
     /** Raw model descriptors. */
     DataStream<RawRecord> models(StreamExecutionEnvironment env);
 
+    /**
+     * Raw speculative configurations ({@code SpeculativeConfig} bytes), read by {@code --mode speculative} only.
+     * Default: none provided (an implementation for the speculative mode overrides it).
+     */
+    default DataStream<RawRecord> configs(StreamExecutionEnvironment env) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " provides no speculative configurations; --mode speculative needs configs(env)");
+    }
+
     /** Attaches the sink of results. */
     void results(DataStream<ServingResult> results);
 

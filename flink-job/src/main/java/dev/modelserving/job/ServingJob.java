@@ -4,6 +4,7 @@ import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.job.parse.DeadLetters;
 import dev.modelserving.job.parse.DescriptorParser;
 import dev.modelserving.job.parse.RecordParser;
+import dev.modelserving.job.parse.SpeculativeConfigParser;
 import dev.modelserving.job.serve.KeyedModelServing;
 import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.job.serve.ServingOutputs;
@@ -16,6 +17,15 @@ import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ServingOutput;
 import dev.modelserving.proto.ServingResult;
+import dev.modelserving.proto.CollectorInput;
+import dev.modelserving.proto.RouterControl;
+import dev.modelserving.proto.SpeculativeConfig;
+import dev.modelserving.proto.SpeculativeRequest;
+import dev.modelserving.speculative.AnswerCollector;
+import dev.modelserving.speculative.ExecutorKey;
+import dev.modelserving.speculative.ModelExecutor;
+import dev.modelserving.speculative.RequestRouter;
+import dev.modelserving.speculative.SpeculativeOutputs;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -27,7 +37,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The model-serving job: parses records and model descriptors (unusable input becomes dead letters), serves
- * records with the current model of their data type in keyed or partitioned mode, and writes results, dead letters
+ * records with the current model of their data type in keyed or partitioned mode (or with several models per data
+ * type in the speculative mode), and writes results, dead letters
  * and model events. Sources and sinks come from a {@link ServingIo}, so tests can replace Kafka.
  *
  * <p>Run it with {@code flink run model-serving-job.jar --bootstrap-servers ...}; flags: {@link ServingJobConfig#USAGE}.
@@ -75,6 +86,10 @@ public final class ServingJob {
         DataStream<DeadLetter> deadLetters =
                 records.getSideOutput(DeadLetters.TAG).union(models.getSideOutput(DeadLetters.TAG));
 
+        if (config.mode() == ServingJobConfig.Mode.SPECULATIVE) {
+            buildSpeculative(env, settings, records, models, deadLetters);
+            return;
+        }
         SingleOutputStreamOperator<ServingResult> results = switch (config.mode()) {
             case KEYED -> records.keyBy(DataRecord::getDataType, Types.STRING)
                     .connect(models.keyBy(ModelDescriptor::getDataType, Types.STRING))
@@ -86,6 +101,7 @@ public final class ServingJob {
                     .uid("partitioned-model-serving").name("Partitioned model serving")
                     .process(new SplitServingOutput(), ProtoTypeInfo.of(ServingResult.class))
                     .uid("split-serving-output").name("Split results and model events");
+            case SPECULATIVE -> throw new IllegalStateException("built above");
         };
         DataStream<ModelEvent> events = results.getSideOutput(ServingOutputs.MODEL_EVENTS);
 
@@ -94,8 +110,63 @@ public final class ServingJob {
         io.events(events);
     }
 
+    /**
+     * The speculative mode: records keyed by data type go to the {@link RequestRouter} (which also reads descriptors
+     * for the model list and configurations from the config topic), routed requests keyed by (data type, model) to
+     * the {@link ModelExecutor}s (which read descriptors keyed the same way), starts and answers keyed by request id
+     * to the {@link AnswerCollector}. Results of the collector and the router's NO_MODEL results go to the results
+     * sink; executors' model events to the events sink.
+     */
+    private void buildSpeculative(StreamExecutionEnvironment env, ServingSettings settings,
+            DataStream<DataRecord> records, DataStream<ModelDescriptor> models, DataStream<DeadLetter> deadLetters) {
+        SingleOutputStreamOperator<SpeculativeConfig> configs = io.configs(env)
+                .process(new SpeculativeConfigParser())
+                .uid("parse-speculative-configs").name("Parse speculative configs");
+        DataStream<RouterControl> control = models
+                .map(m -> RouterControl.newBuilder().setModel(m).build(), ProtoTypeInfo.of(RouterControl.class))
+                .uid("router-control-models").name("Models for the router")
+                .union(configs.map(c -> RouterControl.newBuilder().setConfig(c).build(),
+                                ProtoTypeInfo.of(RouterControl.class))
+                        .uid("router-control-configs").name("Configs for the router"));
+        SingleOutputStreamOperator<SpeculativeRequest> routed = records.keyBy(DataRecord::getDataType, Types.STRING)
+                .connect(control.keyBy(ServingJob::dataTypeOf, Types.STRING))
+                .process(new RequestRouter(config.defaultDeadlineMs()), ProtoTypeInfo.of(SpeculativeRequest.class))
+                .uid("speculative-router").name("Speculative router");
+        SingleOutputStreamOperator<CollectorInput> answers = routed
+                .keyBy(ExecutorKey::of, Types.STRING)
+                .connect(models.keyBy(ExecutorKey::of, Types.STRING))
+                .process(new ModelExecutor(settings), ProtoTypeInfo.of(CollectorInput.class))
+                .uid("speculative-executors").name("Speculative model executors");
+        SingleOutputStreamOperator<ServingResult> collected = answers
+                .union(routed.getSideOutput(SpeculativeOutputs.STARTS))
+                .keyBy(ServingJob::requestIdOf, Types.STRING)
+                .process(new AnswerCollector(), ProtoTypeInfo.of(ServingResult.class))
+                .uid("speculative-collector").name("Speculative collector");
+
+        io.results(collected.union(routed.getSideOutput(SpeculativeOutputs.RESULTS)));
+        io.deadLetters(deadLetters.union(configs.getSideOutput(DeadLetters.TAG)));
+        io.events(answers.getSideOutput(SpeculativeOutputs.MODEL_EVENTS));
+    }
+
+    private static String dataTypeOf(RouterControl control) {
+        return control.hasModel() ? control.getModel().getDataType() : control.getConfig().getDataType();
+    }
+
+    private static String requestIdOf(CollectorInput input) {
+        return input.hasStart() ? input.getStart().getRequestId() : input.getAnswer().getRequestId();
+    }
+
+    /**
+     * Speculative mode: network buffers are flushed at least this often (ms). Flink's default (100 ms) lets a record
+     * wait that long at each of the mode's three exchanges at low rates, which no deadline of that order survives.
+     */
+    public static final long SPECULATIVE_BUFFER_TIMEOUT_MS = 2;
+
     private void configure(StreamExecutionEnvironment env) {
         config.parallelism().ifPresent(env::setParallelism);
+        if (config.mode() == ServingJobConfig.Mode.SPECULATIVE) {
+            env.setBufferTimeout(SPECULATIVE_BUFFER_TIMEOUT_MS);
+        }
         if (config.checkpointingEnabled()) {
             env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
             env.getCheckpointConfig().setExternalizedCheckpointRetention(

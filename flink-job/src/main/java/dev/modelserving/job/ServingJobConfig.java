@@ -36,14 +36,18 @@ public final class ServingJobConfig implements Serializable {
         /** Records and models keyed by data type; each data type is served on one subtask. */
         KEYED,
         /** Models broadcast to every subtask; records spread over all subtasks. */
-        PARTITIONED
+        PARTITIONED,
+        /** Several models per data type: router, one executor per model, collector with deadline and strategy. */
+        SPECULATIVE
     }
 
     /** The one usage line listing every flag with its default. */
     public static final String USAGE = "Usage: ServingJob --bootstrap-servers <host:port[,host:port...]>"
             + " [--data-topic records] [--data-format data-record|sensor-reading] [--model-topic models]"
             + " [--results-topic results] [--dead-letter-topic dead-letters] [--events-topic model-events]"
-            + " [--group-id model-serving] [--mode keyed|partitioned] [--parallelism <n> (default: the environment's)]"
+            + " [--group-id model-serving] [--mode keyed|partitioned|speculative]"
+            + " [--parallelism <n> (default: the environment's)]"
+            + " [--config-topic speculative-config] [--default-deadline-ms 1000]"
             + " [--checkpoint-interval-ms 10000 (0: off)] [--checkpoint-dir <uri or path>]"
             + " [--delivery exactly-once|at-least-once (default: exactly-once if checkpointing, else at-least-once)]"
             + " [--allowed-model-roots <dir>[,<dir>...]] [--max-artifact-bytes 256mb] [--max-unpacked-bytes 1gb]"
@@ -66,12 +70,16 @@ public final class ServingJobConfig implements Serializable {
     static final String MAX_ARTIFACT_BYTES = "max-artifact-bytes";
     static final String MAX_UNPACKED_BYTES = "max-unpacked-bytes";
     static final String REQUIRE_VALIDATION_SAMPLES = "require-validation-samples";
+    static final String CONFIG_TOPIC = "config-topic";
+    static final String DEFAULT_DEADLINE_MS = "default-deadline-ms";
 
     private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
             RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
             CHECKPOINT_DIR, DELIVERY, ALLOWED_MODEL_ROOTS, MAX_ARTIFACT_BYTES, MAX_UNPACKED_BYTES,
-            REQUIRE_VALIDATION_SAMPLES);
+            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS);
 
+    /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
+    public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
     /** Default checkpoint interval in milliseconds. */
     public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
     /** Flink's smallest checkpoint interval. */
@@ -98,6 +106,8 @@ public final class ServingJobConfig implements Serializable {
     private final long maxArtifactBytes;
     private final long maxUnpackedBytes;
     private final boolean requireValidationSamples;
+    private final String configTopic;
+    private final long defaultDeadlineMs;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -117,16 +127,24 @@ public final class ServingJobConfig implements Serializable {
         maxArtifactBytes = flags.bytes(MAX_ARTIFACT_BYTES, LoadPolicy.DEFAULT_MAX_ARTIFACT_BYTES);
         maxUnpackedBytes = flags.bytes(MAX_UNPACKED_BYTES, LoadPolicy.DEFAULT_MAX_UNPACKED_BYTES);
         requireValidationSamples = flags.bool(REQUIRE_VALIDATION_SAMPLES);
-        for (String input : List.of(dataTopic, modelTopic)) {
+        configTopic = flags.topic(CONFIG_TOPIC, "speculative-config");
+        defaultDeadlineMs = flags.positiveLong(DEFAULT_DEADLINE_MS, DEFAULT_SPECULATIVE_DEADLINE_MS);
+        List<String> inputs = mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic)
+                : List.of(dataTopic, modelTopic);
+        for (String input : inputs) {
             for (String output : List.of(resultsTopic, deadLetterTopic, eventsTopic)) {
                 if (input.equals(output)) {
-                    throw invalid(input.equals(dataTopic) ? DATA_TOPIC : MODEL_TOPIC,
+                    throw invalid(input.equals(dataTopic) ? DATA_TOPIC : input.equals(modelTopic) ? MODEL_TOPIC
+                                    : CONFIG_TOPIC,
                             "topic '" + input + "' is also an output topic; inputs and outputs must differ");
                 }
             }
         }
         if (dataTopic.equals(modelTopic)) {
             throw invalid(MODEL_TOPIC, "must differ from --" + DATA_TOPIC + " ('" + dataTopic + "')");
+        }
+        if (mode == Mode.SPECULATIVE && (configTopic.equals(dataTopic) || configTopic.equals(modelTopic))) {
+            throw invalid(CONFIG_TOPIC, "must differ from --" + DATA_TOPIC + " and --" + MODEL_TOPIC);
         }
     }
 
@@ -251,6 +269,16 @@ public final class ServingJobConfig implements Serializable {
         return requireValidationSamples;
     }
 
+    /** Speculative mode: topic of the {@code SpeculativeConfig}s (keyed by data type). */
+    public String configTopic() {
+        return configTopic;
+    }
+
+    /** Speculative mode: deadline in ms of data types without a configuration (or one with deadline_millis 0). */
+    public long defaultDeadlineMs() {
+        return defaultDeadlineMs;
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
@@ -270,7 +298,8 @@ public final class ServingJobConfig implements Serializable {
                 + ", checkpoint-interval-ms=" + checkpointIntervalMs + ", checkpoint-dir=" + checkpointDir
                 + ", delivery=" + flagValue(delivery) + ", allowed-model-roots=" + allowedModelRoots
                 + ", max-artifact-bytes=" + maxArtifactBytes + ", max-unpacked-bytes=" + maxUnpackedBytes
-                + ", require-validation-samples=" + requireValidationSamples + "}";
+                + ", require-validation-samples=" + requireValidationSamples + ", config-topic=" + configTopic
+                + ", default-deadline-ms=" + defaultDeadlineMs + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -346,7 +375,8 @@ public final class ServingJobConfig implements Serializable {
             return switch (value) {
                 case "keyed" -> Mode.KEYED;
                 case "partitioned" -> Mode.PARTITIONED;
-                default -> throw invalid(MODE, "'" + value + "' is not keyed|partitioned");
+                case "speculative" -> Mode.SPECULATIVE;
+                default -> throw invalid(MODE, "'" + value + "' is not keyed|partitioned|speculative");
             };
         }
 
@@ -360,6 +390,18 @@ public final class ServingJobConfig implements Serializable {
                 throw invalid(PARALLELISM, "'" + value.get() + "' is not a positive integer up to 32768");
             }
             return (int) parsed;
+        }
+
+        long positiveLong(String flag, long defaultValue) {
+            Optional<String> value = optional(flag);
+            if (value.isEmpty()) {
+                return defaultValue;
+            }
+            long parsed = parseLong(flag, value.get(), "a positive number of milliseconds");
+            if (parsed < 1) {
+                throw invalid(flag, "'" + value.get() + "' must be positive");
+            }
+            return parsed;
         }
 
         long checkpointInterval() {

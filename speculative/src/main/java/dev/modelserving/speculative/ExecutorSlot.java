@@ -1,0 +1,179 @@
+package dev.modelserving.speculative;
+
+import dev.modelserving.model.serving.ServingResults;
+import dev.modelserving.model.serving.ServingSlot;
+import dev.modelserving.proto.ExecutorAnswer;
+import dev.modelserving.proto.ModelDescriptor;
+import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.Provenance;
+import dev.modelserving.proto.ServingResult;
+import dev.modelserving.proto.ServingSlotState;
+import dev.modelserving.proto.SpeculativeRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * One executor key's {@link ServingSlot} (the serving job's swap rules, unchanged) with its own scoring thread, so a
+ * slow model never delays the answers of the other models on the same subtask. The slot is not thread-safe: every
+ * use of it (scoring on the scoring thread; apply, poll and snapshot on the operator thread) holds this holder's
+ * lock. Finished scores wait in a queue until the operator thread {@link #drain() drains} them (from a timer), which
+ * is where answers are emitted and keyed state is updated.
+ *
+ * <p>A request still queued after its deadline is not scored (nobody waits for it any more): it completes as
+ * skipped, so a model slower than the deadline never builds an unbounded backlog.
+ */
+final class ExecutorSlot implements AutoCloseable {
+
+    /** A finished request: its answer and the slot's result, or neither when it was skipped. */
+    record Completion(SpeculativeRequest request, ExecutorAnswer answer, ServingResult result) {
+        boolean skipped() {
+            return answer == null;
+        }
+    }
+
+    private final ServingSlot slot;
+    private final String modelName;
+    private final LongSupplier clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ExecutorService scoring;
+    private final ConcurrentLinkedQueue<Completion> finished = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    ExecutorSlot(ServingSlot slot, String modelName, LongSupplier clock, String threadName) {
+        this.slot = slot;
+        this.modelName = modelName;
+        this.clock = clock;
+        this.scoring = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Queues a request for scoring on this slot's thread. */
+    void submit(SpeculativeRequest request) {
+        inFlight.incrementAndGet();
+        scoring.execute(() -> finished.add(scoreOrFail(request)));
+    }
+
+    /** Whether requests are queued or scoring, or finished and not yet drained. */
+    boolean busy() {
+        return inFlight.get() > 0;
+    }
+
+    /** The finished requests since the last drain (operator thread). */
+    List<Completion> drain() {
+        List<Completion> done = new ArrayList<>();
+        Completion next;
+        while ((next = finished.poll()) != null) {
+            done.add(next);
+            inFlight.decrementAndGet();
+        }
+        return done;
+    }
+
+    /** Applies a descriptor (waits for a score in progress). */
+    List<ModelEvent> apply(ModelDescriptor descriptor) {
+        lock.lock();
+        try {
+            return slot.apply(descriptor);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Activates a candidate that finished loading, unless the scoring thread holds the slot right now (then empty:
+     * the caller polls again on its next timer, so a slow model's scores never block the operator thread).
+     */
+    Optional<List<ModelEvent>> tryPoll() {
+        if (!lock.tryLock()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(slot.poll());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean loading() {
+        return slot.loading();
+    }
+
+    ServingSlotState snapshot() {
+        lock.lock();
+        try {
+            return slot.snapshot();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Never lets an exception escape the scoring thread: every request completes, so {@link #busy()} ends. */
+    private Completion scoreOrFail(SpeculativeRequest request) {
+        try {
+            return score(request);
+        } catch (RuntimeException e) {
+            ServingResult failed = ServingResults.failed(request.getRecord(), null,
+                    "the executor of model '" + modelName + "' failed: " + e, 0);
+            return new Completion(request, answer(request, failed, Optional.empty()), failed);
+        }
+    }
+
+    private Completion score(SpeculativeRequest request) {
+        if (request.getDeadlineMillis() > 0 && clock.getAsLong() > request.getDeadlineMillis()) {
+            return new Completion(request, null, null);
+        }
+        ServingResult result;
+        Optional<ModelDescriptor> serving;
+        lock.lock();
+        try {
+            result = slot.score(request.getRecord());
+            serving = slot.currentDescriptor();
+        } finally {
+            lock.unlock();
+        }
+        return new Completion(request, answer(request, result, serving), result);
+    }
+
+    private ExecutorAnswer answer(SpeculativeRequest request, ServingResult result, Optional<ModelDescriptor> serving) {
+        ExecutorAnswer.Builder answer = ExecutorAnswer.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setModelName(modelName)
+                .setModelVersion(result.getModelVersion())
+                .setModelSha256(result.getModelSha256())
+                .setStatus(result.getStatus())
+                .addAllOutputs(result.getOutputsList())
+                .setLabel(result.getLabel())
+                .putAllProbabilities(result.getProbabilitiesMap())
+                .setLatencyNanos(result.getLatencyNanos())
+                .setError(result.getError());
+        if (serving.isPresent() && serving.get().hasProvenance()
+                && !serving.get().getProvenance().getQualityMetricName().isEmpty()) {
+            Provenance provenance = serving.get().getProvenance();
+            answer.setQualityMetricName(provenance.getQualityMetricName())
+                    .setQualityMetricValue(provenance.getQualityMetricValue())
+                    .setHasQualityMetric(true);
+        }
+        return answer.build();
+    }
+
+    @Override
+    public void close() {
+        scoring.shutdownNow();
+        lock.lock();
+        try {
+            slot.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

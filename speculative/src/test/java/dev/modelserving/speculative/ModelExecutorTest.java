@@ -1,0 +1,154 @@
+package dev.modelserving.speculative;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelserving.flink.serving.ServingSettings;
+import dev.modelserving.flink.types.ProtoSerializer;
+import dev.modelserving.model.SlowModelFactory;
+import dev.modelserving.model.TestDescriptors;
+import dev.modelserving.proto.CollectorInput;
+import dev.modelserving.proto.ExecutorAnswer;
+import dev.modelserving.proto.ModelDescriptor;
+import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelEventType;
+import dev.modelserving.proto.Provenance;
+import dev.modelserving.proto.ServingStatus;
+import dev.modelserving.proto.SpeculativeRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ModelExecutorTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, SpeculativeRequest, ModelDescriptor, CollectorInput> harness;
+    private long now;
+
+    private void open(OperatorSubtaskState restore) throws Exception {
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new ModelExecutor(ServingSettings.defaults())),
+                ExecutorKey::of, ExecutorKey::of, Types.STRING);
+        harness.setup(new ProtoSerializer<>(CollectorInput.class));
+        if (restore != null) {
+            harness.initializeState(restore);
+        }
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private List<ExecutorAnswer> answers() {
+        return harness.extractOutputValues().stream().map(CollectorInput::getAnswer).toList();
+    }
+
+    private List<ModelEvent> events() {
+        var side = harness.getSideOutput(SpeculativeOutputs.MODEL_EVENTS);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    }
+
+    /** Advances processing time (the executor's drain and poll timers) until the condition holds, bounded. */
+    private void await(String what, BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + TIMEOUT + " waiting for " + what);
+            }
+            harness.setProcessingTime(now += 1);
+            LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+        }
+    }
+
+    private static SpeculativeRequest request(String id, String model, double feature) {
+        return SpeculativeRequest.newBuilder().setRequestId(id).setModelName(model)
+                .setRecord(TestDescriptors.record(feature)).build();
+    }
+
+    private void deploy(ModelDescriptor descriptor) throws Exception {
+        int before = events().size();
+        harness.processElement2(descriptor, 0);
+        await("activation of " + descriptor.getName(), () -> events().size() > before
+                && events().get(events().size() - 1).getType() == ModelEventType.ACTIVATED);
+    }
+
+    @Test
+    void answersWithTheModelOfItsKeyAndCarriesTheQualityMetric() throws Exception {
+        open(null);
+        deploy(TestDescriptors.constant("10").setName("a").setProvenance(Provenance.newBuilder()
+                .setQualityMetricName("rmse").setQualityMetricValue(0.5)).build());
+        harness.processElement1(request("q1", "a", 1), 0);
+        harness.processElement1(request("q1", "unknown", 1), 0);
+        await("two answers", () -> answers().size() == 2);
+        ExecutorAnswer a = answers().stream().filter(x -> x.getModelName().equals("a")).findFirst().orElseThrow();
+        assertThat(a.getStatus()).isEqualTo(ServingStatus.SCORED);
+        assertThat(a.getOutputsList()).containsExactly(11.0);
+        assertThat(a.getModelVersion()).isEqualTo(1);
+        assertThat(a.getModelSha256()).isNotEmpty();
+        assertThat(a.getQualityMetricName()).isEqualTo("rmse");
+        assertThat(a.getHasQualityMetric()).isTrue();
+        ExecutorAnswer unknown = answers().stream().filter(x -> x.getModelName().equals("unknown")).findFirst()
+                .orElseThrow();
+        assertThat(unknown.getStatus()).isEqualTo(ServingStatus.NO_MODEL);
+        assertThat(unknown.getRequestId()).isEqualTo("q1");
+    }
+
+    @Test
+    void aSlowModelDoesNotHoldUpTheFastOnesOnTheSameSubtask() throws Exception {
+        open(null);
+        deploy(TestDescriptors.constant("1").setName("fast").build());
+        deploy(SlowModelFactory.descriptor("test", "slow", 1, 0, 2_000, 5).build());
+        harness.processElement1(request("q1", "slow", 0), 0);
+        for (int i = 0; i < 20; i++) {
+            harness.processElement1(request("q" + i, "fast", 0), 0);
+        }
+        long started = System.nanoTime();
+        await("20 fast answers", () -> answers().stream().filter(a -> a.getModelName().equals("fast")).count() == 20);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_500));
+        assertThat(answers()).noneMatch(a -> a.getModelName().equals("slow"));
+        await("the slow answer", () -> answers().stream().anyMatch(a -> a.getModelName().equals("slow")));
+    }
+
+    @Test
+    void aRequestStillQueuedAfterItsDeadlineIsSkipped() throws Exception {
+        open(null);
+        deploy(SlowModelFactory.descriptor("test", "slow", 1, 0, 300, 5).build());
+        harness.processElement1(request("q1", "slow", 0), 0);
+        harness.processElement1(request("q2", "slow", 0).toBuilder()
+                .setDeadlineMillis(System.currentTimeMillis() + 50).build(), 0);
+        harness.processElement1(request("q3", "slow", 0), 0);
+        await("q3 answered", () -> answers().stream().anyMatch(a -> a.getRequestId().equals("q3")));
+        assertThat(answers()).extracting(ExecutorAnswer::getRequestId).containsExactly("q1", "q3");
+        await("in-flight state cleared", () -> harness.numKeyedStateEntries() == 1); // the slot only
+    }
+
+    @Test
+    void requestsInFlightAtACheckpointAreScoredAfterTheRestore() throws Exception {
+        open(null);
+        deploy(SlowModelFactory.descriptor("test", "slow", 1, 0, 1_000, 5).build());
+        harness.processElement1(request("q1", "slow", 0), 0);
+        OperatorSubtaskState snapshot = harness.snapshot(1, now);
+        harness.close();
+
+        open(snapshot);
+        harness.setProcessingTime(now);
+        await("q1 answered after the restore", () -> answers().stream().anyMatch(a -> a.getRequestId().equals("q1")));
+        assertThat(answers()).singleElement().satisfies(a -> {
+            assertThat(a.getStatus()).isEqualTo(ServingStatus.SCORED);
+            assertThat(a.getOutputsList()).containsExactly(5.0);
+        });
+        assertThat(events()).isEmpty(); // the model was rebuilt from state, not republished
+    }
+}
