@@ -61,7 +61,7 @@ class BadInputIntegrationTest {
     private record BadPayload(byte[] bytes, RecordMetadata written, String reason) {}
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @EnumSource(value = Mode.class, names = {"KEYED", "PARTITIONED"})
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void everyRecordInIsOneResultOrOneDeadLetterOut(Mode mode) {
         ServingTopics topics = ServingTopics.create(broker, "bad-input-" + mode);

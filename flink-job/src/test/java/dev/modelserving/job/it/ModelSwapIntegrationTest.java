@@ -52,7 +52,7 @@ class ModelSwapIntegrationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @EnumSource(value = Mode.class, names = {"KEYED", "PARTITIONED"})
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void resultsSwitchFromV1ToV2AtOnePointWithLineageAndOutputsOfTheirVersion(Mode mode) {
         ServingTopics topics = ServingTopics.create(broker, "swap-" + mode);
@@ -115,7 +115,7 @@ class ModelSwapIntegrationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @EnumSource(value = Mode.class, names = {"KEYED", "PARTITIONED"})
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void corruptModelIsRejectedWithAReasonAndTheCurrentModelKeepsServing(Mode mode) {
         ServingTopics topics = ServingTopics.create(broker, "corrupt-" + mode);

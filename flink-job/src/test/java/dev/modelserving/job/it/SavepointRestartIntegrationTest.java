@@ -57,7 +57,7 @@ class SavepointRestartIntegrationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Mode.class)
+    @EnumSource(value = Mode.class, names = {"KEYED", "PARTITIONED"})
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void restartedFromASavepointTheJobServesTheSameModelWithoutRepublishing(Mode mode, @TempDir Path savepoints)
             throws Exception {
