@@ -6,6 +6,7 @@ import dev.modelserving.deploy.samples.GeneratorSettings;
 import dev.modelserving.deploy.samples.SampleModels;
 import dev.modelserving.deploy.samples.SensorGenerator;
 import dev.modelserving.job.KafkaServingIo;
+import dev.modelserving.job.LoopbackFlink;
 import dev.modelserving.job.ServingJob;
 import dev.modelserving.job.ServingJobConfig;
 import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
@@ -37,7 +38,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
@@ -158,9 +158,8 @@ public final class SpeculativeBench {
                 "--data-topic", records, "--model-topic", name + "-models", "--config-topic", name + "-configs",
                 "--results-topic", results, "--dead-letter-topic", name + "-dead", "--events-topic",
                 name + "-events", "--group-id", name);
-        Configuration conf = new Configuration();
+        Configuration conf = LoopbackFlink.configuration();
         conf.set(PipelineOptions.CLASSPATHS, List.of(services.toUri().toURL().toString()));
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
         new ServingJob(config, new KafkaServingIo(config)).build(env);
         JobClient job = env.executeAsync("speculative bench " + name);

@@ -1,9 +1,7 @@
 package dev.modelserving.job.it;
 
+import dev.modelserving.job.LoopbackFlink;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 
 /** The MiniCluster of the integration tests: one task manager with two slots, every address on 127.0.0.1. */
@@ -15,12 +13,7 @@ final class LocalFlink {
     private LocalFlink() {}
 
     static MiniClusterResourceConfiguration cluster() {
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.ADDRESS, "127.0.0.1");
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
+        Configuration conf = LoopbackFlink.configuration();
         return new MiniClusterResourceConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumberTaskManagers(1)
