@@ -26,6 +26,7 @@ import dev.modelserving.speculative.ExecutorKey;
 import dev.modelserving.speculative.ModelExecutor;
 import dev.modelserving.speculative.RequestRouter;
 import dev.modelserving.speculative.SpeculativeOutputs;
+import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -86,28 +87,38 @@ public final class ServingJob {
         DataStream<DeadLetter> deadLetters =
                 records.getSideOutput(DeadLetters.TAG).union(models.getSideOutput(DeadLetters.TAG));
 
-        if (config.mode() == ServingJobConfig.Mode.SPECULATIVE) {
-            buildSpeculative(env, settings, records, models, deadLetters);
-            return;
-        }
-        SingleOutputStreamOperator<ServingResult> results = switch (config.mode()) {
-            case KEYED -> records.keyBy(DataRecord::getDataType, Types.STRING)
-                    .connect(models.keyBy(ModelDescriptor::getDataType, Types.STRING))
-                    .process(new KeyedModelServing(settings), ProtoTypeInfo.of(ServingResult.class))
-                    .uid("keyed-model-serving").name("Keyed model serving");
-            case PARTITIONED -> records.rebalance()
-                    .connect(models.broadcast())
-                    .flatMap(new PartitionedModelServing(settings), ProtoTypeInfo.of(ServingOutput.class))
-                    .uid("partitioned-model-serving").name("Partitioned model serving")
-                    .process(new SplitServingOutput(), ProtoTypeInfo.of(ServingResult.class))
-                    .uid("split-serving-output").name("Split results and model events");
-            case SPECULATIVE -> throw new IllegalStateException("built above");
+        Served served = switch (config.mode()) {
+            case KEYED -> keyed(settings, records, models);
+            case PARTITIONED -> partitioned(settings, records, models);
+            case SPECULATIVE -> speculative(env, settings, records, models);
         };
-        DataStream<ModelEvent> events = results.getSideOutput(ServingOutputs.MODEL_EVENTS);
+        io.results(served.results());
+        io.deadLetters(served.deadLetters().map(deadLetters::union).orElse(deadLetters));
+        io.events(served.events());
+    }
 
-        io.results(results);
-        io.deadLetters(deadLetters);
-        io.events(events);
+    /** What a serving mode produces: results, model events, and dead letters of its own inputs if it has any. */
+    private record Served(DataStream<ServingResult> results, DataStream<ModelEvent> events,
+            Optional<DataStream<DeadLetter>> deadLetters) {}
+
+    private static Served keyed(ServingSettings settings, DataStream<DataRecord> records,
+            DataStream<ModelDescriptor> models) {
+        SingleOutputStreamOperator<ServingResult> results = records.keyBy(DataRecord::getDataType, Types.STRING)
+                .connect(models.keyBy(ModelDescriptor::getDataType, Types.STRING))
+                .process(new KeyedModelServing(settings), ProtoTypeInfo.of(ServingResult.class))
+                .uid("keyed-model-serving").name("Keyed model serving");
+        return new Served(results, results.getSideOutput(ServingOutputs.MODEL_EVENTS), Optional.empty());
+    }
+
+    private static Served partitioned(ServingSettings settings, DataStream<DataRecord> records,
+            DataStream<ModelDescriptor> models) {
+        SingleOutputStreamOperator<ServingResult> results = records.rebalance()
+                .connect(models.broadcast())
+                .flatMap(new PartitionedModelServing(settings), ProtoTypeInfo.of(ServingOutput.class))
+                .uid("partitioned-model-serving").name("Partitioned model serving")
+                .process(new SplitServingOutput(), ProtoTypeInfo.of(ServingResult.class))
+                .uid("split-serving-output").name("Split results and model events");
+        return new Served(results, results.getSideOutput(ServingOutputs.MODEL_EVENTS), Optional.empty());
     }
 
     /**
@@ -117,8 +128,8 @@ public final class ServingJob {
      * to the {@link AnswerCollector}. Results of the collector and the router's NO_MODEL results go to the results
      * sink; executors' model events to the events sink.
      */
-    private void buildSpeculative(StreamExecutionEnvironment env, ServingSettings settings,
-            DataStream<DataRecord> records, DataStream<ModelDescriptor> models, DataStream<DeadLetter> deadLetters) {
+    private Served speculative(StreamExecutionEnvironment env, ServingSettings settings,
+            DataStream<DataRecord> records, DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<SpeculativeConfig> configs = io.configs(env)
                 .process(new SpeculativeConfigParser())
                 .uid("parse-speculative-configs").name("Parse speculative configs");
@@ -143,9 +154,9 @@ public final class ServingJob {
                 .process(new AnswerCollector(), ProtoTypeInfo.of(ServingResult.class))
                 .uid("speculative-collector").name("Speculative collector");
 
-        io.results(collected.union(routed.getSideOutput(SpeculativeOutputs.RESULTS)));
-        io.deadLetters(deadLetters.union(configs.getSideOutput(DeadLetters.TAG)));
-        io.events(answers.getSideOutput(SpeculativeOutputs.MODEL_EVENTS));
+        return new Served(collected.union(routed.getSideOutput(SpeculativeOutputs.RESULTS)),
+                answers.getSideOutput(SpeculativeOutputs.MODEL_EVENTS),
+                Optional.of(configs.getSideOutput(DeadLetters.TAG)));
     }
 
     private static String dataTypeOf(RouterControl control) {

@@ -120,7 +120,7 @@ public class AnswerCollector extends KeyedProcessFunction<String, CollectorInput
         if (start != null) {
             if (timestamp >= start.getDeadlineMillis()) {
                 timedOut.inc();
-                complete(start, ctx, out);
+                complete(start, received(start), ctx, out);
             }
             return;
         }
@@ -140,7 +140,7 @@ public class AnswerCollector extends KeyedProcessFunction<String, CollectorInput
         boolean all = received.size() >= start.getExpectedModelsCount();
         List<ExecutorAnswer> scored = received.stream().filter(a -> a.getStatus() == ServingStatus.SCORED).toList();
         if (all || Decider.of(start.getStrategy()).decidesEarly(start, scored) || now > start.getDeadlineMillis()) {
-            complete(start, ctx, out);
+            complete(start, received, ctx, out);
         }
     }
 
@@ -156,8 +156,9 @@ public class AnswerCollector extends KeyedProcessFunction<String, CollectorInput
         return received;
     }
 
-    private void complete(RequestStart start, Context ctx, Collector<ServingResult> out) throws Exception {
-        ServingResult result = SpeculativeResults.complete(start, received(start));
+    private void complete(RequestStart start, List<ExecutorAnswer> received, Context ctx,
+            Collector<ServingResult> out) throws Exception {
+        ServingResult result = SpeculativeResults.complete(start, received);
         out.collect(result);
         completed.inc();
         ctx.timerService().deleteProcessingTimeTimer(start.getDeadlineMillis());

@@ -26,6 +26,12 @@ public final class ExecutorKey {
         return of(descriptor.getDataType(), descriptor.getName());
     }
 
+    /** The model name part of a key. */
+    public static String modelName(String key) {
+        int at = key.indexOf(SEPARATOR);
+        return at < 0 ? "" : key.substring(at + 1);
+    }
+
     /** The data type part of a key. */
     public static String dataType(String key) {
         int at = key.indexOf(SEPARATOR);

@@ -9,7 +9,6 @@ import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ServingSlotState;
 import dev.modelserving.proto.SpeculativeRequest;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +123,7 @@ public class ModelExecutor
         if (slot == null) {
             ServingSlotState stored = slotState.value();
             String dataType = ExecutorKey.dataType(key);
-            String modelName = key.substring(Math.min(key.length(), dataType.length() + 1));
+            String modelName = ExecutorKey.modelName(key);
             slot = new ExecutorSlot(
                     new ServingSlot(dataType, stored == null ? ServingSlotState.getDefaultInstance() : stored,
                             runtime.slotSettings()),
@@ -132,11 +131,9 @@ public class ModelExecutor
                     "executor-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-" + dataType + "-"
                             + modelName);
             slots.put(key, slot);
-            List<SpeculativeRequest> pending = new ArrayList<>();
             for (SpeculativeRequest request : inFlight.values()) {
-                pending.add(request);
+                slot.submit(request);
             }
-            pending.forEach(slot::submit);
         }
         return slot;
     }

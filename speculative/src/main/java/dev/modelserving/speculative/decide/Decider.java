@@ -24,10 +24,20 @@ public interface Decider {
     /** The decider of a strategy (UNSPECIFIED: FIRST). */
     static Decider of(DecisionStrategy strategy) {
         return switch (strategy) {
-            case MAJORITY -> new MajorityDecider();
-            case BEST_CONFIDENCE -> new BestConfidenceDecider();
-            case SHADOW -> new ShadowDecider();
-            case FIRST, DECISION_STRATEGY_UNSPECIFIED, UNRECOGNIZED -> new FirstDecider();
+            case MAJORITY -> Deciders.MAJORITY;
+            case BEST_CONFIDENCE -> Deciders.BEST_CONFIDENCE;
+            case SHADOW -> Deciders.SHADOW;
+            case FIRST, DECISION_STRATEGY_UNSPECIFIED, UNRECOGNIZED -> Deciders.FIRST;
         };
+    }
+
+    /** The deciders are stateless: one instance each, not one per answer. */
+    final class Deciders {
+        static final Decider FIRST = new FirstDecider();
+        static final Decider MAJORITY = new MajorityDecider();
+        static final Decider BEST_CONFIDENCE = new BestConfidenceDecider();
+        static final Decider SHADOW = new ShadowDecider();
+
+        private Deciders() {}
     }
 }
