@@ -1,5 +1,6 @@
 package dev.modelserving.deploy.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -17,11 +18,17 @@ final class ConsumerOptions {
                     + " (default ${DEFAULT-VALUE}).")
     private long brokerTimeoutMs;
 
+    @Option(names = CommandConfig.FLAG, paramLabel = "FILE",
+            description = "Kafka client properties (security.protocol, sasl.*, ssl.*), a properties file as for"
+                    + " Kafka's own tools.")
+    private Path commandConfig;
+
     /** A reader for these brokers; a non-positive timeout is a usage error. */
     TopicReader open(CommandLine commandLine) throws CliException {
         if (brokerTimeoutMs <= 0) {
             throw new ParameterException(commandLine, "--broker-timeout-ms must be positive, not " + brokerTimeoutMs);
         }
-        return TopicReader.open(bootstrapServer, Duration.ofMillis(brokerTimeoutMs));
+        return TopicReader.open(bootstrapServer, Duration.ofMillis(brokerTimeoutMs), CommandConfig.load(commandConfig),
+                commandConfig != null);
     }
 }
