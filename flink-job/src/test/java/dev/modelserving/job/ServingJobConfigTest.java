@@ -58,7 +58,8 @@ class ServingJobConfigTest {
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", "bootstrap.servers=10.0.0.1:9092"))
                 .hasMessageStartingWith("--kafka-property ").hasMessageContaining("use --bootstrap-servers");
         for (String reserved : List.of("group.id=x", "enable.idempotence=false", "transactional.id=t",
-                "transaction.timeout.ms=1", "value.deserializer=x", "enable.auto.commit=true", "auto.offset.reset=latest")) {
+                "transaction.timeout.ms=1", "value.deserializer=x", "enable.auto.commit=true",
+                "auto.offset.reset=latest")) {
             assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", reserved))
                     .as(reserved).hasMessageContaining("cannot be set");
         }

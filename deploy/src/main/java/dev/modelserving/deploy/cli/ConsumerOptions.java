@@ -6,7 +6,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** The brokers the reading commands ({@code list}, {@code tail}) connect to, and how long they wait for them. */
+/**
+ * The brokers the reading commands ({@code list}, {@code tail}) connect to, with which client settings
+ * ({@code --command-config}), and how long they wait for them.
+ */
 final class ConsumerOptions {
 
     @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",

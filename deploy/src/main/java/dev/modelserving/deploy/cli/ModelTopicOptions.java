@@ -14,9 +14,10 @@ import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine.Option;
 
 /**
- * Where descriptors go ({@code --bootstrap-server}, {@code --topic}), shared by the commands that write to the model
- * topic ({@code publish}, {@code rollback}, {@code remove}), and the sending itself: keyed by data type so that one
- * data type's descriptors stay in order, one line per descriptor sent.
+ * Where descriptors go ({@code --bootstrap-server}, {@code --topic}, with the client settings of
+ * {@code --command-config}), shared by the commands that write to the model topic ({@code publish}, {@code rollback},
+ * {@code remove}), and the sending itself: keyed by data type so that one data type's descriptors stay in order, one
+ * line per descriptor sent.
  */
 final class ModelTopicOptions {
 
@@ -53,6 +54,7 @@ final class ModelTopicOptions {
             if (refused.isPresent()) {
                 throw refused.get();
             }
+            // Kafka's timeout (metadata, delivery) or the publisher's own wait for the acknowledgement.
             boolean silent = hasCause(e, TimeoutException.class)
                     || hasCause(e, java.util.concurrent.TimeoutException.class);
             String hint = silent ? " (" + CommandConfig.silenceHint(commandConfig != null) + ")" : "";

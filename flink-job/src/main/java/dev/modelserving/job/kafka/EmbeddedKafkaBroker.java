@@ -275,7 +275,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
         String listener = tls == null ? "PLAINTEXT" : SECURE_LISTENER;
-        p.setProperty("listeners", listener + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.setProperty("listeners",
+                listener + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
         p.setProperty("advertised.listeners", listener + "://" + HOST + ":" + port);
         p.setProperty("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
         p.setProperty("controller.listener.names", "CONTROLLER");

@@ -21,7 +21,8 @@ class KafkaClientPropertiesTest {
             DeliveryGuarantee.EXACTLY_ONCE, DeliveryGuarantee.AT_LEAST_ONCE}) {
             Properties producer = kafka.producerProperties(guarantee);
             assertThat(producer.getProperty("security.protocol")).isEqualTo("SASL_SSL");
-            assertThat(producer.getProperty("sasl.jaas.config")).isEqualTo("x required username=\"a\" password=\"b=c\";");
+            assertThat(producer.getProperty("sasl.jaas.config"))
+                    .isEqualTo("x required username=\"a\" password=\"b=c\";");
             assertThat(producer.getProperty("ssl.truststore.location")).isEqualTo("/etc/kafka/truststore.p12");
             assertThat(producer.getProperty("acks")).isEqualTo("all");
             assertThat(producer.getProperty("enable.idempotence")).isEqualTo("true");
