@@ -7,6 +7,7 @@ import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingStatus;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -147,15 +148,25 @@ public final class RecordSizeGuard implements Serializable {
      */
     static String cut(String text, int excessBytes, String why) {
         String note = "... (cut: " + why + ")";
-        // A char is at most 3 UTF-8 bytes (a surrogate pair: 4 for 2 chars); cutting bytes/1 chars may not be enough,
-        // so cut by the byte count, and everything if the text is not longer than that.
-        int keep = text.length() - excessBytes - note.length() * 3;
-        if (keep <= 0) {
+        long allowed = (long) utf8Length(text) - excessBytes - utf8Length(note);
+        if (allowed <= 0) {
             return note.substring(4);
         }
-        if (Character.isHighSurrogate(text.charAt(keep - 1))) {
-            keep--;
+        int bytes = 0;
+        int end = 0;
+        while (end < text.length()) {
+            int codePoint = text.codePointAt(end);
+            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (bytes + size > allowed) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(codePoint);
         }
-        return text.substring(0, keep) + note;
+        return text.substring(0, end) + note;
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 }
