@@ -63,6 +63,7 @@ class ProtoRecordSerializerMetricsTest {
         ProtoRecordSerializer<DataRecord> records = new ProtoRecordSerializer<>("r", DataRecord::getKey, 2048);
         records.open(context, null);
         assertThat(records.serialize(DataRecord.newBuilder().setId("x".repeat(4000)).build(), null, 1L)).isNull();
-        assertThat(metrics.counters.get(ProtoRecordSerializer.DROPPED_METRIC).getCount()).isEqualTo(2);
+        assertThat(metrics.counters.get(ProtoRecordSerializer.DROPPED_METRIC).getCount())
+                .as("the second serializer registered its own counter").isEqualTo(1);
     }
 }
