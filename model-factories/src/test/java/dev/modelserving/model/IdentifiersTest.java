@@ -22,11 +22,16 @@ class IdentifiersTest {
 
     @Test
     void otherControlCharactersAndLineSeparatorsAreRefused() {
-        assertThat(Identifiers.modelNameProblem("name", "a\nb")).contains("name contains control character U+000A at index 1");
-        assertThat(Identifiers.modelNameProblem("name", "\u0085")).contains("name contains control character U+0085 at index 0");
-        assertThat(Identifiers.modelNameProblem("name", "ab\u007F")).contains("name contains control character U+007F at index 2");
-        assertThat(Identifiers.recordKeyProblem("key", "k\u2028")).contains("key contains line separator U+2028 at index 1");
-        assertThat(Identifiers.recordKeyProblem("id", "\u2029")).contains("id contains line separator U+2029 at index 0");
+        assertThat(Identifiers.modelNameProblem("name", "a\nb"))
+                .contains("name contains control character U+000A at index 1");
+        assertThat(Identifiers.modelNameProblem("name", "\u0085"))
+                .contains("name contains control character U+0085 at index 0");
+        assertThat(Identifiers.modelNameProblem("name", "ab\u007F"))
+                .contains("name contains control character U+007F at index 2");
+        assertThat(Identifiers.recordKeyProblem("key", "k\u2028"))
+                .contains("key contains line separator U+2028 at index 1");
+        assertThat(Identifiers.recordKeyProblem("id", "\u2029"))
+                .contains("id contains line separator U+2029 at index 0");
     }
 
     @Test
@@ -52,7 +57,8 @@ class IdentifiersTest {
         assertThat(Identifiers.MAX_VERSION).isEqualTo(9_007_199_254_740_991L);
         assertThat(Identifiers.versionProblem("version", Identifiers.MAX_VERSION, 1)).isEmpty();
         assertThat(Identifiers.versionProblem("version", Identifiers.MAX_VERSION + 1, 1))
-                .contains("version 9007199254740992 is above 9007199254740991 (2^53-1, the largest integer exact in JSON)");
+                .contains("version 9007199254740992 is above 9007199254740991"
+                        + " (2^53-1, the largest integer exact in JSON)");
         assertThat(Identifiers.versionProblem("version", 0, 1)).contains("version 0 is below 1");
         assertThat(Identifiers.versionProblem("version", 0, 0)).isEmpty();
         assertThat(Identifiers.versionProblem("version", Long.MIN_VALUE, 0)).isPresent();

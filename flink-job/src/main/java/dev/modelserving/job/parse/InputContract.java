@@ -45,4 +45,14 @@ public record InputContract(RecordFormat format) implements Serializable {
         }
         return flags.toString();
     }
+
+    /** The flag names of an encoded contract, for messages: {@code --data-format}. */
+    public static String flagNames(String encoded) {
+        StringBuilder flags = new StringBuilder();
+        for (String part : encoded.split(";")) {
+            int eq = part.indexOf('=');
+            flags.append(flags.length() == 0 ? "" : " and ").append("--").append(eq < 0 ? part : part.substring(0, eq));
+        }
+        return flags.toString();
+    }
 }

@@ -75,8 +75,9 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
             for (String restored : contractState.get()) {
                 if (!restored.equals(contract.encode())) {
                     throw new SuppressRestartsException(new IllegalStateException("the savepoint (or checkpoint) this"
-                            + " job restores was taken with " + InputContract.describe(restored) + "; the job now runs"
-                            + " with " + contract.describe() + ": restart with the same " + flagsOf(restored)
+                            + " job restores was taken with " + InputContract.describe(restored) + "; the job now"
+                            + " runs with " + contract.describe() + ": restart with the same "
+                            + InputContract.flagNames(restored)
                             + ", or start without the savepoint"));
                 }
             }
@@ -87,16 +88,6 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
         contractState.update(List.of(contract.encode()));
-    }
-
-    /** The flag names of an encoded contract ("--data-format"). */
-    private static String flagsOf(String encoded) {
-        StringBuilder flags = new StringBuilder();
-        for (String part : encoded.split(";")) {
-            int eq = part.indexOf('=');
-            flags.append(flags.length() == 0 ? "" : " and ").append("--").append(eq < 0 ? part : part.substring(0, eq));
-        }
-        return flags.toString();
     }
 
     @Override
