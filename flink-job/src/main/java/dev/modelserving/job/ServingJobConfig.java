@@ -1,8 +1,11 @@
 package dev.modelserving.job;
 
 import dev.modelserving.job.io.KafkaClientProperties;
+import dev.modelserving.job.io.KafkaIo;
+import dev.modelserving.job.parse.ParseLimits;
 import dev.modelserving.job.parse.RecordFormat;
 import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.speculative.RequestRouter;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -55,7 +58,10 @@ public final class ServingJobConfig implements Serializable {
             + " [--delivery exactly-once|at-least-once (default: exactly-once if checkpointing, else at-least-once)]"
             + " [--allowed-model-roots <dir>[,<dir>...]] [--max-artifact-bytes 256mb] [--max-unpacked-bytes 1gb]"
             + " [--require-validation-samples [true|false]]"
-            + " [--kafka-properties <file>] [--kafka-property <key>=<value> (repeatable)]";
+            + " [--kafka-properties <file>] [--kafka-property <key>=<value> (repeatable)]"
+            + " [--dead-letter-max-payload-bytes 64kb] [--max-request-bytes 1048576]"
+            + " [--max-descriptor-bytes <max-artifact-bytes + 16mb>] [--max-deadline-ms 60000]"
+            + " [--max-models-per-data-type 16]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -78,11 +84,18 @@ public final class ServingJobConfig implements Serializable {
     static final String DEFAULT_DEADLINE_MS = "default-deadline-ms";
     static final String KAFKA_PROPERTIES = "kafka-properties";
     static final String KAFKA_PROPERTY = "kafka-property";
+    static final String DEAD_LETTER_MAX_PAYLOAD_BYTES = "dead-letter-max-payload-bytes";
+    static final String MAX_REQUEST_BYTES = "max-request-bytes";
+    static final String MAX_DESCRIPTOR_BYTES = "max-descriptor-bytes";
+    static final String MAX_DEADLINE_MS = "max-deadline-ms";
+    static final String MAX_MODELS_PER_DATA_TYPE = "max-models-per-data-type";
 
     private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
             RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
             CHECKPOINT_DIR, DELIVERY, ALLOWED_MODEL_ROOTS, MAX_ARTIFACT_BYTES, MAX_UNPACKED_BYTES,
-            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS, KAFKA_PROPERTIES, KAFKA_PROPERTY);
+            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS, KAFKA_PROPERTIES, KAFKA_PROPERTY,
+            DEAD_LETTER_MAX_PAYLOAD_BYTES,
+            MAX_REQUEST_BYTES, MAX_DESCRIPTOR_BYTES, MAX_DEADLINE_MS, MAX_MODELS_PER_DATA_TYPE);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -116,6 +129,11 @@ public final class ServingJobConfig implements Serializable {
     private final long defaultDeadlineMs;
     private final String kafkaPropertiesFile;
     private final KafkaClientProperties kafkaClientProperties;
+    private final int deadLetterMaxPayloadBytes;
+    private final int maxRequestBytes;
+    private final long maxDescriptorBytes;
+    private final long maxDeadlineMs;
+    private final int maxModelsPerDataType;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -139,6 +157,21 @@ public final class ServingJobConfig implements Serializable {
         defaultDeadlineMs = flags.positiveLong(DEFAULT_DEADLINE_MS, DEFAULT_SPECULATIVE_DEADLINE_MS);
         kafkaPropertiesFile = flags.optional(KAFKA_PROPERTIES).orElse(null);
         kafkaClientProperties = flags.kafkaClientProperties(kafkaPropertiesFile);
+        maxRequestBytes = flags.intBytes(MAX_REQUEST_BYTES, KafkaIo.DEFAULT_MAX_REQUEST_BYTES);
+        deadLetterMaxPayloadBytes = flags.intBytes(DEAD_LETTER_MAX_PAYLOAD_BYTES,
+                ParseLimits.DEFAULT_DEAD_LETTER_MAX_PAYLOAD_BYTES);
+        maxDescriptorBytes = flags.bytes(MAX_DESCRIPTOR_BYTES, ParseLimits.defaultMaxDescriptorBytes(maxArtifactBytes));
+        maxDeadlineMs = flags.positiveLong(MAX_DEADLINE_MS, ParseLimits.DEFAULT_MAX_DEADLINE_MILLIS);
+        maxModelsPerDataType = (int) Math.min(Integer.MAX_VALUE,
+                flags.positiveLong(MAX_MODELS_PER_DATA_TYPE, RequestRouter.DEFAULT_MAX_MODELS_PER_DATA_TYPE));
+        if (defaultDeadlineMs > maxDeadlineMs) {
+            throw invalid(DEFAULT_DEADLINE_MS, defaultDeadlineMs + " is above --" + MAX_DEADLINE_MS + " ("
+                    + maxDeadlineMs + ")");
+        }
+        if (deadLetterMaxPayloadBytes >= maxRequestBytes) {
+            throw invalid(DEAD_LETTER_MAX_PAYLOAD_BYTES, deadLetterMaxPayloadBytes + " must be below --"
+                    + MAX_REQUEST_BYTES + " (" + maxRequestBytes + "): a dead letter must fit in a Kafka request");
+        }
         List<String> inputs = mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic)
                 : List.of(dataTopic, modelTopic);
         for (String input : inputs) {
@@ -308,6 +341,36 @@ public final class ServingJobConfig implements Serializable {
         return Optional.ofNullable(kafkaPropertiesFile).map(Path::of);
     }
 
+    /** How many payload bytes a dead letter copies at most ({@code --dead-letter-max-payload-bytes}). */
+    public int deadLetterMaxPayloadBytes() {
+        return deadLetterMaxPayloadBytes;
+    }
+
+    /** {@code max.request.size} of every Kafka producer of the job ({@code --max-request-bytes}). */
+    public int maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    /** Largest model-topic payload parsed ({@code --max-descriptor-bytes}). */
+    public long maxDescriptorBytes() {
+        return maxDescriptorBytes;
+    }
+
+    /** Largest deadline a speculative configuration may set, ms ({@code --max-deadline-ms}). */
+    public long maxDeadlineMs() {
+        return maxDeadlineMs;
+    }
+
+    /** Speculative mode: most models routed to per data type ({@code --max-models-per-data-type}). */
+    public int maxModelsPerDataType() {
+        return maxModelsPerDataType;
+    }
+
+    /** The parsers' bounds these flags describe. */
+    public ParseLimits parseLimits() {
+        return new ParseLimits(deadLetterMaxPayloadBytes, maxDescriptorBytes, maxDeadlineMs);
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
@@ -329,7 +392,10 @@ public final class ServingJobConfig implements Serializable {
                 + ", max-artifact-bytes=" + maxArtifactBytes + ", max-unpacked-bytes=" + maxUnpackedBytes
                 + ", require-validation-samples=" + requireValidationSamples + ", config-topic=" + configTopic
                 + ", default-deadline-ms=" + defaultDeadlineMs + ", kafka-properties=" + kafkaPropertiesFile
-                + ", kafka-client-property-keys=" + kafkaClientProperties.keys() + "}";
+                + ", kafka-client-property-keys=" + kafkaClientProperties.keys()
+                + ", dead-letter-max-payload-bytes=" + deadLetterMaxPayloadBytes
+                + ", max-request-bytes=" + maxRequestBytes + ", max-descriptor-bytes=" + maxDescriptorBytes
+                + ", max-deadline-ms=" + maxDeadlineMs + ", max-models-per-data-type=" + maxModelsPerDataType + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -502,6 +568,14 @@ public final class ServingJobConfig implements Serializable {
                 throw invalid(flag, "'" + value.get() + "' must be positive");
             }
             return parsed;
+        }
+
+        int intBytes(String flag, int defaultBytes) {
+            long parsed = bytes(flag, defaultBytes);
+            if (parsed > Integer.MAX_VALUE) {
+                throw invalid(flag, parsed + " is above " + Integer.MAX_VALUE + " bytes");
+            }
+            return (int) parsed;
         }
 
         boolean bool(String flag) {

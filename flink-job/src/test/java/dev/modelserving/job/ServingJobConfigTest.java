@@ -231,4 +231,39 @@ class ServingJobConfigTest {
         assertThat(copy.loadPolicy()).isEqualTo(config.loadPolicy());
         assertThat(copy.toString()).isEqualTo(config.toString());
     }
+
+    @Test
+    void hostileInputBoundsHaveDefaultsAndFlags() {
+        ServingJobConfig defaults = ServingJobConfig.fromArgs();
+        assertThat(defaults.deadLetterMaxPayloadBytes()).isEqualTo(64 * 1024);
+        assertThat(defaults.maxRequestBytes()).isEqualTo(1_048_576);
+        assertThat(defaults.maxDescriptorBytes()).isEqualTo(LoadPolicy.DEFAULT_MAX_ARTIFACT_BYTES + 16L * 1024 * 1024);
+        assertThat(defaults.maxDeadlineMs()).isEqualTo(60_000);
+        assertThat(defaults.maxModelsPerDataType()).isEqualTo(16);
+
+        ServingJobConfig set = ServingJobConfig.fromArgs("--max-artifact-bytes", "1mb",
+                "--dead-letter-max-payload-bytes", "1kb", "--max-request-bytes", "65536", "--max-deadline-ms", "5000",
+                "--max-models-per-data-type", "3");
+        assertThat(set.maxDescriptorBytes()).as("follows --max-artifact-bytes").isEqualTo(17L * 1024 * 1024);
+        assertThat(set.parseLimits()).isEqualTo(new dev.modelserving.job.parse.ParseLimits(1024,
+                17L * 1024 * 1024, 5_000));
+        assertThat(set.maxRequestBytes()).isEqualTo(65_536);
+        assertThat(set.maxModelsPerDataType()).isEqualTo(3);
+        assertThat(set.toString()).contains("max-request-bytes=65536").contains("max-models-per-data-type=3");
+        assertThat(ServingJobConfig.fromArgs("--max-descriptor-bytes", "2mb").maxDescriptorBytes())
+                .isEqualTo(2L * 1024 * 1024);
+    }
+
+    @Test
+    void inconsistentBoundsNameTheFlag() {
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--default-deadline-ms", "90000"))
+                .hasMessageStartingWith("--default-deadline-ms 90000 is above --max-deadline-ms (60000)")
+                .hasMessageEndingWith(ServingJobConfig.USAGE);
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--dead-letter-max-payload-bytes", "2mb"))
+                .hasMessageStartingWith("--dead-letter-max-payload-bytes 2097152 must be below --max-request-bytes");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--max-request-bytes", "3gb"))
+                .hasMessageStartingWith("--max-request-bytes 3221225472 is above 2147483647 bytes");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--max-models-per-data-type", "0"))
+                .hasMessageStartingWith("--max-models-per-data-type '0' must be positive");
+    }
 }
