@@ -233,11 +233,11 @@ public final class ModelLoads implements AutoCloseable {
                 }
             }
             if (wasAbandoned) {
-                abandonedAlive.decrementAndGet();
                 LOG.warn("the abandoned load of model {}@{} (data type '{}') returned after its deadline; {}",
                         descriptor.getName(), descriptor.getVersion(), descriptor.getDataType(),
                         model != null ? "its model is closed" : "it failed: " + failure);
                 closeLate(model);
+                abandonedAlive.decrementAndGet();
                 return;
             }
             boolean delivered = model != null ? result.complete(model) : result.completeExceptionally(failure);
