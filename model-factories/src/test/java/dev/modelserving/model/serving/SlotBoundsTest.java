@@ -183,4 +183,46 @@ class SlotBoundsTest {
         assertThat(scored.getOutputsList()).containsExactly(42.0);
         assertThat(scored.getModelVersion()).isEqualTo(3);
     }
+
+    @Test
+    void aModelInUseUnderItsGuardIsNotEvicted() throws Exception {
+        ModelCache cache = new ModelCache(1);
+        SlotSettings settings = settings(ModelLoads.on(Runnable::run), cache, 1000);
+        java.util.concurrent.locks.ReentrantLock guard = new java.util.concurrent.locks.ReentrantLock();
+        ServingSlot guarded = new ServingSlot("a", ServingSlotState.getDefaultInstance(), settings, guard);
+        slots.add(guarded);
+        guarded.apply(constant("10").setDataType("a").build());
+        guarded.poll();
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread scorer = new Thread(() -> {
+            guard.lock();
+            try {
+                held.countDown();
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                guard.unlock();
+            }
+        });
+        scorer.start();
+        held.await();
+        ServingSlot other = slot("b", ServingSlotState.getDefaultInstance(), settings);
+        other.apply(constant("20").setDataType("b").build());
+        other.poll();
+        assertThat(cache.evictions()).as("the guarded model is in use").isZero();
+        assertThat(cache.liveModels()).as("over capacity until the next admission").isEqualTo(2);
+        assertThat(guarded.currentId()).isPresent();
+        done.countDown();
+        scorer.join();
+
+        ServingSlot third = slot("c", ServingSlotState.getDefaultInstance(), settings);
+        third.apply(constant("30").setDataType("c").build());
+        third.poll();
+        assertThat(cache.evictions()).isEqualTo(2);
+        assertThat(cache.liveModels()).isEqualTo(1);
+        assertThat(guarded.currentId()).isEmpty();
+        assertThat(guarded.score(record(1)).getOutputsList()).containsExactly(11.0);
+    }
 }
