@@ -12,8 +12,8 @@ import java.io.Serializable;
  *     + model); a descriptor of a new one beyond it is REJECTED (RESOURCE_LIMIT), its records get NO_MODEL
  * @param maxExecutorQueue requests queued per speculative executor key ({@code --max-executor-queue}); a request
  *     beyond it is answered FAILED at once
- * @param maxUnpackedBytesPerSubtask bytes of unpacked archives alive at once ({@code --max-unpacked-bytes-per-subtask});
- *     a load that would pass it is REJECTED (RESOURCE_LIMIT)
+ * @param maxUnpackedBytesPerSubtask bytes of unpacked archives alive at once
+ *     ({@code --max-unpacked-bytes-per-subtask}); a load that would pass it is REJECTED (RESOURCE_LIMIT)
  * @param modelLoadTimeoutMillis deadline of loading + validating one model ({@code --model-load-timeout-ms}); a load
  *     past it is abandoned and REJECTED (TIMEOUT)
  * @param maxConcurrentLoads loads running at once ({@code --max-concurrent-loads}); an abandoned load stops counting

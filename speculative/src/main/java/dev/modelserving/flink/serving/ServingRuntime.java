@@ -12,9 +12,9 @@ import org.apache.flink.api.common.functions.RuntimeContext;
 
 /**
  * What one serving operator instance owns besides its slots: the model loader (factories found in the job's user
- * class loader) with the subtask's budget of unpacked bytes, the loads (at most {@link ServingBounds#maxConcurrentLoads}
- * at once, each with the load deadline, on their own threads so a hung one blocks nothing), the cache bounding the
- * live models, and the metrics.
+ * class loader) with the subtask's budget of unpacked bytes, the loads (at most
+ * {@link ServingBounds#maxConcurrentLoads} at once, each with the load deadline, on their own threads so a hung one
+ * blocks nothing), the cache bounding the live models, and the metrics.
  */
 public final class ServingRuntime implements AutoCloseable {
 
