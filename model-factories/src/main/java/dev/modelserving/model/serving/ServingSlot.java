@@ -3,6 +3,7 @@ package dev.modelserving.model.serving;
 import dev.modelserving.model.Model;
 import dev.modelserving.model.ModelId;
 import dev.modelserving.model.ModelLoadException;
+import dev.modelserving.model.ModelProblem;
 import dev.modelserving.model.Prediction;
 import dev.modelserving.model.ScoringException;
 import dev.modelserving.proto.DataRecord;
@@ -54,6 +55,12 @@ import org.slf4j.LoggerFactory;
 public final class ServingSlot implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServingSlot.class);
+    /**
+     * How long after a rebuild refused for lack of resources ({@link ModelProblem#RESOURCE_LIMIT}: other models hold
+     * the unpacked bytes budget) the next record tries again; other rebuild failures are final until a new
+     * descriptor (a model that timed out would only hang another thread).
+     */
+    static final long REBUILD_RETRY_MILLIS = 1000;
 
     private final String dataType;
     private final SlotSettings settings;
@@ -68,6 +75,8 @@ public final class ServingSlot implements AutoCloseable {
     private CompletableFuture<Model> rebuild;
     private boolean evicted;
     private long lastWaitNanos;
+    /** When a rebuild refused for lack of resources may be tried again (0: the failure is final). */
+    private long retryAtNanos;
 
     /** A slot restored from its snapshot (or {@code ServingSlotState.getDefaultInstance()} for a new one). */
     public ServingSlot(String dataType, ServingSlotState restored, SlotSettings settings) {
@@ -283,8 +292,15 @@ public final class ServingSlot implements AutoCloseable {
      * the rebuild at most {@link SlotSettings#restoreWaitMillis()} (null after that, or when the rebuild failed).
      */
     public Model currentModel() {
-        if (current != null || !state.hasCurrent() || currentFailure != null) {
+        if (current != null || !state.hasCurrent()) {
             return current;
+        }
+        if (currentFailure != null) {
+            if (retryAtNanos == 0 || System.nanoTime() - retryAtNanos < 0) {
+                return null;
+            }
+            currentFailure = null;
+            retryAtNanos = 0;
         }
         prepare();
         ModelDescriptor d = state.getCurrent();
@@ -306,6 +322,11 @@ public final class ServingSlot implements AutoCloseable {
             rebuild = null;
             currentFailure = "model " + d.getName() + "@" + d.getVersion() + " could not be rebuilt from state: "
                     + reasonOf(e.getCause());
+            if (e.getCause() instanceof ModelLoadException failure
+                    && failure.problem() == ModelProblem.RESOURCE_LIMIT) {
+                retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REBUILD_RETRY_MILLIS);
+                currentFailure += " (tried again in " + REBUILD_RETRY_MILLIS + " ms)";
+            }
             return null;
         }
         recordWait(mustWait, waitStart);
@@ -385,6 +406,7 @@ public final class ServingSlot implements AutoCloseable {
             rebuild = null;
         }
         currentFailure = null;
+        retryAtNanos = 0;
     }
 
     /** This slot as the {@link ModelCache} sees it. */

@@ -7,9 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelserving.model.ConstantModelFactory;
 import dev.modelserving.model.HangingModelFactory;
 import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.model.Model;
+import dev.modelserving.model.ModelArtifact;
 import dev.modelserving.model.ModelFactories;
+import dev.modelserving.model.ModelFactory;
+import dev.modelserving.model.ModelId;
+import dev.modelserving.model.ModelLoadException;
 import dev.modelserving.model.ModelLoader;
+import dev.modelserving.model.ModelProblem;
+import dev.modelserving.model.Prediction;
 import dev.modelserving.model.SlowModelFactory;
+import dev.modelserving.proto.DataRecord;
+import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ServingResult;
@@ -19,8 +28,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,8 +43,9 @@ class SlotBoundsTest {
 
     private final ConstantModelFactory constants = new ConstantModelFactory();
     private final HangingModelFactory hanging = new HangingModelFactory();
+    private final ScarceModelFactory scarce = new ScarceModelFactory();
     private final ModelLoader loader = new ModelLoader(
-            ModelFactories.of(List.of(constants, hanging, new SlowModelFactory())), LoadPolicy.defaults());
+            ModelFactories.of(List.of(constants, hanging, new SlowModelFactory(), scarce)), LoadPolicy.defaults());
     private final List<Long> restoreWaits = new CopyOnWriteArrayList<>();
     private final List<ServingSlot> slots = new ArrayList<>();
     private ModelLoads loads;
@@ -188,13 +200,13 @@ class SlotBoundsTest {
     void aModelInUseUnderItsGuardIsNotEvicted() throws Exception {
         ModelCache cache = new ModelCache(1);
         SlotSettings settings = settings(ModelLoads.on(Runnable::run), cache, 1000);
-        java.util.concurrent.locks.ReentrantLock guard = new java.util.concurrent.locks.ReentrantLock();
+        ReentrantLock guard = new ReentrantLock();
         ServingSlot guarded = new ServingSlot("a", ServingSlotState.getDefaultInstance(), settings, guard);
         slots.add(guarded);
         guarded.apply(constant("10").setDataType("a").build());
         guarded.poll();
-        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
         Thread scorer = new Thread(() -> {
             guard.lock();
             try {
@@ -224,5 +236,63 @@ class SlotBoundsTest {
         assertThat(cache.liveModels()).isEqualTo(1);
         assertThat(guarded.currentId()).isEmpty();
         assertThat(guarded.score(record(1)).getOutputsList()).containsExactly(11.0);
+    }
+
+    /** Type "SCARCE": refuses with RESOURCE_LIMIT while {@code full} is set, else a model answering 5. */
+    private static final class ScarceModelFactory implements ModelFactory {
+
+        private volatile boolean full;
+
+        @Override
+        public String type() {
+            return "SCARCE";
+        }
+
+        @Override
+        public Model create(ModelDescriptor descriptor,
+                ModelArtifact artifact, LoadPolicy policy)
+                throws ModelLoadException {
+            if (full) {
+                throw new ModelLoadException(ModelProblem.RESOURCE_LIMIT,
+                        "the budget is full");
+            }
+            ModelId id = ModelId.of(descriptor, artifact);
+            return new Model() {
+                @Override
+                public ModelId id() {
+                    return id;
+                }
+
+                @Override
+                public Prediction score(DataRecord record) {
+                    return Prediction.score(5);
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
+    @Test
+    void aRebuildRefusedForLackOfResourcesIsTriedAgainLater() {
+        SlotSettings settings = settings(ModelLoads.on(Runnable::run), ModelCache.unbounded(), 1000);
+        ModelDescriptor scarceModel = constant("0").setCustomType("SCARCE").build();
+        ServingSlot first = new ServingSlot("test", ServingSlotState.getDefaultInstance(), settings);
+        first.apply(scarceModel);
+        first.poll();
+        ServingSlotState snapshot = first.snapshot();
+        first.close();
+
+        scarce.full = true;
+        ServingSlot restored = slot("test", snapshot, settings);
+        ServingResult refused = restored.score(record(1));
+        assertThat(refused.getStatus()).isEqualTo(ServingStatus.FAILED);
+        assertThat(refused.getError()).contains("could not be rebuilt", "RESOURCE_LIMIT", "tried again in 1000 ms");
+        scarce.full = false;
+        assertThat(restored.score(record(1)).getStatus()).as("not before the retry time").isEqualTo(
+                ServingStatus.FAILED);
+        await("the retried rebuild", () -> restored.score(record(1)).getStatus() == ServingStatus.SCORED);
+        assertThat(restored.score(record(1)).getOutputsList()).containsExactly(5.0);
     }
 }
