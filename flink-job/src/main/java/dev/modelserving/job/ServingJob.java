@@ -76,7 +76,8 @@ public final class ServingJob {
     /** Adds the job's operators to the environment (and configures parallelism and checkpointing). */
     public void build(StreamExecutionEnvironment env) {
         configure(env);
-        ServingSettings settings = ServingSettings.of(config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY, 1);
+        ServingSettings settings = ServingSettings.of(config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY,
+                config.servingBounds());
 
         SingleOutputStreamOperator<DataRecord> records = io.records(env)
                 .process(new RecordParser(config.dataFormat(), config.parseLimits()))

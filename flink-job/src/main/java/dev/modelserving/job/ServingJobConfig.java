@@ -6,6 +6,7 @@ import dev.modelserving.job.parse.ParseLimits;
 import dev.modelserving.job.parse.RecordFormat;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.speculative.RequestRouter;
+import dev.modelserving.model.serving.ServingBounds;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -61,7 +62,10 @@ public final class ServingJobConfig implements Serializable {
             + " [--kafka-properties <file>] [--kafka-property <key>=<value> (repeatable)]"
             + " [--dead-letter-max-payload-bytes 64kb] [--max-request-bytes 1048576]"
             + " [--max-descriptor-bytes <max-artifact-bytes + 16mb>] [--max-deadline-ms 60000]"
-            + " [--max-models-per-data-type 16]";
+            + " [--max-models-per-data-type 16]"
+            + " [--max-live-models 32] [--max-data-types 1024] [--max-executor-queue 1000]"
+            + " [--max-unpacked-bytes-per-subtask 4gb] [--model-load-timeout-ms 120000] [--max-concurrent-loads 2]"
+            + " [--restore-wait-ms 30000]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -89,13 +93,22 @@ public final class ServingJobConfig implements Serializable {
     static final String MAX_DESCRIPTOR_BYTES = "max-descriptor-bytes";
     static final String MAX_DEADLINE_MS = "max-deadline-ms";
     static final String MAX_MODELS_PER_DATA_TYPE = "max-models-per-data-type";
+    static final String MAX_LIVE_MODELS = "max-live-models";
+    static final String MAX_DATA_TYPES = "max-data-types";
+    static final String MAX_EXECUTOR_QUEUE = "max-executor-queue";
+    static final String MAX_UNPACKED_BYTES_PER_SUBTASK = "max-unpacked-bytes-per-subtask";
+    static final String MODEL_LOAD_TIMEOUT_MS = "model-load-timeout-ms";
+    static final String MAX_CONCURRENT_LOADS = "max-concurrent-loads";
+    static final String RESTORE_WAIT_MS = "restore-wait-ms";
 
     private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
             RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
             CHECKPOINT_DIR, DELIVERY, ALLOWED_MODEL_ROOTS, MAX_ARTIFACT_BYTES, MAX_UNPACKED_BYTES,
             REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS, KAFKA_PROPERTIES, KAFKA_PROPERTY,
             DEAD_LETTER_MAX_PAYLOAD_BYTES,
-            MAX_REQUEST_BYTES, MAX_DESCRIPTOR_BYTES, MAX_DEADLINE_MS, MAX_MODELS_PER_DATA_TYPE);
+            MAX_REQUEST_BYTES, MAX_DESCRIPTOR_BYTES, MAX_DEADLINE_MS, MAX_MODELS_PER_DATA_TYPE, MAX_LIVE_MODELS, MAX_DATA_TYPES,
+            MAX_EXECUTOR_QUEUE, MAX_UNPACKED_BYTES_PER_SUBTASK, MODEL_LOAD_TIMEOUT_MS, MAX_CONCURRENT_LOADS,
+            RESTORE_WAIT_MS);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -134,6 +147,7 @@ public final class ServingJobConfig implements Serializable {
     private final long maxDescriptorBytes;
     private final long maxDeadlineMs;
     private final int maxModelsPerDataType;
+    private final ServingBounds servingBounds;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -171,6 +185,19 @@ public final class ServingJobConfig implements Serializable {
         if (deadLetterMaxPayloadBytes >= maxRequestBytes) {
             throw invalid(DEAD_LETTER_MAX_PAYLOAD_BYTES, deadLetterMaxPayloadBytes + " must be below --"
                     + MAX_REQUEST_BYTES + " (" + maxRequestBytes + "): a dead letter must fit in a Kafka request");
+        }
+        servingBounds = new ServingBounds(
+                flags.positiveInt(MAX_LIVE_MODELS, ServingBounds.DEFAULT_MAX_LIVE_MODELS),
+                flags.positiveInt(MAX_DATA_TYPES, ServingBounds.DEFAULT_MAX_DATA_TYPES),
+                flags.positiveInt(MAX_EXECUTOR_QUEUE, ServingBounds.DEFAULT_MAX_EXECUTOR_QUEUE),
+                flags.bytes(MAX_UNPACKED_BYTES_PER_SUBTASK, ServingBounds.DEFAULT_MAX_UNPACKED_BYTES_PER_SUBTASK),
+                flags.positiveLong(MODEL_LOAD_TIMEOUT_MS, ServingBounds.DEFAULT_MODEL_LOAD_TIMEOUT_MILLIS),
+                flags.positiveInt(MAX_CONCURRENT_LOADS, ServingBounds.DEFAULT_MAX_CONCURRENT_LOADS),
+                flags.nonNegativeLong(RESTORE_WAIT_MS, ServingBounds.DEFAULT_RESTORE_WAIT_MILLIS));
+        if (servingBounds.maxUnpackedBytesPerSubtask() < maxUnpackedBytes) {
+            throw invalid(MAX_UNPACKED_BYTES_PER_SUBTASK, "(" + servingBounds.maxUnpackedBytesPerSubtask()
+                    + " bytes) must be at least --" + MAX_UNPACKED_BYTES + " (" + maxUnpackedBytes + " bytes), or no"
+                    + " archive as large as one model may be could ever unpack");
         }
         List<String> inputs = mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic)
                 : List.of(dataTopic, modelTopic);
@@ -371,6 +398,15 @@ public final class ServingJobConfig implements Serializable {
         return new ParseLimits(deadLetterMaxPayloadBytes, maxDescriptorBytes, maxDeadlineMs);
     }
 
+    /**
+     * The resource bounds of each serving operator instance: {@code --max-live-models}, {@code --max-data-types},
+     * {@code --max-executor-queue}, {@code --max-unpacked-bytes-per-subtask}, {@code --model-load-timeout-ms},
+     * {@code --max-concurrent-loads}, {@code --restore-wait-ms}.
+     */
+    public ServingBounds servingBounds() {
+        return servingBounds;
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
@@ -395,7 +431,14 @@ public final class ServingJobConfig implements Serializable {
                 + ", kafka-client-property-keys=" + kafkaClientProperties.keys()
                 + ", dead-letter-max-payload-bytes=" + deadLetterMaxPayloadBytes
                 + ", max-request-bytes=" + maxRequestBytes + ", max-descriptor-bytes=" + maxDescriptorBytes
-                + ", max-deadline-ms=" + maxDeadlineMs + ", max-models-per-data-type=" + maxModelsPerDataType + "}";
+                + ", max-deadline-ms=" + maxDeadlineMs + ", max-models-per-data-type=" + maxModelsPerDataType
+                + ", max-live-models=" + servingBounds.maxLiveModels()
+                + ", max-data-types=" + servingBounds.maxDataTypes()
+                + ", max-executor-queue=" + servingBounds.maxExecutorQueue()
+                + ", max-unpacked-bytes-per-subtask=" + servingBounds.maxUnpackedBytesPerSubtask()
+                + ", model-load-timeout-ms=" + servingBounds.modelLoadTimeoutMillis()
+                + ", max-concurrent-loads=" + servingBounds.maxConcurrentLoads()
+                + ", restore-wait-ms=" + servingBounds.restoreWaitMillis() + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -498,6 +541,30 @@ public final class ServingJobConfig implements Serializable {
             long parsed = parseLong(flag, value.get(), "a positive number of milliseconds");
             if (parsed < 1) {
                 throw invalid(flag, "'" + value.get() + "' must be positive");
+            }
+            return parsed;
+        }
+
+        int positiveInt(String flag, int defaultValue) {
+            Optional<String> value = optional(flag);
+            if (value.isEmpty()) {
+                return defaultValue;
+            }
+            long parsed = parseLong(flag, value.get(), "a positive integer");
+            if (parsed < 1 || parsed > Integer.MAX_VALUE) {
+                throw invalid(flag, "'" + value.get() + "' is not a positive integer up to " + Integer.MAX_VALUE);
+            }
+            return (int) parsed;
+        }
+
+        long nonNegativeLong(String flag, long defaultValue) {
+            Optional<String> value = optional(flag);
+            if (value.isEmpty()) {
+                return defaultValue;
+            }
+            long parsed = parseLong(flag, value.get(), "a number of milliseconds");
+            if (parsed < 0) {
+                throw invalid(flag, "'" + value.get() + "' must be 0 or more");
             }
             return parsed;
         }

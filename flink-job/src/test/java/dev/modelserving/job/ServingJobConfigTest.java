@@ -266,4 +266,39 @@ class ServingJobConfigTest {
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--max-models-per-data-type", "0"))
                 .hasMessageStartingWith("--max-models-per-data-type '0' must be positive");
     }
+
+    @Test
+    void resourceBoundsHaveDefaultsFlagsAndValidation() {
+        dev.modelserving.model.serving.ServingBounds defaults = ServingJobConfig.fromArgs().servingBounds();
+        assertThat(defaults).isEqualTo(dev.modelserving.model.serving.ServingBounds.defaults());
+        assertThat(defaults.maxUnpackedBytesPerSubtask()).isEqualTo(4L << 30);
+
+        ServingJobConfig config = ServingJobConfig.fromArgs("--max-live-models", "3", "--max-data-types", "5",
+                "--max-executor-queue", "7", "--max-unpacked-bytes-per-subtask", "2gb", "--model-load-timeout-ms",
+                "900", "--max-concurrent-loads", "4", "--restore-wait-ms", "0");
+        assertThat(config.servingBounds()).isEqualTo(new dev.modelserving.model.serving.ServingBounds(
+                3, 5, 7, 2L << 30, 900, 4, 0));
+        assertThat(config.toString()).contains("max-live-models=3", "restore-wait-ms=0", "max-concurrent-loads=4");
+
+        List<List<String>> cases = List.of(
+                List.of("--max-live-models", "0"),
+                List.of("--max-data-types", "many"),
+                List.of("--max-executor-queue", "99999999999"),
+                List.of("--max-unpacked-bytes-per-subtask", "-1"),
+                List.of("--max-unpacked-bytes-per-subtask", "512mb"),
+                List.of("--model-load-timeout-ms", "0"),
+                List.of("--max-concurrent-loads", "0"),
+                List.of("--restore-wait-ms", "-1"));
+        for (List<String> c : cases) {
+            assertThatThrownBy(() -> ServingJobConfig.fromArgs(c.get(0), c.get(1)))
+                    .as("%s %s", c.get(0), c.get(1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(c.get(0) + " ")
+                    .hasMessageEndingWith(ServingJobConfig.USAGE);
+        }
+        for (String flag : List.of("max-live-models", "max-data-types", "max-executor-queue",
+                "max-unpacked-bytes-per-subtask", "model-load-timeout-ms", "max-concurrent-loads", "restore-wait-ms")) {
+            assertThat(ServingJobConfig.USAGE).contains("--" + flag + " ");
+        }
+    }
 }
