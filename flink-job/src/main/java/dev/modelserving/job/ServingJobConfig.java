@@ -2,6 +2,8 @@ package dev.modelserving.job;
 
 import dev.modelserving.job.parse.RecordFormat;
 import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.model.trust.TrustPolicy;
+import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -51,7 +53,8 @@ public final class ServingJobConfig implements Serializable {
             + " [--checkpoint-interval-ms 10000 (0: off)] [--checkpoint-dir <uri or path>]"
             + " [--delivery exactly-once|at-least-once (default: exactly-once if checkpointing, else at-least-once)]"
             + " [--allowed-model-roots <dir>[,<dir>...]] [--max-artifact-bytes 256mb] [--max-unpacked-bytes 1gb]"
-            + " [--require-validation-samples [true|false]]";
+            + " [--require-validation-samples [true|false]]"
+            + " [--trust-policy <file> (protobuf text format)] [--require-signatures [true|false] (needs --trust-policy)]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -72,11 +75,13 @@ public final class ServingJobConfig implements Serializable {
     static final String REQUIRE_VALIDATION_SAMPLES = "require-validation-samples";
     static final String CONFIG_TOPIC = "config-topic";
     static final String DEFAULT_DEADLINE_MS = "default-deadline-ms";
+    static final String TRUST_POLICY = "trust-policy";
+    static final String REQUIRE_SIGNATURES = "require-signatures";
 
     private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
             RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
             CHECKPOINT_DIR, DELIVERY, ALLOWED_MODEL_ROOTS, MAX_ARTIFACT_BYTES, MAX_UNPACKED_BYTES,
-            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS);
+            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS, TRUST_POLICY, REQUIRE_SIGNATURES);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -108,6 +113,9 @@ public final class ServingJobConfig implements Serializable {
     private final boolean requireValidationSamples;
     private final String configTopic;
     private final long defaultDeadlineMs;
+    /** Read from --trust-policy on the client, with key files inlined: TaskManagers need no policy file. */
+    private final TrustPolicy trustPolicy;
+    private final boolean requireSignatures;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -129,6 +137,11 @@ public final class ServingJobConfig implements Serializable {
         requireValidationSamples = flags.bool(REQUIRE_VALIDATION_SAMPLES);
         configTopic = flags.topic(CONFIG_TOPIC, "speculative-config");
         defaultDeadlineMs = flags.positiveLong(DEFAULT_DEADLINE_MS, DEFAULT_SPECULATIVE_DEADLINE_MS);
+        trustPolicy = flags.optional(TRUST_POLICY).map(ServingJobConfig::readTrustPolicy).orElse(null);
+        requireSignatures = flags.bool(REQUIRE_SIGNATURES);
+        if (requireSignatures && trustPolicy == null) {
+            throw invalid(REQUIRE_SIGNATURES, "needs --" + TRUST_POLICY + " (the publishers and keys to trust)");
+        }
         List<String> inputs = mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic)
                 : List.of(dataTopic, modelTopic);
         for (String input : inputs) {
@@ -279,6 +292,19 @@ public final class ServingJobConfig implements Serializable {
         return defaultDeadlineMs;
     }
 
+    /**
+     * The trust policy of {@code --trust-policy}, read when the configuration was parsed (on the client); empty:
+     * descriptors are not verified.
+     */
+    public Optional<TrustPolicy> trustPolicy() {
+        return Optional.ofNullable(trustPolicy);
+    }
+
+    /** Whether unsigned descriptors are rejected ({@code --require-signatures}; implies a trust policy). */
+    public boolean requireSignatures() {
+        return requireSignatures;
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
@@ -299,7 +325,9 @@ public final class ServingJobConfig implements Serializable {
                 + ", delivery=" + flagValue(delivery) + ", allowed-model-roots=" + allowedModelRoots
                 + ", max-artifact-bytes=" + maxArtifactBytes + ", max-unpacked-bytes=" + maxUnpackedBytes
                 + ", require-validation-samples=" + requireValidationSamples + ", config-topic=" + configTopic
-                + ", default-deadline-ms=" + defaultDeadlineMs + "}";
+                + ", default-deadline-ms=" + defaultDeadlineMs
+                + ", trust-policy=" + (trustPolicy == null ? "none" : trustPolicy.publisherIds())
+                + ", require-signatures=" + requireSignatures + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -312,6 +340,16 @@ public final class ServingJobConfig implements Serializable {
 
     private static IllegalArgumentException invalid(String flag, String problem, Throwable cause) {
         return new IllegalArgumentException("--" + flag + " " + problem + ". " + USAGE, cause);
+    }
+
+    private static TrustPolicy readTrustPolicy(String value) {
+        try {
+            return TrustPolicy.read(Path.of(value));
+        } catch (IOException | InvalidPathException e) {
+            throw invalid(TRUST_POLICY, "'" + value + "' cannot be read: " + e, e);
+        } catch (IllegalArgumentException e) {
+            throw invalid(TRUST_POLICY, "is not a valid trust policy: " + e.getMessage(), e);
+        }
     }
 
     private static String checkpointUri(String value) {

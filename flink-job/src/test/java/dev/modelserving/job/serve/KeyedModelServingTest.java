@@ -171,11 +171,11 @@ class KeyedModelServingTest {
         publishAndAwait(constant(1, "10"), ModelEventType.ACTIVATED);
         publishAndAwait(constant(2, "20"), ModelEventType.ACTIVATED);
         harness.processElement2(ModelDescriptor.newBuilder().setName("constant").setDataType("test")
-                .setAction(dev.modelserving.proto.ModelAction.ROLLBACK).setRollbackToVersion(1).build(), now);
+                .setAction(dev.modelserving.proto.ModelAction.ROLLBACK).setRollbackToVersion(1).setVersion(3).build(), now);
         awaitEvent(ModelEventType.ROLLED_BACK, 1);
         assertThat(score(0).getModelVersion()).isEqualTo(1);
         harness.processElement2(ModelDescriptor.newBuilder().setName("constant").setDataType("test")
-                .setAction(dev.modelserving.proto.ModelAction.REMOVE).build(), now);
+                .setAction(dev.modelserving.proto.ModelAction.REMOVE).setVersion(4).build(), now);
         assertThat(count(keyedEvents(harness), ModelEventType.REMOVED, 1)).isEqualTo(1);
         assertThat(score(0).getStatus()).isEqualTo(ServingStatus.NO_MODEL);
     }
