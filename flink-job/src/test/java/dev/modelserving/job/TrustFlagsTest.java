@@ -26,7 +26,7 @@ class TrustFlagsTest {
 
     @Test
     void thePolicyIsReadOnTheClientAndTravelsWithTheConfig() throws Exception {
-        Path policy = new TestPublishers("sensor").writePolicy(dir);
+        Path policy = new TestPublishers("sensor", "model*").writePolicy(dir);
         ServingJobConfig config = ServingJobConfig.fromArgs("--trust-policy", policy.toString(),
                 "--require-signatures");
         assertThat(config.requireSignatures()).isTrue();

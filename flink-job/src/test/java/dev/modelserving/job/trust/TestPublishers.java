@@ -16,8 +16,8 @@ import java.security.KeyPair;
 import java.util.List;
 
 /**
- * The publishers of the job's trust tests: "ci" (Ed25519) may deploy models named {@code model*} for
- * {@code dataType}; "ops" (ECDSA P-256) may roll back and remove any model of it; "stranger" is in no policy.
+ * The publishers of the job's trust tests: "ci" (Ed25519) may deploy models whose name matches {@code modelNames}
+ * for {@code dataType}; "ops" (ECDSA P-256) may roll back and remove any model of it; "stranger" is in no policy.
  */
 public final class TestPublishers {
 
@@ -25,16 +25,18 @@ public final class TestPublishers {
     public final KeyPair ops = PemKeys.generate(SigningAlgorithm.EC_P256);
     public final KeyPair stranger = PemKeys.generate(SigningAlgorithm.ED25519);
     private final String dataType;
+    private final String modelNames;
 
-    public TestPublishers(String dataType) {
+    public TestPublishers(String dataType, String modelNames) {
         this.dataType = dataType;
+        this.modelNames = modelNames;
     }
 
     public dev.modelserving.proto.TrustPolicy policyProto() {
         return dev.modelserving.proto.TrustPolicy.newBuilder()
                 .addPublishers(TrustedPublisher.newBuilder().setId("ci")
                         .addKeys(TrustedKey.newBuilder().setLabel("ci-key").setPem(PemKeys.pem(ci.getPublic())))
-                        .addDataTypes(dataType).addModelNames("model*").addActions(ModelAction.DEPLOY))
+                        .addDataTypes(dataType).addModelNames(modelNames).addActions(ModelAction.DEPLOY))
                 .addPublishers(TrustedPublisher.newBuilder().setId("ops")
                         .addKeys(TrustedKey.newBuilder().setLabel("ops-key").setPem(PemKeys.pem(ops.getPublic())))
                         .addDataTypes(dataType).addModelNames("*")

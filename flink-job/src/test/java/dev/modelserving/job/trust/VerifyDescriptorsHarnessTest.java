@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 class VerifyDescriptorsHarnessTest {
 
-    private static final TestPublishers PUBLISHERS = new TestPublishers("sensor");
+    private static final TestPublishers PUBLISHERS = new TestPublishers("sensor", "model*");
 
     private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
     private MockEnvironment environment;

@@ -160,7 +160,8 @@ public final class ServingSlot implements AutoCloseable {
         if (state.hasCurrent() && state.getCurrent().getName().equals(command.getName())) {
             ModelDescriptor removed = state.getCurrent();
             closeCurrent();
-            state = withHistory(state.toBuilder().clearCurrent(), removed).build();
+            state = withHistory(state.toBuilder().clearCurrent(), removed)
+                    .putLatestVersions(command.getName(), command.getVersion()).build();
             events.add(event(ModelEventType.REMOVED, removed, reasonOr(command, "removed by command")).toBuilder()
                     .setPublisherId(command.getPublisherId()).build());
             matched = true;
@@ -358,6 +359,7 @@ public final class ServingSlot implements AutoCloseable {
                 .setTimestampMillis(settings.clockMillis().getAsLong())
                 .setEmittedBy(settings.emitter())
                 .setPublisherId(about.getPublisherId())
+                .setNewestVersion(state.getLatestVersionsOrDefault(about.getName(), 0L))
                 .build();
     }
 }

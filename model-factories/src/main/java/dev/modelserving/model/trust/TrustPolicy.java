@@ -46,7 +46,7 @@ public final class TrustPolicy implements Serializable {
                 throw new IllegalArgumentException("publisher '" + publisher.id() + "' is listed twice");
             }
         }
-        this.publishers = Map.copyOf(byId);
+        this.publishers = Collections.unmodifiableMap(byId);
     }
 
     /**

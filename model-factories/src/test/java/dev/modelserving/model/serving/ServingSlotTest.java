@@ -247,6 +247,8 @@ class ServingSlotTest {
         ModelDescriptor rollback = DescriptorSignatures.sign(command(ModelAction.ROLLBACK, 1, 3), "ops", key);
         assertThat(deployAndPoll(rollback)).extracting(ModelEvent::getType)
                 .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ROLLED_BACK);
+        assertThat(slot.apply(version(3, "3"))).singleElement().as("the event tells the version to exceed")
+                .satisfies(e -> assertThat(e.getNewestVersion()).isEqualTo(3));
         assertThat(deployAndPoll(DescriptorSignatures.sign(version(4, "4"), "ci", key)))
                 .filteredOn(e -> e.getType() == ModelEventType.ACTIVATED).singleElement()
                 .satisfies(e -> assertThat(e.getPublisherId()).isEqualTo("ci"));
@@ -270,6 +272,8 @@ class ServingSlotTest {
         assertThat(slot.apply(remove)).singleElement().satisfies(e -> {
             assertThat(e.getType()).isEqualTo(ModelEventType.REMOVED);
             assertThat(e.getPublisherId()).as("the author of the change").isEqualTo("ops");
+            assertThat(e.getModelVersion()).as("the version removed").isEqualTo(1);
+            assertThat(e.getNewestVersion()).as("the version the command took").isEqualTo(2);
         });
         assertThat(slot.apply(version(2, "9"))).as("the remove took version 2").singleElement()
                 .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
