@@ -21,5 +21,11 @@ public enum ModelProblem {
     /** The descriptor's input/output spec does not match the model (unknown tensor or field, wrong shape). */
     SPEC_MISMATCH,
     /** The model loaded but does not reproduce its validation samples. */
-    VALIDATION_FAILED
+    VALIDATION_FAILED,
+    /**
+     * The model would run something the op policy refuses: a TensorFlow op outside the allowlist (file, system or I/O
+     * ops such as ReadFile, WriteFile, PrintV2), an ONNX tensor stored as external data or an op from a custom-op
+     * domain, or a PMML function that is neither built-in nor defined by the document.
+     */
+    DISALLOWED_OPERATION
 }

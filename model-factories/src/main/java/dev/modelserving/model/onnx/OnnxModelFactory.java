@@ -47,10 +47,10 @@ public final class OnnxModelFactory implements ModelFactory {
             throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "ONNX model " + model + " has an empty"
                     + " artifact");
         }
+        RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput(), policy.maxInputElements());
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session = openSession(environment, bytes, model);
         try {
-            RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput());
             OnnxInputPlan input = OnnxInputPlan.resolve(session.getInputInfo(), descriptor.getInput(),
                     vectorizer.staticShape());
             OnnxOutputPlan outputs = OnnxOutputPlan.resolve(session.getOutputInfo(), descriptor.getOutput());

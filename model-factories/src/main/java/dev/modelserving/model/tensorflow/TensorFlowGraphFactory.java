@@ -46,7 +46,7 @@ public final class TensorFlowGraphFactory implements ModelFactory {
                     + " file), not a directory: " + artifact.directory());
         }
         GraphDef graphDef = parse(artifact.bytes());
-        RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput());
+        RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput(), policy.maxInputElements());
         Graph graph = new Graph();
         Session session = null;
         try {

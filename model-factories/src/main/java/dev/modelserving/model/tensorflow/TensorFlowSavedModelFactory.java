@@ -63,7 +63,7 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
     @Override
     public Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy)
             throws ModelLoadException {
-        RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput());
+        RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput(), policy.maxInputElements());
         UnpackedArchive unpacked = null;
         SavedModelBundle bundle = null;
         try {

@@ -185,6 +185,18 @@ public final class OnnxTestModels {
         return model(graph, false);
     }
 
+    /**
+     * A model whose input has only symbolic dimensions, so records decide its whole shape: {@code values[A,B]} →
+     * ReduceSum (all axes, keepdims) → {@code total[1,1]}.
+     */
+    public static byte[] dynamicSum() {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("dynamic_sum");
+        graph.addInput(tensorValue("values", FLOAT, "A", "B"));
+        graph.addNode(node("ReduceSum", List.of("values"), List.of("total"), intAttribute("keepdims", 1)));
+        graph.addOutput(tensorValue("total", FLOAT, 1L, 1L));
+        return model(graph, false);
+    }
+
     /** An INT64 input {@code ids[N,3]} cast to FLOAT {@code values[N,3]}. */
     public static byte[] int64Input() {
         GraphProto.Builder graph = GraphProto.newBuilder().setName("int64_input");
