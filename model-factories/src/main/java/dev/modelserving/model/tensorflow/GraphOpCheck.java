@@ -28,7 +28,8 @@ import org.tensorflow.proto.TensorInfo;
  *       runs the restore and init ops): the MetaGraph the loader would pick (tags exactly {@code {serve}}); everything
  *       the served signature's inputs and outputs reach; the init op the loader runs (the
  *       {@value #INIT_OP_SIGNATURE} signature, or the {@code saved_model_main_op} / {@code legacy_init_op}
- *       collection); and the SaverDef's restore op, where the checkpoint-reading ops are also accepted.
+ *       collection, and TensorFlow Java's {@code table_initializer} collection); and the SaverDef's restore op,
+ *       where the checkpoint-reading ops are also accepted.
  * </ul>
  * Function bodies called by any of these are checked whole (see {@link ReachableOperations}).
  */
@@ -38,7 +39,9 @@ final class GraphOpCheck {
     static final String INIT_OP_SIGNATURE = "__saved_model_init_op";
     /** A chunked SavedModel graph (TF 2.13+), read by TensorFlow's loader but not by this check. */
     private static final String CHUNKED_FILE = "saved_model.cpb";
-    private static final List<String> INIT_OP_COLLECTIONS = List.of("saved_model_main_op", "legacy_init_op");
+    /** Collections whose nodes TensorFlow's loader (main op) or TensorFlow Java's (table initializers) runs. */
+    private static final List<String> INIT_OP_COLLECTIONS =
+            List.of("saved_model_main_op", "legacy_init_op", "table_initializer");
 
     private GraphOpCheck() {}
 
