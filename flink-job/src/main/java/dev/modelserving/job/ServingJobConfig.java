@@ -51,7 +51,9 @@ public final class ServingJobConfig implements Serializable {
             + " [--checkpoint-interval-ms 10000 (0: off)] [--checkpoint-dir <uri or path>]"
             + " [--delivery exactly-once|at-least-once (default: exactly-once if checkpointing, else at-least-once)]"
             + " [--allowed-model-roots <dir>[,<dir>...]] [--max-artifact-bytes 256mb] [--max-unpacked-bytes 1gb]"
-            + " [--require-validation-samples [true|false]]";
+            + " [--require-validation-samples [true|false]]"
+            + " [--max-input-elements 4194304] [--allow-tf-ops <Op>[,<Op>...]]"
+            + " [--allow-pmml-functions <name>[,<name>...]]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -72,11 +74,15 @@ public final class ServingJobConfig implements Serializable {
     static final String REQUIRE_VALIDATION_SAMPLES = "require-validation-samples";
     static final String CONFIG_TOPIC = "config-topic";
     static final String DEFAULT_DEADLINE_MS = "default-deadline-ms";
+    static final String MAX_INPUT_ELEMENTS = "max-input-elements";
+    static final String ALLOW_TF_OPS = "allow-tf-ops";
+    static final String ALLOW_PMML_FUNCTIONS = "allow-pmml-functions";
 
     private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
             RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
             CHECKPOINT_DIR, DELIVERY, ALLOWED_MODEL_ROOTS, MAX_ARTIFACT_BYTES, MAX_UNPACKED_BYTES,
-            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS);
+            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS,
+            MAX_INPUT_ELEMENTS, ALLOW_TF_OPS, ALLOW_PMML_FUNCTIONS);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -88,6 +94,10 @@ public final class ServingJobConfig implements Serializable {
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     /** ParameterTool's value for a flag given without one. */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
+    /** TensorFlow op type names (e.g. {@code MatMul}, {@code _FusedConv2D}). */
+    private static final Pattern TF_OP_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_>.]{0,127}");
+    /** PMML function names: printable, no control characters. */
+    private static final Pattern PMML_FUNCTION_NAME = Pattern.compile("[^\\p{Cntrl}]{1,256}");
 
     private final String bootstrapServers;
     private final String dataTopic;
@@ -108,6 +118,9 @@ public final class ServingJobConfig implements Serializable {
     private final boolean requireValidationSamples;
     private final String configTopic;
     private final long defaultDeadlineMs;
+    private final long maxInputElements;
+    private final List<String> allowedTfOps;
+    private final List<String> allowedPmmlFunctions;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -129,6 +142,13 @@ public final class ServingJobConfig implements Serializable {
         requireValidationSamples = flags.bool(REQUIRE_VALIDATION_SAMPLES);
         configTopic = flags.topic(CONFIG_TOPIC, "speculative-config");
         defaultDeadlineMs = flags.positiveLong(DEFAULT_DEADLINE_MS, DEFAULT_SPECULATIVE_DEADLINE_MS);
+        maxInputElements = flags.positiveLong(MAX_INPUT_ELEMENTS, LoadPolicy.DEFAULT_MAX_INPUT_ELEMENTS);
+        if (maxInputElements > LoadPolicy.MAX_INPUT_ELEMENTS_LIMIT) {
+            throw invalid(MAX_INPUT_ELEMENTS, "'" + maxInputElements + "' must be at most "
+                    + LoadPolicy.MAX_INPUT_ELEMENTS_LIMIT);
+        }
+        allowedTfOps = flags.names(ALLOW_TF_OPS, TF_OP_NAME, "a TensorFlow op type name");
+        allowedPmmlFunctions = flags.names(ALLOW_PMML_FUNCTIONS, PMML_FUNCTION_NAME, "a PMML function name");
         List<String> inputs = mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic)
                 : List.of(dataTopic, modelTopic);
         for (String input : inputs) {
@@ -279,13 +299,31 @@ public final class ServingJobConfig implements Serializable {
         return defaultDeadlineMs;
     }
 
+    /** Most values one record may feed a TensorFlow or ONNX model. */
+    public long maxInputElements() {
+        return maxInputElements;
+    }
+
+    /** TensorFlow op types allowed on top of the built-in allowlist (e.g. a trusted custom op); empty: none. */
+    public List<String> allowedTfOps() {
+        return allowedTfOps;
+    }
+
+    /** PMML functions allowed besides the built-ins and a document's own DefineFunctions; empty: none. */
+    public List<String> allowedPmmlFunctions() {
+        return allowedPmmlFunctions;
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
                 .withAllowedRoots(allowedModelRoots())
                 .withMaxArtifactBytes(maxArtifactBytes)
                 .withMaxUnpackedBytes(maxUnpackedBytes)
-                .withRequireValidationSamples(requireValidationSamples);
+                .withRequireValidationSamples(requireValidationSamples)
+                .withMaxInputElements(maxInputElements)
+                .withExtraAllowedTfOps(allowedTfOps)
+                .withAllowedPmmlFunctions(allowedPmmlFunctions);
     }
 
     @Override
@@ -299,7 +337,8 @@ public final class ServingJobConfig implements Serializable {
                 + ", delivery=" + flagValue(delivery) + ", allowed-model-roots=" + allowedModelRoots
                 + ", max-artifact-bytes=" + maxArtifactBytes + ", max-unpacked-bytes=" + maxUnpackedBytes
                 + ", require-validation-samples=" + requireValidationSamples + ", config-topic=" + configTopic
-                + ", default-deadline-ms=" + defaultDeadlineMs + "}";
+                + ", default-deadline-ms=" + defaultDeadlineMs + ", max-input-elements=" + maxInputElements
+                + ", allow-tf-ops=" + allowedTfOps + ", allow-pmml-functions=" + allowedPmmlFunctions + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -452,6 +491,25 @@ public final class ServingJobConfig implements Serializable {
                 }
             }
             return List.copyOf(roots);
+        }
+
+        /** A comma-separated list of names, each matching {@code pattern}; empty when the flag is absent. */
+        List<String> names(String flag, Pattern pattern, String expected) {
+            Optional<String> value = optional(flag);
+            List<String> names = new ArrayList<>();
+            if (value.isPresent()) {
+                for (String part : value.get().split(",")) {
+                    String name = part.trim();
+                    if (name.isEmpty()) {
+                        continue;
+                    }
+                    if (!pattern.matcher(name).matches()) {
+                        throw invalid(flag, "'" + name + "' is not " + expected);
+                    }
+                    names.add(name);
+                }
+            }
+            return List.copyOf(names);
         }
 
         long bytes(String flag, long defaultBytes) {

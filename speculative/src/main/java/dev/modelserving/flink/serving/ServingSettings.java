@@ -16,6 +16,9 @@ import java.util.List;
  * @param requireValidationSamples refuse descriptors without validation samples
  * @param maxHistory earlier versions kept per slot for rollback
  * @param loaderThreads threads per operator instance that load candidates off the scoring thread
+ * @param maxInputElements most values one record may feed a tensor model
+ * @param extraAllowedTfOps TensorFlow op types allowed on top of the built-in allowlist
+ * @param allowedPmmlFunctions non-built-in PMML functions allowed
  */
 public record ServingSettings(
         List<String> allowedRoots,
@@ -24,12 +27,17 @@ public record ServingSettings(
         int maxArchiveEntries,
         boolean requireValidationSamples,
         int maxHistory,
-        int loaderThreads) implements Serializable {
+        int loaderThreads,
+        long maxInputElements,
+        List<String> extraAllowedTfOps,
+        List<String> allowedPmmlFunctions) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     public ServingSettings {
         allowedRoots = List.copyOf(allowedRoots);
+        extraAllowedTfOps = List.copyOf(extraAllowedTfOps);
+        allowedPmmlFunctions = List.copyOf(allowedPmmlFunctions);
         if (loaderThreads < 1) {
             throw new IllegalArgumentException("loaderThreads must be >= 1");
         }
@@ -43,7 +51,10 @@ public record ServingSettings(
                 policy.maxArchiveEntries(),
                 policy.requireValidationSamples(),
                 maxHistory,
-                loaderThreads);
+                loaderThreads,
+                policy.maxInputElements(),
+                policy.extraAllowedTfOps(),
+                policy.allowedPmmlFunctions());
     }
 
     /** Defaults: no locations allowed, default limits, history of 3, one loader thread. */
@@ -53,6 +64,9 @@ public record ServingSettings(
 
     public LoadPolicy loadPolicy() {
         return new LoadPolicy(allowedRoots.stream().map(Path::of).toList(), maxArtifactBytes, maxUnpackedBytes,
-                maxArchiveEntries, requireValidationSamples);
+                maxArchiveEntries, requireValidationSamples)
+                .withMaxInputElements(maxInputElements)
+                .withExtraAllowedTfOps(extraAllowedTfOps)
+                .withAllowedPmmlFunctions(allowedPmmlFunctions);
     }
 }
