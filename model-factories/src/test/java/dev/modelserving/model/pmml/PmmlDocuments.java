@@ -42,7 +42,7 @@ final class PmmlDocuments {
     /**
      * {@code y = f(x)}: a regression on the derived field {@code fx = <Apply function="f"><FieldRef field="x"/>}.
      *
-     * @param defineFunction a {@code DefineFunction} named {@code defined} computing {@code 2 * v}, or none if null
+     * @param defined the name of a {@code DefineFunction} computing {@code 2 * v}, or null for none
      */
     static String applying(String function, String defined) {
         String definition = defined == null ? "" : """
