@@ -24,10 +24,15 @@ import org.tensorflow.proto.NodeDef;
  * op type), recursively.
  *
  * <p>Function bodies are taken whole rather than walked from their outputs: a function runs its stateful nodes and
- * control outputs even when no return value depends on them. Nodes a root names but the graph does not hold are
- * skipped here; binding the model's tensors reports them.
+ * control outputs even when no return value depends on them. A function with an {@code api_implements} attribute
+ * brings every library function implementing the same API: TensorFlow's implementation selector may swap one for
+ * another (e.g. a Keras LSTM's CPU and GPU variants). Nodes a root names but the graph does not hold are skipped
+ * here; binding the model's tensors reports them.
  */
 final class ReachableOperations {
+
+    /** The function attribute naming the API a function implements (grappler's implementation selector uses it). */
+    private static final String API_IMPLEMENTS = "api_implements";
 
     /**
      * One operation that may run.
@@ -45,6 +50,8 @@ final class ReachableOperations {
 
     private final Map<String, NodeDef> nodes = new HashMap<>();
     private final Map<String, FunctionDef> functions = new HashMap<>();
+    /** Library function names by the API they implement ({@code api_implements} attribute). */
+    private final Map<String, List<String>> implementations = new HashMap<>();
 
     ReachableOperations(GraphDef graph) {
         for (NodeDef node : graph.getNodeList()) {
@@ -52,6 +59,10 @@ final class ReachableOperations {
         }
         for (FunctionDef function : graph.getLibrary().getFunctionList()) {
             functions.putIfAbsent(function.getSignature().getName(), function);
+            String api = implementedApi(function);
+            if (api != null) {
+                implementations.computeIfAbsent(api, k -> new ArrayList<>()).add(function.getSignature().getName());
+            }
         }
     }
 
@@ -107,8 +118,12 @@ final class ReachableOperations {
                 reached.add(new Operation(node.getOp(), node.getName(), "function '" + name + "'"));
                 collectCalls(node, nested);
             }
-            // Attributes of the function itself (e.g. a gradient or an "api_implements" alternative) may name more.
+            // Attributes of the function itself may name more functions, and its API's other implementations may run.
             function.getAttrMap().values().forEach(value -> collectFunctions(value, nested, 0));
+            String api = implementedApi(function);
+            if (api != null) {
+                nested.addAll(implementations.getOrDefault(api, List.of()));
+            }
             pending.addAll(nested);
         }
     }
@@ -136,6 +151,11 @@ final class ReachableOperations {
     private static void collectFunctions(NameAttrList function, Set<String> into, int depth) {
         into.add(function.getName());
         function.getAttrMap().values().forEach(nested -> collectFunctions(nested, into, depth + 1));
+    }
+
+    private static String implementedApi(FunctionDef function) {
+        AttrValue api = function.getAttrMap().get(API_IMPLEMENTS);
+        return api == null || api.getS().isEmpty() ? null : api.getS().toStringUtf8();
     }
 
     /** {@code "^node"}, {@code "node:1"} and {@code "node"} all name {@code node}. */
