@@ -8,6 +8,7 @@ import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.Model;
 import dev.modelserving.model.ModelArtifact;
 import dev.modelserving.model.ModelProblem;
+import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelType;
 import java.nio.charset.StandardCharsets;
@@ -145,6 +146,31 @@ class TensorFlowOpPolicyTest {
                 LoadPolicy.defaults())) {
             assertThat(model.score(TfDescriptors.record(X)).outputs()[1])
                     .isCloseTo(TfTestModels.probabilities(X)[1], within(1e-5));
+        }
+    }
+
+    /** A small CNN (Conv2D, BiasAdd, FusedBatchNormV3, Relu, MaxPoolV2, AvgPool) and a While loop pass the policy. */
+    @Test
+    void convolutionalAndLoopingGraphsPassTheDefaultPolicy() throws Exception {
+        byte[] cnn = TypicalTfGraphs.cnn();
+        ModelDescriptor cnnDescriptor = TfDescriptors.descriptor(ModelType.TENSORFLOW_GRAPH, cnn)
+                .setInput(dev.modelserving.proto.InputSpec.newBuilder().setTensorName(TfTestModels.INPUT))
+                .setOutput(TfDescriptors.regressor(TypicalTfGraphs.OUTPUT)).build();
+        try (Model model = new TensorFlowGraphFactory().create(cnnDescriptor, ModelArtifact.ofBytes(cnn),
+                LoadPolicy.defaults())) {
+            DataRecord.Builder ones = DataRecord.newBuilder().setId("ones");
+            for (int i = 0; i < 16; i++) {
+                ones.addVector(1f);
+            }
+            assertThat(model.score(ones.build()).outputs()[0]).isFinite();
+        }
+        byte[] loop = TypicalTfGraphs.whileLoop();
+        ModelDescriptor loopDescriptor = TfDescriptors.descriptor(ModelType.TENSORFLOW_GRAPH, loop)
+                .setOutput(TfDescriptors.regressor(TypicalTfGraphs.OUTPUT)).build();
+        try (Model model = new TensorFlowGraphFactory().create(loopDescriptor, ModelArtifact.ofBytes(loop),
+                LoadPolicy.defaults())) {
+            // sum(x) doubled three times by the loop body.
+            assertThat(model.score(TfDescriptors.record(X)).outputs()[0]).isCloseTo(7.0 * 8, within(1e-6));
         }
     }
 
