@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TrainingInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelserving.model.ModelLoadException;
 import dev.modelserving.model.ModelProblem;
@@ -22,7 +23,7 @@ import java.util.Set;
  *   <li>tensors stored as external data ({@code data_location = EXTERNAL} or {@code external_data} entries), which
  *       ONNX Runtime would read from files named by the model: initializers, sparse initializers, tensor-valued
  *       attributes (e.g. {@code Constant.value}), in the main graph, in every subgraph ({@code If}, {@code Loop},
- *       {@code Scan} bodies) and in model-local functions;
+ *       {@code Scan} bodies), in model-local functions and in training-info graphs;
  *   <li>nodes whose op domain is not one ONNX Runtime implements itself ({@value #STANDARD_DOMAINS_TEXT}) nor a
  *       function defined by the model: such ops resolve only from a custom-op library, and none is ever registered.
  * </ul>
@@ -66,6 +67,10 @@ final class OnnxModelCheck {
         check.graph(proto.getGraph(), "graph '" + proto.getGraph().getName() + "'");
         for (FunctionProto function : proto.getFunctionsList()) {
             check.nodes(function.getNodeList(), "function '" + function.getDomain() + ":" + function.getName() + "'");
+        }
+        for (TrainingInfoProto training : proto.getTrainingInfoList()) {
+            check.graph(training.getInitialization(), "training initialization graph");
+            check.graph(training.getAlgorithm(), "training algorithm graph");
         }
         check.report(model);
     }
