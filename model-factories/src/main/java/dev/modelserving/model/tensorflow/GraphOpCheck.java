@@ -57,7 +57,8 @@ final class GraphOpCheck {
     }
 
     /**
-     * Reads the MetaGraph {@code SavedModelBundle.load} would load with tag {@value TensorFlowSavedModelFactory#SERVE_TAG}.
+     * Reads the MetaGraph {@code SavedModelBundle.load} would load with tag
+     * {@value TensorFlowSavedModelFactory#SERVE_TAG}.
      *
      * @param folder the SavedModel folder
      * @throws ModelLoadException {@link ModelProblem#INVALID_ARTIFACT} when the file cannot be read or parsed, or no

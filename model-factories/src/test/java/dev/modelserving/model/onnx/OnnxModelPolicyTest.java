@@ -83,7 +83,8 @@ class OnnxModelPolicyTest {
             assertThat(java).isNotEmpty();
             for (Path file : java) {
                 String code = Files.readString(file).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
-                assertThat(code).as(file.toString()).doesNotContain("registerCustomOp").doesNotContain("CustomOpLibrary");
+                assertThat(code).as(file.toString())
+                        .doesNotContain("registerCustomOp").doesNotContain("CustomOpLibrary");
             }
         }
     }
