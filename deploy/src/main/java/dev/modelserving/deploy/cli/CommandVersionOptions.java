@@ -32,7 +32,8 @@ final class CommandVersionOptions {
      *
      * @throws ParameterException a given version below 1, or no default: the topic has no event of that model
      */
-    long resolve(CommandLine commandLine, String bootstrapServer, String dataType, String name) throws CliException {
+    long resolve(CommandLine commandLine, ModelTopicOptions brokers, String dataType, String name)
+            throws CliException {
         if (version != null) {
             if (version < 1) {
                 throw new ParameterException(commandLine, "--version must be 1 or more, not " + version);
@@ -40,7 +41,7 @@ final class CommandVersionOptions {
             return version;
         }
         long newest;
-        try (TopicReader reader = TopicReader.open(bootstrapServer, LOOKUP_TIMEOUT)) {
+        try (TopicReader reader = brokers.openReader(LOOKUP_TIMEOUT)) {
             newest = newest(ModelEventTopic.readToEnd(reader, eventsTopic), dataType, name);
         }
         if (newest == 0) {

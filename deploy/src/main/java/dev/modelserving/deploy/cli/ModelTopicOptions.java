@@ -5,6 +5,7 @@ import dev.modelserving.proto.ModelAction;
 import dev.modelserving.proto.ModelDescriptor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,10 +72,12 @@ final class ModelTopicOptions {
         return false;
     }
 
-    /** The brokers ({@code --bootstrap-server}). */
-    String bootstrapServer() {
-        return bootstrapServer;
+    /** A reader of these brokers with the {@code --command-config} client properties (e.g. for the model events). */
+    TopicReader openReader(Duration brokerTimeout) throws CliException {
+        return TopicReader.open(bootstrapServer, brokerTimeout, CommandConfig.load(commandConfig),
+                commandConfig != null);
     }
+
 
     /** What was sent, in words: a model version, a rollback or a removal. */
     static String describe(ModelDescriptor d) {

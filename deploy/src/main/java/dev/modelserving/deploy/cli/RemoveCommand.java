@@ -54,7 +54,7 @@ final class RemoveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CliException {
         ModelDescriptor.Builder command = model.command(spec.commandLine(), ModelAction.REMOVE);
-        command.setVersion(version.resolve(spec.commandLine(), modelTopic.bootstrapServer(), command.getDataType(),
+        command.setVersion(version.resolve(spec.commandLine(), modelTopic, command.getDataType(),
                 command.getName()));
         modelTopic.send(signing.apply(spec.commandLine(), List.of(command.build())), spec.commandLine().getOut());
         return 0;

@@ -65,7 +65,7 @@ final class RollbackCommand implements Callable<Integer> {
         }
         ModelDescriptor.Builder command = model.command(spec.commandLine(), ModelAction.ROLLBACK)
                 .setRollbackToVersion(toVersion);
-        long taken = version.resolve(spec.commandLine(), modelTopic.bootstrapServer(), command.getDataType(),
+        long taken = version.resolve(spec.commandLine(), modelTopic, command.getDataType(),
                 command.getName());
         if (taken <= toVersion) {
             throw new ParameterException(spec.commandLine(), "--version " + taken + " must be newer than --to-version "

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelserving.job.ServingJobConfig.Mode;
 import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.job.trust.TestPublishers;
+import dev.modelserving.model.Identifiers;
 import dev.modelserving.model.trust.DescriptorSignatures;
 import dev.modelserving.proto.ModelAction;
 import dev.modelserving.proto.ModelDescriptor;
@@ -96,8 +97,9 @@ class TrustedModelsIntegrationTest {
             attacks.put(10L, "untrusted: the signature does not verify with any of the 1 key(s) [ci-key]");
             producer.send(topics.models(), DATA_TYPE, DescriptorSignatures.sign(v1.toBuilder().setVersion(10).build(),
                     "ci", publishers.stranger.getPrivate()));
-            attacks.put(Long.MAX_VALUE, "changed after signing");
-            producer.send(topics.models(), DATA_TYPE, signedV2.toBuilder().setVersion(Long.MAX_VALUE).build());
+            // The largest version the parser lets through (a larger one is a dead letter before verification).
+            attacks.put(Identifiers.MAX_VERSION, "changed after signing");
+            producer.send(topics.models(), DATA_TYPE, signedV2.toBuilder().setVersion(Identifiers.MAX_VERSION).build());
             attacks.put(11L, "untrusted: the descriptor is not signed");
             producer.send(topics.models(), DATA_TYPE, v1.toBuilder().setVersion(11).build());
             attacks.put(12L, "untrusted: publisher 'mallory' is not in the trust policy");
