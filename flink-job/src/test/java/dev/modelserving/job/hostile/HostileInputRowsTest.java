@@ -58,8 +58,8 @@ class HostileInputRowsTest {
     @BeforeAll
     static void startBroker() {
         // The broker takes messages above 1 MiB (a producer that allows them can send them): the job must cope.
-        broker = new EmbeddedKafkaBroker(Map.of("message.max.bytes", Integer.toString(HostileProducer.MAX_REQUEST_BYTES)))
-                .start();
+        broker = new EmbeddedKafkaBroker(
+                Map.of("message.max.bytes", Integer.toString(HostileProducer.MAX_REQUEST_BYTES))).start();
     }
 
     @AfterAll
@@ -133,7 +133,8 @@ class HostileInputRowsTest {
             attack.sendRecords(good.stream().map(DataRecord::toByteArray).toList());
 
             Set<String> ids = Set.of("overflowing-shape", "vector-0", "vector-9");
-            Map<String, ServingResult> byId = attack.results.awaitUntil("results of the shaped records",
+            Map<String, ServingResult> byId = attack.results.awaitUntil(
+                    () -> "results of the shaped records (" + attack.job.describe() + ")",
                     UnderAttack.WAIT, read -> read.stream().map(r -> r.value().getRecordId())
                             .collect(Collectors.toSet()).containsAll(ids) && read.size() >= 11)
                     .stream().map(Received::value)
@@ -191,7 +192,8 @@ class HostileInputRowsTest {
                     .setTemperatureC(60).setFanRpm(1500).setLoadPercent(40).build();
             attack.producer.send(attack.topics.records(), "machine-7", reading.toByteArray());
 
-            List<ServingResult> results = attack.results.awaitUntil("the result of the real reading",
+            List<ServingResult> results = attack.results.awaitUntil(
+                    () -> "the result of the real reading (" + attack.job.describe() + ")",
                     UnderAttack.WAIT, read -> read.stream()
                             .anyMatch(r -> r.value().getRecordId().equals("machine-7-1000")))
                     .stream().map(Received::value).toList();
@@ -206,7 +208,8 @@ class HostileInputRowsTest {
     }
 
     private static DeadLetter awaitDeadLetter(UnderAttack attack, Sent sent) {
-        return attack.deadLetters.awaitUntil("the dead letter of " + sent.origin() + " (" + attack.job.describe() + ")",
+        return attack.deadLetters.awaitUntil(
+                        () -> "the dead letter of " + sent.origin() + " (" + attack.job.describe() + ")",
                         UnderAttack.WAIT, read -> read.stream()
                                 .anyMatch(l -> Received.origin(l.value()).equals(sent.origin())))
                 .stream().map(Received::value).filter(l -> Received.origin(l).equals(sent.origin()))

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,10 +57,18 @@ final class OutputReader<T> implements AutoCloseable {
      * @throws AssertionError naming {@code what} when it does not hold within {@code timeout}
      */
     List<Received<T>> awaitUntil(String what, Duration timeout, Predicate<List<Received<T>>> condition) {
+        return awaitUntil(() -> what, timeout, condition);
+    }
+
+    /**
+     * Reads until {@code condition} holds, as {@link #awaitUntil(String, Duration, Predicate)}; {@code what} is
+     * asked only on a timeout (e.g. for the job's state at that moment).
+     */
+    List<Received<T>> awaitUntil(Supplier<String> what, Duration timeout, Predicate<List<Received<T>>> condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.test(read)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what + " on " + topic
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what.get() + " on " + topic
                         + "; read " + read.size() + " messages, the last ones: "
                         + read.subList(Math.max(0, read.size() - 3), read.size()));
             }

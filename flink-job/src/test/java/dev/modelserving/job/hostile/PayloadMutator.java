@@ -43,7 +43,8 @@ final class PayloadMutator {
             case HUGE_VARINT -> concat(payload, hugeVarint());
             case MALFORMED_VARINT -> concat(payload, new byte[] {0x08, (byte) 0xff, (byte) 0xff, (byte) 0xff,
                 (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01});
-            case LENGTH_PAST_END -> concat(payload, new byte[] {0x1a, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x41});
+            case LENGTH_PAST_END -> concat(payload,
+                    new byte[] {0x1a, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x41});
             case WIRE_TYPE_CONFUSION -> wireTypeConfusion(payload);
             case GARBAGE -> garbage();
         };

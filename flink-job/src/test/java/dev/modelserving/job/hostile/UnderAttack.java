@@ -116,9 +116,9 @@ final class UnderAttack implements AutoCloseable {
         List<DataRecord> sent = sendGood(prefix, count);
         Set<String> ids = sent.stream().map(DataRecord::getId).collect(Collectors.toSet());
         Map<String, ServingResult> byId = new HashMap<>();
-        for (Received<ServingResult> result : results.awaitUntil("results of the good records " + prefix + "-*",
-                WAIT, read -> read.stream().map(r -> r.value().getRecordId()).collect(Collectors.toSet())
-                        .containsAll(ids))) {
+        for (Received<ServingResult> result : results.awaitUntil(
+                () -> "results of the good records " + prefix + "-* (" + job.describe() + ")", WAIT,
+                read -> read.stream().map(r -> r.value().getRecordId()).collect(Collectors.toSet()).containsAll(ids))) {
             if (ids.contains(result.value().getRecordId())) {
                 byId.put(result.value().getRecordId(), result.value());
             }
