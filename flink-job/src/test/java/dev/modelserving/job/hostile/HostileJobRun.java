@@ -75,6 +75,11 @@ final class HostileJobRun implements AutoCloseable {
         return failure == null ? "none" : failure.getExceptionAsString();
     }
 
+    /** How the job restarts after a failure, as Flink describes its restart strategy. */
+    String restartStrategy() {
+        return graph().getArchivedExecutionConfig().getRestartStrategyDescription();
+    }
+
     /** A description for assertion messages: status, restarts and the last failure. */
     String describe() {
         return "job " + jobId() + " " + status() + ", " + restarts() + " restart(s), last failure: " + lastFailure();

@@ -128,10 +128,16 @@ final class UnderAttack implements AutoCloseable {
         }
     }
 
-    /** Asserts that the job is RUNNING and never restarted (no failure, no failover). */
+    /**
+     * Asserts that the job is RUNNING, never failed and never restarted, although it runs with a restart strategy
+     * that would restart it (a failure would show as a restart, not end the job).
+     */
     void assertNoRestarts() {
+        assertThat(job.restartStrategy()).as("restart strategy of job %s", job.jobId())
+                .containsIgnoringCase("exponential delay");
         assertThat(job.status()).as("status of %s", job.describe()).isEqualTo(JobStatus.RUNNING);
         assertThat(job.restarts()).as("restarts of %s", job.describe()).isZero();
+        assertThat(job.lastFailure()).as("last failure of job %s", job.jobId()).isEqualTo("none");
     }
 
     /** The dead letters read so far that came from {@code topic}. */
