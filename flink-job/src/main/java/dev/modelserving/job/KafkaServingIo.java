@@ -21,7 +21,8 @@ public final class KafkaServingIo implements ServingIo {
 
     public KafkaServingIo(ServingJobConfig config) {
         this.config = config;
-        this.kafka = KafkaIo.forBrokers(config.requireBootstrapServers());
+        this.kafka = KafkaIo.forBrokers(config.requireBootstrapServers())
+                .withClientProperties(config.kafkaClientProperties());
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.modelserving.job;
 
+import dev.modelserving.job.io.KafkaClientProperties;
 import dev.modelserving.job.parse.RecordFormat;
 import dev.modelserving.model.LoadPolicy;
+import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -18,6 +20,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.util.MultipleParameterTool;
 import org.apache.flink.util.ParameterTool;
 
 /**
@@ -51,7 +54,8 @@ public final class ServingJobConfig implements Serializable {
             + " [--checkpoint-interval-ms 10000 (0: off)] [--checkpoint-dir <uri or path>]"
             + " [--delivery exactly-once|at-least-once (default: exactly-once if checkpointing, else at-least-once)]"
             + " [--allowed-model-roots <dir>[,<dir>...]] [--max-artifact-bytes 256mb] [--max-unpacked-bytes 1gb]"
-            + " [--require-validation-samples [true|false]]";
+            + " [--require-validation-samples [true|false]]"
+            + " [--kafka-properties <file>] [--kafka-property <key>=<value> (repeatable)]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -72,11 +76,13 @@ public final class ServingJobConfig implements Serializable {
     static final String REQUIRE_VALIDATION_SAMPLES = "require-validation-samples";
     static final String CONFIG_TOPIC = "config-topic";
     static final String DEFAULT_DEADLINE_MS = "default-deadline-ms";
+    static final String KAFKA_PROPERTIES = "kafka-properties";
+    static final String KAFKA_PROPERTY = "kafka-property";
 
     private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
             RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
             CHECKPOINT_DIR, DELIVERY, ALLOWED_MODEL_ROOTS, MAX_ARTIFACT_BYTES, MAX_UNPACKED_BYTES,
-            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS);
+            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS, KAFKA_PROPERTIES, KAFKA_PROPERTY);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -108,6 +114,8 @@ public final class ServingJobConfig implements Serializable {
     private final boolean requireValidationSamples;
     private final String configTopic;
     private final long defaultDeadlineMs;
+    private final String kafkaPropertiesFile;
+    private final KafkaClientProperties kafkaClientProperties;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -129,6 +137,8 @@ public final class ServingJobConfig implements Serializable {
         requireValidationSamples = flags.bool(REQUIRE_VALIDATION_SAMPLES);
         configTopic = flags.topic(CONFIG_TOPIC, "speculative-config");
         defaultDeadlineMs = flags.positiveLong(DEFAULT_DEADLINE_MS, DEFAULT_SPECULATIVE_DEADLINE_MS);
+        kafkaPropertiesFile = flags.optional(KAFKA_PROPERTIES).orElse(null);
+        kafkaClientProperties = flags.kafkaClientProperties(kafkaPropertiesFile);
         List<String> inputs = mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic)
                 : List.of(dataTopic, modelTopic);
         for (String input : inputs) {
@@ -154,13 +164,17 @@ public final class ServingJobConfig implements Serializable {
      * @throws IllegalArgumentException naming the flag and showing {@link #USAGE}
      */
     public static ServingJobConfig fromArgs(String... args) {
-        ParameterTool parameters;
+        MultipleParameterTool parameters;
         try {
-            parameters = ParameterTool.fromArgs(args);
+            // ParameterTool's parsing, keeping every value of a repeated flag (the last one counts, except for
+            // the repeatable --kafka-property).
+            parameters = MultipleParameterTool.fromArgs(args);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + ". " + USAGE, e);
         }
-        return fromParameters(parameters);
+        List<String> assignments = parameters.has(KAFKA_PROPERTY)
+                ? List.copyOf(parameters.getMultiParameter(KAFKA_PROPERTY)) : List.of();
+        return new ServingJobConfig(new Flags(parameters.toMap(), assignments));
     }
 
     /**
@@ -169,7 +183,9 @@ public final class ServingJobConfig implements Serializable {
      * @throws IllegalArgumentException naming the flag and showing {@link #USAGE}
      */
     public static ServingJobConfig fromParameters(ParameterTool parameters) {
-        return new ServingJobConfig(new Flags(parameters.toMap()));
+        Map<String, String> values = parameters.toMap();
+        List<String> assignments = values.containsKey(KAFKA_PROPERTY) ? List.of(values.get(KAFKA_PROPERTY)) : List.of();
+        return new ServingJobConfig(new Flags(values, assignments));
     }
 
     /** {@code host:port,...} of the Kafka cluster, when given. */
@@ -279,6 +295,19 @@ public final class ServingJobConfig implements Serializable {
         return defaultDeadlineMs;
     }
 
+    /**
+     * Kafka client properties for every source, sink and admin client of the job: those of {@code --kafka-properties}
+     * then each {@code --kafka-property} (a later value of a key wins). Values are secrets: never log them.
+     */
+    public KafkaClientProperties kafkaClientProperties() {
+        return kafkaClientProperties;
+    }
+
+    /** The file given by {@code --kafka-properties}, when given (already read into {@link #kafkaClientProperties}). */
+    public Optional<Path> kafkaPropertiesFile() {
+        return Optional.ofNullable(kafkaPropertiesFile).map(Path::of);
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
@@ -299,7 +328,8 @@ public final class ServingJobConfig implements Serializable {
                 + ", delivery=" + flagValue(delivery) + ", allowed-model-roots=" + allowedModelRoots
                 + ", max-artifact-bytes=" + maxArtifactBytes + ", max-unpacked-bytes=" + maxUnpackedBytes
                 + ", require-validation-samples=" + requireValidationSamples + ", config-topic=" + configTopic
-                + ", default-deadline-ms=" + defaultDeadlineMs + "}";
+                + ", default-deadline-ms=" + defaultDeadlineMs + ", kafka-properties=" + kafkaPropertiesFile
+                + ", kafka-client-property-keys=" + kafkaClientProperties.keys() + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -330,9 +360,11 @@ public final class ServingJobConfig implements Serializable {
     private static final class Flags {
 
         private final Map<String, String> values;
+        private final List<String> kafkaAssignments;
 
-        Flags(Map<String, String> values) {
+        Flags(Map<String, String> values, List<String> kafkaAssignments) {
             this.values = values;
+            this.kafkaAssignments = kafkaAssignments;
             Set<String> unknown = new TreeSet<>(values.keySet());
             unknown.removeAll(FLAGS);
             if (!unknown.isEmpty()) {
@@ -485,6 +517,32 @@ public final class ServingJobConfig implements Serializable {
                 case "false" -> false;
                 default -> throw invalid(flag, "'" + value + "' is not true|false");
             };
+        }
+
+        /** The file's properties, then each {@code --kafka-property}; no value ever appears in a message. */
+        KafkaClientProperties kafkaClientProperties(String file) {
+            KafkaClientProperties properties = KafkaClientProperties.none();
+            if (file != null) {
+                try {
+                    properties = KafkaClientProperties.load(Path.of(file));
+                } catch (IOException | InvalidPathException e) {
+                    throw invalid(KAFKA_PROPERTIES, "cannot read '" + file + "': " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null || e.getMessage().equals(file) ? "" : " " + e.getMessage()), e);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(KAFKA_PROPERTIES, file + ": " + e.getMessage(), e);
+                }
+            }
+            for (String assignment : kafkaAssignments) {
+                if (assignment.equals(NO_VALUE) || assignment.isBlank()) {
+                    throw invalid(KAFKA_PROPERTY, "needs a value (key=value)");
+                }
+                try {
+                    properties = properties.withAssignment(assignment);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(KAFKA_PROPERTY, e.getMessage(), e);
+                }
+            }
+            return properties;
         }
 
         private static long parseLong(String flag, String value, String expected) {

@@ -5,13 +5,81 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelserving.job.parse.RecordFormat;
 import dev.modelserving.model.LoadPolicy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServingJobConfigTest {
+
+    private static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required"
+            + " username=\"serving\" password=\"s3cr3t_value\";";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void kafkaPropertiesComeFromTheFileThenFromEachRepeatedFlagAndNoValueIsShown() throws Exception {
+        Path file = Files.writeString(dir.resolve("kafka.properties"), "# client security\n"
+                + "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nsasl.jaas.config=" + JAAS + "\n"
+                + "ssl.truststore.password=trust_pw_1\n", StandardCharsets.ISO_8859_1);
+
+        ServingJobConfig config = ServingJobConfig.fromArgs("--bootstrap-servers", "127.0.0.1:9093",
+                "--kafka-properties", file.toString(), "--kafka-property", "ssl.truststore.password=trust_pw_2",
+                "--mode", "partitioned", "--kafka-property", "client.dns.lookup=use_all_dns_ips");
+
+        assertThat(config.kafkaClientProperties().asMap()).containsOnly(
+                Map.entry("security.protocol", "SASL_SSL"), Map.entry("sasl.mechanism", "PLAIN"),
+                Map.entry("sasl.jaas.config", JAAS),
+                Map.entry("ssl.truststore.password", "trust_pw_2"),
+                Map.entry("client.dns.lookup", "use_all_dns_ips"));
+        assertThat(config.kafkaPropertiesFile()).hasValue(file);
+        assertThat(config.mode()).isEqualTo(ServingJobConfig.Mode.PARTITIONED);
+        assertThat(config.toString()).contains("sasl.jaas.config", "ssl.truststore.password")
+                .doesNotContain("s3cr3t_value", "trust_pw_1", "trust_pw_2", "SASL_SSL");
+        ServingJobConfig copy = InstantiationUtil.clone(config);
+        assertThat(copy.kafkaClientProperties()).isEqualTo(config.kafkaClientProperties());
+        assertThat(ServingJobConfig.fromArgs().kafkaClientProperties().isEmpty()).isTrue();
+    }
+
+    @Test
+    void kafkaPropertiesTheJobSetsItselfAreRefusedNamingTheFlag() throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.properties"), "security.protocol=SSL\nacks=1\n");
+
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-properties", file.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--kafka-properties " + file + ": Kafka client property 'acks' cannot be set")
+                .hasMessageContaining("--delivery");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", "bootstrap.servers=10.0.0.1:9092"))
+                .hasMessageStartingWith("--kafka-property ").hasMessageContaining("use --bootstrap-servers");
+        for (String reserved : List.of("group.id=x", "enable.idempotence=false", "transactional.id=t",
+                "transaction.timeout.ms=1", "value.deserializer=x", "enable.auto.commit=true",
+                "auto.offset.reset=latest")) {
+            assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", reserved))
+                    .as(reserved).hasMessageContaining("cannot be set");
+        }
+    }
+
+    @Test
+    void badKafkaPropertyFlagsNameTheFlagWithoutEchoingSecrets() {
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-properties", dir.resolve("none").toString()))
+                .hasMessageStartingWith("--kafka-properties cannot read '" + dir.resolve("none") + "'")
+                .hasMessageContaining("NoSuchFileException");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", "hunter2_password"))
+                .hasMessageStartingWith("--kafka-property ").hasMessageContaining("not key=value")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", "=value"))
+                .hasMessageStartingWith("--kafka-property ").hasMessageContaining("needs a key");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", "ssl.key.password="))
+                .hasMessageContaining("'ssl.key.password' has an empty value");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property"))
+                .hasMessageStartingWith("--kafka-property needs a value");
+    }
 
     @Test
     void defaultsNeedNoFlags() {

@@ -1,11 +1,15 @@
 package dev.modelserving.deploy.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** The brokers the reading commands ({@code list}, {@code tail}) connect to, and how long they wait for them. */
+/**
+ * The brokers the reading commands ({@code list}, {@code tail}) connect to, with which client settings
+ * ({@code --command-config}), and how long they wait for them.
+ */
 final class ConsumerOptions {
 
     @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
@@ -17,11 +21,17 @@ final class ConsumerOptions {
                     + " (default ${DEFAULT-VALUE}).")
     private long brokerTimeoutMs;
 
+    @Option(names = CommandConfig.FLAG, paramLabel = "FILE",
+            description = "Kafka client properties (security.protocol, sasl.*, ssl.*), a properties file as for"
+                    + " Kafka's own tools.")
+    private Path commandConfig;
+
     /** A reader for these brokers; a non-positive timeout is a usage error. */
     TopicReader open(CommandLine commandLine) throws CliException {
         if (brokerTimeoutMs <= 0) {
             throw new ParameterException(commandLine, "--broker-timeout-ms must be positive, not " + brokerTimeoutMs);
         }
-        return TopicReader.open(bootstrapServer, Duration.ofMillis(brokerTimeoutMs));
+        return TopicReader.open(bootstrapServer, Duration.ofMillis(brokerTimeoutMs), CommandConfig.load(commandConfig),
+                commandConfig != null);
     }
 }

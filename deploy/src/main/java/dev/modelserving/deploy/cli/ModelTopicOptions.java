@@ -4,15 +4,20 @@ import dev.modelserving.deploy.kafka.ProtoPublisher;
 import dev.modelserving.proto.ModelAction;
 import dev.modelserving.proto.ModelDescriptor;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine.Option;
 
 /**
- * Where descriptors go ({@code --bootstrap-server}, {@code --topic}), shared by the commands that write to the model
- * topic ({@code publish}, {@code rollback}, {@code remove}), and the sending itself: keyed by data type so that one
- * data type's descriptors stay in order, one line per descriptor sent.
+ * Where descriptors go ({@code --bootstrap-server}, {@code --topic}, with the client settings of
+ * {@code --command-config}), shared by the commands that write to the model topic ({@code publish}, {@code rollback},
+ * {@code remove}), and the sending itself: keyed by data type so that one data type's descriptors stay in order, one
+ * line per descriptor sent.
  */
 final class ModelTopicOptions {
 
@@ -24,6 +29,11 @@ final class ModelTopicOptions {
             description = "The serving job's model topic (default ${DEFAULT-VALUE}).")
     private String topic;
 
+    @Option(names = CommandConfig.FLAG, paramLabel = "FILE",
+            description = "Kafka client properties (security.protocol, sasl.*, ssl.*), a properties file as for"
+                    + " Kafka's own tools.")
+    private Path commandConfig;
+
     /**
      * Sends the descriptors in order, waiting for each; prints where each one was written.
      *
@@ -31,7 +41,8 @@ final class ModelTopicOptions {
      *     {@link ProtoPublisher#SEND_TIMEOUT})
      */
     void send(List<ModelDescriptor> descriptors, PrintWriter out) throws CliException {
-        try (ProtoPublisher publisher = new ProtoPublisher(bootstrapServer, "modelctl")) {
+        Map<String, String> clientProperties = CommandConfig.load(commandConfig);
+        try (ProtoPublisher publisher = new ProtoPublisher(bootstrapServer, "modelctl", clientProperties)) {
             for (ModelDescriptor d : descriptors) {
                 RecordMetadata written = publisher.sendAndWait(topic, d.getDataType(), d);
                 out.printf("%s to %s-%d at offset %d%n", describe(d), written.topic(), written.partition(),
@@ -39,8 +50,25 @@ final class ModelTopicOptions {
                 out.flush();
             }
         } catch (IllegalStateException | KafkaException e) {
-            throw new CliException("cannot publish to " + bootstrapServer + ": " + e.getMessage(), e);
+            Optional<CliException> refused = CommandConfig.refusal(bootstrapServer, e);
+            if (refused.isPresent()) {
+                throw refused.get();
+            }
+            // Kafka's timeout (metadata, delivery) or the publisher's own wait for the acknowledgement.
+            boolean silent = hasCause(e, TimeoutException.class)
+                    || hasCause(e, java.util.concurrent.TimeoutException.class);
+            String hint = silent ? " (" + CommandConfig.silenceHint(commandConfig != null) + ")" : "";
+            throw new CliException("cannot publish to " + bootstrapServer + ": " + e.getMessage() + hint, e);
         }
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (type.isInstance(e)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What was sent, in words: a model version, a rollback or a removal. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,12 +26,15 @@ final class TopicReader implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String bootstrapServers;
     private final Duration brokerTimeout;
+    private final boolean configured;
     private String topic = "";
 
-    private TopicReader(KafkaConsumer<byte[], byte[]> consumer, String bootstrapServers, Duration brokerTimeout) {
+    private TopicReader(KafkaConsumer<byte[], byte[]> consumer, String bootstrapServers, Duration brokerTimeout,
+            boolean configured) {
         this.consumer = consumer;
         this.bootstrapServers = bootstrapServers;
         this.brokerTimeout = brokerTimeout;
+        this.configured = configured;
     }
 
     /**
@@ -39,7 +43,19 @@ final class TopicReader implements AutoCloseable {
      * @throws CliException the bootstrap servers are not usable (e.g. no host resolves)
      */
     static TopicReader open(String bootstrapServers, Duration brokerTimeout) throws CliException {
+        return open(bootstrapServers, brokerTimeout, Map.of(), false);
+    }
+
+    /**
+     * A reader for these brokers that also uses these Kafka client properties (its own settings win).
+     *
+     * @param configured whether the properties came from {@code --command-config} (messages then point at it)
+     * @throws CliException the bootstrap servers or the client properties are not usable
+     */
+    static TopicReader open(String bootstrapServers, Duration brokerTimeout, Map<String, String> clientProperties,
+            boolean configured) throws CliException {
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "modelctl");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -50,9 +66,10 @@ final class TopicReader implements AutoCloseable {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         try {
-            return new TopicReader(new KafkaConsumer<>(props), bootstrapServers, brokerTimeout);
+            return new TopicReader(new KafkaConsumer<>(props), bootstrapServers, brokerTimeout, configured);
         } catch (KafkaException e) {
-            throw new CliException("cannot connect to " + bootstrapServers + ": " + rootMessage(e), e);
+            throw new CliException("cannot connect to " + bootstrapServers + ": " + rootMessage(e)
+                    + (configured ? "; check " + CommandConfig.FLAG : ""), e);
         }
     }
 
@@ -128,10 +145,14 @@ final class TopicReader implements AutoCloseable {
     }
 
     private CliException failure(KafkaException e) {
+        Optional<CliException> refused = CommandConfig.refusal(bootstrapServers, e);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
         if (e instanceof TimeoutException) {
             return new CliException("cannot read topic " + topic + " from " + bootstrapServers + ": no answer from"
-                    + " the brokers within " + brokerTimeout.toMillis() + " ms (are they running, is the address"
-                    + " right?)", e);
+                    + " the brokers within " + brokerTimeout.toMillis() + " ms ("
+                    + CommandConfig.silenceHint(configured) + ")", e);
         }
         return new CliException("cannot read topic " + topic + " from " + bootstrapServers + ": " + rootMessage(e),
                 e);

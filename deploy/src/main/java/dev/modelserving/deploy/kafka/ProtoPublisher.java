@@ -2,6 +2,7 @@ package dev.modelserving.deploy.kafka;
 
 import com.google.protobuf.Message;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,16 @@ public final class ProtoPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     public ProtoPublisher(String bootstrapServers, String clientId) {
+        this(bootstrapServers, clientId, Map.of());
+    }
+
+    /**
+     * A publisher that also uses these Kafka client properties (e.g. {@code security.protocol}, {@code sasl.*},
+     * {@code ssl.*}); its own settings (brokers, acks, idempotence, timeouts, serializers) are applied after them.
+     */
+    public ProtoPublisher(String bootstrapServers, String clientId, Map<String, String> clientProperties) {
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");

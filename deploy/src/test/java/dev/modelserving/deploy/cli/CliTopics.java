@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,7 +34,14 @@ final class CliTopics {
 
     /** Writes values (keyed) to partition 0 of the topic and waits for each. */
     static void write(EmbeddedKafkaBroker broker, String topic, String key, List<byte[]> values) throws Exception {
+        write(broker, Map.of(), topic, key, values);
+    }
+
+    /** {@link #write(EmbeddedKafkaBroker, String, String, List)} with client properties (a secured broker's). */
+    static void write(EmbeddedKafkaBroker broker, Map<String, String> clientProperties, String topic, String key,
+            List<byte[]> values) throws Exception {
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -46,7 +54,14 @@ final class CliTopics {
 
     /** Every record of partition 0 of the topic, from the beginning; expects exactly {@code count}. */
     static List<ConsumerRecord<String, byte[]>> readAll(EmbeddedKafkaBroker broker, String topic, int count) {
+        return readAll(broker, Map.of(), topic, count);
+    }
+
+    /** {@link #readAll(EmbeddedKafkaBroker, String, int)} with client properties (a secured broker's). */
+    static List<ConsumerRecord<String, byte[]>> readAll(EmbeddedKafkaBroker broker,
+            Map<String, String> clientProperties, String topic, int count) {
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -79,13 +94,24 @@ final class CliTopics {
      * every partition has a leader.
      */
     static EmbeddedKafkaBroker broker(String... topics) throws Exception {
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Map.of()).start();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                (Object) broker.bootstrapServers()))) {
+        return start(new EmbeddedKafkaBroker(Map.of()), Map.of(), topics);
+    }
+
+    /**
+     * Starts {@code unstarted} (e.g. a SASL_SSL broker) and creates these topics as {@link #broker(String...)} does,
+     * as a client with these properties.
+     */
+    static EmbeddedKafkaBroker start(EmbeddedKafkaBroker unstarted, Map<String, String> clientProperties,
+            String... topics) throws Exception {
+        EmbeddedKafkaBroker broker = unstarted.start();
+        Map<String, Object> adminProperties = new HashMap<>(clientProperties);
+        adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (Admin admin = Admin.create(adminProperties)) {
             admin.createTopics(Arrays.stream(topics).map(t -> new NewTopic(t, 1, (short) 1)).toList()).all()
                     .get(30, TimeUnit.SECONDS);
         }
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

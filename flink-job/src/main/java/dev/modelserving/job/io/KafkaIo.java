@@ -59,6 +59,19 @@ public final class KafkaIo {
         return new KafkaIo(bootstrapServers, properties);
     }
 
+    /**
+     * A copy that also passes every user property to every Kafka client: the sources' consumers and admin client
+     * (partition discovery), and the sinks' producers. The job's own settings still win where they matter
+     * (see {@link KafkaClientProperties#reservedReason}; a {@link KafkaClientProperties} cannot hold such keys).
+     */
+    public KafkaIo withClientProperties(KafkaClientProperties properties) {
+        KafkaIo result = this;
+        for (Map.Entry<String, String> property : properties.asMap().entrySet()) {
+            result = result.withClientProperty(property.getKey(), property.getValue());
+        }
+        return result;
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }

@@ -3,6 +3,7 @@ package dev.modelserving.job.it;
 import com.google.protobuf.Message;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,13 @@ final class ProtoProducer implements AutoCloseable {
     }
 
     static ProtoProducer open(String bootstrapServers) {
+        return open(bootstrapServers, Map.of());
+    }
+
+    /** A producer that also uses these client properties (e.g. a secured broker's credentials). */
+    static ProtoProducer open(String bootstrapServers, Map<String, String> clientProperties) {
         Properties p = new Properties();
+        p.putAll(clientProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");

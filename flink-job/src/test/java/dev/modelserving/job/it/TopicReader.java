@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,7 +44,14 @@ final class TopicReader<T> implements AutoCloseable {
      *     exactly-once pipeline downstream sees), {@link IsolationLevel#READ_UNCOMMITTED} to see everything written
      */
     static <T> TopicReader<T> open(String bootstrapServers, String topic, Parser<T> parser, IsolationLevel isolation) {
+        return open(bootstrapServers, Map.of(), topic, parser, isolation);
+    }
+
+    /** A reader that also uses these client properties (e.g. a secured broker's credentials). */
+    static <T> TopicReader<T> open(String bootstrapServers, Map<String, String> clientProperties, String topic,
+            Parser<T> parser, IsolationLevel isolation) {
         Properties p = new Properties();
+        p.putAll(clientProperties);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(Locale.ROOT));
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,13 +21,19 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaBrokerTest {
 
     private static final int RECORDS = 200;
+
+    @TempDir
+    Path tlsDir;
 
     @Test
     void producesAndConsumesEveryRecordThenFreesItsPort() throws Exception {
@@ -77,8 +84,66 @@ class EmbeddedKafkaBrokerTest {
         assertThatThrownBy(kafka::start).isInstanceOf(IllegalStateException.class);
     }
 
+    @Test
+    void aSaslSslBrokerServesItsUsersTransactionsIncludedAndRefusesOthers() throws Exception {
+        SelfSignedTls tls = SelfSignedTls.generate(tlsDir);
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.saslSsl(tls, Map.of("alice", "alice_secret")).start()) {
+            assertThat(kafka.secured()).isTrue();
+            kafka.createTopics(2, "secured");
+            Map<String, String> alice = kafka.clientProperties("alice");
+            assertThat(alice).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN");
+
+            Properties transactional = new Properties();
+            transactional.putAll(alice);
+            transactional.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "secured-tx");
+            // Commit markers travel over the broker's own SASL_SSL listener: this fails if that is misconfigured.
+            try (KafkaProducer<String, String> producer = producer(kafka.bootstrapServers(), transactional)) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                for (int i = 0; i < 20; i++) {
+                    producer.send(new ProducerRecord<>("secured", "key-" + (i % 3), "value-" + i));
+                }
+                producer.commitTransaction();
+            }
+            Properties readCommitted = new Properties();
+            readCommitted.putAll(alice);
+            readCommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            assertThat(consumeAll(kafka.bootstrapServers(), "secured", 20, readCommitted)).hasSize(20);
+
+            Properties wrongPassword = new Properties();
+            wrongPassword.putAll(kafka.clientProperties("alice", "not_her_password"));
+            try (KafkaConsumer<String, String> consumer = consumer(kafka.bootstrapServers(), wrongPassword)) {
+                assertThatThrownBy(() -> consumer.partitionsFor("secured", Duration.ofSeconds(20)))
+                        .isInstanceOf(SaslAuthenticationException.class)
+                        .hasMessageContaining("Invalid username or password")
+                        .hasMessageNotContaining("not_her_password");
+            }
+            try (KafkaConsumer<String, String> consumer = consumer(kafka.bootstrapServers(), new Properties())) {
+                assertThatThrownBy(() -> consumer.partitionsFor("secured", Duration.ofSeconds(3)))
+                        .as("a PLAINTEXT client gets no answer from a TLS listener")
+                        .isInstanceOf(TimeoutException.class);
+            }
+        }
+    }
+
+    @Test
+    void saslSslUsersMustBeSafeForTheJaasLine() {
+        SelfSignedTls tls = new SelfSignedTls(tlsDir.resolve("k.p12"), "k", tlsDir.resolve("t.p12"), "t");
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.saslSsl(tls, Map.of("bob", "pass\" user_eve=\"x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bob");
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.saslSsl(tls, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new EmbeddedKafkaBroker().clientProperties("anyone")).isEmpty();
+        assertThat(tls.toString()).doesNotContain("k,", "t]");
+    }
+
     private static KafkaProducer<String, String> producer(String bootstrapServers) {
+        return producer(bootstrapServers, new Properties());
+    }
+
+    private static KafkaProducer<String, String> producer(String bootstrapServers, Properties extra) {
         Properties p = new Properties();
+        p.putAll(extra);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
@@ -87,14 +152,23 @@ class EmbeddedKafkaBrokerTest {
 
     /** value -> key of every record, polling until {@code expected} arrived (bounded by the poll budget). */
     private static Map<String, String> consumeAll(String bootstrapServers, String topic, int expected) {
+        return consumeAll(bootstrapServers, topic, expected, new Properties());
+    }
+
+    private static KafkaConsumer<String, String> consumer(String bootstrapServers, Properties extra) {
         Properties p = new Properties();
+        p.putAll(extra);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    }
+
+    private static Map<String, String> consumeAll(String bootstrapServers, String topic, int expected,
+            Properties extra) {
         Map<String, String> byValue = new HashMap<>();
         List<String> duplicates = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer =
-                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = consumer(bootstrapServers, extra)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (byValue.size() < expected && System.nanoTime() < deadline) {
