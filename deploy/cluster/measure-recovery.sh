@@ -7,7 +7,8 @@
 #      replacement TaskManager (start-taskmanager.sh returns once the JobManager's REST API lists it);
 #   3. waits for the probe's first result, and prints (a) kill -> replacement registered, (b) registered -> first
 #      result of a probe (uncommitted: the job processes again; committed: a read_committed consumer sees it, i.e. the
-#      first checkpoint after the restart completed), and the job's restart count.
+#      first checkpoint after the restart completed), and the job's failures (its exception history: the lost
+#      TaskManager, then one per attempt that found no slot).
 # Rounds are --pause-seconds apart (default 70: longer than the restart strategy's reset-backoff-threshold of 1 min,
 # so every round starts from the initial back-off, as a crash on a job that ran for a while does).
 # Usage: measure-recovery.sh [--rounds N (default 3)] [--pause-seconds S (default 70)]
@@ -30,9 +31,10 @@ job_id="$(rest "$REST_URL/jobs/overview" | grep -o '"jid":"[0-9a-f]*","name":"[^
 [ -n "$job_id" ] || die "no running job on $REST_URL: submit one first (docs/cluster.md, step 4)"
 
 now_ms() { date +%s%3N; }
-restarts() {
-  curl -sf --max-time 5 "$REST_URL/jobs/$job_id/metrics?get=numRestarts" \
-    | sed -n 's/.*"value" *: *"\([0-9]*\)".*/\1/p'
+# Failures that made the job restart, from its exception history (the numRestarts metric is fetched periodically and
+# lags behind).
+failures() {
+  curl -sf --max-time 5 "$REST_URL/jobs/$job_id/exceptions?maxExceptions=1000" | grep -o '"exceptionName"' | wc -l
 }
 probe() {
   "$java_cmd" -Xmx128m -Dlog4j2.configurationFile="$cluster_dir/conf/log4j-cli.properties" -cp "$classpath" \
@@ -40,12 +42,12 @@ probe() {
 }
 field() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" <<< "$2"; }
 
-echo "Job $job_id; $rounds rounds, $pause_seconds s apart; restarts so far: $(restarts)"
-echo "round | kill->registered (s) | registered->first result, uncommitted (s) | registered->first result, committed (s) | restarts"
+echo "Job $job_id; $rounds rounds, $pause_seconds s apart; failures so far: $(failures)"
+echo "round | kill->registered (s) | registered->first result, uncommitted (s) | registered->first result, committed (s) | failures"
 for round in $(seq 1 "$rounds"); do
   if [ "$round" -gt 1 ]; then sleep "$pause_seconds"; fi
   probe --timeout-seconds 120 > /dev/null || die "round $round: the job does not answer probes before the kill"
-  restarts_before="$(restarts)"
+  failures_before="$(failures)"
 
   kill_ms="$(now_ms)"
   "$cluster_dir/stop-taskmanager.sh" --kill 1 > /dev/null
@@ -62,5 +64,5 @@ for round in $(seq 1 "$rounds"); do
     "$(awk "BEGIN{print ($registered_ms-$kill_ms)/1000}")" \
     "$(awk "BEGIN{print ($uncommitted-$registered_ms)/1000}")" \
     "$(awk "BEGIN{print ($committed-$registered_ms)/1000}")" \
-    "$restarts_before -> $(restarts)"
+    "$failures_before -> $(failures)"
 done
