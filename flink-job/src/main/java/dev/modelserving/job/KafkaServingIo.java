@@ -22,7 +22,8 @@ public final class KafkaServingIo implements ServingIo {
     public KafkaServingIo(ServingJobConfig config) {
         this.config = config;
         this.kafka = KafkaIo.forBrokers(config.requireBootstrapServers())
-                .withClientProperties(config.kafkaClientProperties());
+                .withClientProperties(config.kafkaClientProperties())
+                .withMaxRequestBytes(config.maxRequestBytes());
     }
 
     @Override

@@ -78,13 +78,14 @@ public final class ServingJob {
     /** Adds the job's operators to the environment (and configures parallelism and checkpointing). */
     public void build(StreamExecutionEnvironment env) {
         configure(env);
-        ServingSettings settings = ServingSettings.of(config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY, 1);
+        ServingSettings settings = ServingSettings.of(config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY,
+                config.servingBounds());
 
         SingleOutputStreamOperator<DataRecord> records = io.records(env)
-                .process(new RecordParser(config.dataFormat()))
+                .process(new RecordParser(config.dataFormat(), config.parseLimits()))
                 .uid("parse-records").name("Parse records (" + config.dataFormat().flagValue() + ")");
         SingleOutputStreamOperator<ModelDescriptor> models = io.models(env)
-                .process(new DescriptorParser())
+                .process(new DescriptorParser(config.parseLimits()))
                 .uid("parse-models").name("Parse model descriptors");
         DataStream<DeadLetter> deadLetters =
                 records.getSideOutput(DeadLetters.TAG).union(models.getSideOutput(DeadLetters.TAG));
@@ -128,12 +129,13 @@ public final class ServingJob {
      * for the model list and configurations from the config topic), routed requests keyed by (data type, model) to
      * the {@link ModelExecutor}s (which read descriptors keyed the same way), starts and answers keyed by request id
      * to the {@link AnswerCollector}. Results of the collector and the router's NO_MODEL results go to the results
-     * sink; executors' model events to the events sink.
+     * sink; executors' and the router's model events (REJECTED configurations and models over the cap) to the
+     * events sink.
      */
     private Served speculative(StreamExecutionEnvironment env, ServingSettings settings,
             DataStream<DataRecord> records, DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<SpeculativeConfig> configs = io.configs(env)
-                .process(new SpeculativeConfigParser())
+                .process(new SpeculativeConfigParser(config.parseLimits()))
                 .uid("parse-speculative-configs").name("Parse speculative configs");
         DataStream<RouterControl> control = models
                 .map(m -> RouterControl.newBuilder().setModel(m).build(), ProtoTypeInfo.of(RouterControl.class))
@@ -143,7 +145,8 @@ public final class ServingJob {
                         .uid("router-control-configs").name("Configs for the router"));
         SingleOutputStreamOperator<SpeculativeRequest> routed = records.keyBy(DataRecord::getDataType, Types.STRING)
                 .connect(control.keyBy(ServingJob::dataTypeOf, Types.STRING))
-                .process(new RequestRouter(config.defaultDeadlineMs()), ProtoTypeInfo.of(SpeculativeRequest.class))
+                .process(new RequestRouter(config.defaultDeadlineMs(), config.maxDeadlineMs(),
+                        config.maxModelsPerDataType()), ProtoTypeInfo.of(SpeculativeRequest.class))
                 .uid("speculative-router").name("Speculative router");
         SingleOutputStreamOperator<CollectorInput> answers = routed
                 .keyBy(ExecutorKey::of, Types.STRING)
@@ -157,7 +160,8 @@ public final class ServingJob {
                 .uid("speculative-collector").name("Speculative collector");
 
         return new Served(collected.union(routed.getSideOutput(SpeculativeOutputs.RESULTS)),
-                answers.getSideOutput(SpeculativeOutputs.MODEL_EVENTS),
+                answers.getSideOutput(SpeculativeOutputs.MODEL_EVENTS)
+                        .union(routed.getSideOutput(SpeculativeOutputs.MODEL_EVENTS)),
                 Optional.of(configs.getSideOutput(DeadLetters.TAG)));
     }
 

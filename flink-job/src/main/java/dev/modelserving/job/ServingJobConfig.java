@@ -1,8 +1,12 @@
 package dev.modelserving.job;
 
 import dev.modelserving.job.io.KafkaClientProperties;
+import dev.modelserving.job.io.KafkaIo;
+import dev.modelserving.job.parse.ParseLimits;
 import dev.modelserving.job.parse.RecordFormat;
 import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.speculative.RequestRouter;
+import dev.modelserving.model.serving.ServingBounds;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -55,7 +59,13 @@ public final class ServingJobConfig implements Serializable {
             + " [--delivery exactly-once|at-least-once (default: exactly-once if checkpointing, else at-least-once)]"
             + " [--allowed-model-roots <dir>[,<dir>...]] [--max-artifact-bytes 256mb] [--max-unpacked-bytes 1gb]"
             + " [--require-validation-samples [true|false]]"
-            + " [--kafka-properties <file>] [--kafka-property <key>=<value> (repeatable)]";
+            + " [--kafka-properties <file>] [--kafka-property <key>=<value> (repeatable)]"
+            + " [--dead-letter-max-payload-bytes 64kb] [--max-request-bytes 1048576]"
+            + " [--max-descriptor-bytes <max-artifact-bytes + 16mb>] [--max-deadline-ms 60000]"
+            + " [--max-models-per-data-type 16]"
+            + " [--max-live-models 32] [--max-data-types 1024] [--max-executor-queue 1000]"
+            + " [--max-unpacked-bytes-per-subtask 4gb] [--model-load-timeout-ms 120000] [--max-concurrent-loads 2]"
+            + " [--restore-wait-ms 30000]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -78,11 +88,27 @@ public final class ServingJobConfig implements Serializable {
     static final String DEFAULT_DEADLINE_MS = "default-deadline-ms";
     static final String KAFKA_PROPERTIES = "kafka-properties";
     static final String KAFKA_PROPERTY = "kafka-property";
+    static final String DEAD_LETTER_MAX_PAYLOAD_BYTES = "dead-letter-max-payload-bytes";
+    static final String MAX_REQUEST_BYTES = "max-request-bytes";
+    static final String MAX_DESCRIPTOR_BYTES = "max-descriptor-bytes";
+    static final String MAX_DEADLINE_MS = "max-deadline-ms";
+    static final String MAX_MODELS_PER_DATA_TYPE = "max-models-per-data-type";
+    static final String MAX_LIVE_MODELS = "max-live-models";
+    static final String MAX_DATA_TYPES = "max-data-types";
+    static final String MAX_EXECUTOR_QUEUE = "max-executor-queue";
+    static final String MAX_UNPACKED_BYTES_PER_SUBTASK = "max-unpacked-bytes-per-subtask";
+    static final String MODEL_LOAD_TIMEOUT_MS = "model-load-timeout-ms";
+    static final String MAX_CONCURRENT_LOADS = "max-concurrent-loads";
+    static final String RESTORE_WAIT_MS = "restore-wait-ms";
 
     private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
             RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
             CHECKPOINT_DIR, DELIVERY, ALLOWED_MODEL_ROOTS, MAX_ARTIFACT_BYTES, MAX_UNPACKED_BYTES,
-            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS, KAFKA_PROPERTIES, KAFKA_PROPERTY);
+            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS, KAFKA_PROPERTIES, KAFKA_PROPERTY,
+            DEAD_LETTER_MAX_PAYLOAD_BYTES,
+            MAX_REQUEST_BYTES, MAX_DESCRIPTOR_BYTES, MAX_DEADLINE_MS, MAX_MODELS_PER_DATA_TYPE, MAX_LIVE_MODELS, MAX_DATA_TYPES,
+            MAX_EXECUTOR_QUEUE, MAX_UNPACKED_BYTES_PER_SUBTASK, MODEL_LOAD_TIMEOUT_MS, MAX_CONCURRENT_LOADS,
+            RESTORE_WAIT_MS);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -116,6 +142,12 @@ public final class ServingJobConfig implements Serializable {
     private final long defaultDeadlineMs;
     private final String kafkaPropertiesFile;
     private final KafkaClientProperties kafkaClientProperties;
+    private final int deadLetterMaxPayloadBytes;
+    private final int maxRequestBytes;
+    private final long maxDescriptorBytes;
+    private final long maxDeadlineMs;
+    private final int maxModelsPerDataType;
+    private final ServingBounds servingBounds;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -139,6 +171,34 @@ public final class ServingJobConfig implements Serializable {
         defaultDeadlineMs = flags.positiveLong(DEFAULT_DEADLINE_MS, DEFAULT_SPECULATIVE_DEADLINE_MS);
         kafkaPropertiesFile = flags.optional(KAFKA_PROPERTIES).orElse(null);
         kafkaClientProperties = flags.kafkaClientProperties(kafkaPropertiesFile);
+        maxRequestBytes = flags.intBytes(MAX_REQUEST_BYTES, KafkaIo.DEFAULT_MAX_REQUEST_BYTES);
+        deadLetterMaxPayloadBytes = flags.intBytes(DEAD_LETTER_MAX_PAYLOAD_BYTES,
+                ParseLimits.DEFAULT_DEAD_LETTER_MAX_PAYLOAD_BYTES);
+        maxDescriptorBytes = flags.bytes(MAX_DESCRIPTOR_BYTES, ParseLimits.defaultMaxDescriptorBytes(maxArtifactBytes));
+        maxDeadlineMs = flags.positiveLong(MAX_DEADLINE_MS, ParseLimits.DEFAULT_MAX_DEADLINE_MILLIS);
+        maxModelsPerDataType = (int) Math.min(Integer.MAX_VALUE,
+                flags.positiveLong(MAX_MODELS_PER_DATA_TYPE, RequestRouter.DEFAULT_MAX_MODELS_PER_DATA_TYPE));
+        if (defaultDeadlineMs > maxDeadlineMs) {
+            throw invalid(DEFAULT_DEADLINE_MS, defaultDeadlineMs + " is above --" + MAX_DEADLINE_MS + " ("
+                    + maxDeadlineMs + ")");
+        }
+        if (deadLetterMaxPayloadBytes >= maxRequestBytes) {
+            throw invalid(DEAD_LETTER_MAX_PAYLOAD_BYTES, deadLetterMaxPayloadBytes + " must be below --"
+                    + MAX_REQUEST_BYTES + " (" + maxRequestBytes + "): a dead letter must fit in a Kafka request");
+        }
+        servingBounds = new ServingBounds(
+                flags.positiveInt(MAX_LIVE_MODELS, ServingBounds.DEFAULT_MAX_LIVE_MODELS),
+                flags.positiveInt(MAX_DATA_TYPES, ServingBounds.DEFAULT_MAX_DATA_TYPES),
+                flags.positiveInt(MAX_EXECUTOR_QUEUE, ServingBounds.DEFAULT_MAX_EXECUTOR_QUEUE),
+                flags.bytes(MAX_UNPACKED_BYTES_PER_SUBTASK, ServingBounds.DEFAULT_MAX_UNPACKED_BYTES_PER_SUBTASK),
+                flags.positiveLong(MODEL_LOAD_TIMEOUT_MS, ServingBounds.DEFAULT_MODEL_LOAD_TIMEOUT_MILLIS),
+                flags.positiveInt(MAX_CONCURRENT_LOADS, ServingBounds.DEFAULT_MAX_CONCURRENT_LOADS),
+                flags.nonNegativeLong(RESTORE_WAIT_MS, ServingBounds.DEFAULT_RESTORE_WAIT_MILLIS));
+        if (servingBounds.maxUnpackedBytesPerSubtask() < maxUnpackedBytes) {
+            throw invalid(MAX_UNPACKED_BYTES_PER_SUBTASK, "(" + servingBounds.maxUnpackedBytesPerSubtask()
+                    + " bytes) must be at least --" + MAX_UNPACKED_BYTES + " (" + maxUnpackedBytes + " bytes), or no"
+                    + " archive as large as one model may be could ever unpack");
+        }
         List<String> inputs = mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic)
                 : List.of(dataTopic, modelTopic);
         for (String input : inputs) {
@@ -308,6 +368,45 @@ public final class ServingJobConfig implements Serializable {
         return Optional.ofNullable(kafkaPropertiesFile).map(Path::of);
     }
 
+    /** How many payload bytes a dead letter copies at most ({@code --dead-letter-max-payload-bytes}). */
+    public int deadLetterMaxPayloadBytes() {
+        return deadLetterMaxPayloadBytes;
+    }
+
+    /** {@code max.request.size} of every Kafka producer of the job ({@code --max-request-bytes}). */
+    public int maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    /** Largest model-topic payload parsed ({@code --max-descriptor-bytes}). */
+    public long maxDescriptorBytes() {
+        return maxDescriptorBytes;
+    }
+
+    /** Largest deadline a speculative configuration may set, ms ({@code --max-deadline-ms}). */
+    public long maxDeadlineMs() {
+        return maxDeadlineMs;
+    }
+
+    /** Speculative mode: most models routed to per data type ({@code --max-models-per-data-type}). */
+    public int maxModelsPerDataType() {
+        return maxModelsPerDataType;
+    }
+
+    /** The parsers' bounds these flags describe. */
+    public ParseLimits parseLimits() {
+        return new ParseLimits(deadLetterMaxPayloadBytes, maxDescriptorBytes, maxDeadlineMs);
+    }
+
+    /**
+     * The resource bounds of each serving operator instance: {@code --max-live-models}, {@code --max-data-types},
+     * {@code --max-executor-queue}, {@code --max-unpacked-bytes-per-subtask}, {@code --model-load-timeout-ms},
+     * {@code --max-concurrent-loads}, {@code --restore-wait-ms}.
+     */
+    public ServingBounds servingBounds() {
+        return servingBounds;
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
@@ -329,7 +428,17 @@ public final class ServingJobConfig implements Serializable {
                 + ", max-artifact-bytes=" + maxArtifactBytes + ", max-unpacked-bytes=" + maxUnpackedBytes
                 + ", require-validation-samples=" + requireValidationSamples + ", config-topic=" + configTopic
                 + ", default-deadline-ms=" + defaultDeadlineMs + ", kafka-properties=" + kafkaPropertiesFile
-                + ", kafka-client-property-keys=" + kafkaClientProperties.keys() + "}";
+                + ", kafka-client-property-keys=" + kafkaClientProperties.keys()
+                + ", dead-letter-max-payload-bytes=" + deadLetterMaxPayloadBytes
+                + ", max-request-bytes=" + maxRequestBytes + ", max-descriptor-bytes=" + maxDescriptorBytes
+                + ", max-deadline-ms=" + maxDeadlineMs + ", max-models-per-data-type=" + maxModelsPerDataType
+                + ", max-live-models=" + servingBounds.maxLiveModels()
+                + ", max-data-types=" + servingBounds.maxDataTypes()
+                + ", max-executor-queue=" + servingBounds.maxExecutorQueue()
+                + ", max-unpacked-bytes-per-subtask=" + servingBounds.maxUnpackedBytesPerSubtask()
+                + ", model-load-timeout-ms=" + servingBounds.modelLoadTimeoutMillis()
+                + ", max-concurrent-loads=" + servingBounds.maxConcurrentLoads()
+                + ", restore-wait-ms=" + servingBounds.restoreWaitMillis() + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -436,6 +545,30 @@ public final class ServingJobConfig implements Serializable {
             return parsed;
         }
 
+        int positiveInt(String flag, int defaultValue) {
+            Optional<String> value = optional(flag);
+            if (value.isEmpty()) {
+                return defaultValue;
+            }
+            long parsed = parseLong(flag, value.get(), "a positive integer");
+            if (parsed < 1 || parsed > Integer.MAX_VALUE) {
+                throw invalid(flag, "'" + value.get() + "' is not a positive integer up to " + Integer.MAX_VALUE);
+            }
+            return (int) parsed;
+        }
+
+        long nonNegativeLong(String flag, long defaultValue) {
+            Optional<String> value = optional(flag);
+            if (value.isEmpty()) {
+                return defaultValue;
+            }
+            long parsed = parseLong(flag, value.get(), "a number of milliseconds");
+            if (parsed < 0) {
+                throw invalid(flag, "'" + value.get() + "' must be 0 or more");
+            }
+            return parsed;
+        }
+
         long checkpointInterval() {
             Optional<String> value = optional(CHECKPOINT_INTERVAL_MS);
             if (value.isEmpty()) {
@@ -502,6 +635,14 @@ public final class ServingJobConfig implements Serializable {
                 throw invalid(flag, "'" + value.get() + "' must be positive");
             }
             return parsed;
+        }
+
+        int intBytes(String flag, int defaultBytes) {
+            long parsed = bytes(flag, defaultBytes);
+            if (parsed > Integer.MAX_VALUE) {
+                throw invalid(flag, parsed + " is above " + Integer.MAX_VALUE + " bytes");
+            }
+            return (int) parsed;
         }
 
         boolean bool(String flag) {

@@ -231,4 +231,74 @@ class ServingJobConfigTest {
         assertThat(copy.loadPolicy()).isEqualTo(config.loadPolicy());
         assertThat(copy.toString()).isEqualTo(config.toString());
     }
+
+    @Test
+    void hostileInputBoundsHaveDefaultsAndFlags() {
+        ServingJobConfig defaults = ServingJobConfig.fromArgs();
+        assertThat(defaults.deadLetterMaxPayloadBytes()).isEqualTo(64 * 1024);
+        assertThat(defaults.maxRequestBytes()).isEqualTo(1_048_576);
+        assertThat(defaults.maxDescriptorBytes()).isEqualTo(LoadPolicy.DEFAULT_MAX_ARTIFACT_BYTES + 16L * 1024 * 1024);
+        assertThat(defaults.maxDeadlineMs()).isEqualTo(60_000);
+        assertThat(defaults.maxModelsPerDataType()).isEqualTo(16);
+
+        ServingJobConfig set = ServingJobConfig.fromArgs("--max-artifact-bytes", "1mb",
+                "--dead-letter-max-payload-bytes", "1kb", "--max-request-bytes", "65536", "--max-deadline-ms", "5000",
+                "--max-models-per-data-type", "3");
+        assertThat(set.maxDescriptorBytes()).as("follows --max-artifact-bytes").isEqualTo(17L * 1024 * 1024);
+        assertThat(set.parseLimits()).isEqualTo(new dev.modelserving.job.parse.ParseLimits(1024,
+                17L * 1024 * 1024, 5_000));
+        assertThat(set.maxRequestBytes()).isEqualTo(65_536);
+        assertThat(set.maxModelsPerDataType()).isEqualTo(3);
+        assertThat(set.toString()).contains("max-request-bytes=65536").contains("max-models-per-data-type=3");
+        assertThat(ServingJobConfig.fromArgs("--max-descriptor-bytes", "2mb").maxDescriptorBytes())
+                .isEqualTo(2L * 1024 * 1024);
+    }
+
+    @Test
+    void inconsistentBoundsNameTheFlag() {
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--default-deadline-ms", "90000"))
+                .hasMessageStartingWith("--default-deadline-ms 90000 is above --max-deadline-ms (60000)")
+                .hasMessageEndingWith(ServingJobConfig.USAGE);
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--dead-letter-max-payload-bytes", "2mb"))
+                .hasMessageStartingWith("--dead-letter-max-payload-bytes 2097152 must be below --max-request-bytes");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--max-request-bytes", "3gb"))
+                .hasMessageStartingWith("--max-request-bytes 3221225472 is above 2147483647 bytes");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--max-models-per-data-type", "0"))
+                .hasMessageStartingWith("--max-models-per-data-type '0' must be positive");
+    }
+
+    @Test
+    void resourceBoundsHaveDefaultsFlagsAndValidation() {
+        dev.modelserving.model.serving.ServingBounds defaults = ServingJobConfig.fromArgs().servingBounds();
+        assertThat(defaults).isEqualTo(dev.modelserving.model.serving.ServingBounds.defaults());
+        assertThat(defaults.maxUnpackedBytesPerSubtask()).isEqualTo(4L << 30);
+
+        ServingJobConfig config = ServingJobConfig.fromArgs("--max-live-models", "3", "--max-data-types", "5",
+                "--max-executor-queue", "7", "--max-unpacked-bytes-per-subtask", "2gb", "--model-load-timeout-ms",
+                "900", "--max-concurrent-loads", "4", "--restore-wait-ms", "0");
+        assertThat(config.servingBounds()).isEqualTo(new dev.modelserving.model.serving.ServingBounds(
+                3, 5, 7, 2L << 30, 900, 4, 0));
+        assertThat(config.toString()).contains("max-live-models=3", "restore-wait-ms=0", "max-concurrent-loads=4");
+
+        List<List<String>> cases = List.of(
+                List.of("--max-live-models", "0"),
+                List.of("--max-data-types", "many"),
+                List.of("--max-executor-queue", "99999999999"),
+                List.of("--max-unpacked-bytes-per-subtask", "-1"),
+                List.of("--max-unpacked-bytes-per-subtask", "512mb"),
+                List.of("--model-load-timeout-ms", "0"),
+                List.of("--max-concurrent-loads", "0"),
+                List.of("--restore-wait-ms", "-1"));
+        for (List<String> c : cases) {
+            assertThatThrownBy(() -> ServingJobConfig.fromArgs(c.get(0), c.get(1)))
+                    .as("%s %s", c.get(0), c.get(1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(c.get(0) + " ")
+                    .hasMessageEndingWith(ServingJobConfig.USAGE);
+        }
+        for (String flag : List.of("max-live-models", "max-data-types", "max-executor-queue",
+                "max-unpacked-bytes-per-subtask", "model-load-timeout-ms", "max-concurrent-loads", "restore-wait-ms")) {
+            assertThat(ServingJobConfig.USAGE).contains("--" + flag + " ");
+        }
+    }
 }

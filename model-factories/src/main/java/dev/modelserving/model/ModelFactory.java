@@ -1,5 +1,6 @@
 package dev.modelserving.model;
 
+import dev.modelserving.model.archive.UnpackedBytesBudget;
 import dev.modelserving.proto.ModelDescriptor;
 
 /**
@@ -23,4 +24,17 @@ public interface ModelFactory {
      *     {@link ModelProblem#UNSAFE_ARCHIVE} or {@link ModelProblem#ARTIFACT_TOO_LARGE}; nothing is left open
      */
     Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy) throws ModelLoadException;
+
+    /**
+     * Builds a model whose unpacked files (if the factory writes any) are drawn from the subtask's shared budget of
+     * unpacked bytes and given back when the model closes. {@link ModelLoader} calls this one; factories that
+     * unpack nothing need not override it.
+     *
+     * @throws ModelLoadException as {@link #create(ModelDescriptor, ModelArtifact, LoadPolicy)}, or
+     *     {@link ModelProblem#RESOURCE_LIMIT} when the budget would be passed
+     */
+    default Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy,
+            UnpackedBytesBudget unpackedBytes) throws ModelLoadException {
+        return create(descriptor, artifact, policy);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.modelserving.model;
 
+import dev.modelserving.model.archive.UnpackedBytesBudget;
 import dev.modelserving.proto.ModelAction;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelType;
@@ -7,16 +8,30 @@ import dev.modelserving.proto.ModelType;
 /**
  * The one way a descriptor becomes a serving model: check the descriptor, resolve and check the artifact, build it
  * with its factory, then validate it against its samples. A model that fails any step is closed before the
- * exception leaves.
+ * exception leaves. Archives unpacked by the factories draw from one {@link UnpackedBytesBudget} per loader (one
+ * loader per operator instance: the budget is per subtask, not per model).
  */
 public final class ModelLoader {
 
     private final ModelFactories factories;
     private final ArtifactResolver resolver;
+    private final UnpackedBytesBudget unpackedBytes;
 
+    /** A loader without a shared bound on unpacked bytes (each archive is still bounded by the policy). */
     public ModelLoader(ModelFactories factories, LoadPolicy policy) {
+        this(factories, policy, UnpackedBytesBudget.unlimited());
+    }
+
+    /** A loader whose models' unpacked archives together stay within {@code unpackedBytes}. */
+    public ModelLoader(ModelFactories factories, LoadPolicy policy, UnpackedBytesBudget unpackedBytes) {
         this.factories = factories;
         this.resolver = new ArtifactResolver(policy);
+        this.unpackedBytes = java.util.Objects.requireNonNull(unpackedBytes, "unpackedBytes");
+    }
+
+    /** The budget of unpacked bytes shared by every model this loader builds. */
+    public UnpackedBytesBudget unpackedBytes() {
+        return unpackedBytes;
     }
 
     /** Factories found with ServiceLoader in this class's loader. */
@@ -38,7 +53,7 @@ public final class ModelLoader {
         ModelArtifact artifact = resolver.resolve(descriptor);
         Model model;
         try {
-            model = factory.create(descriptor, artifact, resolver.policy());
+            model = factory.create(descriptor, artifact, resolver.policy(), unpackedBytes);
         } catch (ModelLoadException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {

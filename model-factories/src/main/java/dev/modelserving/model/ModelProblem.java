@@ -21,5 +21,9 @@ public enum ModelProblem {
     /** The descriptor's input/output spec does not match the model (unknown tensor or field, wrong shape). */
     SPEC_MISMATCH,
     /** The model loaded but does not reproduce its validation samples. */
-    VALIDATION_FAILED
+    VALIDATION_FAILED,
+    /** A per-subtask resource bound would be passed (unpacked bytes, data types); the reason names the bound. */
+    RESOURCE_LIMIT,
+    /** Loading and validating the model took longer than the load deadline; its thread was abandoned. */
+    TIMEOUT
 }

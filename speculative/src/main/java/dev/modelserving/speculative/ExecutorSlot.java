@@ -2,6 +2,7 @@ package dev.modelserving.speculative;
 
 import dev.modelserving.model.serving.ServingResults;
 import dev.modelserving.model.serving.ServingSlot;
+import dev.modelserving.model.serving.SlotSettings;
 import dev.modelserving.proto.ExecutorAnswer;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
@@ -28,11 +29,25 @@ import java.util.function.LongSupplier;
  *
  * <p>A request still queued after its deadline is not scored (nobody waits for it any more): it completes as
  * skipped, so a model slower than the deadline never builds an unbounded backlog.
+ *
+ * <p>The queue is bounded ({@code maxQueue}, {@code --max-executor-queue}): a request that finds it full completes at
+ * once as FAILED "executor queue of model 'x' is full (n)". The executor does not back-pressure instead: its input
+ * is one stream for every model of the subtask, so blocking it for one slow model would hold up the answers of all
+ * the others, which is what one thread per executor key exists to avoid; the collector still decides with the
+ * answers it has (the FAILED one counts as an answer, so nobody waits for the deadline).
+ *
+ * <p>The slot's guard is this holder's lock, so the subtask's model cache evicts this slot's model only when no
+ * thread uses it, and a request that finds its model evicted (or not yet rebuilt after a restore) waits for the
+ * rebuild on the scoring thread, not on the operator thread.
  */
 final class ExecutorSlot implements AutoCloseable {
 
     /** A finished request: its answer and the slot's result, or neither when it was skipped. */
-    record Completion(SpeculativeRequest request, ExecutorAnswer answer, ServingResult result) {
+    record Completion(SpeculativeRequest request, ExecutorAnswer answer, ServingResult result, boolean queueFull) {
+        Completion(SpeculativeRequest request, ExecutorAnswer answer, ServingResult result) {
+            this(request, answer, result, false);
+        }
+
         boolean skipped() {
             return answer == null;
         }
@@ -45,10 +60,14 @@ final class ExecutorSlot implements AutoCloseable {
     private final ExecutorService scoring;
     private final ConcurrentLinkedQueue<Completion> finished = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int maxQueue;
 
-    ExecutorSlot(ServingSlot slot, String modelName, LongSupplier clock, String threadName) {
-        this.slot = slot;
+    ExecutorSlot(String dataType, ServingSlotState restored, SlotSettings settings, String modelName, int maxQueue,
+            LongSupplier clock, String threadName) {
+        this.slot = new ServingSlot(dataType, restored, settings, lock);
         this.modelName = modelName;
+        this.maxQueue = maxQueue;
         this.clock = clock;
         this.scoring = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, threadName);
@@ -57,10 +76,44 @@ final class ExecutorSlot implements AutoCloseable {
         });
     }
 
-    /** Queues a request for scoring on this slot's thread. */
+    /**
+     * Queues a request for scoring on this slot's thread; when the queue is full, the request completes at once as
+     * FAILED (drained like every other completion).
+     */
     void submit(SpeculativeRequest request) {
         inFlight.incrementAndGet();
-        scoring.execute(() -> finished.add(scoreOrFail(request)));
+        if (queued.incrementAndGet() > maxQueue) {
+            queued.decrementAndGet();
+            ServingResult failed = ServingResults.failed(request.getRecord(), null,
+                    "executor queue of model '" + modelName + "' is full (" + maxQueue + ")", 0);
+            finished.add(new Completion(request, answer(request, failed, Optional.empty()), failed, true));
+            return;
+        }
+        scoring.execute(() -> {
+            queued.decrementAndGet();
+            finished.add(scoreOrFail(request));
+        });
+    }
+
+    /** Starts rebuilding the slot's model in the background if it is not live (after a restore). */
+    void prepare() {
+        lock.lock();
+        try {
+            slot.prepare();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The answer to a request whose executor key has no model on this subtask (no slot, nothing in state). */
+    static ExecutorAnswer noModel(SpeculativeRequest request, String modelName) {
+        ServingResult result = ServingResults.noModel(request.getRecord());
+        return ExecutorAnswer.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setModelName(modelName)
+                .setStatus(result.getStatus())
+                .setError(result.getError())
+                .build();
     }
 
     /** Whether requests are queued or scoring, or finished and not yet drained. */

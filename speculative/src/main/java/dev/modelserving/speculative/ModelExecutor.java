@@ -3,8 +3,10 @@ package dev.modelserving.speculative;
 import dev.modelserving.flink.serving.ServingRuntime;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.types.ProtoTypeInfo;
+import dev.modelserving.model.serving.ServingResults;
 import dev.modelserving.model.serving.ServingSlot;
 import dev.modelserving.proto.CollectorInput;
+import dev.modelserving.proto.ExecutorAnswer;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ServingSlotState;
@@ -34,6 +36,13 @@ import org.apache.flink.util.Collector;
  * A 1 ms processing-time timer drains finished scores and emits the answers. Requests being scored are kept in keyed
  * state until their answer is emitted, so a checkpoint taken while they are in flight includes them and a restored
  * job scores them again.
+ *
+ * <p>Bounds ({@link dev.modelserving.model.serving.ServingBounds}): a request whose executor key has no slot and no
+ * state gets NO_MODEL at once (no slot, no thread is created for it); a descriptor of a new executor key beyond
+ * {@code --max-data-types} keys on this subtask is REJECTED (RESOURCE_LIMIT); a request finding its executor's
+ * queue full ({@code --max-executor-queue}) is answered FAILED at once (metric
+ * {@code speculative.requestsRefusedQueueFull}). After a restore, an executor starts rebuilding its model as soon
+ * as its key is first touched, and requests wait for it on the scoring thread.
  */
 public class ModelExecutor
         extends KeyedCoProcessFunction<String, SpeculativeRequest, ModelDescriptor, CollectorInput> {
@@ -52,6 +61,7 @@ public class ModelExecutor
     private transient Map<String, ExecutorSlot> slots;
     private transient ServingRuntime runtime;
     private transient Counter skipped;
+    private transient Counter queueFull;
 
     public ModelExecutor(ServingSettings settings) {
         this.settings = settings;
@@ -65,14 +75,22 @@ public class ModelExecutor
                 ProtoTypeInfo.of(SpeculativeRequest.class)));
         slots = new HashMap<>();
         runtime = new ServingRuntime(getRuntimeContext(), settings,
-                () -> (int) slots.values().stream().filter(ExecutorSlot::loading).count());
-        skipped = getRuntimeContext().getMetricGroup().addGroup("speculative").counter("requestsSkippedPastDeadline");
+                () -> (int) slots.values().stream().filter(ExecutorSlot::loading).count(), () -> slots.size());
+        var speculative = getRuntimeContext().getMetricGroup().addGroup("speculative");
+        skipped = speculative.counter("requestsSkippedPastDeadline");
+        queueFull = speculative.counter("requestsRefusedQueueFull");
     }
 
     @Override
     public void processElement1(SpeculativeRequest request, Context ctx, Collector<CollectorInput> out)
             throws Exception {
-        ExecutorSlot slot = slot(ctx.getCurrentKey());
+        ExecutorSlot slot = existingSlot(ctx.getCurrentKey());
+        if (slot == null) {
+            ExecutorAnswer answer = ExecutorSlot.noModel(request, request.getModelName());
+            runtime.metrics().record(ServingResults.noModel(request.getRecord()));
+            out.collect(CollectorInput.newBuilder().setAnswer(answer).build());
+            return;
+        }
         inFlight.put(request.getRequestId(), request);
         slot.submit(request);
         scheduleTimers(slot, ctx.timerService());
@@ -81,7 +99,14 @@ public class ModelExecutor
     @Override
     public void processElement2(ModelDescriptor descriptor, Context ctx, Collector<CollectorInput> out)
             throws Exception {
-        ExecutorSlot slot = slot(ctx.getCurrentKey());
+        ExecutorSlot slot = existingSlot(ctx.getCurrentKey());
+        if (slot == null) {
+            if (!runtime.admitsNewDataType(slots.size())) {
+                refuse(descriptor, ctx);
+                return;
+            }
+            slot = newSlot(ctx.getCurrentKey(), ServingSlotState.getDefaultInstance());
+        }
         publish(slot, slot.apply(descriptor), ctx);
         poll(slot, ctx);
         scheduleTimers(slot, ctx.timerService());
@@ -89,12 +114,18 @@ public class ModelExecutor
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CollectorInput> out) throws Exception {
-        ExecutorSlot slot = slot(ctx.getCurrentKey());
+        ExecutorSlot slot = existingSlot(ctx.getCurrentKey());
+        if (slot == null) {
+            return; // a timer of a key whose slot has nothing in state any more
+        }
         for (ExecutorSlot.Completion done : slot.drain()) {
             inFlight.remove(done.request().getRequestId());
             if (done.skipped()) {
                 skipped.inc();
             } else {
+                if (done.queueFull()) {
+                    queueFull.inc();
+                }
                 runtime.metrics().record(done.result());
                 out.collect(CollectorInput.newBuilder().setAnswer(done.answer()).build());
             }
@@ -115,27 +146,47 @@ public class ModelExecutor
     }
 
     /**
-     * The slot of an executor key: the live one, or one rebuilt from keyed state after a restore, which then scores
-     * again the requests that were in flight at the checkpoint.
+     * The slot of an executor key: the live one, or one rebuilt from keyed state after a restore (its model starts
+     * rebuilding at once, and it scores again the requests that were in flight at the checkpoint); null when the key
+     * has no state.
      */
-    private ExecutorSlot slot(String key) throws Exception {
+    private ExecutorSlot existingSlot(String key) throws Exception {
         ExecutorSlot slot = slots.get(key);
         if (slot == null) {
             ServingSlotState stored = slotState.value();
-            String dataType = ExecutorKey.dataType(key);
-            String modelName = ExecutorKey.modelName(key);
-            slot = new ExecutorSlot(
-                    new ServingSlot(dataType, stored == null ? ServingSlotState.getDefaultInstance() : stored,
-                            runtime.slotSettings()),
-                    modelName, System::currentTimeMillis,
-                    "executor-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-" + dataType + "-"
-                            + modelName);
-            slots.put(key, slot);
+            if (stored == null) {
+                return null;
+            }
+            slot = newSlot(key, stored);
+            slot.prepare();
             for (SpeculativeRequest request : inFlight.values()) {
                 slot.submit(request);
             }
         }
         return slot;
+    }
+
+    private ExecutorSlot newSlot(String key, ServingSlotState state) {
+        String dataType = ExecutorKey.dataType(key);
+        String modelName = ExecutorKey.modelName(key);
+        ExecutorSlot slot = new ExecutorSlot(dataType, state, runtime.slotSettings(), modelName,
+                runtime.bounds().maxExecutorQueue(), System::currentTimeMillis,
+                "executor-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-" + dataType + "-"
+                        + modelName);
+        slots.put(key, slot);
+        return slot;
+    }
+
+    /** A descriptor of a new executor key beyond the bound: REJECTED, and no slot is created. */
+    private void refuse(ModelDescriptor descriptor, Context ctx) {
+        ModelEvent event;
+        try (ServingSlot unserved = new ServingSlot(descriptor.getDataType(), ServingSlotState.getDefaultInstance(),
+                runtime.slotSettings())) {
+            event = unserved.rejected(descriptor, runtime.dataTypeRefusal(descriptor.getDataType(),
+                    "executor keys (data type + model)"));
+        }
+        runtime.metrics().record(event);
+        ctx.output(SpeculativeOutputs.MODEL_EVENTS, event);
     }
 
     private void poll(ExecutorSlot slot, Context ctx) throws Exception {

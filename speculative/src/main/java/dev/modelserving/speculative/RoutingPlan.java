@@ -17,7 +17,8 @@ import java.util.Set;
  *   <li>{@code models} set: those of them that are known (a model that is configured but was never deployed, or
  *       was removed, is not asked);</li>
  *   <li>SHADOW: the primary first, then the shadow candidates (or, when none are named, every other participating
- *       model); the primary is asked even when unknown, so the result says it did not answer.</li>
+ *       model); the primary is always listed first, even when unknown: the router then answers the request itself
+ *       (NO_MODEL, the primary is not deployed) instead of waiting for a deadline nobody could meet.</li>
  * </ul>
  *
  * @param models models asked, in order (primary first for SHADOW)

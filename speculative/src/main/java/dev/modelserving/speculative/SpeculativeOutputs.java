@@ -17,7 +17,7 @@ public final class SpeculativeOutputs {
     public static final OutputTag<ServingResult> RESULTS =
             new OutputTag<>("speculative-router-results", ProtoTypeInfo.of(ServingResult.class));
 
-    /** Executors: model events (activated, rejected, ...). */
+    /** Executors: model events (activated, rejected, ...); router: REJECTED configurations and models over the cap. */
     public static final OutputTag<ModelEvent> MODEL_EVENTS =
             new OutputTag<>("speculative-model-events", ProtoTypeInfo.of(ModelEvent.class));
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.types.ProtoSerializer;
 import dev.modelserving.model.SlowModelFactory;
+import dev.modelserving.model.HangingModelFactory;
 import dev.modelserving.model.TestDescriptors;
+import dev.modelserving.model.serving.ServingBounds;
 import dev.modelserving.proto.CollectorInput;
 import dev.modelserving.proto.ExecutorAnswer;
 import dev.modelserving.proto.ModelDescriptor;
@@ -32,10 +34,11 @@ class ModelExecutorTest {
 
     private KeyedTwoInputStreamOperatorTestHarness<String, SpeculativeRequest, ModelDescriptor, CollectorInput> harness;
     private long now;
+    private ServingSettings settings = ServingSettings.defaults();
 
     private void open(OperatorSubtaskState restore) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new ModelExecutor(ServingSettings.defaults())),
+                new KeyedCoProcessOperator<>(new ModelExecutor(settings)),
                 ExecutorKey::of, ExecutorKey::of, Types.STRING);
         harness.setup(new ProtoSerializer<>(CollectorInput.class));
         if (restore != null) {
@@ -150,5 +153,67 @@ class ModelExecutorTest {
             assertThat(a.getOutputsList()).containsExactly(5.0);
         });
         assertThat(events()).isEmpty(); // the model was rebuilt from state, not republished
+    }
+
+    @Test
+    void aRequestFindingItsExecutorQueueFullIsAnsweredFailedAtOnce() throws Exception {
+        settings = ServingSettings.defaults().withBounds(ServingBounds.defaults().withMaxExecutorQueue(2));
+        open(null);
+        deploy(TestDescriptors.constant("1").setName("fast").build());
+        deploy(SlowModelFactory.descriptor("test", "slow", 1, 0, 400, 5).build());
+        for (int i = 0; i < 6; i++) {
+            harness.processElement1(request("s" + i, "slow", 0), 0);
+        }
+        harness.processElement1(request("f", "fast", 0), 0);
+        // One request scoring (or about to), two queued: the others are refused without waiting for the slow model.
+        await("the refusals and the fast answer", () -> answers().stream()
+                .filter(a -> a.getStatus() == ServingStatus.FAILED).count() >= 3
+                && answers().stream().anyMatch(a -> a.getRequestId().equals("f")));
+        await("every request answered", () -> answers().size() == 7);
+        List<ExecutorAnswer> slow = answers().stream().filter(a -> a.getModelName().equals("slow")).toList();
+        long refused = slow.stream().filter(a -> a.getStatus() == ServingStatus.FAILED).count();
+        assertThat(refused).as("6 requests, 1 scoring + 2 queued").isBetween(3L, 4L);
+        assertThat(slow.subList(0, (int) refused)).as("the refusals came first, before any slow score")
+                .allSatisfy(a -> assertThat(a.getStatus()).isEqualTo(ServingStatus.FAILED))
+                .allSatisfy(a -> assertThat(a.getError()).isEqualTo("executor queue of model 'slow' is full (2)"));
+        assertThat(slow.subList((int) refused, slow.size()))
+                .allSatisfy(a -> assertThat(a.getStatus()).isEqualTo(ServingStatus.SCORED));
+        await("in-flight state cleared", () -> harness.numKeyedStateEntries() == 2); // the two slots only
+    }
+
+    @Test
+    void aHangingModelIsRejectedWithTimeoutWhileAnotherModelOfTheDataTypeServes() throws Exception {
+        settings = ServingSettings.defaults().withBounds(ServingBounds.defaults().withModelLoadTimeoutMillis(500)
+                .withMaxConcurrentLoads(1));
+        open(null);
+        harness.processElement2(HangingModelFactory.descriptor("test", "hung", 1, "hang").build(), 0);
+        deploy(TestDescriptors.constant("1").setName("fast").build());
+        assertThat(events()).filteredOn(e -> e.getModelName().equals("hung")).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(e.getReason()).startsWith("TIMEOUT:").contains("500 ms");
+        });
+        harness.processElement1(request("q", "fast", 1), 0);
+        harness.processElement1(request("q", "hung", 1), 0);
+        await("two answers", () -> answers().size() == 2);
+        assertThat(answers()).extracting(ExecutorAnswer::getStatus)
+                .containsExactlyInAnyOrder(ServingStatus.SCORED, ServingStatus.NO_MODEL);
+    }
+
+    @Test
+    void requestsOfAnUnknownExecutorKeyCreateNoSlot() throws Exception {
+        settings = ServingSettings.defaults().withBounds(ServingBounds.defaults().withMaxDataTypes(1));
+        open(null);
+        deploy(TestDescriptors.constant("1").setName("a").build());
+        for (int i = 0; i < 20; i++) {
+            harness.processElement1(request("q" + i, "m" + i, 0), 0);
+        }
+        assertThat(answers()).hasSize(20).allSatisfy(a -> assertThat(a.getStatus()).isEqualTo(ServingStatus.NO_MODEL));
+        assertThat(harness.numKeyedStateEntries()).as("only the slot of 'a'").isEqualTo(1);
+        harness.processElement2(TestDescriptors.constant("2").setName("b").build(), 0);
+        assertThat(events()).filteredOn(e -> e.getModelName().equals("b")).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(e.getReason()).startsWith("RESOURCE_LIMIT:").contains("--max-data-types");
+        });
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
     }
 }

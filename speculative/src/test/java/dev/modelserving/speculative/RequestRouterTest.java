@@ -8,6 +8,8 @@ import dev.modelserving.proto.CollectorInput;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DecisionStrategy;
 import dev.modelserving.proto.ModelAction;
+import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.RequestStart;
 import dev.modelserving.proto.RouterControl;
 import dev.modelserving.proto.ServingResult;
@@ -28,7 +30,11 @@ class RequestRouterTest {
     private KeyedTwoInputStreamOperatorTestHarness<String, DataRecord, RouterControl, SpeculativeRequest> harness;
 
     private void open(OperatorSubtaskState restore) throws Exception {
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new RequestRouter(1000)),
+        open(restore, new RequestRouter(1000));
+    }
+
+    private void open(OperatorSubtaskState restore, RequestRouter router) throws Exception {
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(router),
                 DataRecord::getDataType, RouterControlKey::of, Types.STRING);
         harness.setup(new ProtoSerializer<>(SpeculativeRequest.class));
         if (restore != null) {
@@ -53,8 +59,14 @@ class RequestRouterTest {
     }
 
     private void model(String name, ModelAction action) throws Exception {
+        model(name, action, ++commandVersion);
+    }
+
+    private long commandVersion;
+
+    private void model(String name, ModelAction action, long version) throws Exception {
         harness.processElement2(RouterControl.newBuilder().setModel(TestDescriptors.constant("1").setName(name)
-                .setAction(action)).build(), 0);
+                .setAction(action).setVersion(version)).build(), 0);
     }
 
     private void config(SpeculativeConfig.Builder config) throws Exception {
@@ -113,7 +125,7 @@ class RequestRouterTest {
         model("b", ModelAction.DEPLOY);
         model("c", ModelAction.DEPLOY);
         config(SpeculativeConfig.newBuilder().setVersion(2).setDeadlineMillis(100)
-                .setStrategy(DecisionStrategy.MAJORITY).addModels("a").addModels("c").addModels("unknown"));
+                .setStrategy(DecisionStrategy.MAJORITY).addModels("a").addModels("c"));
         config(SpeculativeConfig.newBuilder().setVersion(1).setDeadlineMillis(999)
                 .setStrategy(DecisionStrategy.FIRST));
         harness.processElement1(TestDescriptors.record(1), 0);
@@ -153,5 +165,147 @@ class RequestRouterTest {
         harness.processElement1(TestDescriptors.record(1), 0);
         assertThat(harness.extractOutputValues()).extracting(SpeculativeRequest::getRequestId)
                 .containsExactly("test#1");
+    }
+
+    private List<ModelEvent> events() {
+        var side = harness.getSideOutput(SpeculativeOutputs.MODEL_EVENTS);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    }
+
+    private RequestStart route() throws Exception {
+        int before = starts().size();
+        harness.processElement1(TestDescriptors.record(1), 0);
+        assertThat(starts()).as("a request was started").hasSize(before + 1);
+        return starts().get(before);
+    }
+
+    @Test
+    void aConfigNamingUnknownModelsIsRejectedKeptPendingAndAppliedOnceTheyAreDeployed() throws Exception {
+        open(null);
+        model("a", ModelAction.DEPLOY);
+        config(SpeculativeConfig.newBuilder().setVersion(1).setDeadlineMillis(200));
+        config(SpeculativeConfig.newBuilder().setVersion(3).setDeadlineMillis(300)
+                .setStrategy(DecisionStrategy.MAJORITY).addModels("a").addModels("b").addModels("c"));
+
+        assertThat(events()).singleElement().satisfies(event -> {
+            assertThat(event.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(event.getDataType()).isEqualTo("test");
+            assertThat(event.getModelName()).isEqualTo("b");
+            assertThat(event.getReason()).isEqualTo("speculative config v3 for 'test' names unknown models [b, c]:"
+                    + " not applied (kept pending until they are deployed)");
+        });
+        RequestStart beforeDeploy = route();
+        assertThat(beforeDeploy.getStrategy()).isEqualTo(DecisionStrategy.FIRST);
+        assertThat(beforeDeploy.getDeadlineBudgetMillis()).isEqualTo(200);
+
+        model("b", ModelAction.DEPLOY);
+        assertThat(route().getStrategy()).as("c is still unknown").isEqualTo(DecisionStrategy.FIRST);
+
+        model("c", ModelAction.DEPLOY);
+        RequestStart applied = route();
+        assertThat(applied.getStrategy()).isEqualTo(DecisionStrategy.MAJORITY);
+        assertThat(applied.getExpectedModelsList()).containsExactly("a", "b", "c");
+        assertThat(applied.getDeadlineBudgetMillis()).isEqualTo(300);
+        assertThat(events()).hasSize(1);
+    }
+
+    @Test
+    void aNewerConfigReplacesAPendingOneAndAnOlderOneDoesNot() throws Exception {
+        open(null);
+        model("a", ModelAction.DEPLOY);
+        config(SpeculativeConfig.newBuilder().setVersion(2).setStrategy(DecisionStrategy.MAJORITY).addModels("x"));
+        config(SpeculativeConfig.newBuilder().setVersion(1).setStrategy(DecisionStrategy.BEST_CONFIDENCE));
+        assertThat(route().getStrategy()).as("v1 is older than the pending v2").isEqualTo(DecisionStrategy.FIRST);
+
+        config(SpeculativeConfig.newBuilder().setVersion(3).setStrategy(DecisionStrategy.BEST_CONFIDENCE)
+                .addModels("a"));
+        model("x", ModelAction.DEPLOY);
+        RequestStart start = route();
+        assertThat(start.getStrategy()).as("v3 replaced the pending v2").isEqualTo(DecisionStrategy.BEST_CONFIDENCE);
+        assertThat(start.getExpectedModelsList()).containsExactly("a");
+    }
+
+    @Test
+    void aPendingConfigSurvivesARestore() throws Exception {
+        open(null);
+        config(SpeculativeConfig.newBuilder().setVersion(1).setStrategy(DecisionStrategy.MAJORITY).addModels("m"));
+        OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+        harness.close();
+        open(snapshot);
+        model("m", ModelAction.DEPLOY);
+        assertThat(route().getStrategy()).isEqualTo(DecisionStrategy.MAJORITY);
+    }
+
+    @Test
+    void aShadowRequestWhosePrimaryIsNotDeployedIsAnsweredAtOnce() throws Exception {
+        open(null);
+        model("p", ModelAction.DEPLOY);
+        model("c", ModelAction.DEPLOY);
+        config(SpeculativeConfig.newBuilder().setVersion(1).setStrategy(DecisionStrategy.SHADOW)
+                .setPrimaryModel("p").addShadowCandidates("c"));
+        model("p", ModelAction.REMOVE);
+        harness.processElement1(TestDescriptors.record(1), 0);
+
+        assertThat(starts()).isEmpty();
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(routerResults()).singleElement().satisfies(r -> {
+            assertThat(r.getStatus()).isEqualTo(ServingStatus.NO_MODEL);
+            assertThat(r.getModelName()).isEqualTo("p");
+            assertThat(r.getStrategy()).isEqualTo("SHADOW");
+            assertThat(r.getError()).isEqualTo("SHADOW primary model 'p' of data type 'test' is not deployed");
+        });
+    }
+
+    @Test
+    void modelsBeyondTheCapAreNotRoutedToAndSayWhy() throws Exception {
+        open(null, new RequestRouter(1000, 60_000, 2));
+        model("a", ModelAction.DEPLOY);
+        model("b", ModelAction.DEPLOY);
+        model("c", ModelAction.DEPLOY, 7);
+        model("a", ModelAction.DEPLOY); // a newer version of a known model is fine
+        assertThat(events()).singleElement().satisfies(event -> {
+            assertThat(event.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(event.getModelName()).isEqualTo("c");
+            assertThat(event.getModelVersion()).isEqualTo(7);
+            assertThat(event.getReason()).isEqualTo("data type 'test' already has 2 models, the cap is 2"
+                    + " (--max-models-per-data-type): model 'c' is not routed to");
+        });
+        assertThat(route().getExpectedModelsList()).containsExactly("a", "b");
+    }
+
+    @Test
+    void modelCommandsNotNewerThanTheNewestSeenAreIgnored() throws Exception {
+        open(null);
+        model("a", ModelAction.DEPLOY, 5);
+        model("a", ModelAction.REMOVE, 3); // a replayed old REMOVE
+        model("a", ModelAction.REMOVE, 5);
+        assertThat(route().getExpectedModelsList()).containsExactly("a");
+
+        model("a", ModelAction.REMOVE, 6);
+        harness.processElement1(TestDescriptors.record(1), 0);
+        assertThat(routerResults()).singleElement()
+                .satisfies(r -> assertThat(r.getStatus()).isEqualTo(ServingStatus.NO_MODEL));
+
+        model("a", ModelAction.DEPLOY, 6); // not newer than the REMOVE
+        harness.processElement1(TestDescriptors.record(1), 0);
+        assertThat(routerResults()).hasSize(2);
+        model("a", ModelAction.DEPLOY, 7);
+        assertThat(route().getExpectedModelsList()).containsExactly("a");
+    }
+
+    @Test
+    void theAbsoluteDeadlineIsCappedAndNeverOverflows() throws Exception {
+        open(null, new RequestRouter(1000, 2_000, 16));
+        model("a", ModelAction.DEPLOY);
+        config(SpeculativeConfig.newBuilder().setVersion(1).setDeadlineMillis(Long.MAX_VALUE));
+        RequestStart capped = route();
+        assertThat(capped.getDeadlineBudgetMillis()).isEqualTo(2_000);
+        assertThat(capped.getDeadlineMillis()).isEqualTo(7_000);
+
+        harness.setProcessingTime(Long.MAX_VALUE - 10);
+        RequestStart late = route();
+        assertThat(late.getDeadlineMillis()).isEqualTo(Long.MAX_VALUE);
+        assertThat(harness.extractOutputValues()).last()
+                .satisfies(r -> assertThat(r.getDeadlineMillis()).isEqualTo(Long.MAX_VALUE));
     }
 }

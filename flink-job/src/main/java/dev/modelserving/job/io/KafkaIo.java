@@ -25,6 +25,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *       transactions committed on checkpoints, with a transaction timeout of {@value #TRANSACTION_TIMEOUT_MS} ms
  *       (the broker's default cap; the sink's own default of one hour is refused by brokers); any other guarantee
  *       becomes {@link DeliveryGuarantee#AT_LEAST_ONCE}, so results are never dropped silently.</li>
+ *   <li>Every producer has an explicit {@code max.request.size} ({@link #withMaxRequestBytes}, default
+ *       {@value #DEFAULT_MAX_REQUEST_BYTES}), and its serializer ({@link ProtoRecordSerializer}) shrinks a message
+ *       that would not fit ({@link RecordSizeGuard}) instead of letting one oversized record fail the task. Set it no
+ *       larger than the topics' {@code max.message.bytes} (the broker's default is slightly below 1 MiB).</li>
  * </ul>
  */
 public final class KafkaIo {
@@ -32,12 +36,17 @@ public final class KafkaIo {
     /** Transaction timeout of exactly-once sinks: the default {@code transaction.max.timeout.ms} of a broker. */
     public static final long TRANSACTION_TIMEOUT_MS = 900_000;
 
+    /** Default {@code max.request.size} of the sinks' producers: 1 MiB, Kafka's own default, now explicit. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
+
     private final String bootstrapServers;
     private final Map<String, String> clientProperties;
+    private final int maxRequestBytes;
 
-    private KafkaIo(String bootstrapServers, Map<String, String> clientProperties) {
+    private KafkaIo(String bootstrapServers, Map<String, String> clientProperties, int maxRequestBytes) {
         this.bootstrapServers = bootstrapServers;
         this.clientProperties = Map.copyOf(clientProperties);
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     /**
@@ -49,14 +58,34 @@ public final class KafkaIo {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrap servers must not be blank");
         }
-        return new KafkaIo(bootstrapServers.trim(), Map.of());
+        return new KafkaIo(bootstrapServers.trim(), Map.of(), DEFAULT_MAX_REQUEST_BYTES);
     }
 
     /** A copy that also passes {@code key=value} to every Kafka client (consumers and producers). */
     public KafkaIo withClientProperty(String key, String value) {
         Map<String, String> properties = new LinkedHashMap<>(clientProperties);
         properties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-        return new KafkaIo(bootstrapServers, properties);
+        return new KafkaIo(bootstrapServers, properties, maxRequestBytes);
+    }
+
+    /**
+     * A copy whose sinks' producers use {@code max.request.size = bytes}, and whose serializers shrink messages that
+     * would not fit in it.
+     *
+     * @throws IllegalArgumentException when {@code bytes} leaves no room for a record (at most
+     *     {@link RecordSizeGuard#HEADROOM_BYTES})
+     */
+    public KafkaIo withMaxRequestBytes(int bytes) {
+        if (bytes <= RecordSizeGuard.HEADROOM_BYTES) {
+            throw new IllegalArgumentException("max request bytes must be above " + RecordSizeGuard.HEADROOM_BYTES
+                    + ", got " + bytes);
+        }
+        return new KafkaIo(bootstrapServers, clientProperties, bytes);
+    }
+
+    /** The {@code max.request.size} of the sinks' producers. */
+    public int maxRequestBytes() {
+        return maxRequestBytes;
     }
 
     /**
@@ -116,7 +145,7 @@ public final class KafkaIo {
         var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setKafkaProducerConfig(producerProperties(effective))
-                .setRecordSerializer(new ProtoRecordSerializer<>(topic, keyOf))
+                .setRecordSerializer(new ProtoRecordSerializer<>(topic, keyOf, maxRequestBytes))
                 .setDeliveryGuarantee(effective);
         if (effective == DeliveryGuarantee.EXACTLY_ONCE) {
             requireNonBlank(transactionalIdPrefix, "transactional id prefix (needed for exactly-once)");
@@ -138,6 +167,7 @@ public final class KafkaIo {
         properties.putAll(clientProperties);
         properties.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         properties.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        properties.setProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRequestBytes));
         if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             properties.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TRANSACTION_TIMEOUT_MS));
         }

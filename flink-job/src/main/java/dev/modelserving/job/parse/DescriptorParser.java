@@ -2,12 +2,18 @@ package dev.modelserving.job.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelserving.job.io.RawRecord;
+import dev.modelserving.model.Identifiers;
+import dev.modelserving.proto.ModelAction;
 import dev.modelserving.proto.ModelDescriptor;
 
 /**
- * Parses the model topic's raw records into {@link ModelDescriptor}s. An empty payload or bytes that do not parse go
- * to the dead letters with the reason; what a descriptor means (stale versions, validation) is the serving function's
- * business. Metrics: {@value #PARSED_METRIC} and {@value PayloadParser#DEAD_LETTERS_METRIC}.
+ * Parses the model topic's raw records into {@link ModelDescriptor}s. Dead letters, with the reason: an empty
+ * payload; a payload above {@link ParseLimits#maxDescriptorBytes()} (checked on the raw bytes, so it is never
+ * parsed); bytes that do not parse; fields a ModelDescriptor does not know, anywhere in it; a {@code data_type},
+ * {@code name} or {@code publisher_id} that breaks {@link Identifiers}' rules; a {@code version} or
+ * {@code rollback_to_version} above {@link Identifiers#MAX_VERSION} or negative, a DEPLOY without a version (below 1)
+ * and a ROLLBACK without a version to roll back to. What a descriptor means (stale versions, validation) is the
+ * serving function's business. Metrics: {@value #PARSED_METRIC} and {@value PayloadParser#DEAD_LETTERS_METRIC}.
  */
 public class DescriptorParser extends PayloadParser<ModelDescriptor> {
 
@@ -16,8 +22,13 @@ public class DescriptorParser extends PayloadParser<ModelDescriptor> {
     /** Operator metric: descriptors parsed. */
     public static final String PARSED_METRIC = "descriptorsParsed";
 
+    /** A parser with the default limits. */
     public DescriptorParser() {
-        super(ModelDescriptor.class, PARSED_METRIC);
+        this(ParseLimits.defaults());
+    }
+
+    public DescriptorParser(ParseLimits limits) {
+        super(ModelDescriptor.class, PARSED_METRIC, limits);
     }
 
     @Override
@@ -27,11 +38,30 @@ public class DescriptorParser extends PayloadParser<ModelDescriptor> {
 
     @Override
     protected ModelDescriptor parse(RawRecord raw) throws InvalidPayloadException {
+        byte[] payload = raw.getPayload();
+        if (payload.length > limits().maxDescriptorBytes()) {
+            throw new InvalidPayloadException("descriptor of " + payload.length + " bytes exceeds the limit of "
+                    + limits().maxDescriptorBytes() + " bytes (--max-descriptor-bytes); not parsed");
+        }
+        ModelDescriptor descriptor;
         try {
-            return ModelDescriptor.parseFrom(raw.getPayload());
+            descriptor = ModelDescriptor.parseFrom(payload);
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidPayloadException(
-                    "not a ModelDescriptor (" + raw.getPayload().length + " bytes): " + e.getMessage(), e);
+                    "not a ModelDescriptor (" + payload.length + " bytes): " + e.getMessage(), e);
         }
+        requireKnownFields(descriptor, payload.length);
+        require(Identifiers.modelNameProblem("name", descriptor.getName()), "ModelDescriptor: ");
+        String context = "ModelDescriptor '" + descriptor.getName() + "': ";
+        require(Identifiers.dataTypeProblem("data_type", descriptor.getDataType()), context);
+        require(Identifiers.problem("publisher_id", descriptor.getPublisherId(),
+                Identifiers.MAX_PUBLISHER_ID_LENGTH, false), context);
+        boolean deploy = descriptor.getAction() == ModelAction.DEPLOY;
+        require(Identifiers.versionProblem(deploy ? "version (DEPLOY)" : "version", descriptor.getVersion(),
+                deploy ? 1 : 0), context);
+        boolean rollback = descriptor.getAction() == ModelAction.ROLLBACK;
+        require(Identifiers.versionProblem(rollback ? "rollback_to_version (ROLLBACK)" : "rollback_to_version",
+                descriptor.getRollbackToVersion(), rollback ? 1 : 0), context);
+        return descriptor;
     }
 }

@@ -3,7 +3,10 @@ package dev.modelserving.job.parse;
 import com.google.protobuf.Message;
 import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.job.io.RawRecord;
+import dev.modelserving.model.ForeignFields;
 import dev.modelserving.proto.DeadLetter;
+import java.util.Objects;
+import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
@@ -30,6 +33,7 @@ public abstract class PayloadParser<T extends Message> extends ProcessFunction<R
 
     private final Class<T> messageClass;
     private final String parsedMetric;
+    private final ParseLimits limits;
     private transient Counter parsed;
     private transient Counter deadLetters;
 
@@ -38,8 +42,52 @@ public abstract class PayloadParser<T extends Message> extends ProcessFunction<R
      * @param parsedMetric name of the operator metric counting parsed messages
      */
     protected PayloadParser(Class<T> messageClass, String parsedMetric) {
+        this(messageClass, parsedMetric, ParseLimits.defaults());
+    }
+
+    /**
+     * @param messageClass the message type produced
+     * @param parsedMetric name of the operator metric counting parsed messages
+     * @param limits the bounds applied to input (dead-letter payload cap and the parser's own caps)
+     */
+    protected PayloadParser(Class<T> messageClass, String parsedMetric, ParseLimits limits) {
         this.messageClass = messageClass;
         this.parsedMetric = parsedMetric;
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /** The bounds this parser applies. */
+    public ParseLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Refuses a message that carries fields its schema does not know, anywhere in its tree: bytes of another message
+     * type parse leniently, so unknown fields mean the payload is not what the topic should carry.
+     *
+     * @param message the parsed message
+     * @param payloadSize the payload's size, for the reason
+     * @throws InvalidPayloadException "not a SensorReading: field 3 is not a SensorReading field (...)"
+     */
+    protected static void requireKnownFields(Message message, int payloadSize) throws InvalidPayloadException {
+        Optional<ForeignFields.Foreign> foreign = ForeignFields.first(message);
+        if (foreign.isPresent()) {
+            throw new InvalidPayloadException("not a " + message.getDescriptorForType().getName() + ": "
+                    + foreign.get().describe() + " (" + payloadSize + " bytes; a payload of another type, or of a"
+                    + " newer schema?)");
+        }
+    }
+
+    /**
+     * Refuses input with a problem (e.g. from {@code Identifiers}).
+     *
+     * @param problem the problem, or empty
+     * @param context what the problem is about, prefixed to the reason ("ModelDescriptor 'm': "), may be empty
+     */
+    protected static void require(Optional<String> problem, String context) throws InvalidPayloadException {
+        if (problem.isPresent()) {
+            throw new InvalidPayloadException(context + problem.get());
+        }
     }
 
     @Override
@@ -87,7 +135,8 @@ public abstract class PayloadParser<T extends Message> extends ProcessFunction<R
     }
 
     private void refuse(RawRecord raw, String reason, Context ctx) {
-        DeadLetter letter = DeadLetters.of(raw, reason, ctx.timerService().currentProcessingTime());
+        DeadLetter letter = DeadLetters.of(raw, reason, ctx.timerService().currentProcessingTime(),
+                limits.deadLetterMaxPayloadBytes());
         deadLetters.inc();
         ctx.output(DeadLetters.TAG, letter);
     }

@@ -26,6 +26,12 @@ import org.apache.flink.util.Collector;
  * candidate loading on a background thread; a processing-time timer polls it, and it becomes current as soon as it
  * has loaded and validated, so a large model never stalls the scoring of other data types. Model events go to
  * {@link ServingOutputs#MODEL_EVENTS}.
+ *
+ * <p>Bounds ({@link dev.modelserving.model.serving.ServingBounds}): a record of a data type with no slot and no
+ * state gets NO_MODEL without a slot being created; a descriptor of a new data type beyond {@code --max-data-types}
+ * slots on this subtask (counted since its start) is REJECTED (RESOURCE_LIMIT). After a restore, a slot starts
+ * rebuilding its model in the background at the first element or timer of its key; a record that arrives before
+ * the model is ready waits for it at most {@code --restore-wait-ms}.
  */
 public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord, ModelDescriptor, ServingResult> {
 
@@ -50,12 +56,18 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
                 new ValueStateDescriptor<>("serving-slot", ProtoTypeInfo.of(ServingSlotState.class)));
         slots = new HashMap<>();
         runtime = new ServingRuntime(getRuntimeContext(), settings,
-                () -> (int) slots.values().stream().filter(ServingSlot::loading).count());
+                () -> (int) slots.values().stream().filter(ServingSlot::loading).count(), () -> slots.size());
     }
 
     @Override
     public void processElement1(DataRecord record, Context ctx, Collector<ServingResult> out) throws Exception {
-        ServingSlot slot = slot(ctx.getCurrentKey());
+        ServingSlot slot = existingSlot(ctx.getCurrentKey());
+        if (slot == null) {
+            ServingResult noModel = dev.modelserving.model.serving.ServingResults.noModel(record);
+            runtime.metrics().record(noModel);
+            out.collect(noModel);
+            return;
+        }
         List<ModelEvent> events = slot.poll();
         if (!events.isEmpty()) {
             publish(slot, events, ctx);
@@ -68,7 +80,15 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
     @Override
     public void processElement2(ModelDescriptor descriptor, Context ctx, Collector<ServingResult> out)
             throws Exception {
-        ServingSlot slot = slot(ctx.getCurrentKey());
+        ServingSlot slot = existingSlot(ctx.getCurrentKey());
+        if (slot == null) {
+            if (!runtime.admitsNewDataType(slots.size())) {
+                refuse(descriptor, ctx);
+                return;
+            }
+            slot = new ServingSlot(ctx.getCurrentKey(), ServingSlotState.getDefaultInstance(), runtime.slotSettings());
+            slots.put(ctx.getCurrentKey(), slot);
+        }
         publish(slot, slot.apply(descriptor), ctx);
         publish(slot, slot.poll(), ctx);
         pollLater(slot, ctx.timerService().currentProcessingTime(), ctx);
@@ -76,7 +96,10 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ServingResult> out) throws Exception {
-        ServingSlot slot = slot(ctx.getCurrentKey());
+        ServingSlot slot = existingSlot(ctx.getCurrentKey());
+        if (slot == null) {
+            return;
+        }
         List<ModelEvent> events = slot.poll();
         if (!events.isEmpty()) {
             publish(slot, events, ctx);
@@ -95,16 +118,33 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         }
     }
 
-    /** The slot of a data type: the live one, or one rebuilt from keyed state (after a restore or a rescale). */
-    private ServingSlot slot(String dataType) throws Exception {
+    /**
+     * The slot of a data type: the live one, or one rebuilt from keyed state (after a restore or a rescale), whose
+     * model starts rebuilding in the background at once; null when the data type has no state.
+     */
+    private ServingSlot existingSlot(String dataType) throws Exception {
         ServingSlot slot = slots.get(dataType);
         if (slot == null) {
             ServingSlotState stored = slotState.value();
-            slot = new ServingSlot(dataType, stored == null ? ServingSlotState.getDefaultInstance() : stored,
-                    runtime.slotSettings());
+            if (stored == null) {
+                return null;
+            }
+            slot = new ServingSlot(dataType, stored, runtime.slotSettings());
             slots.put(dataType, slot);
+            slot.prepare();
         }
         return slot;
+    }
+
+    /** A descriptor of a new data type beyond the bound: REJECTED, and no slot or state is created. */
+    private void refuse(ModelDescriptor descriptor, Context ctx) {
+        ModelEvent event;
+        try (ServingSlot unserved = new ServingSlot(descriptor.getDataType(), ServingSlotState.getDefaultInstance(),
+                runtime.slotSettings())) {
+            event = unserved.rejected(descriptor, runtime.dataTypeRefusal(descriptor.getDataType(), "data types"));
+        }
+        runtime.metrics().record(event);
+        ctx.output(ServingOutputs.MODEL_EVENTS, event);
     }
 
     private void publish(ServingSlot slot, List<ModelEvent> events, Context ctx) throws Exception {

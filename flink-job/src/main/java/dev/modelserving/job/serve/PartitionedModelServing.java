@@ -31,6 +31,11 @@ import org.apache.flink.util.Collector;
  * becomes current at the next element this subtask receives (before that element is scored).
  *
  * <p>Emits {@link ServingOutput}s (results and model events); {@link SplitServingOutput} separates them.
+ *
+ * <p>Bounds ({@link dev.modelserving.model.serving.ServingBounds}): a descriptor of a new data type beyond
+ * {@code --max-data-types} slots is REJECTED (RESOURCE_LIMIT) and its records get NO_MODEL. After a restore, every
+ * restored slot starts rebuilding its model in the background in {@code open()} (as many as the live model bound
+ * holds); a record that arrives before its model is ready waits for it at most {@code --restore-wait-ms}.
  */
 public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, ModelDescriptor, ServingOutput>
         implements CheckpointedFunction {
@@ -65,10 +70,12 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
     public void open(OpenContext openContext) {
         slots = new HashMap<>();
         runtime = new ServingRuntime(getRuntimeContext(), settings,
-                () -> (int) slots.values().stream().filter(ServingSlot::loading).count());
+                () -> (int) slots.values().stream().filter(ServingSlot::loading).count(), () -> slots.size());
         restored.forEach((dataType, state) -> slots.put(dataType,
                 new ServingSlot(dataType, state, runtime.slotSettings())));
         restored.clear();
+        // Rebuild off the record path, but no more models than the cache keeps live (the others on demand).
+        slots.values().stream().limit(runtime.bounds().maxLiveModels()).forEach(ServingSlot::prepare);
     }
 
     @Override
@@ -85,8 +92,20 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
     @Override
     public void flatMap2(ModelDescriptor descriptor, Collector<ServingOutput> out) {
         pollLoading(out);
-        ServingSlot slot = slots.computeIfAbsent(descriptor.getDataType(),
-                dataType -> new ServingSlot(dataType, ServingSlotState.getDefaultInstance(), runtime.slotSettings()));
+        ServingSlot slot = slots.get(descriptor.getDataType());
+        if (slot == null) {
+            if (!runtime.admitsNewDataType(slots.size())) {
+                try (ServingSlot unserved = new ServingSlot(descriptor.getDataType(),
+                        ServingSlotState.getDefaultInstance(), runtime.slotSettings())) {
+                    emit(List.of(unserved.rejected(descriptor,
+                            runtime.dataTypeRefusal(descriptor.getDataType(), "data types"))), out);
+                }
+                return;
+            }
+            slot = new ServingSlot(descriptor.getDataType(), ServingSlotState.getDefaultInstance(),
+                    runtime.slotSettings());
+            slots.put(descriptor.getDataType(), slot);
+        }
         emit(slot.apply(descriptor), out);
         emit(slot.poll(), out);
     }

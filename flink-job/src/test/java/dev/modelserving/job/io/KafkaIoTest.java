@@ -75,4 +75,15 @@ class KafkaIoTest {
         assertThat(record.timestamp()).isEqualTo(123L);
         assertThat(serializer.serialize(result.toBuilder().clearKey().build(), null, null).key()).isNull();
     }
+
+    @Test
+    void everyProducerHasAnExplicitMaxRequestSizeThatClientPropertiesCannotRaise() {
+        assertThat(kafka.producerProperties(DeliveryGuarantee.AT_LEAST_ONCE).getProperty("max.request.size"))
+                .isEqualTo("1048576");
+        Properties custom = kafka.withClientProperty("max.request.size", "99999999").withMaxRequestBytes(65_536)
+                .producerProperties(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(custom.getProperty("max.request.size")).isEqualTo("65536");
+        assertThatThrownBy(() -> kafka.withMaxRequestBytes(RecordSizeGuard.HEADROOM_BYTES))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

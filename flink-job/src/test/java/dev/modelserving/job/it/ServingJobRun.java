@@ -79,6 +79,25 @@ final class ServingJobRun implements AutoCloseable {
         return path;
     }
 
+    /**
+     * Waits until the job has ended and returns why it failed.
+     *
+     * @throws IllegalStateException when it ended without failing, or did not end within the control timeout
+     */
+    Throwable awaitFailure() {
+        try {
+            client.getJobExecutionResult().get(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("job " + jobId() + " did not end within " + CONTROL_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for job " + jobId(), e);
+        }
+        throw new IllegalStateException("job " + jobId() + " ended without failing");
+    }
+
     @Override
     public void close() {
         if (!status().isGloballyTerminalState()) {

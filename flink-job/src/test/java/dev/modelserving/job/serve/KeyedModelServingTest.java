@@ -7,7 +7,9 @@ import static dev.modelserving.job.serve.ServingHarnesses.keyedEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.flink.types.ProtoSerializer;
+import dev.modelserving.model.HangingModelFactory;
 import dev.modelserving.model.SlowModelFactory;
+import dev.modelserving.model.serving.ServingBounds;
 import dev.modelserving.model.TestDescriptors;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
@@ -27,11 +29,12 @@ class KeyedModelServingTest {
 
     private KeyedTwoInputStreamOperatorTestHarness<String, DataRecord, ModelDescriptor, ServingResult> harness;
     private long now;
+    private ServingSettings settings = ServingSettings.defaults();
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, DataRecord, ModelDescriptor, ServingResult>
+    private KeyedTwoInputStreamOperatorTestHarness<String, DataRecord, ModelDescriptor, ServingResult>
             newHarness() throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new KeyedModelServing(ServingSettings.defaults())),
+                new KeyedCoProcessOperator<>(new KeyedModelServing(settings)),
                 DataRecord::getDataType, ModelDescriptor::getDataType, Types.STRING);
     }
 
@@ -178,5 +181,92 @@ class KeyedModelServingTest {
                 .setAction(dev.modelserving.proto.ModelAction.REMOVE).build(), now);
         assertThat(count(keyedEvents(harness), ModelEventType.REMOVED, 1)).isEqualTo(1);
         assertThat(score(0).getStatus()).isEqualTo(ServingStatus.NO_MODEL);
+    }
+
+    private ServingResult score(String dataType, double... features) throws Exception {
+        int before = harness.extractOutputValues().size();
+        harness.processElement1(TestDescriptors.record(features).toBuilder().setDataType(dataType).build(), now);
+        List<ServingResult> results = harness.extractOutputValues();
+        assertThat(results).hasSize(before + 1);
+        return results.get(before);
+    }
+
+    private List<ModelEvent> eventsOf(String dataType, ModelEventType type) {
+        return keyedEvents(harness).stream().filter(e -> e.getDataType().equals(dataType) && e.getType() == type)
+                .toList();
+    }
+
+    @Test
+    void hangingModelsAreRejectedWithTimeoutWhileAnotherDataTypeServesAndLoads() throws Exception {
+        settings = ServingSettings.defaults().withBounds(ServingBounds.defaults()
+                .withModelLoadTimeoutMillis(800).withMaxConcurrentLoads(2));
+        start(null);
+        publishAndAwait(constant(1, "10"), ModelEventType.ACTIVATED);
+        // Two hung loads take both load places.
+        harness.processElement2(HangingModelFactory.descriptor("big1", "hung", 1, "hang").build(), now);
+        harness.processElement2(HangingModelFactory.descriptor("big2", "hung", 1, "hang").build(), now);
+        for (int i = 0; i < 50; i++) {
+            assertThat(score(i).getStatus()).as("the operator thread is not blocked").isEqualTo(ServingStatus.SCORED);
+        }
+        harness.processElement2(constant(2, "20"), now);
+        awaitEvent(ModelEventType.ACTIVATED, 2);
+        assertThat(score(1).getOutputsList()).as("loaded once the hung loads were abandoned").containsExactly(21.0);
+        for (String big : List.of("big1", "big2")) {
+            assertThat(eventsOf(big, ModelEventType.REJECTED)).singleElement().satisfies(e -> {
+                assertThat(e.getReason()).startsWith("TIMEOUT:").contains("hung@1", "800 ms");
+                assertThat(e.getModelName()).isEqualTo("hung");
+            });
+            assertThat(score(big, 1).getStatus()).isEqualTo(ServingStatus.NO_MODEL);
+        }
+    }
+
+    @Test
+    void aNewDataTypeBeyondTheBoundIsRejectedAndItsRecordsGetNoModel() throws Exception {
+        settings = ServingSettings.defaults().withBounds(ServingBounds.defaults().withMaxDataTypes(2));
+        start(null);
+        for (String type : List.of("a", "b")) {
+            harness.processElement2(constant(1, "10").toBuilder().setDataType(type).build(), now);
+        }
+        await("a and b active", () -> eventsOf("a", ModelEventType.ACTIVATED).size()
+                + eventsOf("b", ModelEventType.ACTIVATED).size() == 2,
+                () -> harness.setProcessingTime(now += KeyedModelServing.POLL_INTERVAL_MILLIS));
+        assertThat(score("x", 1).getStatus()).as("records create no slot").isEqualTo(ServingStatus.NO_MODEL);
+        harness.processElement2(constant(1, "30").toBuilder().setDataType("c").build(), now);
+        assertThat(eventsOf("c", ModelEventType.REJECTED)).singleElement().satisfies(e -> assertThat(e.getReason())
+                .startsWith("RESOURCE_LIMIT:").contains("'c'", "2 data types", "--max-data-types"));
+        assertThat(score("c", 1).getStatus()).isEqualTo(ServingStatus.NO_MODEL);
+        harness.processElement2(constant(2, "20").toBuilder().setDataType("a").build(), now);
+        await("a v2", () -> eventsOf("a", ModelEventType.ACTIVATED).size() == 2,
+                () -> harness.setProcessingTime(now += KeyedModelServing.POLL_INTERVAL_MILLIS));
+        assertThat(score("a", 1).getOutputsList()).as("known data types still take new versions")
+                .containsExactly(21.0);
+        assertThat(score("b", 1).getOutputsList()).containsExactly(11.0);
+    }
+
+    @Test
+    void afterARestoreARecordWaitsForTheRebuildAtMostTheBound() throws Exception {
+        settings = ServingSettings.defaults().withBounds(ServingBounds.defaults().withRestoreWaitMillis(200));
+        start(null);
+        publishAndAwait(SlowModelFactory.descriptor("test", "slow", 1, 1500, 0, 42).build(),
+                ModelEventType.ACTIVATED);
+        OperatorSubtaskState snapshot = harness.snapshot(1, now);
+        harness.close();
+
+        start(snapshot);
+        long started = System.nanoTime();
+        ServingResult waited = score(0);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(waited.getStatus()).as("a model serves: not NO_MODEL").isEqualTo(ServingStatus.FAILED);
+        assertThat(waited.getError()).startsWith("model slow@1 is still being rebuilt after restore (waited ");
+        assertThat(tookMillis).isBetween(200L, 1400L);
+        await("the rebuilt model to score", () -> {
+            try {
+                return score(0).getStatus() == ServingStatus.SCORED;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, () -> { });
+        assertThat(score(0).getOutputsList()).containsExactly(42.0);
+        assertThat(keyedEvents(harness)).as("rebuilt from state, not republished").isEmpty();
     }
 }

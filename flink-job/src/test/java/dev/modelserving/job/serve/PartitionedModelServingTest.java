@@ -29,11 +29,12 @@ class PartitionedModelServingTest {
 
     private final List<TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor, ServingOutput>> harnesses =
             new ArrayList<>();
+    private ServingSettings settings = ServingSettings.defaults();
 
     private TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor, ServingOutput> start(
             int parallelism, int subtask, OperatorSubtaskState restoreFrom) throws Exception {
         var harness = new TwoInputStreamOperatorTestHarness<>(
-                new CoStreamFlatMap<>(new PartitionedModelServing(ServingSettings.defaults())),
+                new CoStreamFlatMap<>(new PartitionedModelServing(settings)),
                 MAX_PARALLELISM, parallelism, subtask);
         harness.setup(new ProtoSerializer<>(ServingOutput.class));
         if (restoreFrom != null) {
@@ -122,5 +123,38 @@ class PartitionedModelServingTest {
             assertThat(otherResult.getOutputsList()).containsExactly(100.0);
             assertThat(partitionedEvents(restored)).as("no republishing needed").isEmpty();
         }
+    }
+
+    @Test
+    void aNewDataTypeBeyondTheBoundIsRejected() throws Exception {
+        settings = ServingSettings.defaults().withBounds(
+                dev.modelserving.model.serving.ServingBounds.defaults().withMaxDataTypes(1));
+        var h = start(1, 0, null);
+        publishAndAwait(h, constant(1, "10"), ModelEventType.ACTIVATED);
+        h.processElement2(TestDescriptors.constant("5").setDataType("second").build(), 0);
+        assertThat(partitionedEvents(h)).filteredOn(e -> e.getDataType().equals("second")).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+                    assertThat(e.getReason()).startsWith("RESOURCE_LIMIT:").contains("1 data types",
+                            "--max-data-types");
+                });
+        h.processElement1(DataRecord.newBuilder().setDataType("second").setId("s").build(), 0);
+        assertThat(partitionedResults(h).get(partitionedResults(h).size() - 1).getStatus())
+                .isEqualTo(ServingStatus.NO_MODEL);
+        assertThat(score(h, 1).getOutputsList()).containsExactly(11.0);
+    }
+
+    @Test
+    void restoredSlotsRebuildInOpenAndTheFirstRecordIsScoredNotNoModel() throws Exception {
+        var first = start(1, 0, null);
+        publishAndAwait(first, dev.modelserving.model.SlowModelFactory.descriptor("test", "slow", 1, 700, 0, 42)
+                .build(), ModelEventType.ACTIVATED);
+        OperatorSubtaskState snapshot = first.snapshot(1, 0);
+
+        var restored = start(1, 0, snapshot);
+        ServingResult result = score(restored, 1);
+        assertThat(result.getStatus()).isEqualTo(ServingStatus.SCORED);
+        assertThat(result.getOutputsList()).containsExactly(42.0);
+        assertThat(partitionedEvents(restored)).isEmpty();
     }
 }

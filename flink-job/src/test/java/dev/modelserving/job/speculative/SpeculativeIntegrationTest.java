@@ -99,7 +99,8 @@ class SpeculativeIntegrationTest {
                     "--mode", "speculative", "--parallelism", "2", "--checkpoint-interval-ms", checkpointIntervalMs,
                     "--data-topic", records(), "--model-topic", models(), "--config-topic", configs(),
                     "--results-topic", results(), "--dead-letter-topic", prefix + "-dead",
-                    "--events-topic", prefix + "-events", "--group-id", prefix);
+                    "--events-topic", prefix + "-events", "--group-id", prefix,
+                    "--max-deadline-ms", "120000");
         }
     }
 

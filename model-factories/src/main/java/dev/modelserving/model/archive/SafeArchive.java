@@ -33,6 +33,8 @@ import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
  *   <li>{@link ModelProblem#ARTIFACT_TOO_LARGE}: more entries than {@link LoadPolicy#maxArchiveEntries()}, or more
  *       bytes written than {@link LoadPolicy#maxUnpackedBytes()} (counted while writing; declared sizes are never
  *       trusted);</li>
+ *   <li>{@link ModelProblem#RESOURCE_LIMIT}: the bytes written would pass the subtask's shared
+ *       {@link UnpackedBytesBudget} (the other models' unpacked archives count too);</li>
  *   <li>{@link ModelProblem#INVALID_ARTIFACT}: not one of the formats, corrupt, encrypted, duplicate entries.</li>
  * </ul>
  * On any failure the directory is deleted before the exception leaves. Only regular files and directories are
@@ -47,6 +49,7 @@ public final class SafeArchive {
 
     private final LoadPolicy policy;
     private final Path parent;
+    private final UnpackedBytesBudget subtaskBudget;
 
     /** Unpacks under the JVM's temporary directory ({@code java.io.tmpdir}). */
     public SafeArchive(LoadPolicy policy) {
@@ -55,15 +58,25 @@ public final class SafeArchive {
 
     /** Unpacks under {@code parent}, which must exist. */
     public SafeArchive(LoadPolicy policy, Path parent) {
+        this(policy, parent, UnpackedBytesBudget.unlimited());
+    }
+
+    /**
+     * Unpacks under {@code parent}, drawing the bytes written from the subtask's shared budget (a write that would
+     * pass it stops the unpacking with {@link ModelProblem#RESOURCE_LIMIT}).
+     */
+    public SafeArchive(LoadPolicy policy, Path parent, UnpackedBytesBudget subtaskBudget) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.parent = Objects.requireNonNull(parent, "parent");
+        this.subtaskBudget = Objects.requireNonNull(subtaskBudget, "subtaskBudget");
     }
 
     /**
      * Unpacks {@code archive} into a new private directory.
      *
      * @return the unpacked tree; close it to delete it
-     * @throws ModelLoadException UNSAFE_ARCHIVE, ARTIFACT_TOO_LARGE or INVALID_ARTIFACT; nothing is left on disk
+     * @throws ModelLoadException UNSAFE_ARCHIVE, ARTIFACT_TOO_LARGE, RESOURCE_LIMIT or INVALID_ARTIFACT; nothing is
+     *     left on disk and nothing stays reserved
      */
     public UnpackedArchive unpack(byte[] archive) throws ModelLoadException {
         ArchiveFormat format = ArchiveFormat.detect(archive).orElseThrow(() -> new ModelLoadException(
@@ -79,7 +92,8 @@ public final class SafeArchive {
             throw new UncheckedIOException("cannot create a temporary directory under " + parent, e);
         }
         try {
-            UnpackBudget budget = new UnpackBudget(policy.maxArchiveEntries(), policy.maxUnpackedBytes());
+            UnpackBudget budget = new UnpackBudget(policy.maxArchiveEntries(), policy.maxUnpackedBytes(),
+                    subtaskBudget, target);
             switch (format) {
                 case ZIP -> unpackZip(archive, target.root(), budget);
                 case TAR -> unpackTar(new ByteArrayInputStream(archive), target.root(), budget, "tar");

@@ -11,8 +11,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * A private temporary directory holding an unpacked archive. {@link #close()} deletes the whole tree; it is idempotent.
- * Produced by {@link SafeArchive}.
+ * A private temporary directory holding an unpacked archive. {@link #close()} deletes the whole tree and gives the
+ * bytes it reserved back to the subtask's {@link UnpackedBytesBudget}; it is idempotent. Produced by
+ * {@link SafeArchive}.
  */
 public final class UnpackedArchive implements AutoCloseable {
 
@@ -20,6 +21,8 @@ public final class UnpackedArchive implements AutoCloseable {
 
     private final Path root;
     private boolean closed;
+    private UnpackedBytesBudget budget;
+    private long reservedBytes;
 
     private UnpackedArchive(Path root) {
         this.root = root;
@@ -51,8 +54,19 @@ public final class UnpackedArchive implements AutoCloseable {
         return root;
     }
 
+    /** Bytes of the budget this tree holds (what unpacking wrote into it). */
+    public long reservedBytes() {
+        return reservedBytes;
+    }
+
+    /** Records bytes reserved from {@code from} for this tree (one budget per tree). */
+    void reserved(UnpackedBytesBudget from, long bytes) {
+        budget = from;
+        reservedBytes += bytes;
+    }
+
     /**
-     * Deletes the directory tree.
+     * Deletes the directory tree and gives its bytes back to the budget.
      *
      * @throws UncheckedIOException if some of it could not be deleted
      */
@@ -62,6 +76,9 @@ public final class UnpackedArchive implements AutoCloseable {
             return;
         }
         closed = true;
+        if (budget != null) {
+            budget.release(reservedBytes);
+        }
         try {
             deleteTree(root);
         } catch (IOException e) {

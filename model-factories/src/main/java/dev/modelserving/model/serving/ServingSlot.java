@@ -3,6 +3,7 @@ package dev.modelserving.model.serving;
 import dev.modelserving.model.Model;
 import dev.modelserving.model.ModelId;
 import dev.modelserving.model.ModelLoadException;
+import dev.modelserving.model.ModelProblem;
 import dev.modelserving.model.Prediction;
 import dev.modelserving.model.ScoringException;
 import dev.modelserving.proto.DataRecord;
@@ -16,7 +17,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Lock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What serves one data type (or one data type + model name in the speculative executors): the current model, a
@@ -36,23 +42,54 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>rollback re-activates a kept earlier version; removal stops serving a model (it stays available for
  *       rollback); a record with no model gets NO_MODEL.</li>
  * </ul>
- * The live model is never part of the state: after a restore it is rebuilt from the descriptor at first use.
- * Not thread-safe: one thread (the operator's) drives it; only loading happens elsewhere.
+ * The live model is never part of the state: after a restore, or after the subtask's {@link ModelCache} evicted it,
+ * it is rebuilt from the descriptor in the background ({@link #prepare()}, or at first use), and a record that
+ * arrives meanwhile waits for it at most {@link SlotSettings#restoreWaitMillis()} (it is answered FAILED after that,
+ * never NO_MODEL: a model does serve). Loads and rebuilds run on {@link SlotSettings#loads()}, with its deadline: a
+ * candidate that passes it is REJECTED with a reason starting "TIMEOUT:".
+ *
+ * <p>Not thread-safe: one thread at a time drives it (the operator's; loading happens elsewhere). A slot used by
+ * several threads under a lock names that lock as its {@code guard}, so the cache evicts its model only when it can
+ * take the lock at once, never while the model scores.
  */
 public final class ServingSlot implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ServingSlot.class);
+    /**
+     * How long after a rebuild refused for lack of resources ({@link ModelProblem#RESOURCE_LIMIT}: other models hold
+     * the unpacked bytes budget) the next record tries again; other rebuild failures are final until a new
+     * descriptor (a model that timed out would only hang another thread).
+     */
+    static final long REBUILD_RETRY_MILLIS = 1000;
+
     private final String dataType;
     private final SlotSettings settings;
+    private final Lock guard;
+    private final ModelCache.Holder cacheEntry = new CacheEntry();
 
     private ServingSlotState state;
     private Model current;
     private String currentFailure;
     private CompletableFuture<Model> pendingLoad;
+    /** The rebuild of the current descriptor's model (after a restore or an eviction), while it runs. */
+    private CompletableFuture<Model> rebuild;
+    private boolean evicted;
+    private long lastWaitNanos;
+    /** When a rebuild refused for lack of resources may be tried again (0: the failure is final). */
+    private long retryAtNanos;
 
     /** A slot restored from its snapshot (or {@code ServingSlotState.getDefaultInstance()} for a new one). */
     public ServingSlot(String dataType, ServingSlotState restored, SlotSettings settings) {
+        this(dataType, restored, settings, null);
+    }
+
+    /**
+     * A slot used by several threads, each holding {@code guard} while it uses the slot (null: one thread only).
+     */
+    public ServingSlot(String dataType, ServingSlotState restored, SlotSettings settings, Lock guard) {
         this.dataType = dataType;
         this.settings = settings;
+        this.guard = guard;
         this.state = restored.toBuilder().setDataType(dataType).build();
         if (state.hasPending()) {
             pendingLoad = startLoad(state.getPending());
@@ -66,6 +103,30 @@ public final class ServingSlot implements AutoCloseable {
     /** The state to persist: descriptors only. */
     public ServingSlotState snapshot() {
         return state;
+    }
+
+    /**
+     * Starts rebuilding the current descriptor's model in the background if it is not live (after a restore or an
+     * eviction), so the first record finds it ready or nearly. Cheap when it is live or already rebuilding.
+     */
+    public void prepare() {
+        if (current != null || rebuild != null || !state.hasCurrent() || currentFailure != null) {
+            return;
+        }
+        rebuild = settings.loads().load(settings.loader(), state.getCurrent());
+    }
+
+    /** Whether the current model is being rebuilt (after a restore or an eviction). */
+    public boolean rebuilding() {
+        return rebuild != null && current == null;
+    }
+
+    /**
+     * A REJECTED event about a descriptor this slot does not take (e.g. a resource bound of the operator instance),
+     * built like every other event of the slot.
+     */
+    public ModelEvent rejected(ModelDescriptor descriptor, String reason) {
+        return event(ModelEventType.REJECTED, descriptor, reason);
     }
 
     /** Whether a candidate is loading (the caller should {@link #poll()} until it is not). */
@@ -196,6 +257,8 @@ public final class ServingSlot implements AutoCloseable {
         state = next.clearHistory().addAllHistory(history).build();
         current = model;
         currentFailure = null;
+        evicted = false;
+        settings.cache().admit(cacheEntry);
         ModelEvent activated = event(rollback ? ModelEventType.ROLLED_BACK : ModelEventType.ACTIVATED, candidate,
                 rollback ? "rolled back" : "loaded and validated");
         events.add(activated.toBuilder().setModelSha256(model.id().sha256())
@@ -210,8 +273,9 @@ public final class ServingSlot implements AutoCloseable {
         }
         Model model = currentModel();
         if (model == null) {
-            return ServingResults.failed(record, null, currentFailure, 0);
+            return ServingResults.failed(record, null, notServingReason(), 0);
         }
+        settings.cache().touch(cacheEntry);
         long start = System.nanoTime();
         try {
             Prediction prediction = model.score(record);
@@ -223,18 +287,74 @@ public final class ServingSlot implements AutoCloseable {
         }
     }
 
-    /** The live current model, rebuilt from its descriptor at first use after a restore. */
+    /**
+     * The live current model; after a restore or an eviction it is rebuilt from its descriptor, and this waits for
+     * the rebuild at most {@link SlotSettings#restoreWaitMillis()} (null after that, or when the rebuild failed).
+     */
     public Model currentModel() {
-        if (current == null && state.hasCurrent() && currentFailure == null) {
-            ModelDescriptor d = state.getCurrent();
-            try {
-                current = settings.loader().load(d);
-            } catch (ModelLoadException e) {
-                currentFailure = "model " + d.getName() + "@" + d.getVersion() + " could not be rebuilt from state: "
-                        + e.getMessage();
-            }
+        if (current != null || !state.hasCurrent()) {
+            return current;
         }
+        if (currentFailure != null) {
+            if (retryAtNanos == 0 || System.nanoTime() - retryAtNanos < 0) {
+                return null;
+            }
+            currentFailure = null;
+            retryAtNanos = 0;
+        }
+        prepare();
+        ModelDescriptor d = state.getCurrent();
+        CompletableFuture<Model> running = rebuild;
+        boolean mustWait = !running.isDone();
+        long waitStart = System.nanoTime();
+        Model model;
+        try {
+            model = running.get(settings.restoreWaitMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            lastWaitNanos = recordWait(mustWait, waitStart);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lastWaitNanos = recordWait(mustWait, waitStart);
+            return null;
+        } catch (ExecutionException e) {
+            recordWait(mustWait, waitStart);
+            rebuild = null;
+            currentFailure = "model " + d.getName() + "@" + d.getVersion() + " could not be rebuilt from state: "
+                    + reasonOf(e.getCause());
+            if (e.getCause() instanceof ModelLoadException failure
+                    && failure.problem() == ModelProblem.RESOURCE_LIMIT) {
+                retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REBUILD_RETRY_MILLIS);
+                currentFailure += " (tried again in " + REBUILD_RETRY_MILLIS + " ms)";
+            }
+            return null;
+        }
+        recordWait(mustWait, waitStart);
+        rebuild = null;
+        current = model;
+        evicted = false;
+        settings.cache().admit(cacheEntry);
         return current;
+    }
+
+    /** Reports a wait of the record path for a rebuild (none when the rebuild was already done). */
+    private long recordWait(boolean waited, long waitStart) {
+        long nanos = System.nanoTime() - waitStart;
+        if (waited) {
+            settings.restoreWaits().accept(nanos);
+        }
+        return nanos;
+    }
+
+    /** Why no model scores although a descriptor is current: the rebuild failed, or it is still running. */
+    private String notServingReason() {
+        if (currentFailure != null) {
+            return currentFailure;
+        }
+        ModelDescriptor d = state.getCurrent();
+        return "model " + d.getName() + "@" + d.getVersion() + " is still being rebuilt after "
+                + (evicted ? "eviction" : "restore") + " (waited " + TimeUnit.NANOSECONDS.toMillis(lastWaitNanos)
+                + " ms)";
     }
 
     /** Identity of the live current model, if one is built. */
@@ -245,6 +365,7 @@ public final class ServingSlot implements AutoCloseable {
     @Override
     public void close() {
         closeCurrent();
+        evicted = false;
         if (pendingLoad != null) {
             pendingLoad.whenComplete(ServingSlot::closeQuietlyLoaded);
             pendingLoad = null;
@@ -252,17 +373,7 @@ public final class ServingSlot implements AutoCloseable {
     }
 
     private CompletableFuture<Model> startLoad(ModelDescriptor d) {
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return settings.loader().load(d);
-                } catch (ModelLoadException e) {
-                    throw new CompletionException(e);
-                }
-            }, settings.loadExecutor());
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return settings.loads().load(settings.loader(), d);
     }
 
     private void cancelPending(String reason, List<ModelEvent> events) {
@@ -286,10 +397,53 @@ public final class ServingSlot implements AutoCloseable {
 
     private void closeCurrent() {
         if (current != null) {
+            settings.cache().release(cacheEntry);
             current.close();
             current = null;
         }
+        if (rebuild != null) {
+            rebuild.whenComplete(ServingSlot::closeQuietlyLoaded);
+            rebuild = null;
+        }
         currentFailure = null;
+        retryAtNanos = 0;
+    }
+
+    /** This slot as the {@link ModelCache} sees it. */
+    private final class CacheEntry implements ModelCache.Holder {
+
+        @Override
+        public boolean evictIfIdle() {
+            if (guard != null && !guard.tryLock()) {
+                return false;
+            }
+            try {
+                if (current != null) {
+                    Model model = current;
+                    current = null;
+                    evicted = true;
+                    try {
+                        model.close();
+                    } catch (RuntimeException e) {
+                        LOG.warn("closing the evicted model {} failed", describe(), e);
+                    }
+                }
+                return true;
+            } finally {
+                if (guard != null) {
+                    guard.unlock();
+                }
+            }
+        }
+
+        @Override
+        public String describe() {
+            if (!state.hasCurrent()) {
+                return "of data type '" + dataType + "'";
+            }
+            ModelDescriptor d = state.getCurrent();
+            return d.getName() + "@" + d.getVersion() + " of data type '" + dataType + "'";
+        }
     }
 
     private ServingSlotState.Builder withHistory(ServingSlotState.Builder builder, ModelDescriptor earlier) {

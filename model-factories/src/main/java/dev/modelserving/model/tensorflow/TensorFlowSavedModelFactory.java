@@ -9,6 +9,7 @@ import dev.modelserving.model.ModelLoadException;
 import dev.modelserving.model.ModelProblem;
 import dev.modelserving.model.archive.SafeArchive;
 import dev.modelserving.model.archive.UnpackedArchive;
+import dev.modelserving.model.archive.UnpackedBytesBudget;
 import dev.modelserving.model.tensor.RecordVectorizer;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.OutputSpec;
@@ -63,6 +64,13 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
     @Override
     public Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy)
             throws ModelLoadException {
+        return create(descriptor, artifact, policy, UnpackedBytesBudget.unlimited());
+    }
+
+    /** Unpacks an archive artifact within the subtask's budget; the model gives the bytes back when it closes. */
+    @Override
+    public Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy,
+            UnpackedBytesBudget unpackedBytes) throws ModelLoadException {
         RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput());
         UnpackedArchive unpacked = null;
         SavedModelBundle bundle = null;
@@ -72,7 +80,7 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
                 base = artifact.directory();
                 rejectEscapingLinks(base);
             } else {
-                unpacked = new SafeArchive(policy, unpackRoot).unpack(artifact.bytes());
+                unpacked = new SafeArchive(policy, unpackRoot, unpackedBytes).unpack(artifact.bytes());
                 base = unpacked.root();
             }
             bundle = load(locate(base));

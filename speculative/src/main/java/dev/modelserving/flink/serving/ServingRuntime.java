@@ -2,32 +2,45 @@ package dev.modelserving.flink.serving;
 
 import dev.modelserving.model.ModelFactories;
 import dev.modelserving.model.ModelLoader;
+import dev.modelserving.model.archive.UnpackedBytesBudget;
+import dev.modelserving.model.serving.ModelCache;
+import dev.modelserving.model.serving.ModelLoads;
+import dev.modelserving.model.serving.ServingBounds;
 import dev.modelserving.model.serving.SlotSettings;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import org.apache.flink.api.common.functions.RuntimeContext;
 
 /**
  * What one serving operator instance owns besides its slots: the model loader (factories found in the job's user
- * class loader), the threads that load candidates off the scoring thread, and the metrics.
+ * class loader) with the subtask's budget of unpacked bytes, the loads (at most
+ * {@link ServingBounds#maxConcurrentLoads} at once, each with the load deadline, on their own threads so a hung one
+ * blocks nothing), the cache bounding the live models, and the metrics.
  */
 public final class ServingRuntime implements AutoCloseable {
 
-    private final ExecutorService loads;
+    private final ServingBounds bounds;
+    private final ModelLoads loads;
     private final SlotSettings slotSettings;
     private final ServingMetrics metrics;
 
-    public ServingRuntime(RuntimeContext context, ServingSettings settings, IntSupplier loadingModels) {
-        String emitter = context.getTaskInfo().getTaskName() + "#" + context.getTaskInfo().getIndexOfThisSubtask();
+    /**
+     * @param loadingModels candidates loading now (a gauge)
+     * @param dataTypes slots (data types, or executor keys) of this instance now (a gauge)
+     */
+    public ServingRuntime(RuntimeContext context, ServingSettings settings, IntSupplier loadingModels,
+            IntSupplier dataTypes) {
+        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        String emitter = context.getTaskInfo().getTaskName() + "#" + subtask;
+        this.bounds = settings.bounds();
+        UnpackedBytesBudget unpacked = new UnpackedBytesBudget(bounds.maxUnpackedBytesPerSubtask());
         ModelLoader loader = new ModelLoader(ModelFactories.discover(context.getUserCodeClassLoader()),
-                settings.loadPolicy());
-        this.loads = Executors.newFixedThreadPool(settings.loaderThreads(), daemonThreads("model-loader-"
-                + context.getTaskInfo().getIndexOfThisSubtask()));
-        this.slotSettings = new SlotSettings(loader, loads, emitter, settings.maxHistory(), System::currentTimeMillis);
-        this.metrics = new ServingMetrics(context.getMetricGroup(), loadingModels);
+                settings.loadPolicy(), unpacked);
+        this.loads = ModelLoads.threads("model-loader-" + subtask, bounds.maxConcurrentLoads(),
+                bounds.modelLoadTimeoutMillis());
+        ModelCache cache = new ModelCache(bounds.maxLiveModels());
+        this.metrics = new ServingMetrics(context.getMetricGroup(), loadingModels, dataTypes, cache, loads, unpacked);
+        this.slotSettings = new SlotSettings(loader, loads, emitter, settings.maxHistory(), System::currentTimeMillis,
+                cache, bounds.restoreWaitMillis(), metrics::recordRestoreWait);
     }
 
     public SlotSettings slotSettings() {
@@ -38,17 +51,30 @@ public final class ServingRuntime implements AutoCloseable {
         return metrics;
     }
 
-    @Override
-    public void close() {
-        loads.shutdownNow();
+    public ServingBounds bounds() {
+        return bounds;
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+    /**
+     * Whether a new data type may get a slot when {@code slots} exist; counts a refusal in the metrics. Existing
+     * data types (in state) are never refused.
+     */
+    public boolean admitsNewDataType(int slots) {
+        if (slots < bounds.maxDataTypes()) {
+            return true;
+        }
+        metrics.dataTypeRefused();
+        return false;
+    }
+
+    /** The reason of the REJECTED event of a descriptor refused by {@link #admitsNewDataType}. */
+    public String dataTypeRefusal(String dataType, String what) {
+        return "RESOURCE_LIMIT: data type '" + dataType + "' not served: this subtask already serves "
+                + bounds.maxDataTypes() + " " + what + " (--max-data-types)";
+    }
+
+    @Override
+    public void close() {
+        loads.close();
     }
 }

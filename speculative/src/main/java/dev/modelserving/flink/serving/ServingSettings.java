@@ -1,9 +1,11 @@
 package dev.modelserving.flink.serving;
 
 import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.model.serving.ServingBounds;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The serializable part of the serving configuration that travels with the serving functions to the task managers
@@ -15,7 +17,8 @@ import java.util.List;
  * @param maxArchiveEntries most entries in an archive
  * @param requireValidationSamples refuse descriptors without validation samples
  * @param maxHistory earlier versions kept per slot for rollback
- * @param loaderThreads threads per operator instance that load candidates off the scoring thread
+ * @param bounds the resource bounds of each operator instance (live models, data types, executor queues, unpacked
+ *     bytes, load deadline and concurrency, restore wait)
  */
 public record ServingSettings(
         List<String> allowedRoots,
@@ -24,18 +27,21 @@ public record ServingSettings(
         int maxArchiveEntries,
         boolean requireValidationSamples,
         int maxHistory,
-        int loaderThreads) implements Serializable {
+        ServingBounds bounds) implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     public ServingSettings {
         allowedRoots = List.copyOf(allowedRoots);
-        if (loaderThreads < 1) {
-            throw new IllegalArgumentException("loaderThreads must be >= 1");
-        }
+        Objects.requireNonNull(bounds, "bounds");
     }
 
+    /** Default bounds, except {@code loaderThreads} loads at once. */
     public static ServingSettings of(LoadPolicy policy, int maxHistory, int loaderThreads) {
+        return of(policy, maxHistory, ServingBounds.defaults().withMaxConcurrentLoads(loaderThreads));
+    }
+
+    public static ServingSettings of(LoadPolicy policy, int maxHistory, ServingBounds bounds) {
         return new ServingSettings(
                 policy.allowedRoots().stream().map(Path::toString).toList(),
                 policy.maxArtifactBytes(),
@@ -43,12 +49,19 @@ public record ServingSettings(
                 policy.maxArchiveEntries(),
                 policy.requireValidationSamples(),
                 maxHistory,
-                loaderThreads);
+                bounds);
     }
 
-    /** Defaults: no locations allowed, default limits, history of 3, one loader thread. */
+    /** Defaults: no locations allowed, default limits and bounds, history of 3. */
     public static ServingSettings defaults() {
-        return of(LoadPolicy.defaults(), dev.modelserving.model.serving.SlotSettings.DEFAULT_MAX_HISTORY, 1);
+        return of(LoadPolicy.defaults(), dev.modelserving.model.serving.SlotSettings.DEFAULT_MAX_HISTORY,
+                ServingBounds.defaults());
+    }
+
+    /** The same settings with other resource bounds. */
+    public ServingSettings withBounds(ServingBounds other) {
+        return new ServingSettings(allowedRoots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries,
+                requireValidationSamples, maxHistory, other);
     }
 
     public LoadPolicy loadPolicy() {

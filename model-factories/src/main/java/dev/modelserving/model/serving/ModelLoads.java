@@ -1,0 +1,292 @@
+package dev.modelserving.model.serving;
+
+import dev.modelserving.model.Model;
+import dev.modelserving.model.ModelLoadException;
+import dev.modelserving.model.ModelLoader;
+import dev.modelserving.model.ModelProblem;
+import dev.modelserving.proto.ModelDescriptor;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the model loads (build + validate) of one operator instance run: at most {@code maxConcurrent} at once, each
+ * within a deadline, in arrival order.
+ *
+ * <p>A model is code, and its library may hang (a huge PMML forest, a native call that never returns). A load that
+ * passes its deadline is abandoned: its future completes at once with a {@link ModelLoadException} of problem
+ * {@link ModelProblem#TIMEOUT}, its thread is interrupted, and it no longer counts against {@code maxConcurrent}, so
+ * the loads queued behind it start. Should the abandoned load finish after all, its model is closed. The deadline
+ * counts from the moment the load starts running, not while it waits for a free place.
+ *
+ * <p>{@link #threads} starts one daemon thread per load (a thread costs nothing next to loading a model, and a hung
+ * one must never hold up a pool); {@link #on} runs loads on a given executor, without deadline or bound (tests, and
+ * {@code Runnable::run} for synchronous loading).
+ */
+public final class ModelLoads implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelLoads.class);
+
+    private final Executor starter;
+    private final int maxConcurrent;
+    private final long timeoutMillis;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ArrayDeque<Load> waiting = new ArrayDeque<>();
+    private final Set<Load> running = new HashSet<>();
+    private final AtomicLong timeouts = new AtomicLong();
+    private final AtomicInteger abandonedAlive = new AtomicInteger();
+    private boolean closed;
+
+    private ModelLoads(Executor starter, int maxConcurrent, long timeoutMillis, String timerName) {
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxConcurrent must be >= 1, got " + maxConcurrent);
+        }
+        if (timeoutMillis < 0) {
+            throw new IllegalArgumentException("timeoutMillis must be >= 0, got " + timeoutMillis);
+        }
+        this.starter = starter;
+        this.maxConcurrent = maxConcurrent;
+        this.timeoutMillis = timeoutMillis;
+        if (timeoutMillis > 0) {
+            timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, timerName);
+                thread.setDaemon(true);
+                return thread;
+            });
+            timer.setRemoveOnCancelPolicy(true);
+        } else {
+            timer = null;
+        }
+    }
+
+    /**
+     * Loads on fresh daemon threads named {@code namePrefix-<n>}, at most {@code maxConcurrent} at once, each with a
+     * deadline of {@code timeoutMillis} (0: none).
+     */
+    public static ModelLoads threads(String namePrefix, int maxConcurrent, long timeoutMillis) {
+        AtomicInteger count = new AtomicInteger();
+        Executor newThread = runnable -> {
+            Thread thread = new Thread(runnable, namePrefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            thread.start();
+        };
+        return new ModelLoads(newThread, maxConcurrent, timeoutMillis, namePrefix + "-deadlines");
+    }
+
+    /** Loads on {@code executor}, no deadline and no bound of its own. */
+    public static ModelLoads on(Executor executor) {
+        return new ModelLoads(executor, Integer.MAX_VALUE, 0, "unused");
+    }
+
+    /** Loads on {@code executor} with a deadline (tests of the deadline with a controlled executor). */
+    public static ModelLoads on(Executor executor, int maxConcurrent, long timeoutMillis) {
+        return new ModelLoads(executor, maxConcurrent, timeoutMillis, "model-load-deadlines");
+    }
+
+    /** The deadline of one load in milliseconds (0: none). */
+    public long timeoutMillis() {
+        return timeoutMillis;
+    }
+
+    /** How many loads passed their deadline since this instance started. */
+    public long timeouts() {
+        return timeouts.get();
+    }
+
+    /** Abandoned loads whose thread has not returned yet (a hung library keeps its thread). */
+    public int abandonedAlive() {
+        return abandonedAlive.get();
+    }
+
+    /** Loads counted against the bound now (running and not abandoned). */
+    public synchronized int running() {
+        return running.size();
+    }
+
+    /**
+     * Loads and validates a descriptor's model. The future completes with the model, or exceptionally with the
+     * {@link ModelLoadException} (TIMEOUT included) or another failure of the load; a caller that no longer wants
+     * the model closes it when the future completes.
+     */
+    public CompletableFuture<Model> load(ModelLoader loader, ModelDescriptor descriptor) {
+        Load load = new Load(loader, descriptor);
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new RejectedExecutionException("the model loads are closed"));
+            }
+            waiting.add(load);
+        }
+        dispatch();
+        return load.result;
+    }
+
+    /** Stops: queued loads fail, running ones are interrupted (their late models are closed). */
+    @Override
+    public void close() {
+        List<Load> queued;
+        List<Load> active;
+        synchronized (this) {
+            closed = true;
+            queued = List.copyOf(waiting);
+            waiting.clear();
+            active = List.copyOf(running);
+        }
+        for (Load load : queued) {
+            load.result.completeExceptionally(new RejectedExecutionException("the model loads were closed"));
+        }
+        for (Load load : active) {
+            load.interrupt();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    private void dispatch() {
+        while (true) {
+            Load next;
+            synchronized (this) {
+                if (closed || running.size() >= maxConcurrent || waiting.isEmpty()) {
+                    return;
+                }
+                next = waiting.poll();
+                running.add(next);
+            }
+            try {
+                starter.execute(next);
+            } catch (RejectedExecutionException e) {
+                next.result.completeExceptionally(e);
+                release(next);
+            }
+        }
+    }
+
+    private void release(Load load) {
+        boolean removed;
+        synchronized (this) {
+            removed = running.remove(load);
+        }
+        if (removed) {
+            dispatch();
+        }
+    }
+
+    /** One load: runs on its thread; {@link #expire()} runs on the timer thread. */
+    private final class Load implements Runnable {
+
+        private final ModelLoader loader;
+        private final ModelDescriptor descriptor;
+        private final CompletableFuture<Model> result = new CompletableFuture<>();
+        private Thread thread;
+        private boolean finished;
+        private boolean abandoned;
+        private boolean interrupted;
+        private ScheduledFuture<?> deadline;
+
+        Load(ModelLoader loader, ModelDescriptor descriptor) {
+            this.loader = loader;
+            this.descriptor = descriptor;
+        }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                thread = Thread.currentThread();
+                if (timer != null && !timer.isShutdown()) {
+                    try {
+                        deadline = timer.schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException e) {
+                        LOG.debug("no deadline for {}@{}: the loads are closing", descriptor.getName(),
+                                descriptor.getVersion(), e);
+                    }
+                }
+            }
+            Model model = null;
+            Throwable failure = null;
+            try {
+                model = loader.load(descriptor);
+            } catch (ModelLoadException | RuntimeException | LinkageError e) {
+                failure = e;
+            }
+            boolean wasAbandoned;
+            synchronized (this) {
+                finished = true;
+                wasAbandoned = abandoned;
+                thread = null;
+                if (interrupted) {
+                    // The interrupt meant for this load must not reach whatever the thread runs next.
+                    Thread.interrupted();
+                }
+                if (deadline != null) {
+                    deadline.cancel(false);
+                }
+            }
+            if (wasAbandoned) {
+                LOG.warn("the abandoned load of model {}@{} (data type '{}') returned after its deadline; {}",
+                        descriptor.getName(), descriptor.getVersion(), descriptor.getDataType(),
+                        model != null ? "its model is closed" : "it failed: " + failure);
+                closeLate(model);
+                abandonedAlive.decrementAndGet();
+                return;
+            }
+            boolean delivered = model != null ? result.complete(model) : result.completeExceptionally(failure);
+            if (!delivered) {
+                closeLate(model);
+            }
+            release(this);
+        }
+
+        /** The deadline passed: the load is abandoned, unless it finished at the same moment. */
+        private void expire() {
+            synchronized (this) {
+                if (finished || abandoned) {
+                    return;
+                }
+                abandoned = true;
+                abandonedAlive.incrementAndGet();
+                if (thread != null) {
+                    interrupted = true;
+                    thread.interrupt();
+                }
+            }
+            timeouts.incrementAndGet();
+            String reason = "loading and validating model " + descriptor.getName() + "@" + descriptor.getVersion()
+                    + " took longer than " + timeoutMillis + " ms (--model-load-timeout-ms); its thread was"
+                    + " interrupted and abandoned";
+            LOG.warn("{} (data type '{}')", reason, descriptor.getDataType());
+            result.completeExceptionally(new ModelLoadException(ModelProblem.TIMEOUT, reason));
+            release(this);
+        }
+
+        private void interrupt() {
+            synchronized (this) {
+                if (thread != null && !finished) {
+                    interrupted = true;
+                    thread.interrupt();
+                }
+            }
+        }
+
+        private void closeLate(Model model) {
+            if (model == null) {
+                return;
+            }
+            try {
+                model.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the late model {}@{} failed", descriptor.getName(), descriptor.getVersion(), e);
+            }
+        }
+    }
+}
