@@ -104,6 +104,12 @@ class HostileFuzzTest {
             assertThat(configBooks.balanced()).as("seed %d: configs that do not parse = their dead letters: %s",
                     seed, configBooks).isTrue();
 
+            System.out.println("HostileFuzzTest " + mode + ": " + attack.records.size() + " records in -> "
+                    + attack.results.values().size() + " results + " + attack.deadLettersOf(recordsTopic).size()
+                    + " dead letters; " + descriptors.size() + " descriptors in -> " + attack.events.values().size()
+                    + " model events + " + attack.deadLettersOf(modelsTopic).size() + " dead letters; "
+                    + configs.size() + " configs in -> " + attack.deadLettersOf(attack.topics.configs()).size()
+                    + " dead letters");
             attack.assertGoodModelServes("after-accounting", 10);
             attack.assertNoRestarts();
         }
