@@ -6,6 +6,8 @@
 #   JOB_JAR                the job jar (default flink-job/target/flink-job-*-job.jar)
 #   MODELSERVING_CLASSPATH classpath of the project's tools and the broker (default deploy/target/deploy.jar:lib/*)
 #   JAVA_HOME              else `java` on PATH
+#   TRUST_POLICY           trust policy the submit scripts give the job (default $CLUSTER_HOME/trust/trust-policy.txtpb,
+#                          made by trust-init.sh); "none": no signature checks
 
 cluster_dir="$(cd -P "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 deploy_dir="$(dirname "$cluster_dir")"
@@ -168,6 +170,27 @@ wait_until() {
     fi
     sleep 0.2
   done
+}
+
+# The job flags with signatures required, into the array job_flags: the flags as given when they name a
+# --trust-policy (or TRUST_POLICY=none), else with --trust-policy $TRUST_POLICY --require-signatures true added;
+# the default policy ($CLUSTER_HOME/trust/trust-policy.txtpb) is made by trust-init.sh when missing.
+with_signatures() {
+  job_flags=("$@")
+  local flag
+  for flag in "$@"; do
+    if [ "$flag" = "--trust-policy" ]; then return 0; fi
+  done
+  if [ "${TRUST_POLICY:-}" = "none" ]; then
+    echo >&2 "TRUST_POLICY=none: the job runs WITHOUT signature checks"
+    return 0
+  fi
+  local policy="${TRUST_POLICY:-$CLUSTER_HOME/trust/trust-policy.txtpb}"
+  if [ ! -f "$policy" ]; then
+    if [ -n "${TRUST_POLICY:-}" ]; then die "TRUST_POLICY=$policy: no such file"; fi
+    policy="$("$cluster_dir/trust-init.sh")"
+  fi
+  job_flags+=(--trust-policy "$policy" --require-signatures true)
 }
 
 # A JSON string field of a (one-line) JSON document: json_field <name> <<< "$json".

@@ -4,6 +4,9 @@
 # error), so JOB=$(submit-cli.sh) works. Usage:
 #   submit-cli.sh [-p PARALLELISM] [-s SAVEPOINT_PATH] [--] [job flags...]
 # Without job flags: --bootstrap-servers 127.0.0.1:$KAFKA_PORT --data-format sensor-reading. Default parallelism 2.
+# Signatures are required: unless the job flags name a --trust-policy, the script adds --trust-policy $TRUST_POLICY
+# (default $CLUSTER_HOME/trust/trust-policy.txtpb, made by trust-init.sh if missing) --require-signatures true.
+# TRUST_POLICY=none submits without (any writer of the models topic then decides what serves).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -19,6 +22,8 @@ done
 if [ $# -eq 0 ]; then
   set -- --bootstrap-servers "$BOOTSTRAP_SERVER" --data-format sensor-reading
 fi
+with_signatures "$@"
+set -- "${job_flags[@]}"
 jar="$(job_jar)"
 [ -f "$conf_dir/config.yaml" ] || die "no cluster configuration in $conf_dir: start the cluster with $cluster_dir/start-cluster.sh"
 classpath="$(flink_classpath)"

@@ -10,6 +10,7 @@ import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.job.serve.ServingOutputs;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.job.serve.SplitServingOutput;
+import dev.modelserving.job.trust.VerifyDescriptors;
 import dev.modelserving.model.serving.SlotSettings;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DeadLetter;
@@ -84,11 +85,15 @@ public final class ServingJob {
         SingleOutputStreamOperator<DataRecord> records = io.records(env)
                 .process(new RecordParser(config.dataFormat(), config.parseLimits()))
                 .uid("parse-records").name("Parse records (" + config.dataFormat().flagValue() + ")");
-        SingleOutputStreamOperator<ModelDescriptor> models = io.models(env)
+        SingleOutputStreamOperator<ModelDescriptor> parsedModels = io.models(env)
                 .process(new DescriptorParser(config.parseLimits()))
                 .uid("parse-models").name("Parse model descriptors");
         DataStream<DeadLetter> deadLetters =
-                records.getSideOutput(DeadLetters.TAG).union(models.getSideOutput(DeadLetters.TAG));
+                records.getSideOutput(DeadLetters.TAG).union(parsedModels.getSideOutput(DeadLetters.TAG));
+        Optional<SingleOutputStreamOperator<ModelDescriptor>> verified = config.trustPolicy().map(policy ->
+                parsedModels.process(new VerifyDescriptors(policy, config.requireSignatures()))
+                        .uid("verify-models").name("Verify model signatures and publishers"));
+        DataStream<ModelDescriptor> models = verified.<DataStream<ModelDescriptor>>map(v -> v).orElse(parsedModels);
 
         Served served = switch (config.mode()) {
             case KEYED -> keyed(settings, records, models);
@@ -97,7 +102,8 @@ public final class ServingJob {
         };
         io.results(served.results());
         io.deadLetters(served.deadLetters().map(deadLetters::union).orElse(deadLetters));
-        io.events(served.events());
+        io.events(verified.map(v -> served.events().union(v.getSideOutput(VerifyDescriptors.REJECTED)))
+                .orElse(served.events()));
     }
 
     /** What a serving mode produces: results, model events, and dead letters of its own inputs if it has any. */

@@ -5,8 +5,9 @@ import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.job.parse.ParseLimits;
 import dev.modelserving.job.parse.RecordFormat;
 import dev.modelserving.model.LoadPolicy;
-import dev.modelserving.speculative.RequestRouter;
 import dev.modelserving.model.serving.ServingBounds;
+import dev.modelserving.model.trust.TrustPolicy;
+import dev.modelserving.speculative.RequestRouter;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -65,7 +66,9 @@ public final class ServingJobConfig implements Serializable {
             + " [--max-models-per-data-type 16]"
             + " [--max-live-models 32] [--max-data-types 1024] [--max-executor-queue 1000]"
             + " [--max-unpacked-bytes-per-subtask 4gb] [--model-load-timeout-ms 120000] [--max-concurrent-loads 2]"
-            + " [--restore-wait-ms 30000]";
+            + " [--restore-wait-ms 30000]"
+            + " [--trust-policy <file> (protobuf text format)]"
+            + " [--require-signatures [true|false] (needs --trust-policy)]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -100,15 +103,17 @@ public final class ServingJobConfig implements Serializable {
     static final String MODEL_LOAD_TIMEOUT_MS = "model-load-timeout-ms";
     static final String MAX_CONCURRENT_LOADS = "max-concurrent-loads";
     static final String RESTORE_WAIT_MS = "restore-wait-ms";
+    static final String TRUST_POLICY = "trust-policy";
+    static final String REQUIRE_SIGNATURES = "require-signatures";
 
     private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
             RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
             CHECKPOINT_DIR, DELIVERY, ALLOWED_MODEL_ROOTS, MAX_ARTIFACT_BYTES, MAX_UNPACKED_BYTES,
             REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS, KAFKA_PROPERTIES, KAFKA_PROPERTY,
             DEAD_LETTER_MAX_PAYLOAD_BYTES,
-            MAX_REQUEST_BYTES, MAX_DESCRIPTOR_BYTES, MAX_DEADLINE_MS, MAX_MODELS_PER_DATA_TYPE, MAX_LIVE_MODELS, MAX_DATA_TYPES,
-            MAX_EXECUTOR_QUEUE, MAX_UNPACKED_BYTES_PER_SUBTASK, MODEL_LOAD_TIMEOUT_MS, MAX_CONCURRENT_LOADS,
-            RESTORE_WAIT_MS);
+            MAX_REQUEST_BYTES, MAX_DESCRIPTOR_BYTES, MAX_DEADLINE_MS, MAX_MODELS_PER_DATA_TYPE, MAX_LIVE_MODELS,
+            MAX_DATA_TYPES, MAX_EXECUTOR_QUEUE, MAX_UNPACKED_BYTES_PER_SUBTASK, MODEL_LOAD_TIMEOUT_MS,
+            MAX_CONCURRENT_LOADS, RESTORE_WAIT_MS, TRUST_POLICY, REQUIRE_SIGNATURES);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -148,6 +153,9 @@ public final class ServingJobConfig implements Serializable {
     private final long maxDeadlineMs;
     private final int maxModelsPerDataType;
     private final ServingBounds servingBounds;
+    /** Read from --trust-policy on the client, with key files inlined: TaskManagers need no policy file. */
+    private final TrustPolicy trustPolicy;
+    private final boolean requireSignatures;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -198,6 +206,11 @@ public final class ServingJobConfig implements Serializable {
             throw invalid(MAX_UNPACKED_BYTES_PER_SUBTASK, "(" + servingBounds.maxUnpackedBytesPerSubtask()
                     + " bytes) must be at least --" + MAX_UNPACKED_BYTES + " (" + maxUnpackedBytes + " bytes), or no"
                     + " archive as large as one model may be could ever unpack");
+        }
+        trustPolicy = flags.optional(TRUST_POLICY).map(ServingJobConfig::readTrustPolicy).orElse(null);
+        requireSignatures = flags.bool(REQUIRE_SIGNATURES);
+        if (requireSignatures && trustPolicy == null) {
+            throw invalid(REQUIRE_SIGNATURES, "needs --" + TRUST_POLICY + " (the publishers and keys to trust)");
         }
         List<String> inputs = mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic)
                 : List.of(dataTopic, modelTopic);
@@ -407,6 +420,19 @@ public final class ServingJobConfig implements Serializable {
         return servingBounds;
     }
 
+    /**
+     * The trust policy of {@code --trust-policy}, read when the configuration was parsed (on the client); empty:
+     * descriptors are not verified.
+     */
+    public Optional<TrustPolicy> trustPolicy() {
+        return Optional.ofNullable(trustPolicy);
+    }
+
+    /** Whether unsigned descriptors are rejected ({@code --require-signatures}; implies a trust policy). */
+    public boolean requireSignatures() {
+        return requireSignatures;
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
@@ -438,7 +464,9 @@ public final class ServingJobConfig implements Serializable {
                 + ", max-unpacked-bytes-per-subtask=" + servingBounds.maxUnpackedBytesPerSubtask()
                 + ", model-load-timeout-ms=" + servingBounds.modelLoadTimeoutMillis()
                 + ", max-concurrent-loads=" + servingBounds.maxConcurrentLoads()
-                + ", restore-wait-ms=" + servingBounds.restoreWaitMillis() + "}";
+                + ", restore-wait-ms=" + servingBounds.restoreWaitMillis()
+                + ", trust-policy=" + (trustPolicy == null ? "none" : trustPolicy.publisherIds())
+                + ", require-signatures=" + requireSignatures + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -451,6 +479,16 @@ public final class ServingJobConfig implements Serializable {
 
     private static IllegalArgumentException invalid(String flag, String problem, Throwable cause) {
         return new IllegalArgumentException("--" + flag + " " + problem + ". " + USAGE, cause);
+    }
+
+    private static TrustPolicy readTrustPolicy(String value) {
+        try {
+            return TrustPolicy.read(Path.of(value));
+        } catch (IOException | InvalidPathException e) {
+            throw invalid(TRUST_POLICY, "'" + value + "' cannot be read: " + e, e);
+        } catch (IllegalArgumentException e) {
+            throw invalid(TRUST_POLICY, "is not a valid trust policy: " + e.getMessage(), e);
+        }
     }
 
     private static String checkpointUri(String value) {

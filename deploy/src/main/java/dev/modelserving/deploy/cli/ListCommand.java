@@ -1,6 +1,5 @@
 package dev.modelserving.deploy.cli;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelserving.proto.ModelEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -8,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +25,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Lists the model serving each data type now, from the serving job's model-event topic (read from the"
                     + " beginning to its current end). With --history, also every change per data type: time, event,"
-                    + " model, version, reason.",
+                    + " model, version, publisher (from the signed descriptor; `by -`: none), reason.",
             "A change reported by several serving subtasks (partitioned mode) is shown once."
         },
         footer = {
@@ -40,8 +37,6 @@ final class ListCommand implements Callable<Integer> {
 
     /** Reports of one change by different subtasks closer than this are one change. */
     static final Duration SAME_CHANGE_WINDOW = Duration.ofMinutes(1);
-
-    private static final Duration POLL = Duration.ofMillis(200);
 
     @Spec
     private CommandSpec spec;
@@ -65,9 +60,11 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CliException {
         ModelEventLog log = new ModelEventLog(SAME_CHANGE_WINDOW);
-        List<String> unreadable = new ArrayList<>();
+        List<String> unreadable;
         try (TopicReader reader = consumer.open(spec.commandLine())) {
-            readToEnd(reader, log, unreadable);
+            ModelEventTopic.Read read = ModelEventTopic.readToEnd(reader, eventsTopic);
+            read.events().forEach(log::add);
+            unreadable = read.unreadable();
         }
         PrintWriter out = spec.commandLine().getOut();
         Map<String, List<ModelEventLog.Change>> active = log.active();
@@ -88,49 +85,6 @@ final class ListCommand implements Callable<Integer> {
             err.flush();
         }
         return 0;
-    }
-
-    /** Reads every event written before the command started. */
-    private void readToEnd(TopicReader reader, ModelEventLog log, List<String> unreadable) throws CliException {
-        List<TopicPartition> partitions = reader.assign(eventsTopic, true);
-        Map<TopicPartition, Long> end = reader.endOffsets(partitions);
-        long lastProgress = System.nanoTime();
-        while (!reachedEnd(reader, partitions, end)) {
-            boolean any = false;
-            for (ConsumerRecord<byte[], byte[]> record : reader.poll(POLL)) {
-                if (record.offset() >= end.getOrDefault(new TopicPartition(record.topic(), record.partition()), 0L)) {
-                    continue; // written after the start: not part of this listing
-                }
-                any = true;
-                String where = record.topic() + "-" + record.partition() + "@" + record.offset();
-                try {
-                    ModelEvent event = ModelEvent.parseFrom(record.value() == null ? new byte[0] : record.value());
-                    if (event.getModelName().isEmpty() || UnknownFields.first(event) != null) {
-                        unreadable.add(where);
-                    } else {
-                        log.add(event);
-                    }
-                } catch (InvalidProtocolBufferException e) {
-                    unreadable.add(where);
-                }
-            }
-            if (any) {
-                lastProgress = System.nanoTime();
-            } else if (System.nanoTime() - lastProgress > reader.brokerTimeout().toNanos()) {
-                throw new CliException("cannot read topic " + eventsTopic + " to its end: no messages for "
-                        + reader.brokerTimeout().toMillis() + " ms");
-            }
-        }
-    }
-
-    private static boolean reachedEnd(TopicReader reader, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> end) throws CliException {
-        for (TopicPartition partition : partitions) {
-            if (reader.position(partition) < end.getOrDefault(partition, 0L)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void printActive(PrintWriter out, Map<String, List<ModelEventLog.Change>> active, String scope) {
@@ -161,7 +115,9 @@ final class ListCommand implements Callable<Integer> {
             for (ModelEventLog.Change change : list) {
                 ModelEvent e = change.event();
                 rows.add(new String[] {"  " + MessageLines.time(e.getTimestampMillis()), e.getType().name(),
-                    e.getModelName(), "v" + e.getModelVersion(), MessageLines.quoted(e.getReason())
+                    e.getModelName(), "v" + e.getModelVersion(),
+                    "by " + (e.getPublisherId().isEmpty() ? "-" : e.getPublisherId()),
+                    MessageLines.quoted(e.getReason())
                             + (change.reports() > 1 ? " (reported by " + change.reports() + " instances)" : "")});
             }
             printTable(out, rows);

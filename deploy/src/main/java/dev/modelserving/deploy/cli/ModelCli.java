@@ -16,7 +16,8 @@ import picocli.CommandLine.ScopeType;
  * {@code modelctl}: the command users run before publishing a model. {@code descriptor} turns a model file into a
  * validated {@code ModelDescriptor}, {@code score} scores a CSV with a descriptor (no Flink), {@code show} prints a
  * descriptor as JSON, {@code publish}, {@code rollback} and {@code remove} write to the model topic, {@code list}
- * and {@code tail} read the job's output topics.
+ * and {@code tail} read the job's output topics; {@code keygen}, {@code sign} and {@code verify} make and check the
+ * signatures a job run with {@code --require-signatures} asks for.
  *
  * <p>Exit codes: 0 success, 1 failure (reported as one line {@code modelctl: ...} on stderr), 2 usage error,
  * 3 {@code score} finished but some rows could not be scored.
@@ -30,7 +31,7 @@ import picocli.CommandLine.ScopeType;
                 + " and removes the models it serves; tails its results, dead letters and model events.",
         subcommands = {DescriptorCommand.class, ScoreCommand.class, ShowCommand.class, PublishCommand.class,
             ListCommand.class, RollbackCommand.class, RemoveCommand.class, TailCommand.class, SamplesCommand.class,
-            CommandLine.HelpCommand.class},
+            KeygenCommand.class, SignCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",
@@ -89,7 +90,7 @@ public final class ModelCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: descriptor, score, show,"
-                + " publish, list, rollback, remove, tail or samples");
+                + " publish, list, rollback, remove, tail, samples, keygen, sign or verify");
     }
 
     /** A loader for the discovered (or injected) factories that accepts locations under these roots. */

@@ -71,16 +71,26 @@ final class ModelTopicOptions {
         return false;
     }
 
+    /** The brokers ({@code --bootstrap-server}). */
+    String bootstrapServer() {
+        return bootstrapServer;
+    }
+
     /** What was sent, in words: a model version, a rollback or a removal. */
     static String describe(ModelDescriptor d) {
         return switch (d.getAction()) {
-            case ROLLBACK -> "sent rollback of " + d.getName() + " to v" + d.getRollbackToVersion() + " (data type "
-                    + d.getDataType() + reasonSuffix(d) + ")";
-            case REMOVE -> "sent removal of " + d.getName() + " (data type " + d.getDataType() + reasonSuffix(d) + ")";
+            case ROLLBACK -> "sent rollback of " + d.getName() + " to v" + d.getRollbackToVersion() + " as v"
+                    + d.getVersion() + " (data type " + d.getDataType() + reasonSuffix(d) + signedSuffix(d) + ")";
+            case REMOVE -> "sent removal of " + d.getName() + " as v" + d.getVersion() + " (data type "
+                    + d.getDataType() + reasonSuffix(d) + signedSuffix(d) + ")";
             default -> "published " + d.getName() + " v" + d.getVersion() + " ("
                     + (d.getAction() == ModelAction.DEPLOY ? d.getModelType() : d.getAction()) + ", data type "
-                    + d.getDataType() + ")";
+                    + d.getDataType() + signedSuffix(d) + ")";
         };
+    }
+
+    private static String signedSuffix(ModelDescriptor d) {
+        return d.getSignature().isEmpty() ? "" : ", signed by " + d.getPublisherId();
     }
 
     private static String reasonSuffix(ModelDescriptor d) {

@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  modelctl publish --bootstrap-server localhost:9092 temperature-v3.desc",
+            "  modelctl publish --bootstrap-server localhost:9092 --sign-key ci.pem --publisher ci temperature-v3.desc",
             "  modelctl publish --bootstrap-server localhost:9092 --model temp.pmml --name temperature --version 3 \\",
             "      --data-type sensor --field-map 'temperature_c=Temperature (C)' --samples samples.csv"
         })
@@ -58,6 +59,9 @@ final class PublishCommand implements Callable<Integer> {
 
     @Mixin
     private ModelTopicOptions modelTopic;
+
+    @Mixin
+    private SigningOptions signing;
 
     @Option(names = "--allowed-root", paramLabel = "DIR",
             description = "Directory that artifact locations may point into when validating (repeatable). With"
@@ -93,7 +97,7 @@ final class PublishCommand implements Callable<Integer> {
             } catch (CliException e) {
                 throw new CliException("not published: " + e.getMessage(), e);
             }
-            modelTopic.send(List.of(built.descriptor()), out);
+            modelTopic.send(signing.apply(spec.commandLine(), List.of(built.descriptor())), out);
             PrintWriter err = spec.commandLine().getErr();
             built.notes().forEach(note -> err.println(ModelCli.PREFIX + note));
             err.flush();
@@ -111,7 +115,7 @@ final class PublishCommand implements Callable<Integer> {
             }
             descriptors.add(descriptor);
         }
-        modelTopic.send(descriptors, out);
+        modelTopic.send(signing.apply(spec.commandLine(), descriptors), out);
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelserving.deploy.cli;
 
 import dev.modelserving.proto.ModelAction;
+import dev.modelserving.proto.ModelDescriptor;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,13 +20,16 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = {
             "Makes the serving job stop serving a model (a REMOVE descriptor on the model topic); its records are then"
-                    + " answered NO_MODEL. Check the outcome with `modelctl list --history`."
+                    + " answered NO_MODEL. Check the outcome with `modelctl list --history`.",
+            "Like a deployment, the command takes the next version number of the model (--version, by default the"
+                    + " newest on the model-event topic plus one): the job refuses a command that is not newer."
         },
         footer = {
             "",
             "Example:",
             "  modelctl remove --bootstrap-server localhost:9092 \\",
-            "      --data-type sensor --name temperature-forecast --reason 'drifting'"
+            "      --data-type sensor --name temperature-forecast --reason 'drifting' \\",
+            "      --sign-key ops.pem --publisher ops"
         })
 final class RemoveCommand implements Callable<Integer> {
 
@@ -41,10 +45,18 @@ final class RemoveCommand implements Callable<Integer> {
     @Mixin
     private ModelCommandOptions model;
 
+    @Mixin
+    private CommandVersionOptions version;
+
+    @Mixin
+    private SigningOptions signing;
+
     @Override
     public Integer call() throws CliException {
-        modelTopic.send(List.of(model.command(spec.commandLine(), ModelAction.REMOVE).build()),
-                spec.commandLine().getOut());
+        ModelDescriptor.Builder command = model.command(spec.commandLine(), ModelAction.REMOVE);
+        command.setVersion(version.resolve(spec.commandLine(), modelTopic.bootstrapServer(), command.getDataType(),
+                command.getName()));
+        modelTopic.send(signing.apply(spec.commandLine(), List.of(command.build())), spec.commandLine().getOut());
         return 0;
     }
 }

@@ -22,13 +22,17 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = {
             "Makes the serving job serve an earlier version of a model again (a ROLLBACK descriptor on the model"
-                    + " topic). Check the outcome with `modelctl list --history`."
+                    + " topic). Check the outcome with `modelctl list --history`.",
+            "Like a deployment, the command takes the next version number of the model (--version, by default the"
+                    + " newest on the model-event topic plus one): the job refuses a command that is not newer, so a"
+                    + " command replayed later cannot undo a newer change."
         },
         footer = {
             "",
             "Example:",
             "  modelctl rollback --bootstrap-server localhost:9092 \\",
-            "      --data-type sensor --name temperature-forecast --to-version 1"
+            "      --data-type sensor --name temperature-forecast --to-version 1 \\",
+            "      --sign-key ops.pem --publisher ops"
         })
 final class RollbackCommand implements Callable<Integer> {
 
@@ -44,6 +48,12 @@ final class RollbackCommand implements Callable<Integer> {
     @Mixin
     private ModelCommandOptions model;
 
+    @Mixin
+    private CommandVersionOptions version;
+
+    @Mixin
+    private SigningOptions signing;
+
     @Option(names = "--to-version", required = true, paramLabel = "N",
             description = "The earlier version to serve again (one the job has served and kept).")
     private long toVersion;
@@ -53,10 +63,16 @@ final class RollbackCommand implements Callable<Integer> {
         if (toVersion < 1) {
             throw new ParameterException(spec.commandLine(), "--to-version must be 1 or more, not " + toVersion);
         }
-        ModelDescriptor command = model.command(spec.commandLine(), ModelAction.ROLLBACK)
-                .setRollbackToVersion(toVersion)
-                .build();
-        modelTopic.send(List.of(command), spec.commandLine().getOut());
+        ModelDescriptor.Builder command = model.command(spec.commandLine(), ModelAction.ROLLBACK)
+                .setRollbackToVersion(toVersion);
+        long taken = version.resolve(spec.commandLine(), modelTopic.bootstrapServer(), command.getDataType(),
+                command.getName());
+        if (taken <= toVersion) {
+            throw new ParameterException(spec.commandLine(), "--version " + taken + " must be newer than --to-version "
+                    + toVersion + " (a rollback takes the next version of the model)");
+        }
+        modelTopic.send(signing.apply(spec.commandLine(), List.of(command.setVersion(taken).build())),
+                spec.commandLine().getOut());
         return 0;
     }
 }

@@ -88,9 +88,10 @@ public final class ConsoleReport implements Runnable {
             } else if (record.topic().equals(eventsTopic)) {
                 ModelEvent event = ModelEvent.parseFrom(record.value());
                 String by = event.getEmittedBy();
-                out.printf(Locale.ROOT, "%s EVENT [subtask %s] %s %s %s v%d%s: %s%n", elapsed(),
+                out.printf(Locale.ROOT, "%s EVENT [subtask %s] %s %s %s v%d%s%s: %s%n", elapsed(),
                         by.substring(by.lastIndexOf('#') + 1), event.getType(),
                         event.getDataType(), event.getModelName(), event.getModelVersion(),
+                        event.getPublisherId().isEmpty() ? "" : " by " + event.getPublisherId(),
                         event.getType() != ModelEventType.SUPERSEDED && event.getPreviousVersion() > 0
                                 ? " (serving before: v" + event.getPreviousVersion() + ")" : "",
                         event.getReason());

@@ -34,8 +34,10 @@ import picocli.CommandLine.Option;
 /**
  * The one-command local run: an in-process Kafka broker on 127.0.0.1, the serving job in a local MiniCluster with the
  * Flink web UI, a sensor feed, and the sample models — version 1 of the temperature forecast, later version 2 (the
- * results switch live), then a corrupt version 3 (rejected; version 2 keeps serving) and one garbage record (a dead
- * letter). Stops on Ctrl-C or after {@code --duration}.
+ * results switch live), then a forged version 4 (signed with a key the job does not trust: rejected), a corrupt
+ * version 3 (rejected; version 2 keeps serving) and one garbage record (a dead letter). The job runs with signatures
+ * required: the demo makes a publisher key pair and a trust policy in its temporary directory and signs its models.
+ * Stops on Ctrl-C or after {@code --duration}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the model-serving job locally with an in-process Kafka broker, generated sensor data and"
@@ -57,8 +59,8 @@ public final class LocalDemo implements Callable<Integer> {
     private int machines;
 
     @Option(names = "--swap-after", defaultValue = "20", paramLabel = "SECONDS",
-            description = "Publish version 2 this many seconds after version 1 (default ${DEFAULT-VALUE}); the corrupt"
-                    + " version 3 follows at 1.75 times that.")
+            description = "Publish version 2 this many seconds after version 1 (default ${DEFAULT-VALUE}); the forged"
+                    + " version 4 follows at 1.5 times that, the corrupt version 3 at 1.75 times.")
     private long swapAfterSeconds;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default ${DEFAULT-VALUE}).")
@@ -99,7 +101,11 @@ public final class LocalDemo implements Callable<Integer> {
     private void run(long start, CountDownLatch stop, Path work) throws Exception {
         out.println("Starting an in-process Kafka broker on 127.0.0.1 ...");
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().start()) {
+            DemoPublisher signer = DemoPublisher.create(work);
+            out.println("Signatures required: publisher '" + DemoPublisher.ID + "' trusted with the key "
+                    + signer.publicKeyFile() + " (trust policy " + signer.policyFile() + ")");
             ServingJobConfig config = ServingJobConfig.fromArgs(
+                    "--trust-policy", signer.policyFile().toString(), "--require-signatures", "true",
                     "--bootstrap-servers", broker.bootstrapServers(),
                     "--data-format", "sensor-reading",
                     "--mode", mode,
@@ -112,11 +118,13 @@ public final class LocalDemo implements Callable<Integer> {
             out.println("Kafka at " + broker.bootstrapServers() + "; training the sample models ...");
             List<ModelDescriptor> forecasts = SampleModels.build().stream().map(SampleModel::descriptor)
                     .filter(d -> d.getName().equals(SampleModels.TEMPERATURE_FORECAST)).toList();
-            ModelDescriptor v1 = version(forecasts, 1);
-            ModelDescriptor v2 = version(forecasts, 2);
-            ModelDescriptor corrupt = v2.toBuilder().setVersion(3).clearArtifactSha256()
+            ModelDescriptor v1 = signer.sign(version(forecasts, 1));
+            ModelDescriptor v2 = signer.sign(version(forecasts, 2));
+            ModelDescriptor corrupt = signer.sign(version(forecasts, 2).toBuilder().setVersion(3).clearArtifactSha256()
                     .setArtifactBytes(com.google.protobuf.ByteString.copyFrom(randomBytes(4096)))
-                    .setDescription("deliberately corrupt, to show a rejected candidate").build();
+                    .setDescription("deliberately corrupt, to show a rejected candidate").build());
+            ModelDescriptor forged = signer.forge(version(forecasts, 1).toBuilder().setVersion(4)
+                    .setDescription("forged: signed with a key the job does not trust").build());
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
                     flinkConfiguration());
@@ -144,6 +152,8 @@ public final class LocalDemo implements Callable<Integer> {
                     out.println("Publishing one garbage record: it becomes a dead letter.");
                     publisher.sendAndWait(config.dataTopic(), "garbage", new byte[] {(byte) 0xff, 0x01, 0x02});
                 }, swapMillis / 2, TimeUnit.MILLISECONDS);
+                timeline.schedule(() -> publishModel(publisher, config, forged), swapMillis * 3 / 2,
+                        TimeUnit.MILLISECONDS);
                 timeline.schedule(() -> publishModel(publisher, config, corrupt), swapMillis * 7 / 4,
                         TimeUnit.MILLISECONDS);
 
@@ -172,8 +182,8 @@ public final class LocalDemo implements Callable<Integer> {
 
     private void publishModel(ProtoPublisher publisher, ServingJobConfig config, ModelDescriptor d) {
         out.println("Publishing model " + d.getName() + " v" + d.getVersion() + " (" + d.getModelType() + ", "
-                + d.getArtifactBytes().size() + " bytes)" + (d.getDescription().isEmpty() ? "" : ": "
-                + d.getDescription()));
+                + d.getArtifactBytes().size() + " bytes, signed as " + d.getPublisherId() + ")"
+                + (d.getDescription().isEmpty() ? "" : ": " + d.getDescription()));
         publisher.sendAndWait(config.modelTopic(), SensorRecords.DATA_TYPE, d);
     }
 

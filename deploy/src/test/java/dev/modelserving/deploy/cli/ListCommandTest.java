@@ -86,7 +86,7 @@ class ListCommandTest {
         assertThat(start).isEqualTo(3);
         List<String> history = lines.subList(start + 1, lines.size());
         assertThat(history).hasSize(4);
-        assertThat(history.get(0)).matches(" +2026-01-01T00:00:00.010Z +ACTIVATED +temperature +v1 +\"loaded and"
+        assertThat(history.get(0)).matches(" +2026-01-01T00:00:00.010Z +ACTIVATED +temperature +v1 +by - +\"loaded and"
                 + " validated\" \\(reported by 2 instances\\)");
         assertThat(history.get(1)).contains("SUPERSEDED", "v1", "superseded by temperature@2");
         assertThat(history.get(2)).contains("ACTIVATED", "v2");

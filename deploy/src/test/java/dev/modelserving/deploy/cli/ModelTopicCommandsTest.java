@@ -118,25 +118,27 @@ class ModelTopicCommandsTest {
     @Test
     void rollbackAndRemoveSendCommandDescriptorsKeyedByDataType() throws Exception {
         CliRunner.Result rollback = CliRunner.run("rollback", "--bootstrap-server", broker.bootstrapServers(),
-                "--topic", "commands", "--data-type", "sensor", "--name", "temperature", "--to-version", "2");
+                "--topic", "commands", "--data-type", "sensor", "--name", "temperature", "--to-version", "2",
+                "--version", "5");
         CliRunner.Result remove = CliRunner.run("remove", "--bootstrap-server", broker.bootstrapServers(),
-                "--topic", "commands", "--data-type", "vibration", "--name", "spectrum", "--reason", "drifting");
+                "--topic", "commands", "--data-type", "vibration", "--name", "spectrum", "--reason", "drifting",
+                "--version", "7");
 
         assertThat(rollback.exitCode()).as(rollback.err()).isZero();
         assertThat(rollback.out().strip()).isEqualTo(
-                "sent rollback of temperature to v2 (data type sensor) to commands-0 at offset 0");
+                "sent rollback of temperature to v2 as v5 (data type sensor) to commands-0 at offset 0");
         assertThat(remove.exitCode()).as(remove.err()).isZero();
         assertThat(remove.out().strip()).isEqualTo(
-                "sent removal of spectrum (data type vibration, reason: drifting) to commands-0 at offset 1");
+                "sent removal of spectrum as v7 (data type vibration, reason: drifting) to commands-0 at offset 1");
 
         List<ConsumerRecord<String, byte[]>> records = CliTopics.readAll(broker, "commands", 2);
         assertThat(records).extracting(ConsumerRecord::key).containsExactly("sensor", "vibration");
         assertThat(ModelDescriptor.parseFrom(records.get(0).value())).isEqualTo(ModelDescriptor.newBuilder()
                 .setAction(ModelAction.ROLLBACK).setDataType("sensor").setName("temperature")
-                .setRollbackToVersion(2).build());
+                .setRollbackToVersion(2).setVersion(5).build());
         assertThat(ModelDescriptor.parseFrom(records.get(1).value())).isEqualTo(ModelDescriptor.newBuilder()
                 .setAction(ModelAction.REMOVE).setDataType("vibration").setName("spectrum")
-                .setDescription("drifting").build());
+                .setDescription("drifting").setVersion(7).build());
     }
 
     @Test
@@ -152,7 +154,7 @@ class ModelTopicCommandsTest {
         int port = CliTopics.closedPort();
         long start = System.nanoTime();
         CliRunner.Result result = CliRunner.run("remove", "--bootstrap-server", "127.0.0.1:" + port,
-                "--data-type", "sensor", "--name", "temperature");
+                "--data-type", "sensor", "--name", "temperature", "--version", "2");
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.errLines()).hasSize(1);
         assertThat(result.err()).startsWith("modelctl: cannot publish to 127.0.0.1:" + port)

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The whole deployment, for real: a Kafka broker process, a standalone Flink session cluster (JobManager and
  * TaskManager processes) started by the scripts of {@code deploy/cluster}, the shaded job jar submitted through the
- * REST API, sample models published with {@code modelctl publish}, sensor readings streamed by a feed process.
+ * REST API with signatures required, sample models signed and published with {@code modelctl publish --sign-key},
+ * sensor readings streamed by a feed process.
  * Checks that results carry v1, then v2 after it is published, that a killed TaskManager's job comes back with v2,
  * and that the job stopped with a savepoint and resubmitted from it still serves v2 without republishing. Every
  * process started is stopped at the end, also when a step fails.
@@ -86,12 +87,17 @@ class ClusterEndToEndTest {
         Path v1 = samples.resolve(MODEL + "-v1.descriptor.pb");
         Path v2 = samples.resolve(MODEL + "-v2.descriptor.pb");
 
+        // The submit script required signatures with the policy and key trust-init.sh made.
+        String key = scripts.home().resolve("trust/publisher.pem").toString();
+        assertThat(scripts.home().resolve("trust/trust-policy.txtpb")).exists();
         try (ResultsTopic results = new ResultsTopic(scripts.bootstrapServer(), "results")) {
-            assertThat(modelctl("publish", "--bootstrap-server", scripts.bootstrapServer(), v1.toString()))
-                    .contains("published " + MODEL + " v1");
+            assertThat(modelctl("publish", "--bootstrap-server", scripts.bootstrapServer(), "--sign-key", key,
+                    "--publisher", "local-publisher", v1.toString()))
+                    .contains("published " + MODEL + " v1").contains("signed by local-publisher");
             results.readUntil(r -> isScoredBy(r, 1), RESULTS_TIMEOUT, "result scored by v1");
 
-            modelctl("publish", "--bootstrap-server", scripts.bootstrapServer(), v2.toString());
+            modelctl("publish", "--bootstrap-server", scripts.bootstrapServer(), "--sign-key", key,
+                    "--publisher", "local-publisher", v2.toString());
             results.readUntil(r -> isScoredBy(r, 2), RESULTS_TIMEOUT, "result scored by v2");
 
             // A crashed TaskManager: the job restarts from its last checkpoint once slots are back.

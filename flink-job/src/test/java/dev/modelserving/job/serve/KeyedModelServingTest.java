@@ -174,11 +174,11 @@ class KeyedModelServingTest {
         publishAndAwait(constant(1, "10"), ModelEventType.ACTIVATED);
         publishAndAwait(constant(2, "20"), ModelEventType.ACTIVATED);
         harness.processElement2(ModelDescriptor.newBuilder().setName("constant").setDataType("test")
-                .setAction(dev.modelserving.proto.ModelAction.ROLLBACK).setRollbackToVersion(1).build(), now);
+                .setAction(dev.modelserving.proto.ModelAction.ROLLBACK).setRollbackToVersion(1).setVersion(3).build(), now);
         awaitEvent(ModelEventType.ROLLED_BACK, 1);
         assertThat(score(0).getModelVersion()).isEqualTo(1);
         harness.processElement2(ModelDescriptor.newBuilder().setName("constant").setDataType("test")
-                .setAction(dev.modelserving.proto.ModelAction.REMOVE).build(), now);
+                .setAction(dev.modelserving.proto.ModelAction.REMOVE).setVersion(4).build(), now);
         assertThat(count(keyedEvents(harness), ModelEventType.REMOVED, 1)).isEqualTo(1);
         assertThat(score(0).getStatus()).isEqualTo(ServingStatus.NO_MODEL);
     }
@@ -212,6 +212,9 @@ class KeyedModelServingTest {
         awaitEvent(ModelEventType.ACTIVATED, 2);
         assertThat(score(1).getOutputsList()).as("loaded once the hung loads were abandoned").containsExactly(21.0);
         for (String big : List.of("big1", "big2")) {
+            // The timeout frees the load place (so v2 may activate first); the slot reports it at its next poll.
+            await(big + " rejected", () -> !eventsOf(big, ModelEventType.REJECTED).isEmpty(),
+                    () -> harness.setProcessingTime(now += KeyedModelServing.POLL_INTERVAL_MILLIS));
             assertThat(eventsOf(big, ModelEventType.REJECTED)).singleElement().satisfies(e -> {
                 assertThat(e.getReason()).startsWith("TIMEOUT:").contains("hung@1", "800 ms");
                 assertThat(e.getModelName()).isEqualTo("hung");

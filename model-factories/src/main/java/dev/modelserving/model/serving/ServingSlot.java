@@ -182,6 +182,9 @@ public final class ServingSlot implements AutoCloseable {
     }
 
     private void rollback(ModelDescriptor command, List<ModelEvent> events) {
+        if (staleCommand(command, events)) {
+            return;
+        }
         long target = command.getRollbackToVersion();
         if (state.hasCurrent() && state.getCurrent().getName().equals(command.getName())
                 && state.getCurrent().getVersion() == target) {
@@ -201,11 +204,15 @@ public final class ServingSlot implements AutoCloseable {
             return;
         }
         cancelPending("replaced by a rollback to version " + target + " while loading", events);
-        state = state.toBuilder().setPending(kept.get()).setPendingIsRollback(true).build();
+        state = state.toBuilder().setPending(kept.get()).setPendingIsRollback(true)
+                .putLatestVersions(command.getName(), command.getVersion()).build();
         pendingLoad = startLoad(kept.get());
     }
 
     private void remove(ModelDescriptor command, List<ModelEvent> events) {
+        if (staleCommand(command, events)) {
+            return;
+        }
         boolean matched = false;
         if (state.hasPending() && state.getPending().getName().equals(command.getName())) {
             cancelPending("removed while loading", events);
@@ -214,14 +221,37 @@ public final class ServingSlot implements AutoCloseable {
         if (state.hasCurrent() && state.getCurrent().getName().equals(command.getName())) {
             ModelDescriptor removed = state.getCurrent();
             closeCurrent();
-            state = withHistory(state.toBuilder().clearCurrent(), removed).build();
-            events.add(event(ModelEventType.REMOVED, removed, reasonOr(command, "removed by command")));
+            state = withHistory(state.toBuilder().clearCurrent(), removed)
+                    .putLatestVersions(command.getName(), command.getVersion()).build();
+            events.add(event(ModelEventType.REMOVED, removed, reasonOr(command, "removed by command")).toBuilder()
+                    .setPublisherId(command.getPublisherId()).build());
             matched = true;
         }
         if (!matched) {
             events.add(event(ModelEventType.REJECTED, command, "remove: model '" + command.getName()
                     + "' does not serve data type '" + dataType + "'"));
+        } else {
+            state = state.toBuilder().putLatestVersions(command.getName(), command.getVersion()).build();
         }
+    }
+
+    /**
+     * Replay protection for commands: a ROLLBACK or REMOVE takes the next version of its model name like a deploy,
+     * so a command (signed or not) replayed after a newer change is stale and cannot undo it. Adds the REJECTED
+     * event and answers true when the command is stale.
+     */
+    private boolean staleCommand(ModelDescriptor command, List<ModelEvent> events) {
+        long latest = state.getLatestVersionsOrDefault(command.getName(), 0L);
+        if (state.hasPending() && state.getPending().getName().equals(command.getName())) {
+            latest = Math.max(latest, state.getPending().getVersion());
+        }
+        if (command.getVersion() > latest) {
+            return false;
+        }
+        events.add(event(ModelEventType.REJECTED, command, "stale: " + command.getAction().name().toLowerCase(
+                java.util.Locale.ROOT) + " command version " + command.getVersion() + " is not newer than version "
+                + latest + " of model '" + command.getName() + "' (every command takes the next version number)"));
+        return true;
     }
 
     /** Makes a candidate that finished loading current (or rejects it). Cheap when nothing is loading. */
@@ -482,6 +512,8 @@ public final class ServingSlot implements AutoCloseable {
                 .setReason(reason)
                 .setTimestampMillis(settings.clockMillis().getAsLong())
                 .setEmittedBy(settings.emitter())
+                .setPublisherId(about.getPublisherId())
+                .setNewestVersion(state.getLatestVersionsOrDefault(about.getName(), 0L))
                 .build();
     }
 }

@@ -9,6 +9,9 @@ import dev.modelserving.model.ConstantModelFactory;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.ModelFactories;
 import dev.modelserving.model.ModelLoader;
+import dev.modelserving.model.trust.DescriptorSignatures;
+import dev.modelserving.model.trust.PemKeys;
+import dev.modelserving.model.trust.SigningAlgorithm;
 import dev.modelserving.proto.ModelAction;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
@@ -40,9 +43,10 @@ class ServingSlotTest {
         return constant(constant).setVersion(v).build();
     }
 
-    private static ModelDescriptor command(ModelAction action, long target) {
+    /** A command taking {@code version} (every command takes the next version number of its model name). */
+    private static ModelDescriptor command(ModelAction action, long target, long version) {
         return ModelDescriptor.newBuilder().setName("constant").setDataType("test").setAction(action)
-                .setRollbackToVersion(target).build();
+                .setRollbackToVersion(target).setVersion(version).build();
     }
 
     private List<ModelEvent> deployAndPoll(ModelDescriptor d) {
@@ -198,20 +202,88 @@ class ServingSlotTest {
         slot = directSlot();
         deployAndPoll(version(1, "1"));
         deployAndPoll(version(2, "2"));
-        List<ModelEvent> events = deployAndPoll(command(ModelAction.ROLLBACK, 1));
+        List<ModelEvent> events = deployAndPoll(command(ModelAction.ROLLBACK, 1, 3));
         assertThat(events).extracting(ModelEvent::getType)
                 .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ROLLED_BACK);
         assertThat(slot.score(record()).getModelVersion()).isEqualTo(1);
         assertThat(slot.snapshot().getHistoryList()).extracting(ModelDescriptor::getVersion).containsExactly(2L);
+        assertThat(slot.snapshot().getLatestVersionsMap()).as("the command's version is the newest").containsEntry(
+                "constant", 3L);
 
-        assertThat(slot.apply(command(ModelAction.ROLLBACK, 7))).singleElement().satisfies(e -> {
+        assertThat(slot.apply(command(ModelAction.ROLLBACK, 7, 4))).singleElement().satisfies(e -> {
             assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
             assertThat(e.getReason()).contains("not among the kept versions [constant@2]");
         });
-        assertThat(slot.apply(command(ModelAction.ROLLBACK, 1))).singleElement()
+        assertThat(slot.apply(command(ModelAction.ROLLBACK, 1, 4))).singleElement()
                 .satisfies(e -> assertThat(e.getReason()).contains("already serving"));
-        assertThat(slot.apply(version(2, "9"))).as("versions stay monotonic after a rollback").singleElement()
+        assertThat(slot.apply(version(3, "9"))).as("the rollback took version 3").singleElement()
                 .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
+        assertThat(deployAndPoll(version(4, "4"))).extracting(ModelEvent::getType)
+                .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ACTIVATED);
+    }
+
+    @Test
+    void commandsWithoutANewerVersionAreStale() {
+        slot = directSlot();
+        deployAndPoll(version(1, "1"));
+        deployAndPoll(version(2, "2"));
+        assertThat(slot.apply(command(ModelAction.ROLLBACK, 1, 2))).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(e.getReason()).startsWith("stale: rollback command version 2 is not newer than version 2");
+        });
+        assertThat(slot.apply(command(ModelAction.REMOVE, 0, 0))).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(e.getReason()).startsWith("stale: remove command version 0");
+        });
+        assertThat(slot.score(record()).getModelVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void aSignedRollbackReplayedAfterANewerDeployIsStale() {
+        slot = directSlot();
+        java.security.PrivateKey key = PemKeys.generate(SigningAlgorithm.ED25519).getPrivate();
+        deployAndPoll(DescriptorSignatures.sign(version(1, "1"), "ci", key));
+        deployAndPoll(DescriptorSignatures.sign(version(2, "2"), "ci", key));
+        ModelDescriptor rollback = DescriptorSignatures.sign(command(ModelAction.ROLLBACK, 1, 3), "ops", key);
+        assertThat(deployAndPoll(rollback)).extracting(ModelEvent::getType)
+                .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ROLLED_BACK);
+        assertThat(slot.apply(version(3, "3"))).singleElement().as("the event tells the version to exceed")
+                .satisfies(e -> assertThat(e.getNewestVersion()).isEqualTo(3));
+        assertThat(deployAndPoll(DescriptorSignatures.sign(version(4, "4"), "ci", key)))
+                .filteredOn(e -> e.getType() == ModelEventType.ACTIVATED).singleElement()
+                .satisfies(e -> assertThat(e.getPublisherId()).isEqualTo("ci"));
+
+        assertThat(slot.apply(rollback)).as("the same signed bytes, replayed").singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(e.getReason()).startsWith("stale: rollback command version 3 is not newer than version 4");
+            assertThat(e.getPublisherId()).isEqualTo("ops");
+        });
+        assertThat(slot.poll()).isEmpty();
+        assertThat(slot.score(record()).getModelVersion()).isEqualTo(4);
+        assertThat(slot.score(record()).getOutputs(0)).isEqualTo(4.0);
+    }
+
+    @Test
+    void aRemoveReplayedAfterARedeployIsStale() {
+        slot = directSlot();
+        java.security.PrivateKey key = PemKeys.generate(SigningAlgorithm.EC_P256).getPrivate();
+        deployAndPoll(version(1, "1"));
+        ModelDescriptor remove = DescriptorSignatures.sign(command(ModelAction.REMOVE, 0, 2), "ops", key);
+        assertThat(slot.apply(remove)).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REMOVED);
+            assertThat(e.getPublisherId()).as("the author of the change").isEqualTo("ops");
+            assertThat(e.getModelVersion()).as("the version removed").isEqualTo(1);
+            assertThat(e.getNewestVersion()).as("the version the command took").isEqualTo(2);
+        });
+        assertThat(slot.apply(version(2, "9"))).as("the remove took version 2").singleElement()
+                .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
+        deployAndPoll(version(3, "3"));
+
+        assertThat(slot.apply(remove)).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(e.getReason()).startsWith("stale: remove command version 2 is not newer than version 3");
+        });
+        assertThat(slot.score(record()).getModelVersion()).isEqualTo(3);
     }
 
     @Test
@@ -227,14 +299,16 @@ class ServingSlotTest {
     void removeStopsServingAndKeepsTheVersionForRollback() {
         slot = directSlot();
         deployAndPoll(version(1, "1"));
-        assertThat(slot.apply(command(ModelAction.REMOVE, 0))).singleElement()
+        assertThat(slot.apply(command(ModelAction.REMOVE, 0, 2))).singleElement()
                 .satisfies(e -> assertThat(e.getType()).isEqualTo(ModelEventType.REMOVED));
         assertThat(slot.score(record()).getStatus()).isEqualTo(ServingStatus.NO_MODEL);
         assertThat(factory.openModels()).isZero();
-        assertThat(slot.apply(command(ModelAction.REMOVE, 0))).singleElement()
-                .satisfies(e -> assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED));
-        assertThat(deployAndPoll(command(ModelAction.ROLLBACK, 1))).extracting(ModelEvent::getType)
-                .containsExactly(ModelEventType.ROLLED_BACK);
+        assertThat(slot.apply(command(ModelAction.REMOVE, 0, 3))).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+            assertThat(e.getReason()).contains("does not serve");
+        });
+        assertThat(deployAndPoll(command(ModelAction.ROLLBACK, 1, 3))).as("a refused remove takes no version")
+                .extracting(ModelEvent::getType).containsExactly(ModelEventType.ROLLED_BACK);
         assertThat(slot.score(record()).getModelVersion()).isEqualTo(1);
     }
 
