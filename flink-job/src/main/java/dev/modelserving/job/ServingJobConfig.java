@@ -68,7 +68,9 @@ public final class ServingJobConfig implements Serializable {
             + " [--max-unpacked-bytes-per-subtask 4gb] [--model-load-timeout-ms 120000] [--max-concurrent-loads 2]"
             + " [--restore-wait-ms 30000]"
             + " [--trust-policy <file> (protobuf text format)]"
-            + " [--require-signatures [true|false] (needs --trust-policy)]";
+            + " [--require-signatures [true|false] (needs --trust-policy)]"
+            + " [--max-input-elements 4194304] [--allow-tf-ops <Op>[,<Op>...]]"
+            + " [--allow-pmml-functions <name>[,<name>...]]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -105,6 +107,9 @@ public final class ServingJobConfig implements Serializable {
     static final String RESTORE_WAIT_MS = "restore-wait-ms";
     static final String TRUST_POLICY = "trust-policy";
     static final String REQUIRE_SIGNATURES = "require-signatures";
+    static final String MAX_INPUT_ELEMENTS = "max-input-elements";
+    static final String ALLOW_TF_OPS = "allow-tf-ops";
+    static final String ALLOW_PMML_FUNCTIONS = "allow-pmml-functions";
 
     private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
             RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
@@ -113,7 +118,8 @@ public final class ServingJobConfig implements Serializable {
             DEAD_LETTER_MAX_PAYLOAD_BYTES,
             MAX_REQUEST_BYTES, MAX_DESCRIPTOR_BYTES, MAX_DEADLINE_MS, MAX_MODELS_PER_DATA_TYPE, MAX_LIVE_MODELS,
             MAX_DATA_TYPES, MAX_EXECUTOR_QUEUE, MAX_UNPACKED_BYTES_PER_SUBTASK, MODEL_LOAD_TIMEOUT_MS,
-            MAX_CONCURRENT_LOADS, RESTORE_WAIT_MS, TRUST_POLICY, REQUIRE_SIGNATURES);
+            MAX_CONCURRENT_LOADS, RESTORE_WAIT_MS, TRUST_POLICY, REQUIRE_SIGNATURES,
+            MAX_INPUT_ELEMENTS, ALLOW_TF_OPS, ALLOW_PMML_FUNCTIONS);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -125,6 +131,10 @@ public final class ServingJobConfig implements Serializable {
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     /** ParameterTool's value for a flag given without one. */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
+    /** TensorFlow op type names (e.g. {@code MatMul}, {@code _FusedConv2D}). */
+    private static final Pattern TF_OP_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_>.]{0,127}");
+    /** PMML function names: printable, no control characters. */
+    private static final Pattern PMML_FUNCTION_NAME = Pattern.compile("[^\\p{Cntrl}]{1,256}");
 
     private final String bootstrapServers;
     private final String dataTopic;
@@ -156,6 +166,9 @@ public final class ServingJobConfig implements Serializable {
     /** Read from --trust-policy on the client, with key files inlined: TaskManagers need no policy file. */
     private final TrustPolicy trustPolicy;
     private final boolean requireSignatures;
+    private final long maxInputElements;
+    private final List<String> allowedTfOps;
+    private final List<String> allowedPmmlFunctions;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -212,6 +225,13 @@ public final class ServingJobConfig implements Serializable {
         if (requireSignatures && trustPolicy == null) {
             throw invalid(REQUIRE_SIGNATURES, "needs --" + TRUST_POLICY + " (the publishers and keys to trust)");
         }
+        maxInputElements = flags.positiveLong(MAX_INPUT_ELEMENTS, LoadPolicy.DEFAULT_MAX_INPUT_ELEMENTS);
+        if (maxInputElements > LoadPolicy.MAX_INPUT_ELEMENTS_LIMIT) {
+            throw invalid(MAX_INPUT_ELEMENTS, "'" + maxInputElements + "' must be at most "
+                    + LoadPolicy.MAX_INPUT_ELEMENTS_LIMIT);
+        }
+        allowedTfOps = flags.names(ALLOW_TF_OPS, TF_OP_NAME, "a TensorFlow op type name");
+        allowedPmmlFunctions = flags.names(ALLOW_PMML_FUNCTIONS, PMML_FUNCTION_NAME, "a PMML function name");
         List<String> inputs = mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic)
                 : List.of(dataTopic, modelTopic);
         for (String input : inputs) {
@@ -433,13 +453,31 @@ public final class ServingJobConfig implements Serializable {
         return requireSignatures;
     }
 
+    /** Most values one record may feed a TensorFlow or ONNX model. */
+    public long maxInputElements() {
+        return maxInputElements;
+    }
+
+    /** TensorFlow op types allowed on top of the built-in allowlist (e.g. a trusted custom op); empty: none. */
+    public List<String> allowedTfOps() {
+        return allowedTfOps;
+    }
+
+    /** PMML functions allowed besides the built-ins and a document's own DefineFunctions; empty: none. */
+    public List<String> allowedPmmlFunctions() {
+        return allowedPmmlFunctions;
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
                 .withAllowedRoots(allowedModelRoots())
                 .withMaxArtifactBytes(maxArtifactBytes)
                 .withMaxUnpackedBytes(maxUnpackedBytes)
-                .withRequireValidationSamples(requireValidationSamples);
+                .withRequireValidationSamples(requireValidationSamples)
+                .withMaxInputElements(maxInputElements)
+                .withExtraAllowedTfOps(allowedTfOps)
+                .withAllowedPmmlFunctions(allowedPmmlFunctions);
     }
 
     @Override
@@ -466,7 +504,8 @@ public final class ServingJobConfig implements Serializable {
                 + ", max-concurrent-loads=" + servingBounds.maxConcurrentLoads()
                 + ", restore-wait-ms=" + servingBounds.restoreWaitMillis()
                 + ", trust-policy=" + (trustPolicy == null ? "none" : trustPolicy.publisherIds())
-                + ", require-signatures=" + requireSignatures + "}";
+                + ", require-signatures=" + requireSignatures + ", max-input-elements=" + maxInputElements
+                + ", allow-tf-ops=" + allowedTfOps + ", allow-pmml-functions=" + allowedPmmlFunctions + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -655,6 +694,25 @@ public final class ServingJobConfig implements Serializable {
                 }
             }
             return List.copyOf(roots);
+        }
+
+        /** A comma-separated list of names, each matching {@code pattern}; empty when the flag is absent. */
+        List<String> names(String flag, Pattern pattern, String expected) {
+            Optional<String> value = optional(flag);
+            List<String> names = new ArrayList<>();
+            if (value.isPresent()) {
+                for (String part : value.get().split(",")) {
+                    String name = part.trim();
+                    if (name.isEmpty()) {
+                        continue;
+                    }
+                    if (!pattern.matcher(name).matches()) {
+                        throw invalid(flag, "'" + name + "' is not " + expected);
+                    }
+                    names.add(name);
+                }
+            }
+            return List.copyOf(names);
         }
 
         long bytes(String flag, long defaultBytes) {

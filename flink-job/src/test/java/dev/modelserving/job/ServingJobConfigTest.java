@@ -3,6 +3,7 @@ package dev.modelserving.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.job.parse.RecordFormat;
 import dev.modelserving.model.LoadPolicy;
 import java.nio.charset.StandardCharsets;
@@ -131,6 +132,37 @@ class ServingJobConfigTest {
         assertThat(policy.maxUnpackedBytes()).isEqualTo(1_048_576L);
         assertThat(policy.requireValidationSamples()).isTrue();
         assertThat(policy.maxArchiveEntries()).isEqualTo(LoadPolicy.DEFAULT_MAX_ARCHIVE_ENTRIES);
+    }
+
+    @Test
+    void whatAModelMayDoComesFromFlagsAndTravelsInTheServingSettings() throws Exception {
+        ServingJobConfig config = ServingJobConfig.fromArgs("--max-input-elements", "1024",
+                "--allow-tf-ops", "MyTrustedOp, _FusedThing,", "--allow-pmml-functions", "com.acme.Score");
+        LoadPolicy policy = config.loadPolicy();
+        assertThat(policy.maxInputElements()).isEqualTo(1024L);
+        assertThat(policy.extraAllowedTfOps()).containsExactly("MyTrustedOp", "_FusedThing");
+        assertThat(policy.allowedPmmlFunctions()).containsExactly("com.acme.Score");
+        assertThat(config.toString()).contains("allow-tf-ops=[MyTrustedOp, _FusedThing]");
+        ServingSettings settings = InstantiationUtil.clone(ServingSettings.of(policy, 3, 1));
+        assertThat(settings.loadPolicy()).isEqualTo(policy);
+
+        LoadPolicy defaults = ServingJobConfig.fromArgs().loadPolicy();
+        assertThat(defaults.maxInputElements()).isEqualTo(LoadPolicy.DEFAULT_MAX_INPUT_ELEMENTS);
+        assertThat(defaults.extraAllowedTfOps()).isEmpty();
+        assertThat(defaults.allowedPmmlFunctions()).isEmpty();
+        assertThat(ServingSettings.defaults().loadPolicy()).isEqualTo(LoadPolicy.defaults());
+    }
+
+    @Test
+    void badPolicyFlagsAreRefusedByName() {
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--allow-tf-ops", "Read File"))
+                .hasMessageStartingWith("--allow-tf-ops 'Read File' is not a TensorFlow op type name");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--allow-pmml-functions", "a\u0007b"))
+                .hasMessageStartingWith("--allow-pmml-functions");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--max-input-elements", "0"))
+                .hasMessageStartingWith("--max-input-elements '0' must be positive");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--max-input-elements", "999999999999"))
+                .hasMessageStartingWith("--max-input-elements '999999999999' must be at most");
     }
 
     @Test

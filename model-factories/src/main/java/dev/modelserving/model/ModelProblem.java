@@ -25,5 +25,11 @@ public enum ModelProblem {
     /** A per-subtask resource bound would be passed (unpacked bytes, data types); the reason names the bound. */
     RESOURCE_LIMIT,
     /** Loading and validating the model took longer than the load deadline; its thread was abandoned. */
-    TIMEOUT
+    TIMEOUT,
+    /**
+     * The model would run something the op policy refuses: a TensorFlow op outside the allowlist (file, system or I/O
+     * ops such as ReadFile, WriteFile, PrintV2), an ONNX tensor stored as external data or an op from a custom-op
+     * domain, or a PMML function that is neither built-in nor defined by the document.
+     */
+    DISALLOWED_OPERATION
 }

@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.modelserving.model.LoadPolicy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -77,7 +78,8 @@ final class OnnxInputBuffer {
 
     private void ensureCapacity(int length) {
         if (length > capacity()) {
-            allocate(Math.max(length, capacity() * 2));
+            long grown = Math.min((long) capacity() * 2, LoadPolicy.MAX_INPUT_ELEMENTS_LIMIT);
+            allocate((int) Math.max(length, grown));
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.modelserving.model.ScoringException;
 import dev.modelserving.model.tensor.InputVector;
 import dev.modelserving.model.tensor.OutputInterpreter;
 import dev.modelserving.model.tensor.RecordVectorizer;
+import dev.modelserving.model.tensor.TensorShapes;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.OutputKind;
 import dev.modelserving.proto.OutputSpec;
@@ -60,18 +61,20 @@ final class OnnxModel implements Model {
         this.fetched = outputs.fetched();
         this.outputSpec = outputSpec;
         this.interpreter = new OutputInterpreter(outputSpec);
-        this.buffer = new OnnxInputBuffer(input.elementType(), initialCapacity(vectorizer.staticShape()));
+        this.buffer = new OnnxInputBuffer(input.elementType(),
+                initialCapacity(vectorizer.staticShape(), vectorizer.maxElements()));
         this.doubleFeatures = input.elementType() == OnnxJavaType.DOUBLE && vectorizer.usesNamedFeatures()
                 ? new double[vectorizer.featureNames().size()]
                 : null;
     }
 
-    private static int initialCapacity(long[] recordShape) {
+    /** Elements of the known dimensions (-1 counts as 1), capped: the vectorizer refuses more per record. */
+    private static int initialCapacity(long[] recordShape, long maxElements) {
         long elements = 1;
         for (long d : recordShape) {
-            elements *= Math.max(1, d);
+            elements = Math.min(maxElements, elements * Math.min(maxElements, Math.max(1, d)));
         }
-        return (int) Math.min(Integer.MAX_VALUE - 8, elements);
+        return (int) elements;
     }
 
     @Override
@@ -86,6 +89,8 @@ final class OnnxModel implements Model {
         }
         InputVector vector = vectorizer.vectorize(record);
         long[] shape = tensorShape(vector.shape());
+        TensorShapes.requireFeedable(shape, vector.values().length, "ONNX input '" + input.name()
+                + "' would get shape");
         try (OnnxTensor tensor = inputTensor(record, vector, shape);
                 OrtSession.Result result = session.run(Map.of(input.name(), tensor), fetched)) {
             return interpret(result);

@@ -23,6 +23,12 @@ import dev.modelserving.proto.ModelDescriptor;
  * more dimension than a record. Output: {@code output.tensor_names[0]} or the model's first output (other than the
  * label tensor) as numbers, or a sequence of class-probability maps (scikit-learn's ZipMap); the label comes from
  * {@code output.label_tensor_name} when given.
+ *
+ * <p>What a model may make ONNX Runtime do: before a session exists the model's protobuf is checked by
+ * {@link OnnxModelCheck}, which refuses tensors stored as external data (ONNX Runtime would read files the model
+ * names) and ops from domains only a custom-op library provides. This factory never registers a custom-op library
+ * ({@code SessionOptions.registerCustomOpLibrary} and friends are not called anywhere, and must not be: a library is
+ * native code), so such ops could not run anyway; refusing them early gives a clear reason.
  */
 public final class OnnxModelFactory implements ModelFactory {
 
@@ -47,10 +53,11 @@ public final class OnnxModelFactory implements ModelFactory {
             throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "ONNX model " + model + " has an empty"
                     + " artifact");
         }
+        RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput(), policy.maxInputElements());
+        OnnxModelCheck.check(bytes, model);
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session = openSession(environment, bytes, model);
         try {
-            RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput());
             OnnxInputPlan input = OnnxInputPlan.resolve(session.getInputInfo(), descriptor.getInput(),
                     vectorizer.staticShape());
             OnnxOutputPlan outputs = OnnxOutputPlan.resolve(session.getOutputInfo(), descriptor.getOutput());

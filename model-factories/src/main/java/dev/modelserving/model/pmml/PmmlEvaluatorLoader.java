@@ -7,6 +7,7 @@ import jakarta.xml.bind.ValidationEvent;
 import jakarta.xml.bind.ValidationEventHandler;
 import jakarta.xml.bind.ValidationEventLocator;
 import java.io.ByteArrayInputStream;
+import java.util.Collection;
 import java.util.EnumSet;
 import javax.xml.parsers.ParserConfigurationException;
 import org.dmg.pmml.ResultFeature;
@@ -35,9 +36,12 @@ final class PmmlEvaluatorLoader {
      *
      * @throws ModelLoadException {@link ModelProblem#INVALID_ARTIFACT} when the bytes are not a usable PMML document
      *     (empty, not XML, truncated, a DOCTYPE, not PMML, no scorable model, an element JPMML cannot evaluate);
-     *     {@link ModelProblem#VALIDATION_FAILED} when the document's own ModelVerification records do not verify
+     *     {@link ModelProblem#VALIDATION_FAILED} when the document's own ModelVerification records do not verify;
+     *     {@link ModelProblem#DISALLOWED_OPERATION} when it applies a function JPMML would load as a Java class
+     *     (see {@link PmmlFunctionCheck}), checked before the evaluator is built
+     * @param allowedFunctions non-built-in function names the deployment allows
      */
-    static Evaluator load(byte[] document) throws ModelLoadException {
+    static Evaluator load(byte[] document, Collection<String> allowedFunctions) throws ModelLoadException {
         if (document.length == 0) {
             throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "not a PMML document: the artifact is empty");
         }
@@ -59,6 +63,7 @@ final class PmmlEvaluatorLoader {
             throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT,
                     "PMML document cannot be used: " + clip(String.valueOf(e)), e);
         }
+        PmmlFunctionCheck.check(builder.getPMML(), allowedFunctions);
         Evaluator evaluator;
         try {
             evaluator = builder.build();

@@ -21,6 +21,10 @@ import org.jpmml.model.PMMLException;
  * <p>A field is fed from the {@code record_feature} of the {@code input.field_mapping} entry whose {@code model_field}
  * names it, else from the record feature with the field's own name. Only the model's active fields are fed: real
  * exporters write DataDictionaries with more fields than the model uses.
+ *
+ * <p>A missing or NaN feature fails the record, unless the model declares how it handles a missing value for that
+ * field (a {@code MiningField@missingValueReplacement}): then the value is passed to JPMML as missing and JPMML's own
+ * missing-value handling applies. Infinite values always fail the record.
  */
 final class PmmlInputBinding {
 
@@ -28,15 +32,20 @@ final class PmmlInputBinding {
     private final String[] fieldNames;
     private final String[] recordFeatures;
     private final boolean[] textFields;
+    /** Whether the model replaces a missing value of the field itself (MiningField@missingValueReplacement). */
+    private final boolean[] replacesMissing;
 
     private PmmlInputBinding(InputField[] fields, String[] recordFeatures) {
         this.fields = fields;
         this.recordFeatures = recordFeatures;
         this.fieldNames = new String[fields.length];
         this.textFields = new boolean[fields.length];
+        this.replacesMissing = new boolean[fields.length];
         for (int i = 0; i < fields.length; i++) {
             fieldNames[i] = fields[i].getName();
             textFields[i] = fields[i].getDataType() == DataType.STRING;
+            replacesMissing[i] = fields[i].getMiningField() != null
+                    && fields[i].getMiningField().getMissingValueReplacement() != null;
         }
     }
 
@@ -86,14 +95,18 @@ final class PmmlInputBinding {
         Map<String, FieldValue> arguments = new HashMap<>(fields.length * 2);
         for (int i = 0; i < fields.length; i++) {
             Double value = features.get(recordFeatures[i]);
+            if ((value == null || value.isNaN()) && replacesMissing[i]) {
+                arguments.put(fieldNames[i], prepareMissing(i));
+                continue;
+            }
             if (value == null) {
                 throw new ScoringException("missing feature '" + recordFeatures[i] + "' for PMML field '"
                         + fieldNames[i] + "'");
             }
             double v = value;
             if (Double.isNaN(v) || Double.isInfinite(v)) {
-                throw new ScoringException("feature '" + recordFeatures[i] + "' for PMML field '" + fieldNames[i]
-                        + "' is " + v);
+                throw new ScoringException("feature '" + recordFeatures[i] + "' is " + v + " (PMML field '"
+                        + fieldNames[i] + "')");
             }
             try {
                 arguments.put(fieldNames[i], fields[i].prepare(textFields[i] ? asText(v) : value));
@@ -103,6 +116,16 @@ final class PmmlInputBinding {
             }
         }
         return arguments;
+    }
+
+    /** The field's value as missing: JPMML applies the model's missingValueReplacement. */
+    private FieldValue prepareMissing(int i) throws ScoringException {
+        try {
+            return fields[i].prepare((Object) null);
+        } catch (PMMLException e) {
+            throw new ScoringException("feature '" + recordFeatures[i] + "' is missing and PMML field '"
+                    + fieldNames[i] + "' does not accept its replacement: " + e.getMessage(), e);
+        }
     }
 
     /** Model field -> record feature, in the model's active-field order. */

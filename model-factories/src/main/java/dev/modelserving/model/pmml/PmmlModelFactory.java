@@ -17,6 +17,10 @@ import org.jpmml.evaluator.Evaluator;
  * <p>At load: the document is parsed (DOCTYPEs refused), the evaluator built and verified against the document's own
  * ModelVerification, the model's active fields bound to record features ({@code input.field_mapping}, else the
  * field's own name) and the target chosen ({@code output.target_field}, else the first). Stateless.
+ *
+ * <p>Before the evaluator is built, every {@code Apply} function must be a PMML built-in, a function the document
+ * defines, or one the deployment allows ({@code --allow-pmml-functions}): JPMML resolves any other name by loading a
+ * Java class of that name ({@link PmmlFunctionCheck}).
  */
 public final class PmmlModelFactory implements ModelFactory {
 
@@ -35,7 +39,7 @@ public final class PmmlModelFactory implements ModelFactory {
             throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "a PMML model is one XML document, but the"
                     + " artifact of " + descriptor.getName() + " is the directory " + artifact.directory());
         }
-        Evaluator evaluator = PmmlEvaluatorLoader.load(artifact.bytes());
+        Evaluator evaluator = PmmlEvaluatorLoader.load(artifact.bytes(), policy.allowedPmmlFunctions());
         PmmlInputBinding inputs = PmmlInputBinding.bind(
                 evaluator.getActiveFields(), descriptor.getInput().getFieldMappingList());
         PmmlTargetDecoder target = PmmlTargetDecoder.select(evaluator.getTargetFields(), descriptor.getOutput());

@@ -90,6 +90,11 @@ final class InputLayout {
         return result;
     }
 
+    /** How the descriptor names the input tensor, for messages. */
+    String description() {
+        return description;
+    }
+
     @Override
     public String toString() {
         return "InputLayout{" + description + " " + tensorShape + "}";

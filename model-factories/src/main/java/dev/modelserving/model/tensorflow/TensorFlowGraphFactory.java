@@ -27,6 +27,10 @@ import org.tensorflow.proto.GraphDef;
  * Outputs: {@code output.tensor_names} (required, the first is the primary output) and optionally
  * {@code output.label_tensor_name}. Every named tensor must exist in the graph and the input's static shape must fit
  * the records.
+ *
+ * <p>Before TensorFlow imports the graph, everything the output and label tensors reach (and the library functions
+ * they call) must pass the op policy ({@link TfOpPolicy}): a graph that would read or write files, print, or run any
+ * other op outside the allowlist is refused with {@link ModelProblem#DISALLOWED_OPERATION}.
  */
 public final class TensorFlowGraphFactory implements ModelFactory {
 
@@ -46,7 +50,9 @@ public final class TensorFlowGraphFactory implements ModelFactory {
                     + " file), not a directory: " + artifact.directory());
         }
         GraphDef graphDef = parse(artifact.bytes());
-        RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput());
+        RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput(), policy.maxInputElements());
+        GraphOpCheck.frozenGraph(graphDef, servedTensors(descriptor.getOutput()),
+                new TfOpPolicy(policy.extraAllowedTfOps()));
         Graph graph = new Graph();
         Session session = null;
         try {
@@ -64,6 +70,18 @@ public final class TensorFlowGraphFactory implements ModelFactory {
             Closeables.closeAfterFailure(e, session, graph);
             throw e;
         }
+    }
+
+    /** The output and label tensors the model fetches: what scoring runs. */
+    private static List<String> servedTensors(OutputSpec spec) throws ModelLoadException {
+        List<String> names = new ArrayList<>();
+        for (String name : spec.getTensorNamesList()) {
+            names.add(TensorName.parse(name).operation());
+        }
+        if (!spec.getLabelTensorName().isBlank()) {
+            names.add(TensorName.parse(spec.getLabelTensorName()).operation());
+        }
+        return names;
     }
 
     private static GraphDef parse(byte[] bytes) throws ModelLoadException {

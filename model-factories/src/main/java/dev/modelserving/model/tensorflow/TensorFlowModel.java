@@ -7,6 +7,7 @@ import dev.modelserving.model.ScoringException;
 import dev.modelserving.model.tensor.InputVector;
 import dev.modelserving.model.tensor.OutputInterpreter;
 import dev.modelserving.model.tensor.RecordVectorizer;
+import dev.modelserving.model.tensor.TensorShapes;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.OutputSpec;
 import java.util.List;
@@ -70,6 +71,8 @@ final class TensorFlowModel implements Model {
         }
         InputVector vector = vectorizer.vectorize(record);
         long[] shape = binding.inputLayout().feedShape(vector.shape());
+        TensorShapes.requireFeedable(shape, vector.values().length, "the " + binding.inputLayout().description()
+                + " would get shape");
         double[] values;
         String label = null;
         try (Tensor input = TensorValues.input(binding.inputType(), shape, vector.values())) {

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.proto.MetaGraphDef;
 
 /**
  * Builds models of type {@code TENSORFLOW_SAVED_MODEL}: the artifact is a zip, tar or tar.gz archive of a SavedModel
@@ -34,6 +35,11 @@ import org.tensorflow.exceptions.TensorFlowException;
  * only one. Input: the signature input key {@code input.tensor_name}, else the only input. Outputs: the signature
  * output keys {@code output.tensor_names}, else the only output; {@code output.label_tensor_name} is an output key
  * too. Records are fed and outputs fetched by the signature's tensor names.
+ *
+ * <p>{@code SavedModelBundle.load} runs the model's restore and init ops, so the SavedModel's graph is read and checked
+ * first ({@link GraphOpCheck}): the served signature, the init op and the restore op, with the library functions they
+ * call, must pass the op policy ({@link TfOpPolicy}), else the model is refused with
+ * {@link ModelProblem#DISALLOWED_OPERATION} and TensorFlow never sees it.
  */
 public final class TensorFlowSavedModelFactory implements ModelFactory {
 
@@ -71,7 +77,7 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
     @Override
     public Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy,
             UnpackedBytesBudget unpackedBytes) throws ModelLoadException {
-        RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput());
+        RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput(), policy.maxInputElements());
         UnpackedArchive unpacked = null;
         SavedModelBundle bundle = null;
         try {
@@ -83,9 +89,12 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
                 unpacked = new SafeArchive(policy, unpackRoot, unpackedBytes).unpack(artifact.bytes());
                 base = unpacked.root();
             }
-            bundle = load(locate(base));
+            Path folder = locate(base);
+            MetaGraphDef metaGraph = GraphOpCheck.servedMetaGraph(folder);
             ServingSignature signature =
-                    ServingSignature.select(bundle.metaGraphDef(), descriptor.getInput().getSignatureKey());
+                    ServingSignature.select(metaGraph, descriptor.getInput().getSignatureKey());
+            GraphOpCheck.savedModel(metaGraph, signature, new TfOpPolicy(policy.extraAllowedTfOps()));
+            bundle = load(folder);
             NamedTensor input = signature.input(descriptor.getInput().getTensorName());
             OutputSpec outputSpec = descriptor.getOutput();
             List<NamedTensor> outputs = signature.outputs(outputSpec.getTensorNamesList());

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
@@ -183,6 +184,102 @@ public final class OnnxTestModels {
         graph.addNode(node("Add", List.of("a", "b"), List.of("sum")));
         graph.addOutput(tensorValue("sum", FLOAT, "N", 3L));
         return model(graph, false);
+    }
+
+    /**
+     * A model whose input has only symbolic dimensions, so records decide its whole shape: {@code values[A,B]} →
+     * ReduceSum (all axes, keepdims) → {@code total[1,1]}.
+     */
+    public static byte[] dynamicSum() {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("dynamic_sum");
+        graph.addInput(tensorValue("values", FLOAT, "A", "B"));
+        graph.addNode(node("ReduceSum", List.of("values"), List.of("total"), intAttribute("keepdims", 1)));
+        graph.addOutput(tensorValue("total", FLOAT, 1L, 1L));
+        return model(graph, false);
+    }
+
+    // ---------------------------------------------------------------- models the factory must refuse
+
+    /** A tensor whose data ONNX Runtime would read from the file {@code location} (external data). */
+    public static TensorProto externalTensor(String name, long[] dims, String location) {
+        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location))
+                .addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue("0"));
+        Arrays.stream(dims).forEach(tensor::addDims);
+        return tensor.build();
+    }
+
+    /** The regressor with its weight initializer {@code w} stored as external data at {@code location}. */
+    public static byte[] regressorWithExternalWeights(String location) {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("external_weights");
+        graph.addInput(tensorValue("features", FLOAT, "N", 3L));
+        graph.addInitializer(externalTensor("w", new long[] {3, 1}, location));
+        graph.addInitializer(floatTensor("b", new long[] {1}, REGRESSION_BIAS));
+        graph.addNode(node("MatMul", List.of("features", "w"), List.of("product")));
+        graph.addNode(node("Add", List.of("product", "b"), List.of("score")));
+        graph.addOutput(tensorValue("score", FLOAT, "N", 1L));
+        return model(graph, false);
+    }
+
+    /** The regressor with its bias from a Constant node whose value is external data at {@code location}. */
+    public static byte[] regressorWithExternalConstant(String location) {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("external_constant");
+        graph.addInput(tensorValue("features", FLOAT, "N", 3L));
+        graph.addInitializer(floatTensor("w", new long[] {3, 1}, REGRESSION_WEIGHTS));
+        graph.addNode(node("Constant", List.of(), List.of("b"), AttributeProto.newBuilder().setName("value")
+                .setType(AttributeProto.AttributeType.TENSOR).setT(externalTensor("b", new long[] {1}, location))
+                .build()));
+        graph.addNode(node("MatMul", List.of("features", "w"), List.of("product")));
+        graph.addNode(node("Add", List.of("product", "b"), List.of("score")));
+        graph.addOutput(tensorValue("score", FLOAT, "N", 1L));
+        return model(graph, false);
+    }
+
+    /**
+     * {@code score = If(sum(features) > 0, then: features·w, else: features·w)} where the then-branch subgraph's
+     * weight initializer is external data at {@code location}.
+     */
+    public static byte[] ifWithExternalTensorInSubgraph(String location) {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("external_in_subgraph");
+        graph.addInput(tensorValue("features", FLOAT, "N", 3L));
+        graph.addInitializer(floatTensor("w", new long[] {3, 1}, REGRESSION_WEIGHTS));
+        graph.addInitializer(floatTensor("zero", new long[] {}, 0.0));
+        graph.addNode(node("ReduceSum", List.of("features"), List.of("total"), intAttribute("keepdims", 0)));
+        graph.addNode(node("Greater", List.of("total", "zero"), List.of("positive")));
+        GraphProto.Builder thenBranch = GraphProto.newBuilder().setName("then")
+                .addInitializer(externalTensor("w_then", new long[] {3, 1}, location))
+                .addNode(node("MatMul", List.of("features", "w_then"), List.of("then_score")))
+                .addOutput(tensorValue("then_score", FLOAT, "N", 1L));
+        GraphProto.Builder elseBranch = GraphProto.newBuilder().setName("else")
+                .addNode(node("MatMul", List.of("features", "w"), List.of("else_score")))
+                .addOutput(tensorValue("else_score", FLOAT, "N", 1L));
+        graph.addNode(node("If", List.of("positive"), List.of("score"),
+                AttributeProto.newBuilder().setName("then_branch").setType(AttributeProto.AttributeType.GRAPH)
+                        .setG(thenBranch).build(),
+                AttributeProto.newBuilder().setName("else_branch").setType(AttributeProto.AttributeType.GRAPH)
+                        .setG(elseBranch).build()));
+        graph.addOutput(tensorValue("score", FLOAT, "N", 1L));
+        return model(graph, false);
+    }
+
+    /** The regressor followed by an op of {@code domain}, which only a custom-op library could implement. */
+    public static byte[] regressorWithCustomOp(String domain) {
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("custom_op");
+        graph.addInput(tensorValue("features", FLOAT, "N", 3L));
+        graph.addInitializer(floatTensor("w", new long[] {3, 1}, REGRESSION_WEIGHTS));
+        graph.addNode(node("MatMul", List.of("features", "w"), List.of("product")));
+        graph.addNode(node("Exfiltrate", List.of("product"), List.of("score")).toBuilder().setDomain(domain)
+                .build());
+        graph.addOutput(tensorValue("score", FLOAT, "N", 1L));
+        ModelProto parsed;
+        try {
+            parsed = ModelProto.parseFrom(model(graph, false));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+        return parsed.toBuilder().addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(1))
+                .build().toByteArray();
     }
 
     /** An INT64 input {@code ids[N,3]} cast to FLOAT {@code values[N,3]}. */

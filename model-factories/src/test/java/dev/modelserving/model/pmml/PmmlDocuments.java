@@ -39,6 +39,44 @@ final class PmmlDocuments {
             </PMML>
             """;
 
+    /**
+     * {@code y = f(x)}: a regression on the derived field {@code fx = <Apply function="f"><FieldRef field="x"/>}.
+     *
+     * @param defined the name of a {@code DefineFunction} computing {@code 2 * v}, or null for none
+     */
+    static String applying(String function, String defined) {
+        String definition = defined == null ? "" : """
+                    <DefineFunction name="%s" optype="continuous" dataType="double">
+                      <ParameterField name="v" optype="continuous" dataType="double"/>
+                      <Apply function="*"><FieldRef field="v"/><Constant dataType="double">2</Constant></Apply>
+                    </DefineFunction>
+                """.formatted(defined);
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">
+                  <Header/>
+                  <DataDictionary>
+                    <DataField name="x" optype="continuous" dataType="double"/>
+                    <DataField name="y" optype="continuous" dataType="double"/>
+                  </DataDictionary>
+                  <TransformationDictionary>
+                %s    <DerivedField name="fx" optype="continuous" dataType="double">
+                      <Apply function="%s"><FieldRef field="x"/></Apply>
+                    </DerivedField>
+                  </TransformationDictionary>
+                  <RegressionModel functionName="regression">
+                    <MiningSchema>
+                      <MiningField name="y" usageType="target"/>
+                      <MiningField name="x"/>
+                    </MiningSchema>
+                    <RegressionTable intercept="0">
+                      <NumericPredictor name="fx" coefficient="1"/>
+                    </RegressionTable>
+                  </RegressionModel>
+                </PMML>
+                """.formatted(definition, function);
+    }
+
     static final double IRIS_INTERCEPT = -0.3;
     static final double IRIS_SEPAL_LENGTH_COEFFICIENT = -0.21;
     static final double IRIS_PETAL_LENGTH_COEFFICIENT = 0.53;

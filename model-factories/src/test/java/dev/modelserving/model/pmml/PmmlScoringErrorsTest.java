@@ -77,4 +77,35 @@ class PmmlScoringErrorsTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
     }
+
+    @Test
+    void nanIsNamedExactly() throws Exception {
+        try (PmmlModel model = mappedIris()) {
+            assertThatThrownBy(() -> model.score(record(Map.of("sepal_length", Double.NaN, "petal length (cm)", 2.0))))
+                    .hasMessage("feature 'sepal_length' is NaN (PMML field 'sepal length (cm)')");
+        }
+    }
+
+    /** A field whose MiningField declares a missingValueReplacement gets JPMML's handling for missing and NaN. */
+    @Test
+    void aModelThatDeclaresAMissingValueReplacementHandlesMissingAndNanItself() throws Exception {
+        String document = PmmlDocuments.IRIS_REGRESSION.replace("<MiningField name=\"sepal length (cm)\"/>",
+                "<MiningField name=\"sepal length (cm)\" missingValueReplacement=\"5.0\"/>");
+        assertThat(document).contains("missingValueReplacement");
+        double expected = -0.3 - 0.21 * 5.0 + 0.53 * 2.0;
+        try (PmmlModel model = create(descriptor("iris-replacing", document).build())) {
+            assertThat(model.score(record(Map.of("sepal length (cm)", Double.NaN, "petal length (cm)", 2.0)))
+                    .outputs()[0]).isCloseTo(expected, within(1e-12));
+            assertThat(model.score(record(Map.of("petal length (cm)", 2.0))).outputs()[0])
+                    .isCloseTo(expected, within(1e-12));
+            assertThat(model.score(record(Map.of("sepal length (cm)", 1.0, "petal length (cm)", 2.0)))
+                    .outputs()[0]).isCloseTo(-0.3 - 0.21 + 1.06, within(1e-12));
+            // The other field declares nothing: NaN and infinity still fail the record.
+            assertThatThrownBy(() -> model.score(record(Map.of("sepal length (cm)", 1.0,
+                    "petal length (cm)", Double.NaN)))).hasMessage(
+                    "feature 'petal length (cm)' is NaN (PMML field 'petal length (cm)')");
+            assertThatThrownBy(() -> model.score(record(Map.of("sepal length (cm)", Double.POSITIVE_INFINITY,
+                    "petal length (cm)", 2.0)))).hasMessageContaining("is Infinity");
+        }
+    }
 }

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param maxHistory earlier versions kept per slot for rollback
  * @param bounds the resource bounds of each operator instance (live models, data types, executor queues, unpacked
  *     bytes, load deadline and concurrency, restore wait)
+ * @param maxInputElements most values one record may feed a tensor model
+ * @param extraAllowedTfOps TensorFlow op types allowed on top of the built-in allowlist
+ * @param allowedPmmlFunctions non-built-in PMML functions allowed
  */
 public record ServingSettings(
         List<String> allowedRoots,
@@ -27,13 +30,18 @@ public record ServingSettings(
         int maxArchiveEntries,
         boolean requireValidationSamples,
         int maxHistory,
-        ServingBounds bounds) implements Serializable {
+        ServingBounds bounds,
+        long maxInputElements,
+        List<String> extraAllowedTfOps,
+        List<String> allowedPmmlFunctions) implements Serializable {
 
     private static final long serialVersionUID = 2L;
 
     public ServingSettings {
         allowedRoots = List.copyOf(allowedRoots);
         Objects.requireNonNull(bounds, "bounds");
+        extraAllowedTfOps = List.copyOf(extraAllowedTfOps);
+        allowedPmmlFunctions = List.copyOf(allowedPmmlFunctions);
     }
 
     /** Default bounds, except {@code loaderThreads} loads at once. */
@@ -49,7 +57,10 @@ public record ServingSettings(
                 policy.maxArchiveEntries(),
                 policy.requireValidationSamples(),
                 maxHistory,
-                bounds);
+                bounds,
+                policy.maxInputElements(),
+                policy.extraAllowedTfOps(),
+                policy.allowedPmmlFunctions());
     }
 
     /** Defaults: no locations allowed, default limits and bounds, history of 3. */
@@ -61,11 +72,14 @@ public record ServingSettings(
     /** The same settings with other resource bounds. */
     public ServingSettings withBounds(ServingBounds other) {
         return new ServingSettings(allowedRoots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries,
-                requireValidationSamples, maxHistory, other);
+                requireValidationSamples, maxHistory, other, maxInputElements, extraAllowedTfOps, allowedPmmlFunctions);
     }
 
     public LoadPolicy loadPolicy() {
         return new LoadPolicy(allowedRoots.stream().map(Path::of).toList(), maxArtifactBytes, maxUnpackedBytes,
-                maxArchiveEntries, requireValidationSamples);
+                maxArchiveEntries, requireValidationSamples)
+                .withMaxInputElements(maxInputElements)
+                .withExtraAllowedTfOps(extraAllowedTfOps)
+                .withAllowedPmmlFunctions(allowedPmmlFunctions);
     }
 }
