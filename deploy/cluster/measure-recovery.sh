@@ -34,7 +34,9 @@ now_ms() { date +%s%3N; }
 # Failures that made the job restart, from its exception history (the numRestarts metric is fetched periodically and
 # lags behind).
 failures() {
-  curl -sf --max-time 5 "$REST_URL/jobs/$job_id/exceptions?maxExceptions=1000" | grep -o '"exceptionName"' | wc -l
+  local answer
+  answer="$(curl -sf --max-time 5 "$REST_URL/jobs/$job_id/exceptions?maxExceptions=1000" || true)"
+  grep -o '"exceptionName"' <<< "$answer" | wc -l || true
 }
 probe() {
   "$java_cmd" -Xmx128m -Dlog4j2.configurationFile="$cluster_dir/conf/log4j-cli.properties" -cp "$classpath" \
