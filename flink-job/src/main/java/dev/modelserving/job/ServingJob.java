@@ -27,11 +27,13 @@ import dev.modelserving.speculative.ExecutorKey;
 import dev.modelserving.speculative.ModelExecutor;
 import dev.modelserving.speculative.RequestRouter;
 import dev.modelserving.speculative.SpeculativeOutputs;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -183,6 +185,30 @@ public final class ServingJob {
      */
     public static final long SPECULATIVE_BUFFER_TIMEOUT_MS = 2;
 
+    /** Upper bound of the default restart strategy's back-off, in seconds. */
+    public static final long RESTART_MAX_BACKOFF_SECONDS = 5;
+
+    /**
+     * The job's restart strategy when the cluster configures none: exponential delay from 1 s, doubling, capped at
+     * {@value #RESTART_MAX_BACKOFF_SECONDS} s, reset after a minute without failure, with 10 % jitter, never giving
+     * up; set when checkpointing is on. Flink's own default (with checkpointing) caps the back-off at 1 min: after
+     * a TaskManager loss the attempts that fail while no slot is there push the next one far past the replacement's
+     * registration (54 s measured); with a 5 s cap the job restarts at most ~5.5 s after slots are back
+     * (docs/benchmarks.md, "Recovery after a TaskManager loss").
+     */
+    public static Configuration defaultRestartStrategy() {
+        Configuration restart = new Configuration();
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                Duration.ofSeconds(RESTART_MAX_BACKOFF_SECONDS));
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+                Duration.ofMinutes(1));
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
+        return restart;
+    }
+
     private void configure(StreamExecutionEnvironment env) {
         config.parallelism().ifPresent(env::setParallelism);
         if (config.mode() == ServingJobConfig.Mode.SPECULATIVE) {
@@ -190,6 +216,13 @@ public final class ServingJob {
         }
         if (config.checkpointingEnabled()) {
             env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+            // A default only: a restart strategy the submitter or the cluster configuration gives (visible here when
+            // the job is submitted with `flink run`, through the REST API or in application mode) is left as it is;
+            // a job's own setting would win over the cluster's (Flink reads the job configuration first). Without
+            // checkpointing Flink's default (no restart) stays: a restart would replay the input from the start.
+            if (env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {
+                env.configure(defaultRestartStrategy());
+            }
             env.getCheckpointConfig().setExternalizedCheckpointRetention(
                     ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
             config.checkpointDir().ifPresent(dir -> {

@@ -1,0 +1,64 @@
+package dev.modelserving.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job's restart strategy: its default (exponential delay capped at 5 s) when it checkpoints and nothing else is
+ * configured, whatever the submitter configured otherwise, and Flink's default (no restart) without checkpointing.
+ */
+class ServingJobRestartStrategyTest {
+
+    @Test
+    void aCheckpointingJobWithoutAConfiguredStrategyRestartsWithExponentialDelayCappedAtFiveSeconds() {
+        Configuration job = built(new Configuration(), "--checkpoint-interval-ms", "1000");
+
+        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF))
+                .isEqualTo(Duration.ofSeconds(ServingJob.RESTART_MAX_BACKOFF_SECONDS)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER))
+                .isEqualTo(2.0);
+        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD))
+                .isEqualTo(Duration.ofMinutes(1));
+        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR)).isEqualTo(0.1);
+    }
+
+    @Test
+    void aStrategyTheSubmitterConfiguredIsKept() {
+        Configuration submitted = new Configuration();
+        submitted.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        submitted.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(3));
+
+        Configuration job = built(submitted, "--checkpoint-interval-ms", "1000");
+
+        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
+        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF)).isEmpty();
+    }
+
+    @Test
+    void withoutCheckpointingTheJobSetsNoStrategy() {
+        Configuration job = built(new Configuration(), "--checkpoint-interval-ms", "0");
+
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY)).isEmpty();
+    }
+
+    /** The environment's configuration after the job was built on it. */
+    private static Configuration built(Configuration submitted, String... flags) {
+        String[] args = new String[flags.length + 2];
+        args[0] = "--bootstrap-servers";
+        args[1] = "127.0.0.1:9";
+        System.arraycopy(flags, 0, args, 2, flags.length);
+        ServingJobConfig config = ServingJobConfig.fromArgs(args);
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(submitted);
+        new ServingJob(config, new KafkaServingIo(config)).build(env);
+        return (Configuration) env.getConfiguration();
+    }
+}

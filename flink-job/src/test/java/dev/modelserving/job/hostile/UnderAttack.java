@@ -1,0 +1,154 @@
+package dev.modelserving.job.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelserving.job.ServingJobConfig;
+import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
+import dev.modelserving.proto.DataRecord;
+import dev.modelserving.proto.DeadLetter;
+import dev.modelserving.proto.ModelDescriptor;
+import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelEventType;
+import dev.modelserving.proto.ServingResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+
+/**
+ * One serving job under attack: its topics, a producer of hostile input that remembers everything sent, readers of
+ * its three outputs, and the checks every hostile test ends with: the good model still scores good records with the
+ * expected outputs, and the job is RUNNING with 0 restarts.
+ */
+final class UnderAttack implements AutoCloseable {
+
+    /** How long a test waits for any one expected output. */
+    static final Duration WAIT = Duration.ofSeconds(90);
+    private static final Duration WARM_UP_ROUND = Duration.ofMillis(500);
+
+    final HostileTopics topics;
+    final String goodType;
+    final HostileProducer producer;
+    final OutputReader<ServingResult> results;
+    final OutputReader<DeadLetter> deadLetters;
+    final OutputReader<ModelEvent> events;
+    final HostileJobRun job;
+    /** Every payload sent to the records topic, in order. */
+    final List<Sent> records = new ArrayList<>();
+    private final Map<String, DataRecord> goodRecords = new HashMap<>();
+    private final Random random = new Random(11);
+    private int warmUpRounds;
+
+    private UnderAttack(HostileTopics topics, String goodType, ServingJobConfig config, MiniCluster cluster) {
+        this.topics = topics;
+        this.goodType = goodType;
+        this.producer = new HostileProducer(topics.bootstrapServers());
+        this.results = new OutputReader<>(topics.bootstrapServers(), topics.results(), ServingResult.parser());
+        this.deadLetters = new OutputReader<>(topics.bootstrapServers(), topics.deadLetters(), DeadLetter.parser());
+        this.events = new OutputReader<>(topics.bootstrapServers(), topics.events(), ModelEvent.parser());
+        this.job = HostileJobRun.start(config, cluster);
+    }
+
+    /** Creates the topics of {@code name} and starts the job in {@code mode} with {@code moreFlags}. */
+    static UnderAttack start(EmbeddedKafkaBroker broker, MiniCluster cluster, String name, String goodType,
+            ServingJobConfig.Mode mode, String... moreFlags) {
+        HostileTopics topics = HostileTopics.create(broker, name);
+        return new UnderAttack(topics, goodType, topics.config(mode, moreFlags), cluster);
+    }
+
+    /**
+     * Publishes {@code descriptor} and streams good records until {@code instances} serving instances report it
+     * ACTIVATED (a partitioned job activates a model on a subtask when an element reaches it).
+     */
+    void publishAndAwaitActive(ModelDescriptor descriptor, int instances) {
+        producer.send(topics.models(), descriptor.getDataType(), descriptor.toByteArray());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!events.awaitUntilOrFalse(WARM_UP_ROUND, read -> activatedBy(read, descriptor) >= instances)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("version " + descriptor.getVersion() + " of " + descriptor.getName()
+                        + " was not activated by " + instances + " instance(s) within " + WAIT + "; events: "
+                        + events.values() + "; " + job.describe());
+            }
+            sendGood("warm-" + warmUpRounds++, 4);
+        }
+    }
+
+    private static long activatedBy(List<Received<ModelEvent>> read, ModelDescriptor descriptor) {
+        return read.stream().map(Received::value)
+                .filter(e -> e.getType() == ModelEventType.ACTIVATED && e.getModelName().equals(descriptor.getName())
+                        && e.getModelVersion() == descriptor.getVersion())
+                .map(ModelEvent::getEmittedBy).distinct().count();
+    }
+
+    /** Sends {@code count} good records of the good data type with ids {@code prefix-i}; returns them. */
+    List<DataRecord> sendGood(String prefix, int count) {
+        List<DataRecord> sent = new ArrayList<>(count);
+        List<byte[]> payloads = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            DataRecord record = HostileModels.record(goodType, prefix + "-" + i, HostileModels.features(random))
+                    .toBuilder().setKey("machine-" + (i % 5)).build();
+            goodRecords.put(record.getId(), record);
+            sent.add(record);
+            payloads.add(record.toByteArray());
+        }
+        records.addAll(producer.sendAll(topics.records(), null, payloads));
+        return sent;
+    }
+
+    /** Sends hostile record payloads (no key: spread over the partitions) and remembers them. */
+    List<Sent> sendRecords(List<byte[]> payloads) {
+        List<Sent> sent = producer.sendAll(topics.records(), null, payloads);
+        records.addAll(sent);
+        return sent;
+    }
+
+    /**
+     * Sends {@code count} good records and asserts that each is SCORED by the good regression with the output the
+     * plain-Java formula gives.
+     */
+    void assertGoodModelServes(String prefix, int count) {
+        List<DataRecord> sent = sendGood(prefix, count);
+        Set<String> ids = sent.stream().map(DataRecord::getId).collect(Collectors.toSet());
+        Map<String, ServingResult> byId = new HashMap<>();
+        for (Received<ServingResult> result : results.awaitUntil(
+                () -> "results of the good records " + prefix + "-* (" + job.describe() + ")", WAIT,
+                read -> read.stream().map(r -> r.value().getRecordId()).collect(Collectors.toSet()).containsAll(ids))) {
+            if (ids.contains(result.value().getRecordId())) {
+                byId.put(result.value().getRecordId(), result.value());
+            }
+        }
+        for (DataRecord record : sent) {
+            HostileModels.assertScoredByRegression(byId.get(record.getId()), record);
+        }
+    }
+
+    /**
+     * Asserts that the job is RUNNING, never failed and never restarted, although it runs with a restart strategy
+     * that would restart it (a failure would show as a restart, not end the job).
+     */
+    void assertNoRestarts() {
+        assertThat(job.restartStrategy()).as("restart strategy of job %s", job.jobId())
+                .containsIgnoringCase("exponential delay");
+        assertThat(job.status()).as("status of %s", job.describe()).isEqualTo(JobStatus.RUNNING);
+        assertThat(job.restarts()).as("restarts of %s", job.describe()).isZero();
+        assertThat(job.lastFailure()).as("last failure of job %s", job.jobId()).isEqualTo("none");
+    }
+
+    /** The dead letters read so far that came from {@code topic}. */
+    List<DeadLetter> deadLettersOf(String topic) {
+        return deadLetters.values().stream().filter(l -> l.getSourceTopic().equals(topic)).toList();
+    }
+
+    @Override
+    public void close() {
+        try (producer; results; deadLetters; events) {
+            job.close();
+        }
+    }
+}
