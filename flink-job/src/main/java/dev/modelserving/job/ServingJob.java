@@ -186,14 +186,14 @@ public final class ServingJob {
     public static final long SPECULATIVE_BUFFER_TIMEOUT_MS = 2;
 
     /** Upper bound of the default restart strategy's back-off, in seconds. */
-    public static final long RESTART_MAX_BACKOFF_SECONDS = 5;
+    public static final long RESTART_MAX_BACKOFF_SECONDS = 2;
 
     /**
      * The job's restart strategy when the cluster configures none: exponential delay from 1 s, doubling, capped at
      * {@value #RESTART_MAX_BACKOFF_SECONDS} s, reset after a minute without failure, with 10 % jitter, never giving
      * up; set when checkpointing is on. Flink's own default (with checkpointing) caps the back-off at 1 min: after
      * a TaskManager loss the attempts that fail while no slot is there push the next one far past the replacement's
-     * registration (54 s measured); with a 5 s cap the job restarts at most ~5.5 s after slots are back
+     * registration (54 s measured); with a 2 s cap the job restarts at most ~2.2 s after slots are back
      * (docs/benchmarks.md, "Recovery after a TaskManager loss").
      */
     public static Configuration defaultRestartStrategy() {

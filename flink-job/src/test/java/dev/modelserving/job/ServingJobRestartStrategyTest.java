@@ -9,7 +9,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
- * The job's restart strategy: its default (exponential delay capped at 5 s) when it checkpoints and nothing else is
+ * The job's restart strategy: its default (exponential delay capped at 2 s) when it checkpoints and nothing else is
  * configured, whatever the submitter configured otherwise, and Flink's default (no restart) without checkpointing.
  */
 class ServingJobRestartStrategyTest {
@@ -22,7 +22,7 @@ class ServingJobRestartStrategyTest {
         assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
                 .isEqualTo(Duration.ofSeconds(1));
         assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF))
-                .isEqualTo(Duration.ofSeconds(ServingJob.RESTART_MAX_BACKOFF_SECONDS)).isEqualTo(Duration.ofSeconds(5));
+                .isEqualTo(Duration.ofSeconds(ServingJob.RESTART_MAX_BACKOFF_SECONDS)).isEqualTo(Duration.ofSeconds(2));
         assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER))
                 .isEqualTo(2.0);
         assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD))
