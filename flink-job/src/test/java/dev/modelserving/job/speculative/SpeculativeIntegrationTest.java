@@ -161,7 +161,7 @@ class SpeculativeIntegrationTest {
                 LabelModelFactory.descriptor(type, "fast-1", 1, "yes", 0.6, 0),
                 LabelModelFactory.descriptor(type, "fast-2", 1, "yes", 0.7, 0),
                 LabelModelFactory.descriptor(type, "smart-but-slow", 1, "no", 0.99, 1_000));
-        configure(topics, SpeculativeConfig.newBuilder().setDataType(type).setVersion(1).setDeadlineMillis(250)
+        configure(topics, SpeculativeConfig.newBuilder().setDataType(type).setVersion(1).setDeadlineMillis(500)
                 .setStrategy(DecisionStrategy.MAJORITY).build());
         try (SpeculativeJobRun job = SpeculativeJobRun.start(topics.config(), null);
                 var results = kafka.reader(topics.results(), ServingResult.parser())) {
