@@ -380,6 +380,11 @@ public final class ServingSlot implements AutoCloseable {
         return snapshots;
     }
 
+    /** Whether {@link #stats(long)} has anything to report (a current version, or one that stopped serving). */
+    public boolean reportsStats() {
+        return state.hasCurrent() || !retiredStats.isEmpty();
+    }
+
     private void retireStatsInto(List<ModelStats> snapshots, long nowMillis) {
         if (currentStats != null) {
             snapshots.add(currentStats.snapshot(nowMillis, settings.emitter(), false));
