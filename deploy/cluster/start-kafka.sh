@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Starts a single-node Kafka broker (KRaft) on 127.0.0.1:$KAFKA_PORT (default 9092) as a background process, with
 # its data under $CLUSTER_HOME/kafka, and creates the serving job's topics (records, models, results, dead-letters,
-# model-events; 2 partitions each) if they are missing. Does nothing when the broker already runs.
+# model-events, model-stats; 2 partitions each) if they are missing. Does nothing when the broker already runs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 pid_file="$run_dir/kafka.pid"
 log_file="$log_dir/kafka.log"
-topics=(records models results dead-letters model-events)
+topics=(records models results dead-letters model-events model-stats)
 classpath="$(tools_classpath)"
 
 if is_running "$pid_file"; then

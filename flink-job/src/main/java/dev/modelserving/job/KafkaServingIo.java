@@ -4,6 +4,7 @@ import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.job.io.RawRecord;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.ServingResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -12,7 +13,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The serving job's Kafka topics: records and descriptors (and, in the speculative mode, configurations) in; results (keyed by record key), dead letters (keyed by
- * source topic) and model events (keyed by data type) out, with the configured delivery guarantee.
+ * source topic), model events and serving statistics (keyed by data type) out, with the configured delivery guarantee.
  */
 public final class KafkaServingIo implements ServingIo {
 
@@ -64,6 +65,13 @@ public final class KafkaServingIo implements ServingIo {
     public void events(DataStream<ModelEvent> events) {
         events.sinkTo(kafka.sink(config.eventsTopic(), ModelEvent::getDataType, delivery(), prefix("events")))
                 .uid("sink-model-events").name("Kafka model events: " + config.eventsTopic());
+    }
+
+    /** Serving statistics, keyed by data type. */
+    @Override
+    public void stats(DataStream<ModelStats> stats) {
+        stats.sinkTo(kafka.sink(config.statsTopic(), ModelStats::getDataType, delivery(), prefix("stats")))
+                .uid("sink-model-stats").name("Kafka model stats: " + config.statsTopic());
     }
 
     private DeliveryGuarantee delivery() {

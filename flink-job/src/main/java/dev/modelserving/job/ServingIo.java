@@ -3,6 +3,7 @@ package dev.modelserving.job;
 import dev.modelserving.job.io.RawRecord;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.ServingResult;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,4 +37,13 @@ public interface ServingIo {
 
     /** Attaches the sink of model events. */
     void events(DataStream<ModelEvent> events);
+
+    /**
+     * Attaches the sink of serving statistics (one ModelStats per model version and serving instance every
+     * {@code --stats-interval-ms}). Default: discarded (an implementation that keeps them overrides it).
+     */
+    default void stats(DataStream<ModelStats> stats) {
+        stats.sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>())
+                .uid("sink-model-stats-discarded").name("Model stats (discarded)");
+    }
 }

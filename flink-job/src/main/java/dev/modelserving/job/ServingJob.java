@@ -9,6 +9,7 @@ import dev.modelserving.job.serve.KeyedModelServing;
 import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.job.serve.ServingOutputs;
 import dev.modelserving.flink.serving.ServingSettings;
+import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.job.serve.SplitServingOutput;
 import dev.modelserving.job.trust.VerifyDescriptors;
 import dev.modelserving.model.serving.SlotSettings;
@@ -16,6 +17,7 @@ import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.ServingOutput;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.CollectorInput;
@@ -95,39 +97,48 @@ public final class ServingJob {
                         .uid("verify-models").name("Verify model signatures and publishers"));
         DataStream<ModelDescriptor> models = verified.<DataStream<ModelDescriptor>>map(v -> v).orElse(parsedModels);
 
+        StatsSchedule stats = new StatsSchedule(config.statsIntervalMs());
         Served served = switch (config.mode()) {
-            case KEYED -> keyed(settings, records, models);
-            case PARTITIONED -> partitioned(settings, records, models);
-            case SPECULATIVE -> speculative(env, settings, records, models);
+            case KEYED -> keyed(settings, stats, records, models);
+            case PARTITIONED -> partitioned(settings, stats, records, models);
+            case SPECULATIVE -> speculative(env, settings, stats, records, models);
         };
+        if (stats.enabled()) {
+            io.stats(served.stats());
+        }
         io.results(served.results());
         io.deadLetters(served.deadLetters().map(deadLetters::union).orElse(deadLetters));
         io.events(verified.map(v -> served.events().union(v.getSideOutput(VerifyDescriptors.REJECTED)))
                 .orElse(served.events()));
     }
 
-    /** What a serving mode produces: results, model events, and dead letters of its own inputs if it has any. */
+    /**
+     * What a serving mode produces: results, model events, dead letters of its own inputs if it has any, and
+     * serving statistics.
+     */
     private record Served(DataStream<ServingResult> results, DataStream<ModelEvent> events,
-            Optional<DataStream<DeadLetter>> deadLetters) {}
+            Optional<DataStream<DeadLetter>> deadLetters, DataStream<ModelStats> stats) {}
 
-    private static Served keyed(ServingSettings settings, DataStream<DataRecord> records,
+    private static Served keyed(ServingSettings settings, StatsSchedule stats, DataStream<DataRecord> records,
             DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<ServingResult> results = records.keyBy(DataRecord::getDataType, Types.STRING)
                 .connect(models.keyBy(ModelDescriptor::getDataType, Types.STRING))
-                .process(new KeyedModelServing(settings), ProtoTypeInfo.of(ServingResult.class))
+                .process(new KeyedModelServing(settings, stats), ProtoTypeInfo.of(ServingResult.class))
                 .uid("keyed-model-serving").name("Keyed model serving");
-        return new Served(results, results.getSideOutput(ServingOutputs.MODEL_EVENTS), Optional.empty());
+        return new Served(results, results.getSideOutput(ServingOutputs.MODEL_EVENTS), Optional.empty(),
+                results.getSideOutput(ServingOutputs.MODEL_STATS));
     }
 
-    private static Served partitioned(ServingSettings settings, DataStream<DataRecord> records,
+    private static Served partitioned(ServingSettings settings, StatsSchedule stats, DataStream<DataRecord> records,
             DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<ServingResult> results = records.rebalance()
                 .connect(models.broadcast())
-                .flatMap(new PartitionedModelServing(settings), ProtoTypeInfo.of(ServingOutput.class))
+                .flatMap(new PartitionedModelServing(settings, stats), ProtoTypeInfo.of(ServingOutput.class))
                 .uid("partitioned-model-serving").name("Partitioned model serving")
                 .process(new SplitServingOutput(), ProtoTypeInfo.of(ServingResult.class))
                 .uid("split-serving-output").name("Split results and model events");
-        return new Served(results, results.getSideOutput(ServingOutputs.MODEL_EVENTS), Optional.empty());
+        return new Served(results, results.getSideOutput(ServingOutputs.MODEL_EVENTS), Optional.empty(),
+                results.getSideOutput(ServingOutputs.MODEL_STATS));
     }
 
     /**
@@ -138,7 +149,7 @@ public final class ServingJob {
      * sink; executors' and the router's model events (REJECTED configurations and models over the cap) to the
      * events sink.
      */
-    private Served speculative(StreamExecutionEnvironment env, ServingSettings settings,
+    private Served speculative(StreamExecutionEnvironment env, ServingSettings settings, StatsSchedule stats,
             DataStream<DataRecord> records, DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<SpeculativeConfig> configs = io.configs(env)
                 .process(new SpeculativeConfigParser(config.parseLimits()))
@@ -157,7 +168,7 @@ public final class ServingJob {
         SingleOutputStreamOperator<CollectorInput> answers = routed
                 .keyBy(ExecutorKey::of, Types.STRING)
                 .connect(models.keyBy(ExecutorKey::of, Types.STRING))
-                .process(new ModelExecutor(settings), ProtoTypeInfo.of(CollectorInput.class))
+                .process(new ModelExecutor(settings, stats), ProtoTypeInfo.of(CollectorInput.class))
                 .uid("speculative-executors").name("Speculative model executors");
         SingleOutputStreamOperator<ServingResult> collected = answers
                 .union(routed.getSideOutput(SpeculativeOutputs.STARTS))
@@ -168,7 +179,8 @@ public final class ServingJob {
         return new Served(collected.union(routed.getSideOutput(SpeculativeOutputs.RESULTS)),
                 answers.getSideOutput(SpeculativeOutputs.MODEL_EVENTS)
                         .union(routed.getSideOutput(SpeculativeOutputs.MODEL_EVENTS)),
-                Optional.of(configs.getSideOutput(DeadLetters.TAG)));
+                Optional.of(configs.getSideOutput(DeadLetters.TAG)),
+                answers.getSideOutput(SpeculativeOutputs.MODEL_STATS));
     }
 
     private static String dataTypeOf(RouterControl control) {

@@ -70,7 +70,8 @@ public final class ServingJobConfig implements Serializable {
             + " [--trust-policy <file> (protobuf text format)]"
             + " [--require-signatures [true|false] (needs --trust-policy)]"
             + " [--max-input-elements 4194304] [--allow-tf-ops <Op>[,<Op>...]]"
-            + " [--allow-pmml-functions <name>[,<name>...]]";
+            + " [--allow-pmml-functions <name>[,<name>...]]"
+            + " [--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -110,6 +111,8 @@ public final class ServingJobConfig implements Serializable {
     static final String MAX_INPUT_ELEMENTS = "max-input-elements";
     static final String ALLOW_TF_OPS = "allow-tf-ops";
     static final String ALLOW_PMML_FUNCTIONS = "allow-pmml-functions";
+    static final String STATS_INTERVAL_MS = "stats-interval-ms";
+    static final String STATS_TOPIC = "stats-topic";
 
     private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
             RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
@@ -119,7 +122,7 @@ public final class ServingJobConfig implements Serializable {
             MAX_REQUEST_BYTES, MAX_DESCRIPTOR_BYTES, MAX_DEADLINE_MS, MAX_MODELS_PER_DATA_TYPE, MAX_LIVE_MODELS,
             MAX_DATA_TYPES, MAX_EXECUTOR_QUEUE, MAX_UNPACKED_BYTES_PER_SUBTASK, MODEL_LOAD_TIMEOUT_MS,
             MAX_CONCURRENT_LOADS, RESTORE_WAIT_MS, TRUST_POLICY, REQUIRE_SIGNATURES,
-            MAX_INPUT_ELEMENTS, ALLOW_TF_OPS, ALLOW_PMML_FUNCTIONS);
+            MAX_INPUT_ELEMENTS, ALLOW_TF_OPS, ALLOW_PMML_FUNCTIONS, STATS_INTERVAL_MS, STATS_TOPIC);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -169,6 +172,12 @@ public final class ServingJobConfig implements Serializable {
     private final long maxInputElements;
     private final List<String> allowedTfOps;
     private final List<String> allowedPmmlFunctions;
+    /** Default of {@code --stats-interval-ms}: how often each serving instance emits its ModelStats. */
+    public static final long DEFAULT_STATS_INTERVAL_MS = 10_000;
+    /** Smallest {@code --stats-interval-ms} other than 0 (a faster stream would cost more than it tells). */
+    public static final long MIN_STATS_INTERVAL_MS = 100;
+    private final long statsIntervalMs;
+    private final String statsTopic;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -241,6 +250,17 @@ public final class ServingJobConfig implements Serializable {
                                     : CONFIG_TOPIC,
                             "topic '" + input + "' is also an output topic; inputs and outputs must differ");
                 }
+            }
+        }
+        statsIntervalMs = flags.nonNegativeLong(STATS_INTERVAL_MS, DEFAULT_STATS_INTERVAL_MS);
+        if (statsIntervalMs > 0 && statsIntervalMs < MIN_STATS_INTERVAL_MS) {
+            throw invalid(STATS_INTERVAL_MS, statsIntervalMs + " is below " + MIN_STATS_INTERVAL_MS
+                    + " ms (0 turns the stats stream off)");
+        }
+        statsTopic = flags.topic(STATS_TOPIC, "model-stats");
+        for (String other : List.of(dataTopic, modelTopic, configTopic, resultsTopic, deadLetterTopic, eventsTopic)) {
+            if (statsTopic.equals(other) && (mode == Mode.SPECULATIVE || !other.equals(configTopic))) {
+                throw invalid(STATS_TOPIC, "'" + statsTopic + "' is also another topic of the job; it must differ");
             }
         }
         if (dataTopic.equals(modelTopic)) {
@@ -326,6 +346,16 @@ public final class ServingJobConfig implements Serializable {
     /** Topic the model events go to. */
     public String eventsTopic() {
         return eventsTopic;
+    }
+
+    /** How often each serving instance emits a ModelStats per model version, in ms (0: no stats stream). */
+    public long statsIntervalMs() {
+        return statsIntervalMs;
+    }
+
+    /** The topic of the ModelStats stream. */
+    public String statsTopic() {
+        return statsTopic;
     }
 
     /** Kafka consumer group of the sources (also a natural prefix for transactional ids). */
@@ -505,7 +535,8 @@ public final class ServingJobConfig implements Serializable {
                 + ", restore-wait-ms=" + servingBounds.restoreWaitMillis()
                 + ", trust-policy=" + (trustPolicy == null ? "none" : trustPolicy.publisherIds())
                 + ", require-signatures=" + requireSignatures + ", max-input-elements=" + maxInputElements
-                + ", allow-tf-ops=" + allowedTfOps + ", allow-pmml-functions=" + allowedPmmlFunctions + "}";
+                + ", allow-tf-ops=" + allowedTfOps + ", allow-pmml-functions=" + allowedPmmlFunctions
+                + ", stats-interval-ms=" + statsIntervalMs + ", stats-topic=" + statsTopic + "}";
     }
 
     private static String flagValue(Enum<?> value) {

@@ -83,6 +83,29 @@ class ServingJobConfigTest {
     }
 
     @Test
+    void theStatsStreamHasDefaultsAndRefusesBadIntervalsAndTopics() {
+        ServingJobConfig defaults = ServingJobConfig.fromArgs();
+        assertThat(defaults.statsIntervalMs()).isEqualTo(10_000);
+        assertThat(defaults.statsTopic()).isEqualTo("model-stats");
+        assertThat(defaults.toString()).contains("stats-interval-ms=10000, stats-topic=model-stats");
+        ServingJobConfig set = ServingJobConfig.fromArgs("--stats-interval-ms", "0", "--stats-topic", "stats");
+        assertThat(set.statsIntervalMs()).isZero();
+        assertThat(set.statsTopic()).isEqualTo("stats");
+        assertThat(ServingJobConfig.USAGE).contains("[--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]");
+
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--stats-interval-ms", "50"))
+                .hasMessageStartingWith("--stats-interval-ms 50 is below 100 ms");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--stats-interval-ms", "-1"))
+                .hasMessageStartingWith("--stats-interval-ms ");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--stats-topic", "model-events"))
+                .hasMessageStartingWith("--stats-topic 'model-events' is also another topic of the job");
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--stats-topic", "records"))
+                .hasMessageStartingWith("--stats-topic 'records' is also another topic of the job");
+        assertThat(ServingJobConfig.fromArgs("--stats-topic", "speculative-config").statsTopic())
+                .as("the config topic is only read in the speculative mode").isEqualTo("speculative-config");
+    }
+
+    @Test
     void defaultsNeedNoFlags() {
         ServingJobConfig config = ServingJobConfig.fromArgs();
 

@@ -6,6 +6,7 @@ import dev.modelserving.model.serving.SlotSettings;
 import dev.modelserving.proto.ExecutorAnswer;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.Provenance;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingSlotState;
@@ -159,6 +160,36 @@ final class ExecutorSlot implements AutoCloseable {
 
     boolean loading() {
         return slot.loading();
+    }
+
+    /**
+     * The slot's serving statistics ({@link ServingSlot#stats(long)}), unless the scoring thread holds the slot
+     * right now (then empty: the caller tries again soon, never blocking the operator thread behind a slow model).
+     */
+    Optional<List<ModelStats>> tryStats(long nowMillis) {
+        if (!lock.tryLock()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(slot.stats(nowMillis));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether the slot has statistics to report (a current model, or one that stopped serving); true while the
+     * scoring thread holds the slot (never blocks).
+     */
+    boolean reportsStats() {
+        if (!lock.tryLock()) {
+            return true; // scoring: it serves
+        }
+        try {
+            return slot.reportsStats();
+        } finally {
+            lock.unlock();
+        }
     }
 
     ServingSlotState snapshot() {

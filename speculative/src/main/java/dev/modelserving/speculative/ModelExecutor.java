@@ -2,6 +2,7 @@ package dev.modelserving.speculative;
 
 import dev.modelserving.flink.serving.ServingRuntime;
 import dev.modelserving.flink.serving.ServingSettings;
+import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.model.serving.ServingResults;
 import dev.modelserving.model.serving.ServingSlot;
@@ -9,12 +10,15 @@ import dev.modelserving.proto.CollectorInput;
 import dev.modelserving.proto.ExecutorAnswer;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.ServingSlotState;
 import dev.modelserving.proto.SpeculativeRequest;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -43,6 +47,10 @@ import org.apache.flink.util.Collector;
  * queue full ({@code --max-executor-queue}) is answered FAILED at once (metric
  * {@code speculative.requestsRefusedQueueFull}). After a restore, an executor starts rebuilding its model as soon
  * as its key is first touched, and requests wait for it on the scoring thread.
+ *
+ * <p>Serving statistics ({@link ModelStats} per model version, cumulative on this subtask) go to
+ * {@link SpeculativeOutputs#MODEL_STATS} from a processing-time timer per executor key at every multiple of the
+ * stats interval; when the scoring thread holds the slot at that moment, they follow at the next drain timer.
  */
 public class ModelExecutor
         extends KeyedCoProcessFunction<String, SpeculativeRequest, ModelDescriptor, CollectorInput> {
@@ -55,6 +63,7 @@ public class ModelExecutor
     public static final long DRAIN_INTERVAL_MILLIS = 1;
 
     private final ServingSettings settings;
+    private final StatsSchedule stats;
 
     private transient ValueState<ServingSlotState> slotState;
     private transient MapState<String, SpeculativeRequest> inFlight;
@@ -62,9 +71,17 @@ public class ModelExecutor
     private transient ServingRuntime runtime;
     private transient Counter skipped;
     private transient Counter queueFull;
+    /** Executor keys whose stats tick found the slot busy: their statistics go out at the next timer. */
+    private transient Set<String> statsOwed;
 
+    /** Executors without a stats stream. */
     public ModelExecutor(ServingSettings settings) {
+        this(settings, StatsSchedule.off());
+    }
+
+    public ModelExecutor(ServingSettings settings, StatsSchedule stats) {
         this.settings = settings;
+        this.stats = stats;
     }
 
     @Override
@@ -74,6 +91,7 @@ public class ModelExecutor
         inFlight = getRuntimeContext().getMapState(new MapStateDescriptor<>("executor-in-flight", Types.STRING,
                 ProtoTypeInfo.of(SpeculativeRequest.class)));
         slots = new HashMap<>();
+        statsOwed = new HashSet<>();
         runtime = new ServingRuntime(getRuntimeContext(), settings,
                 () -> (int) slots.values().stream().filter(ExecutorSlot::loading).count(), () -> slots.size());
         var speculative = getRuntimeContext().getMetricGroup().addGroup("speculative");
@@ -94,6 +112,7 @@ public class ModelExecutor
         inFlight.put(request.getRequestId(), request);
         slot.submit(request);
         scheduleTimers(slot, ctx.timerService());
+        statsLater(slot, ctx.timerService());
     }
 
     @Override
@@ -110,6 +129,7 @@ public class ModelExecutor
         publish(slot, slot.apply(descriptor), ctx);
         poll(slot, ctx);
         scheduleTimers(slot, ctx.timerService());
+        statsLater(slot, ctx.timerService());
     }
 
     @Override
@@ -131,7 +151,31 @@ public class ModelExecutor
             }
         }
         poll(slot, ctx);
+        if (stats.isTick(timestamp) || statsOwed.remove(ctx.getCurrentKey())) {
+            emitStats(slot, ctx);
+        }
         scheduleTimers(slot, ctx.timerService());
+        statsLater(slot, ctx.timerService());
+    }
+
+    private void emitStats(ExecutorSlot slot, OnTimerContext ctx) {
+        Optional<List<ModelStats>> snapshots = slot.tryStats(runtime.slotSettings().clockMillis().getAsLong());
+        if (snapshots.isEmpty()) {
+            statsOwed.add(ctx.getCurrentKey());
+            ctx.timerService().registerProcessingTimeTimer(
+                    ctx.timerService().currentProcessingTime() + DRAIN_INTERVAL_MILLIS);
+            return;
+        }
+        for (ModelStats snapshot : snapshots.get()) {
+            ctx.output(SpeculativeOutputs.MODEL_STATS, snapshot);
+        }
+    }
+
+    /** The next stats tick of this key, while its slot has statistics to report. */
+    private void statsLater(ExecutorSlot slot, TimerService timers) {
+        if (stats.enabled() && slot.reportsStats()) {
+            timers.registerProcessingTimeTimer(stats.nextTick(timers.currentProcessingTime()));
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.modelserving.speculative;
 import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.proto.CollectorInput;
 import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.ServingResult;
 import org.apache.flink.util.OutputTag;
 
@@ -20,6 +21,10 @@ public final class SpeculativeOutputs {
     /** Executors: model events (activated, rejected, ...); router: REJECTED configurations and models over the cap. */
     public static final OutputTag<ModelEvent> MODEL_EVENTS =
             new OutputTag<>("speculative-model-events", ProtoTypeInfo.of(ModelEvent.class));
+
+    /** Executors: serving statistics per model version, every stats interval (none when it is 0). */
+    public static final OutputTag<ModelStats> MODEL_STATS =
+            new OutputTag<>("speculative-model-stats", ProtoTypeInfo.of(ModelStats.class));
 
     private SpeculativeOutputs() {}
 }

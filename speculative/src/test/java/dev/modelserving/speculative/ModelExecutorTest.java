@@ -35,10 +35,11 @@ class ModelExecutorTest {
     private KeyedTwoInputStreamOperatorTestHarness<String, SpeculativeRequest, ModelDescriptor, CollectorInput> harness;
     private long now;
     private ServingSettings settings = ServingSettings.defaults();
+    private dev.modelserving.flink.serving.StatsSchedule stats = dev.modelserving.flink.serving.StatsSchedule.off();
 
     private void open(OperatorSubtaskState restore) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new ModelExecutor(settings)),
+                new KeyedCoProcessOperator<>(new ModelExecutor(settings, stats)),
                 ExecutorKey::of, ExecutorKey::of, Types.STRING);
         harness.setup(new ProtoSerializer<>(CollectorInput.class));
         if (restore != null) {
@@ -106,6 +107,32 @@ class ModelExecutorTest {
                 .orElseThrow();
         assertThat(unknown.getStatus()).isEqualTo(ServingStatus.NO_MODEL);
         assertThat(unknown.getRequestId()).isEqualTo("q1");
+    }
+
+    private List<dev.modelserving.proto.ModelStats> stats() {
+        var side = harness.getSideOutput(SpeculativeOutputs.MODEL_STATS);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void eachExecutorKeyEmitsItsStatsAtEveryTick() throws Exception {
+        stats = new dev.modelserving.flink.serving.StatsSchedule(10_000);
+        open(null);
+        deploy(TestDescriptors.constant("10").setName("a").build());
+        deploy(TestDescriptors.constant("20").setName("b").setVersion(3).build());
+        harness.processElement1(request("q1", "a", 1), 0);
+        harness.processElement1(request("q2", "a", Double.NaN), 0);
+        harness.processElement1(request("q2", "b", 1), 0);
+        await("three answers", () -> answers().size() == 3);
+        assertThat(now).as("activation and answers took less than a stats interval").isLessThan(10_000);
+        assertThat(stats()).as("before the tick").isEmpty();
+
+        harness.setProcessingTime(now = 10_000);
+        assertThat(stats()).extracting(s -> s.getModelName() + "@" + s.getModelVersion() + " " + s.getRecords()
+                        + "/" + s.getFailed())
+                .containsExactlyInAnyOrder("a@1 2/1", "b@3 1/0");
+        harness.setProcessingTime(now = 20_000);
+        assertThat(stats()).as("every tick while the models serve").hasSize(4);
     }
 
     @Test

@@ -114,7 +114,7 @@ public final class ServingThroughputBench implements Callable<Integer> {
                     "--mode", mode, "--parallelism", Integer.toString(parallelism), "--checkpoint-interval-ms", "0",
                     "--group-id", "bench-" + UUID.randomUUID());
             broker.createTopics(parallelism, config.dataTopic(), config.modelTopic(), config.resultsTopic(),
-                    config.deadLetterTopic(), config.eventsTopic());
+                    config.deadLetterTopic(), config.eventsTopic(), config.statsTopic());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(localConfiguration());
             new ServingJob(config, new KafkaServingIo(config)).build(env);
             JobClient job = env.executeAsync("bench " + model.getName());

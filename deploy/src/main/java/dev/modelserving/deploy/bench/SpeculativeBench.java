@@ -147,7 +147,7 @@ public final class SpeculativeBench {
         String records = name + "-records";
         String results = name + "-results";
         broker.createTopics(2, records, name + "-models", name + "-configs", results, name + "-dead",
-                name + "-events");
+                name + "-events", name + "-stats");
         for (ModelDescriptor model : models) {
             send(name + "-models", DATA_TYPE, model.toByteArray());
         }
@@ -157,7 +157,7 @@ public final class SpeculativeBench {
                 "--mode", "speculative", "--parallelism", "2", "--checkpoint-interval-ms", "0",
                 "--data-topic", records, "--model-topic", name + "-models", "--config-topic", name + "-configs",
                 "--results-topic", results, "--dead-letter-topic", name + "-dead", "--events-topic",
-                name + "-events", "--group-id", name);
+                name + "-events", "--stats-topic", name + "-stats", "--group-id", name);
         Configuration conf = LoopbackFlink.configuration();
         conf.set(PipelineOptions.CLASSPATHS, List.of(services.toUri().toURL().toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);

@@ -59,8 +59,11 @@ final class MessageLines {
     static String event(ModelEvent e) {
         return time(e.getTimestampMillis()) + " " + e.getType() + " " + orDash(e.getDataType()) + " "
                 + orDash(e.getModelName()) + "@" + e.getModelVersion() + " previous="
-                + (e.getPreviousVersion() == 0 ? "-" : Long.toString(e.getPreviousVersion())) + " reason="
-                + quoted(e.getReason()) + " emitted_by=" + orDash(e.getEmittedBy());
+                + (e.getPreviousVersion() == 0 ? "-" : (e.getPreviousModelName().isEmpty() ? ""
+                        : e.getPreviousModelName() + "@") + e.getPreviousVersion()) + " reason="
+                + quoted(e.getReason()) + " emitted_by=" + orDash(e.getEmittedBy())
+                + (e.getDescriptorTopic().isEmpty() ? "" : " descriptor=" + e.getDescriptorTopic() + "-"
+                        + e.getDescriptorPartition() + "@" + e.getDescriptorOffset());
     }
 
     /** Milliseconds since the epoch as an ISO-8601 instant (UTC); "-" when not set. */

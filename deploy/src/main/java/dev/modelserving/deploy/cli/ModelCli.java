@@ -28,10 +28,12 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         description = "Makes, checks, tries and publishes model descriptors for the serving job; lists, rolls back"
-                + " and removes the models it serves; tails its results, dead letters and model events.",
+                + " and removes the models it serves; tails its results, dead letters and model events; shows how"
+                + " each model serves (status) and which model produced a result (explain).",
         subcommands = {DescriptorCommand.class, ScoreCommand.class, ShowCommand.class, PublishCommand.class,
             ListCommand.class, RollbackCommand.class, RemoveCommand.class, TailCommand.class, SamplesCommand.class,
-            KeygenCommand.class, SignCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+            KeygenCommand.class, SignCommand.class, VerifyCommand.class, StatusCommand.class,
+            ExplainCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",

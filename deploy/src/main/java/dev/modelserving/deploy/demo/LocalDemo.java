@@ -114,7 +114,7 @@ public final class LocalDemo implements Callable<Integer> {
                     "--checkpoint-dir", work.resolve("checkpoints").toUri().toString(),
                     "--delivery", "at-least-once");
             broker.createTopics(2, config.dataTopic(), config.modelTopic(), config.resultsTopic(),
-                    config.deadLetterTopic(), config.eventsTopic());
+                    config.deadLetterTopic(), config.eventsTopic(), config.statsTopic());
             out.println("Kafka at " + broker.bootstrapServers() + "; training the sample models ...");
             List<ModelDescriptor> forecasts = SampleModels.build().stream().map(SampleModel::descriptor)
                     .filter(d -> d.getName().equals(SampleModels.TEMPERATURE_FORECAST)).toList();

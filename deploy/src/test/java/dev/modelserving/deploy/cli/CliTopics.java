@@ -57,6 +57,26 @@ final class CliTopics {
         return readAll(broker, Map.of(), topic, count);
     }
 
+    /** Every record of partition 0 of the topic written so far, from the beginning (any number). */
+    static List<ConsumerRecord<String, byte[]>> readAvailable(EmbeddedKafkaBroker broker, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(10)).get(partition);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
     /** {@link #readAll(EmbeddedKafkaBroker, String, int)} with client properties (a secured broker's). */
     static List<ConsumerRecord<String, byte[]>> readAll(EmbeddedKafkaBroker broker,
             Map<String, String> clientProperties, String topic, int count) {

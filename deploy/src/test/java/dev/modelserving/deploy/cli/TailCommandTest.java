@@ -46,7 +46,9 @@ class TailCommandTest {
                 .setSourcePartition(2).setSourceOffset(41).setReason("not a SensorReading: truncated")
                 .setTimestampMillis(CliEvents.T0).build().toByteArray()));
         CliTopics.write(broker, "model-events", "sensor", List.of(event(ModelEventType.ACTIVATED, "sensor",
-                "temperature", 2, 1, "loaded and validated", 0, "serve#1").toByteArray()));
+                "temperature", 2, 1, "loaded and validated", 0, "serve#1").toBuilder()
+                .setPreviousModelName("temperature-old").setDescriptorTopic("models").setDescriptorOffset(12).build()
+                .toByteArray()));
     }
 
     @AfterAll
@@ -100,8 +102,9 @@ class TailCommandTest {
         CliRunner.Result result = tail("events", "--from-beginning", "--max-messages", "1");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out().strip()).isEqualTo("2026-01-01T00:00:00Z ACTIVATED sensor temperature@2 previous=1"
-                + " reason=\"loaded and validated\" emitted_by=serve#1");
+        assertThat(result.out().strip()).isEqualTo("2026-01-01T00:00:00Z ACTIVATED sensor temperature@2"
+                + " previous=temperature-old@1 reason=\"loaded and validated\" emitted_by=serve#1"
+                + " descriptor=models-0@12");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.modelserving.job.parse;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelserving.job.io.RawRecord;
 import dev.modelserving.model.Identifiers;
+import dev.modelserving.proto.DescriptorOrigin;
 import dev.modelserving.proto.ModelAction;
 import dev.modelserving.proto.ModelDescriptor;
 
@@ -13,7 +14,10 @@ import dev.modelserving.proto.ModelDescriptor;
  * {@code name} or {@code publisher_id} that breaks {@link Identifiers}' rules; a {@code version} or
  * {@code rollback_to_version} above {@link Identifiers#MAX_VERSION} or negative, a DEPLOY without a version (below 1)
  * and a ROLLBACK without a version to roll back to. What a descriptor means (stale versions, validation) is the
- * serving function's business. Metrics: {@value #PARSED_METRIC} and {@value PayloadParser#DEAD_LETTERS_METRIC}.
+ * serving function's business. The descriptor's {@code origin} is set to the Kafka topic, partition and offset it
+ * was consumed from (whatever the publisher put there is overwritten; the signature never covers it), so model
+ * events can name the descriptor that caused them. Metrics: {@value #PARSED_METRIC} and
+ * {@value PayloadParser#DEAD_LETTERS_METRIC}.
  */
 public class DescriptorParser extends PayloadParser<ModelDescriptor> {
 
@@ -62,6 +66,9 @@ public class DescriptorParser extends PayloadParser<ModelDescriptor> {
         boolean rollback = descriptor.getAction() == ModelAction.ROLLBACK;
         require(Identifiers.versionProblem(rollback ? "rollback_to_version (ROLLBACK)" : "rollback_to_version",
                 descriptor.getRollbackToVersion(), rollback ? 1 : 0), context);
-        return descriptor;
+        return descriptor.toBuilder().setOrigin(DescriptorOrigin.newBuilder()
+                .setTopic(raw.getTopic() == null ? "" : raw.getTopic())
+                .setPartition(raw.getPartition())
+                .setOffset(raw.getOffset())).build();
     }
 }

@@ -2,11 +2,13 @@ package dev.modelserving.job.serve;
 
 import dev.modelserving.flink.serving.ServingRuntime;
 import dev.modelserving.flink.serving.ServingSettings;
+import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.model.serving.ServingSlot;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingSlotState;
 import java.util.HashMap;
@@ -32,6 +34,10 @@ import org.apache.flink.util.Collector;
  * slots on this subtask (counted since its start) is REJECTED (RESOURCE_LIMIT). After a restore, a slot starts
  * rebuilding its model in the background at the first element or timer of its key; a record that arrives before
  * the model is ready waits for it at most {@code --restore-wait-ms}.
+ *
+ * <p>Serving statistics ({@link ModelStats}, cumulative per model version on this subtask) go to
+ * {@link ServingOutputs#MODEL_STATS} from a processing-time timer per data type at every multiple of the stats
+ * interval, as long as the data type has a current model (and once more after it stopped serving).
  */
 public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord, ModelDescriptor, ServingResult> {
 
@@ -41,13 +47,20 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
     public static final long POLL_INTERVAL_MILLIS = 50;
 
     private final ServingSettings settings;
+    private final StatsSchedule stats;
 
     private transient ValueState<ServingSlotState> slotState;
     private transient Map<String, ServingSlot> slots;
     private transient ServingRuntime runtime;
 
+    /** Serving without a stats stream. */
     public KeyedModelServing(ServingSettings settings) {
+        this(settings, StatsSchedule.off());
+    }
+
+    public KeyedModelServing(ServingSettings settings, StatsSchedule stats) {
         this.settings = settings;
+        this.stats = stats;
     }
 
     @Override
@@ -75,6 +88,7 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         ServingResult result = slot.score(record);
         runtime.metrics().record(result);
         out.collect(result);
+        statsLater(slot, ctx);
     }
 
     @Override
@@ -92,6 +106,7 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         publish(slot, slot.apply(descriptor), ctx);
         publish(slot, slot.poll(), ctx);
         pollLater(slot, ctx.timerService().currentProcessingTime(), ctx);
+        statsLater(slot, ctx);
     }
 
     @Override
@@ -105,6 +120,12 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
             publish(slot, events, ctx);
         }
         pollLater(slot, timestamp, ctx);
+        if (stats.isTick(timestamp)) {
+            for (ModelStats snapshot : slot.stats(runtime.slotSettings().clockMillis().getAsLong())) {
+                ctx.output(ServingOutputs.MODEL_STATS, snapshot);
+            }
+        }
+        statsLater(slot, ctx);
     }
 
     @Override
@@ -152,6 +173,14 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         for (ModelEvent event : events) {
             runtime.metrics().record(event);
             ctx.output(ServingOutputs.MODEL_EVENTS, event);
+        }
+    }
+
+    /** The next stats tick of this key, while its slot has statistics to report. */
+    private void statsLater(ServingSlot slot, Context ctx) {
+        if (stats.enabled() && slot.reportsStats()) {
+            ctx.timerService().registerProcessingTimeTimer(
+                    stats.nextTick(ctx.timerService().currentProcessingTime()));
         }
     }
 

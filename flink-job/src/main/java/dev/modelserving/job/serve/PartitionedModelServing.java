@@ -2,11 +2,13 @@ package dev.modelserving.job.serve;
 
 import dev.modelserving.flink.serving.ServingRuntime;
 import dev.modelserving.flink.serving.ServingSettings;
+import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.model.serving.ServingSlot;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.ServingOutput;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingSlotState;
@@ -36,6 +38,11 @@ import org.apache.flink.util.Collector;
  * {@code --max-data-types} slots is REJECTED (RESOURCE_LIMIT) and its records get NO_MODEL. After a restore, every
  * restored slot starts rebuilding its model in the background in {@code open()} (as many as the live model bound
  * holds); a record that arrives before its model is ready waits for it at most {@code --restore-wait-ms}.
+ *
+ * <p>Serving statistics ({@link ModelStats} per model version, cumulative on this subtask) are emitted as
+ * {@link ServingOutput}s too. Without timers, they are emitted when an element arrives and the stats interval has
+ * passed since the last emission: a subtask that receives nothing emits no statistics (its last ones stay the
+ * latest on the stats topic).
  */
 public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, ModelDescriptor, ServingOutput>
         implements CheckpointedFunction {
@@ -43,14 +50,22 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
     private static final long serialVersionUID = 1L;
 
     private final ServingSettings settings;
+    private final StatsSchedule stats;
 
     private transient ListState<ServingSlotState> checkpointedSlots;
     private transient Map<String, ServingSlotState> restored;
     private transient Map<String, ServingSlot> slots;
     private transient ServingRuntime runtime;
+    private transient long lastStatsMillis;
 
+    /** Serving without a stats stream. */
     public PartitionedModelServing(ServingSettings settings) {
+        this(settings, StatsSchedule.off());
+    }
+
+    public PartitionedModelServing(ServingSettings settings, StatsSchedule stats) {
         this.settings = settings;
+        this.stats = stats;
     }
 
     @Override
@@ -74,6 +89,7 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
         restored.forEach((dataType, state) -> slots.put(dataType,
                 new ServingSlot(dataType, state, runtime.slotSettings())));
         restored.clear();
+        lastStatsMillis = runtime.slotSettings().clockMillis().getAsLong();
         // Rebuild off the record path, but no more models than the cache keeps live (the others on demand).
         slots.values().stream().limit(runtime.bounds().maxLiveModels()).forEach(ServingSlot::prepare);
     }
@@ -87,6 +103,7 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
                 : slot.score(record);
         runtime.metrics().record(result);
         out.collect(ServingOutput.newBuilder().setResult(result).build());
+        statsIfDue(out);
     }
 
     @Override
@@ -108,6 +125,21 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
         }
         emit(slot.apply(descriptor), out);
         emit(slot.poll(), out);
+        statsIfDue(out);
+    }
+
+    /** Every slot's statistics, when the stats interval has passed since the last emission. */
+    private void statsIfDue(Collector<ServingOutput> out) {
+        long now = runtime.slotSettings().clockMillis().getAsLong();
+        if (!stats.due(lastStatsMillis, now)) {
+            return;
+        }
+        lastStatsMillis = now;
+        for (ServingSlot slot : slots.values()) {
+            for (ModelStats snapshot : slot.stats(now)) {
+                out.collect(ServingOutput.newBuilder().setStats(snapshot).build());
+            }
+        }
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The five topics of one serving job under test, named with a prefix unique to the test (the broker is shared by a
+ * The six topics of one serving job under test, named with a prefix unique to the test (the broker is shared by a
  * test class), and the job configuration that uses them.
  *
  * @param bootstrapServers the broker
@@ -18,12 +18,12 @@ record ServingTopics(String bootstrapServers, String prefix) {
     /** Partitions of every topic: more than one, so ordering is only per partition, as in production. */
     static final int PARTITIONS = 2;
 
-    /** Creates the five topics (auto-creation is off) and waits for their leaders. */
+    /** Creates the six topics (auto-creation is off) and waits for their leaders. */
     static ServingTopics create(EmbeddedKafkaBroker broker, String prefix) {
         String clean = prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
         ServingTopics topics = new ServingTopics(broker.bootstrapServers(), clean);
         broker.createTopics(PARTITIONS, topics.data(), topics.models(), topics.results(), topics.deadLetters(),
-                topics.events());
+                topics.events(), topics.stats());
         return topics;
     }
 
@@ -47,6 +47,10 @@ record ServingTopics(String bootstrapServers, String prefix) {
         return prefix + "-events";
     }
 
+    String stats() {
+        return prefix + "-stats";
+    }
+
     /**
      * The job's configuration for these topics, parsed from flags as a user would pass them.
      *
@@ -63,6 +67,7 @@ record ServingTopics(String bootstrapServers, String prefix) {
                 "--results-topic", results(),
                 "--dead-letter-topic", deadLetters(),
                 "--events-topic", events(),
+                "--stats-topic", stats(),
                 "--group-id", prefix,
                 "--mode", mode.name().toLowerCase(Locale.ROOT),
                 "--parallelism", Integer.toString(parallelism)));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import dev.modelserving.job.io.RawRecord;
 import dev.modelserving.proto.DeadLetter;
+import dev.modelserving.proto.DescriptorOrigin;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelType;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,29 @@ class DescriptorParserTest {
         try (ParserHarness<ModelDescriptor> harness = new ParserHarness<>(new DescriptorParser())) {
             harness.process(raw(descriptor.toByteArray(), 4L));
 
-            assertThat(harness.output()).containsExactly(descriptor);
+            assertThat(harness.output()).as("the descriptor, with where it was consumed").containsExactly(
+                    descriptor.toBuilder().setOrigin(DescriptorOrigin.newBuilder().setTopic("models")
+                            .setPartition(0).setOffset(4L)).build());
             assertThat(harness.deadLetters()).isEmpty();
             assertThat(harness.counter(DescriptorParser.PARSED_METRIC)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anOriginSetByThePublisherIsOverwrittenWithTheRealOne() throws Exception {
+        ModelDescriptor claimed = ModelDescriptor.newBuilder().setName("wine-quality").setVersion(3)
+                .setDataType("wine").setModelType(ModelType.PMML)
+                .setArtifactBytes(ByteString.copyFromUtf8("<PMML/>"))
+                .setOrigin(DescriptorOrigin.newBuilder().setTopic("elsewhere").setPartition(9).setOffset(1)).build();
+        try (ParserHarness<ModelDescriptor> harness = new ParserHarness<>(new DescriptorParser())) {
+            harness.process(new RawRecord(claimed.toByteArray(), null, "models", 2, 77L, 1_000L));
+
+            assertThat(harness.output()).singleElement().satisfies(d -> {
+                assertThat(d.getOrigin().getTopic()).isEqualTo("models");
+                assertThat(d.getOrigin().getPartition()).isEqualTo(2);
+                assertThat(d.getOrigin().getOffset()).isEqualTo(77L);
+                assertThat(d.toBuilder().clearOrigin().build()).isEqualTo(claimed.toBuilder().clearOrigin().build());
+            });
         }
     }
 

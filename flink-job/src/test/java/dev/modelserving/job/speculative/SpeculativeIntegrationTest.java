@@ -70,7 +70,7 @@ class SpeculativeIntegrationTest {
     private record Topics(String prefix) {
         Topics {
             broker.createTopics(2, prefix + "-records", prefix + "-models", prefix + "-configs", prefix + "-results",
-                    prefix + "-dead", prefix + "-events");
+                    prefix + "-dead", prefix + "-events", prefix + "-stats");
         }
 
         String records() {
@@ -99,7 +99,7 @@ class SpeculativeIntegrationTest {
                     "--mode", "speculative", "--parallelism", "2", "--checkpoint-interval-ms", checkpointIntervalMs,
                     "--data-topic", records(), "--model-topic", models(), "--config-topic", configs(),
                     "--results-topic", results(), "--dead-letter-topic", prefix + "-dead",
-                    "--events-topic", prefix + "-events", "--group-id", prefix,
+                    "--events-topic", prefix + "-events", "--stats-topic", prefix + "-stats", "--group-id", prefix,
                     "--max-deadline-ms", "120000");
         }
     }

@@ -7,9 +7,11 @@ import dev.modelserving.model.ModelProblem;
 import dev.modelserving.model.Prediction;
 import dev.modelserving.model.ScoringException;
 import dev.modelserving.proto.DataRecord;
+import dev.modelserving.proto.DescriptorOrigin;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
+import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingSlotState;
 import java.util.ArrayList;
@@ -61,6 +63,8 @@ public final class ServingSlot implements AutoCloseable {
      * descriptor (a model that timed out would only hang another thread).
      */
     static final long REBUILD_RETRY_MILLIS = 1000;
+    /** Most statistics of versions no longer serving kept until the next {@link #stats(long)}. */
+    static final int MAX_RETIRED_STATS = 16;
 
     private final String dataType;
     private final SlotSettings settings;
@@ -77,6 +81,10 @@ public final class ServingSlot implements AutoCloseable {
     private long lastWaitNanos;
     /** When a rebuild refused for lack of resources may be tried again (0: the failure is final). */
     private long retryAtNanos;
+    /** Statistics of the current version on this instance (null: nothing current, or not counted yet). */
+    private ServingStats currentStats;
+    /** Statistics of versions that stopped serving here, emitted once more by {@link #stats(long)}. */
+    private final List<ServingStats> retiredStats = new ArrayList<>();
 
     /** A slot restored from its snapshot (or {@code ServingSlotState.getDefaultInstance()} for a new one). */
     public ServingSlot(String dataType, ServingSlotState restored, SlotSettings settings) {
@@ -204,9 +212,12 @@ public final class ServingSlot implements AutoCloseable {
             return;
         }
         cancelPending("replaced by a rollback to version " + target + " while loading", events);
-        state = state.toBuilder().setPending(kept.get()).setPendingIsRollback(true)
+        // The re-activated version names the command as the descriptor that made it current.
+        ModelDescriptor rollbackTarget = command.hasOrigin()
+                ? kept.get().toBuilder().setOrigin(command.getOrigin()).build() : kept.get();
+        state = state.toBuilder().setPending(rollbackTarget).setPendingIsRollback(true)
                 .putLatestVersions(command.getName(), command.getVersion()).build();
-        pendingLoad = startLoad(kept.get());
+        pendingLoad = startLoad(rollbackTarget);
     }
 
     private void remove(ModelDescriptor command, List<ModelEvent> events) {
@@ -221,10 +232,11 @@ public final class ServingSlot implements AutoCloseable {
         if (state.hasCurrent() && state.getCurrent().getName().equals(command.getName())) {
             ModelDescriptor removed = state.getCurrent();
             closeCurrent();
+            retireStats();
             state = withHistory(state.toBuilder().clearCurrent(), removed)
                     .putLatestVersions(command.getName(), command.getVersion()).build();
-            events.add(event(ModelEventType.REMOVED, removed, reasonOr(command, "removed by command")).toBuilder()
-                    .setPublisherId(command.getPublisherId()).build());
+            events.add(withOrigin(event(ModelEventType.REMOVED, removed, reasonOr(command, "removed by command"))
+                    .toBuilder().setPublisherId(command.getPublisherId()), command.getOrigin()).build());
             matched = true;
         }
         if (!matched) {
@@ -289,10 +301,15 @@ public final class ServingSlot implements AutoCloseable {
         currentFailure = null;
         evicted = false;
         settings.cache().admit(cacheEntry);
+        retireStats();
+        long activatedAt = settings.clockMillis().getAsLong();
+        currentStats = new ServingStats(dataType, candidate.getName(), candidate.getVersion(), model.id().sha256(),
+                activatedAt, activatedAt);
         ModelEvent activated = event(rollback ? ModelEventType.ROLLED_BACK : ModelEventType.ACTIVATED, candidate,
                 rollback ? "rolled back" : "loaded and validated");
         events.add(activated.toBuilder().setModelSha256(model.id().sha256())
-                .setPreviousVersion(previous == null ? 0 : previous.getVersion()).build());
+                .setPreviousVersion(previous == null ? 0 : previous.getVersion())
+                .setPreviousModelName(previous == null ? "" : previous.getName()).build());
         return events;
     }
 
@@ -301,6 +318,12 @@ public final class ServingSlot implements AutoCloseable {
         if (!state.hasCurrent()) {
             return ServingResults.noModel(record);
         }
+        ServingResult result = scoreWithCurrent(record);
+        countResult(result);
+        return result;
+    }
+
+    private ServingResult scoreWithCurrent(DataRecord record) {
         Model model = currentModel();
         if (model == null) {
             return ServingResults.failed(record, null, notServingReason(), 0);
@@ -314,6 +337,69 @@ public final class ServingSlot implements AutoCloseable {
             return ServingResults.failed(record, model.id(), e.getMessage(), System.nanoTime() - start);
         } catch (RuntimeException e) {
             return ServingResults.failed(record, model.id(), "the model failed: " + e, System.nanoTime() - start);
+        }
+    }
+
+    /** Counts a result of the current version in its statistics (started at first use after a restore). */
+    private void countResult(ServingResult result) {
+        if (currentStats == null) {
+            ModelDescriptor d = state.getCurrent();
+            String sha = current != null ? current.id().sha256() : d.getArtifactSha256();
+            long now = settings.clockMillis().getAsLong();
+            currentStats = new ServingStats(dataType, d.getName(), d.getVersion(), sha, now, now);
+        }
+        if (result.getStatus() == dev.modelserving.proto.ServingStatus.SCORED) {
+            currentStats.scored(result.getLatencyNanos());
+        } else {
+            currentStats.failed();
+        }
+    }
+
+    /**
+     * Snapshots of this slot's serving statistics, taken at {@code nowMillis}: the current version's (cumulative,
+     * {@code serving} true) and, once each, those of versions that stopped serving since the last call
+     * ({@code serving} false). Empty when nothing served here since the last call and nothing is current. A current
+     * version that has not answered a record since a restore reports zero counts.
+     */
+    public List<ModelStats> stats(long nowMillis) {
+        List<ModelStats> snapshots = new ArrayList<>(retiredStats.size() + 1);
+        for (ServingStats retired : retiredStats) {
+            snapshots.add(retired.snapshot(nowMillis, settings.emitter(), false));
+        }
+        retiredStats.clear();
+        if (state.hasCurrent()) {
+            ModelDescriptor d = state.getCurrent();
+            if (currentStats == null || currentStats.modelVersion() != d.getVersion()
+                    || !currentStats.modelName().equals(d.getName())) {
+                retireStatsInto(snapshots, nowMillis);
+                String sha = current != null ? current.id().sha256() : d.getArtifactSha256();
+                currentStats = new ServingStats(dataType, d.getName(), d.getVersion(), sha, nowMillis, nowMillis);
+            }
+            snapshots.add(currentStats.snapshot(nowMillis, settings.emitter(), true));
+        }
+        return snapshots;
+    }
+
+    /** Whether {@link #stats(long)} has anything to report (a current version, or one that stopped serving). */
+    public boolean reportsStats() {
+        return state.hasCurrent() || !retiredStats.isEmpty();
+    }
+
+    private void retireStatsInto(List<ModelStats> snapshots, long nowMillis) {
+        if (currentStats != null) {
+            snapshots.add(currentStats.snapshot(nowMillis, settings.emitter(), false));
+            currentStats = null;
+        }
+    }
+
+    /** The current version's statistics stop: they are emitted once more, as not serving. */
+    private void retireStats() {
+        if (currentStats != null) {
+            retiredStats.add(currentStats);
+            currentStats = null;
+            while (retiredStats.size() > MAX_RETIRED_STATS) {
+                retiredStats.remove(0); // stats are not emitted (interval 0): keep memory bounded
+            }
         }
     }
 
@@ -514,6 +600,19 @@ public final class ServingSlot implements AutoCloseable {
                 .setEmittedBy(settings.emitter())
                 .setPublisherId(about.getPublisherId())
                 .setNewestVersion(state.getLatestVersionsOrDefault(about.getName(), 0L))
+                .setPreviousModelName(state.hasCurrent() ? state.getCurrent().getName() : "")
+                .setDescriptorTopic(about.getOrigin().getTopic())
+                .setDescriptorPartition(about.getOrigin().getPartition())
+                .setDescriptorOffset(about.getOrigin().getOffset())
                 .build();
+    }
+
+    /** The event naming {@code origin} (when known) as the descriptor that caused it. */
+    private static ModelEvent.Builder withOrigin(ModelEvent.Builder event, DescriptorOrigin origin) {
+        if (origin.getTopic().isEmpty()) {
+            return event;
+        }
+        return event.setDescriptorTopic(origin.getTopic()).setDescriptorPartition(origin.getPartition())
+                .setDescriptorOffset(origin.getOffset());
     }
 }

@@ -13,15 +13,17 @@ import java.security.Signature;
 /**
  * Signs and verifies model descriptors. What is signed: the deterministic protobuf serialization of the descriptor
  * with {@code signature} cleared and {@code publisher_id} set, so every other field (artifact, version, action,
- * validation samples, unknown fields) is covered and changing any byte of them breaks the signature.
+ * validation samples, unknown fields) is covered and changing any byte of them breaks the signature. The one
+ * exception is {@code origin}: the job's parser writes where it consumed the descriptor there, so it is cleared
+ * before signing and verifying (a publisher cannot make a signature depend on it, and setting it changes nothing).
  */
 public final class DescriptorSignatures {
 
     private DescriptorSignatures() {}
 
-    /** The bytes a signature covers: the descriptor without its signature, serialized deterministically. */
+    /** The bytes a signature covers: the descriptor without its signature and origin, serialized deterministically. */
     public static byte[] signedBytes(ModelDescriptor descriptor) {
-        ModelDescriptor unsigned = descriptor.toBuilder().clearSignature().build();
+        ModelDescriptor unsigned = descriptor.toBuilder().clearSignature().clearOrigin().build();
         byte[] bytes = new byte[unsigned.getSerializedSize()];
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         out.useDeterministicSerialization();

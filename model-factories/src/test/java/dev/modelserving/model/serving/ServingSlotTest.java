@@ -323,6 +323,97 @@ class ServingSlotTest {
         assertThat(slot.score(record(1)).getStatus()).isEqualTo(ServingStatus.SCORED);
     }
 
+    private static ModelDescriptor from(ModelDescriptor d, long offset) {
+        return d.toBuilder().setOrigin(dev.modelserving.proto.DescriptorOrigin.newBuilder().setTopic("models")
+                .setPartition(2).setOffset(offset)).build();
+    }
+
+    @Test
+    void eventsNameThePreviousModelAndTheDescriptorThatCausedThem() {
+        slot = directSlot();
+        assertThat(deployAndPoll(from(version(1, "1"), 40))).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.ACTIVATED);
+            assertThat(e.getPreviousModelName()).isEmpty();
+            assertThat(e.getPreviousVersion()).isZero();
+            assertThat(e.getDescriptorTopic()).isEqualTo("models");
+            assertThat(e.getDescriptorPartition()).isEqualTo(2);
+            assertThat(e.getDescriptorOffset()).isEqualTo(40);
+        });
+        ModelDescriptor other = from(version(1, "2").toBuilder().setName("other").build(), 41);
+        assertThat(deployAndPoll(other)).filteredOn(e -> e.getType() == ModelEventType.ACTIVATED).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getModelName()).isEqualTo("other");
+                    assertThat(e.getPreviousModelName()).as("a swap to another model name").isEqualTo("constant");
+                    assertThat(e.getPreviousVersion()).isEqualTo(1);
+                    assertThat(e.getDescriptorOffset()).isEqualTo(41);
+                });
+        assertThat(deployAndPoll(from(command(ModelAction.ROLLBACK, 1, 2), 42)))
+                .filteredOn(e -> e.getType() == ModelEventType.ROLLED_BACK).singleElement().satisfies(e -> {
+                    assertThat(e.getModelVersion()).isEqualTo(1);
+                    assertThat(e.getPreviousModelName()).isEqualTo("other");
+                    assertThat(e.getDescriptorOffset()).as("the rollback command, not the original deploy")
+                            .isEqualTo(42);
+                });
+        assertThat(slot.apply(from(command(ModelAction.REMOVE, 0, 3), 43))).singleElement().satisfies(e -> {
+            assertThat(e.getType()).isEqualTo(ModelEventType.REMOVED);
+            assertThat(e.getDescriptorOffset()).as("the remove command").isEqualTo(43);
+        });
+    }
+
+    @Test
+    void statsCountTheCurrentVersionAndReportASupersededOneOnceMore() {
+        slot = directSlot();
+        assertThat(slot.stats(5000)).as("nothing serves").isEmpty();
+        deployAndPoll(version(1, "1"));
+        slot.score(record(1));
+        slot.score(record(2));
+        slot.score(record(Double.NaN));
+        assertThat(slot.stats(5000)).singleElement().satisfies(s -> {
+            assertThat(s.getDataType()).isEqualTo("test");
+            assertThat(s.getModelName()).isEqualTo("constant");
+            assertThat(s.getModelVersion()).isEqualTo(1);
+            assertThat(s.getModelSha256()).isNotEmpty();
+            assertThat(s.getServingSinceMillis()).isEqualTo(1000);
+            assertThat(s.getRecords()).isEqualTo(3);
+            assertThat(s.getScored()).isEqualTo(2);
+            assertThat(s.getFailed()).isEqualTo(1);
+            assertThat(s.getLatencyMaxNanos()).isGreaterThanOrEqualTo(s.getLatencyMinNanos());
+            assertThat(s.getEmittedBy()).isEqualTo("test-0");
+            assertThat(s.getServing()).isTrue();
+        });
+        slot.score(record(3));
+        assertThat(slot.stats(6000)).as("cumulative").singleElement()
+                .satisfies(s -> assertThat(s.getScored()).isEqualTo(3));
+        deployAndPoll(version(2, "2"));
+        slot.score(record(4));
+        List<dev.modelserving.proto.ModelStats> afterSwap = slot.stats(7000);
+        assertThat(afterSwap).extracting(dev.modelserving.proto.ModelStats::getModelVersion,
+                dev.modelserving.proto.ModelStats::getRecords, dev.modelserving.proto.ModelStats::getServing)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 4L, false),
+                        org.assertj.core.groups.Tuple.tuple(2L, 1L, true));
+        assertThat(slot.stats(8000)).as("the superseded version is reported once").singleElement()
+                .satisfies(s -> assertThat(s.getModelVersion()).isEqualTo(2));
+        slot.apply(command(ModelAction.REMOVE, 0, 3));
+        assertThat(slot.stats(9000)).singleElement().satisfies(s -> assertThat(s.getServing()).isFalse());
+        assertThat(slot.stats(10000)).isEmpty();
+    }
+
+    @Test
+    void aRestoredSlotCountsFromItsFirstRecord() {
+        slot = directSlot();
+        deployAndPoll(version(1, "1"));
+        ServingSlotState saved = slot.snapshot();
+        slot.close();
+        slot = slot(Runnable::run, saved);
+        assertThat(slot.stats(4000)).singleElement().satisfies(s -> {
+            assertThat(s.getRecords()).isZero();
+            assertThat(s.getServingSinceMillis()).isEqualTo(4000);
+            assertThat(s.getServing()).isTrue();
+        });
+        slot.score(record(1));
+        assertThat(slot.stats(5000)).singleElement().satisfies(s -> assertThat(s.getScored()).isEqualTo(1));
+    }
+
     @Test
     void closingWhileLoadingClosesTheLateModel() {
         slot = slot(manual, ServingSlotState.getDefaultInstance());

@@ -70,6 +70,27 @@ class DescriptorSignaturesTest {
                 .build(), key)).as("a malformed signature").isFalse();
     }
 
+    @ParameterizedTest
+    @EnumSource(SigningAlgorithm.class)
+    void theOriginIsNeitherSignedNorAbleToBreakOrForgeASignature(SigningAlgorithm algorithm) {
+        PublicKey key = pair(algorithm).getPublic();
+        dev.modelserving.proto.DescriptorOrigin publisherSet = dev.modelserving.proto.DescriptorOrigin.newBuilder()
+                .setTopic("forged").setPartition(7).setOffset(99).build();
+        ModelDescriptor signedWithOrigin = DescriptorSignatures.sign(descriptor().toBuilder().setOrigin(publisherSet)
+                .build(), "ci", pair(algorithm).getPrivate());
+        ModelDescriptor signedWithout = DescriptorSignatures.sign(descriptor(), "ci", pair(algorithm).getPrivate());
+        assertThat(DescriptorSignatures.signedBytes(signedWithOrigin))
+                .as("the origin is not part of what is signed")
+                .isEqualTo(DescriptorSignatures.signedBytes(signedWithout));
+        ModelDescriptor consumed = signedWithOrigin.toBuilder().setOrigin(publisherSet.toBuilder()
+                .setTopic("models").setPartition(0).setOffset(12)).build();
+        assertThat(DescriptorSignatures.verify(consumed, key)).as("origin overwritten by the parser").isTrue();
+        assertThat(DescriptorSignatures.verify(signedWithout.toBuilder().setOrigin(publisherSet).build(), key))
+                .as("origin added after signing").isTrue();
+        assertThat(DescriptorSignatures.verify(consumed.toBuilder().setVersion(4).build(), key))
+                .as("other fields stay covered").isFalse();
+    }
+
     @Test
     void theSignatureSurvivesTheWireAndCoversUnknownFields() throws Exception {
         ModelDescriptor signed = DescriptorSignatures.sign(descriptor(), "ci", KEYS.ciEd.getPrivate());
