@@ -70,7 +70,7 @@ public final class ServingSlot implements AutoCloseable {
     private ServingSlotState state;
     private Model current;
     private String currentFailure;
-    private CompletableFuture<Model> pendingLoad;
+    private ModelLoads.Loading pendingLoad;
     /** The rebuild of the current descriptor's model (after a restore or an eviction), while it runs. */
     private CompletableFuture<Model> rebuild;
     private boolean evicted;
@@ -261,7 +261,7 @@ public final class ServingSlot implements AutoCloseable {
         }
         ModelDescriptor candidate = state.getPending();
         boolean rollback = state.getPendingIsRollback();
-        CompletableFuture<Model> load = pendingLoad;
+        ModelLoads.Loading load = pendingLoad;
         pendingLoad = null;
         state = state.toBuilder().clearPending().setPendingIsRollback(false).build();
         Model model;
@@ -292,7 +292,8 @@ public final class ServingSlot implements AutoCloseable {
         ModelEvent activated = event(rollback ? ModelEventType.ROLLED_BACK : ModelEventType.ACTIVATED, candidate,
                 rollback ? "rolled back" : "loaded and validated");
         events.add(activated.toBuilder().setModelSha256(model.id().sha256())
-                .setPreviousVersion(previous == null ? 0 : previous.getVersion()).build());
+                .setPreviousVersion(previous == null ? 0 : previous.getVersion())
+                .setLoadMillis(load.loadMillis()).build());
         return events;
     }
 
@@ -402,7 +403,7 @@ public final class ServingSlot implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Model> startLoad(ModelDescriptor d) {
+    private ModelLoads.Loading startLoad(ModelDescriptor d) {
         return settings.loads().load(settings.loader(), d);
     }
 
