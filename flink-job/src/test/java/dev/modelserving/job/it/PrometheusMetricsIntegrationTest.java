@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import dev.modelserving.job.LoopbackFlink;
+import dev.modelserving.job.ServingJobConfig;
 import dev.modelserving.job.ServingJobConfig.Mode;
 import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.proto.DataRecord;
@@ -37,9 +38,10 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The real Prometheus reporter ({@code flink-metrics-prometheus}) on a MiniCluster running the serving job with
@@ -61,7 +63,6 @@ class PrometheusMetricsIntegrationTest {
     private static final String LOAD = PER_VERSION + "loadMillis";
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String DATA_TYPE = "wine";
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(cluster());
@@ -99,51 +100,61 @@ class PrometheusMetricsIntegrationTest {
         broker.close();
     }
 
-    @Test
+    @ParameterizedTest
+    @EnumSource(value = Mode.class, names = {"KEYED", "PARTITIONED"})
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void theEndpointOfARunningJobShowsEveryModelVersionWithLabelsAndTheDashboardQueriesExist() throws IOException {
-        ServingTopics topics = ServingTopics.create(broker, "prometheus");
+    void theEndpointOfARunningJobShowsEveryModelVersionWithLabelsAndTheDashboardQueriesExist(Mode mode)
+            throws IOException {
+        ServingTopics topics = ServingTopics.create(broker, "prometheus-" + mode);
+        int servingInstances = mode == Mode.KEYED ? 1 : LocalFlink.SLOTS; // keyed: one data type, one subtask
         Set<String> exported = new TreeSet<>();
+        ServingJobConfig config = topics.config(mode, LocalFlink.SLOTS, "--checkpoint-interval-ms", "300");
+        // Data types of this run only: the cluster (and its endpoint) is shared by the runs of both modes. (The
+        // reporter turns characters other than [a-zA-Z0-9_:] of label values into "_": no "-" here.)
+        String dataType = "wine_" + mode.name().toLowerCase(java.util.Locale.ROOT);
+        String unservedType = "unserved_" + mode.name().toLowerCase(java.util.Locale.ROOT);
         try (CapturedLog collisions = CapturedLog.containing("Name collision");
                 ProtoProducer producer = ProtoProducer.open(broker.bootstrapServers());
                 TopicReader<ServingResult> results = TopicReader.readUncommitted(
                         broker.bootstrapServers(), topics.results(), ServingResult.parser());
                 TopicReader<ModelEvent> events = TopicReader.readUncommitted(
                         broker.bootstrapServers(), topics.events(), ModelEvent.parser());
-                ServingJobRun job = ServingJobRun.start(topics.config(Mode.KEYED, LocalFlink.SLOTS,
-                        "--checkpoint-interval-ms", "300"))) {
-            RecordFeed feed = new RecordFeed(producer, topics.data(), DATA_TYPE, 21);
-            RecordFeed unserved = new RecordFeed(producer, topics.data(), "unserved", 22);
+                ServingJobRun job = ServingJobRun.start(config)) {
+            RecordFeed feed = new RecordFeed(producer, topics.data(), dataType, 21);
+            RecordFeed unserved = new RecordFeed(producer, topics.data(), unservedType, 22);
 
-            producer.send(topics.models(), DATA_TYPE, RegressionModels.v1(DATA_TYPE));
-            feed.streamUntil(events, eventFromEach(ModelEventType.ACTIVATED, 1, 1), "version 1 is active", WAIT);
-            List<String> timed = sendWithEventTime(feed, "timed", 30, 1500);
+            producer.send(topics.models(), dataType, RegressionModels.v1(dataType));
+            feed.streamUntil(events, eventFromEach(ModelEventType.ACTIVATED, 1, servingInstances), "version 1 is active", WAIT);
+            List<String> timed = sendWithEventTime(feed, dataType, "timed", 30, 1500);
             unserved.send("orphan", 7);
             results.awaitUntil("the results of the timed records", WAIT, resultsFor(timed));
 
-            Map<String, String> v1 = Map.of("data_type", DATA_TYPE, "model", RegressionModels.NAME, "version", "1");
+            Map<String, String> v1 = Map.of("data_type", dataType, "model", RegressionModels.NAME,
+                    "version", "1");
             PrometheusScrape first = awaitScrape("the version 1 series count every timed record", s ->
-                    s.sum(SCORED, v1) >= timed.size() && s.sum(NO_MODEL, Map.of("data_type", "unserved")) == 7);
+                    s.sum(SCORED, v1) >= timed.size() && s.sum(NO_MODEL, Map.of("data_type", unservedType)) == 7);
             exported.addAll(first.names());
-            assertThat(first.find(SCORED, v1)).as("one subtask serves the data type").singleElement()
-                    .satisfies(s -> assertThat(s.labels()).containsKeys("job_name", "subtask_index",
+            assertThat(first.find(SCORED, v1)).as("a series per serving subtask").isNotEmpty()
+                    .hasSizeLessThanOrEqualTo(servingInstances)
+                    .allSatisfy(s -> assertThat(s.labels()).containsKeys("job_name", "subtask_index",
                             "operator_name"));
             assertThat(first.find(END_TO_END, v1)).as("end-to-end latency of records 1.5 s old")
-                    .filteredOn(s -> "0.99".equals(s.labels().get("quantile"))).singleElement()
-                    .satisfies(s -> assertThat(s.value()).isBetween(1500.0, 60_000.0));
-            assertThat(first.find(LOAD, v1)).singleElement()
-                    .satisfies(s -> assertThat(s.value()).isBetween(0.0, 60_000.0));
+                    .filteredOn(s -> "0.99".equals(s.labels().get("quantile"))).isNotEmpty()
+                    .allSatisfy(s -> assertThat(s.value()).isBetween(1500.0, 60_000.0));
+            assertThat(first.find(LOAD, v1)).as("the load time, on every subtask that activated version 1")
+                    .hasSize(servingInstances).allSatisfy(s -> assertThat(s.value()).isBetween(0.0, 60_000.0));
 
-            producer.send(topics.models(), DATA_TYPE, RegressionModels.v2(DATA_TYPE));
-            feed.streamUntil(events, eventFromEach(ModelEventType.ACTIVATED, 2, 1), "version 2 is active", WAIT);
+            producer.send(topics.models(), dataType, RegressionModels.v2(dataType));
+            feed.streamUntil(events, eventFromEach(ModelEventType.ACTIVATED, 2, servingInstances), "version 2 is active", WAIT);
             List<String> after = feed.send("after", 20);
             results.awaitUntil("the results of the records sent after the swap", WAIT, resultsFor(after));
-            Map<String, String> v2 = Map.of("data_type", DATA_TYPE, "model", RegressionModels.NAME, "version", "2");
+            Map<String, String> v2 = Map.of("data_type", dataType, "model", RegressionModels.NAME,
+                    "version", "2");
             PrometheusScrape second = awaitScrape("the version 2 series count the records sent after the swap",
                     s -> s.sum(SCORED, v2) >= after.size());
             exported.addAll(second.names());
             assertThat(second.any(s -> s.name().startsWith(PREFIX + "modelServing_")
-                    && "1".equals(s.labels().get("version"))))
+                    && dataType.equals(s.labels().get("data_type")) && "1".equals(s.labels().get("version"))))
                     .as("the superseded version's series are gone").isFalse();
 
             assertNoCollisionLeftInTheClusterLog(collisions.messages());
@@ -186,10 +197,11 @@ class PrometheusMetricsIntegrationTest {
     }
 
     /** Records with an event time {@code ageMillis} in the past. */
-    private static List<String> sendWithEventTime(RecordFeed feed, String prefix, int count, long ageMillis) {
+    private static List<String> sendWithEventTime(RecordFeed feed, String dataType, String prefix, int count,
+            long ageMillis) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            DataRecord.Builder record = DataRecord.newBuilder().setDataType(DATA_TYPE).setId(prefix + "-" + i)
+            DataRecord.Builder record = DataRecord.newBuilder().setDataType(dataType).setId(prefix + "-" + i)
                     .setKey("machine-" + (i % 3)).setEventTimeMillis(System.currentTimeMillis() - ageMillis);
             for (String feature : RegressionModels.FEATURES) {
                 record.putFeatures(feature, (float) (i % 5) - 2f);
