@@ -37,8 +37,12 @@ run_dir="$CLUSTER_HOME/run"
 log_dir="$CLUSTER_HOME/log"
 conf_dir="$CLUSTER_HOME/conf"
 mkdir -p "$run_dir" "$log_dir" "$CLUSTER_HOME/plugins"
-# No plug-ins (metric reporters, file systems) by default; put them here as in a distribution's plugins/.
+# Plug-ins (metric reporters, file systems), as in a distribution's plugins/: flink_plugins puts the Prometheus
+# reporter there; add others as plugins/<name>/<jar>.
 export FLINK_PLUGINS_DIR="$CLUSTER_HOME/plugins"
+# The Prometheus reporter's ports: the JobManager takes the first free one, each TaskManager the next
+# (http://<host>:<port>/metrics). The reporter has no bind-address option: it listens on every interface.
+FLINK_PROMETHEUS_PORTS="${FLINK_PROMETHEUS_PORTS:-9249-9260}"
 
 build_hint="(cd '$repo_dir' && ./mvnw -B -ntp package -DskipTests)"
 
@@ -114,6 +118,21 @@ flink_classpath() {
     fi
   fi
   cat "$file"
+}
+
+# The cluster's plug-ins (flink-plugins/pom.xml) in $FLINK_PLUGINS_DIR: the Prometheus reporter in
+# metrics-prometheus/. Copied again when that POM changes. Offline first, online if the jar is missing.
+flink_plugins() {
+  local dir="$FLINK_PLUGINS_DIR/metrics-prometheus" pom="$cluster_dir/flink-plugins/pom.xml"
+  if [ -z "$(ls "$dir"/*.jar 2>/dev/null)" ] || [ "$pom" -nt "$dir" ]; then
+    rm -rf "$dir"
+    local maven=(env -u MAVEN_ARGS "$repo_dir/mvnw" -B -ntp -q -f "$pom" dependency:copy-dependencies
+      -DexcludeTransitive=true "-DoutputDirectory=$dir")
+    if ! "${maven[@]}" -o > "$log_dir/flink-plugins.log" 2>&1; then
+      "${maven[@]}" >> "$log_dir/flink-plugins.log" 2>&1 \
+        || die "cannot resolve the Flink cluster's plug-ins with Maven (see $log_dir/flink-plugins.log)"
+    fi
+  fi
 }
 
 # Whether the process in a pid file is alive.

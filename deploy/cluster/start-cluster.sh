@@ -13,10 +13,12 @@ if is_running "$pid_file"; then
   echo "JobManager already running (pid $(cat "$pid_file")); web UI and REST API: $REST_URL"
 else
   classpath="$(flink_classpath)"
+  flink_plugins
   mkdir -p "$conf_dir" "$CLUSTER_HOME/checkpoints" "$CLUSTER_HOME/savepoints" "$CLUSTER_HOME/tmp" \
     "$CLUSTER_HOME/web-upload"
   sed -e "s|@CLUSTER_HOME@|$CLUSTER_HOME|g" -e "s|@FLINK_RPC_PORT@|$FLINK_RPC_PORT|g" \
       -e "s|@FLINK_REST_PORT@|$FLINK_REST_PORT|g" -e "s|@JAVA_OPTS@|$java17_opts|g" \
+      -e "s|@PROMETHEUS_PORTS@|$FLINK_PROMETHEUS_PORTS|g" \
       "$cluster_dir/conf/config.yaml.template" > "$conf_dir/config.yaml"
   cp "$cluster_dir/conf/log4j.properties" "$conf_dir/log4j.properties"
   cp "$cluster_dir/conf/log4j-cli.properties" "$conf_dir/log4j-cli.properties"

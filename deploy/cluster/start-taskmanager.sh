@@ -16,6 +16,7 @@ fi
 [ -f "$conf_dir/config.yaml" ] && is_running "$run_dir/jobmanager.pid" \
   || die "the JobManager is not running: start the cluster with $cluster_dir/start-cluster.sh"
 classpath="$(flink_classpath)"
+flink_plugins
 
 resource_output="$("$java_cmd" -cp "$classpath" -Dlog4j.configurationFile="file:$conf_dir/log4j-cli.properties" \
   org.apache.flink.runtime.util.bash.BashJavaUtils GET_TM_RESOURCE_PARAMS --configDir "$conf_dir" 2>&1)" \

@@ -69,6 +69,11 @@ public final class ProtoRecordSerializer<T extends Message> implements KafkaReco
 
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        if (resultsFailed != null) {
+            // The exactly-once Kafka writer opens its serializer twice (its constructor and its superclass's):
+            // registering again would be a name collision, and the counters kept would be the unreported ones.
+            return;
+        }
         MetricGroup metrics = context.getMetricGroup();
         resultsFailed = metrics.counter(RESULTS_FAILED_METRIC);
         eventsTruncated = metrics.counter(EVENTS_TRUNCATED_METRIC);

@@ -50,6 +50,9 @@ class ProtoRecordSerializerMetricsTest {
         ProtoRecordSerializer<ServingResult> results = new ProtoRecordSerializer<>("results", ServingResult::getKey,
                 2048);
         results.open(context, null);
+        Map<String, Counter> firstOpen = Map.copyOf(metrics.counters);
+        results.open(context, null); // the exactly-once Kafka writer opens its serializer twice
+        assertThat(metrics.counters).as("registered once: a second registration would collide").isEqualTo(firstOpen);
         ServingResult.Builder big = ServingResult.newBuilder().setRecordId("r");
         for (int i = 0; i < 1000; i++) {
             big.addOutputs(i);

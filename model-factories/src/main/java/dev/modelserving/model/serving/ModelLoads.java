@@ -119,11 +119,13 @@ public final class ModelLoads implements AutoCloseable {
      * {@link ModelLoadException} (TIMEOUT included) or another failure of the load; a caller that no longer wants
      * the model closes it when the future completes.
      */
-    public CompletableFuture<Model> load(ModelLoader loader, ModelDescriptor descriptor) {
+    public Loading load(ModelLoader loader, ModelDescriptor descriptor) {
         Load load = new Load(loader, descriptor);
         synchronized (this) {
             if (closed) {
-                return CompletableFuture.failedFuture(new RejectedExecutionException("the model loads are closed"));
+                Loading refused = new Loading();
+                refused.completeExceptionally(new RejectedExecutionException("the model loads are closed"));
+                return refused;
             }
             waiting.add(load);
         }
@@ -182,12 +184,26 @@ public final class ModelLoads implements AutoCloseable {
         }
     }
 
+    /**
+     * The future of one load, which also tells how long the load (build + validation) ran: the metrics and the
+     * ACTIVATED event report it. Queueing for a free place is not counted.
+     */
+    public static final class Loading extends CompletableFuture<Model> {
+
+        private volatile long loadMillis;
+
+        /** Milliseconds the load ran until it returned a model or failed; 0 before (and for a refused load). */
+        public long loadMillis() {
+            return loadMillis;
+        }
+    }
+
     /** One load: runs on its thread; {@link #expire()} runs on the timer thread. */
     private final class Load implements Runnable {
 
         private final ModelLoader loader;
         private final ModelDescriptor descriptor;
-        private final CompletableFuture<Model> result = new CompletableFuture<>();
+        private final Loading result = new Loading();
         private Thread thread;
         private boolean finished;
         private boolean abandoned;
@@ -214,11 +230,13 @@ public final class ModelLoads implements AutoCloseable {
             }
             Model model = null;
             Throwable failure = null;
+            long started = System.nanoTime();
             try {
                 model = loader.load(descriptor);
             } catch (ModelLoadException | RuntimeException | LinkageError e) {
                 failure = e;
             }
+            result.loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             boolean wasAbandoned;
             synchronized (this) {
                 finished = true;

@@ -74,7 +74,7 @@ public final class ServingSlot implements AutoCloseable {
     private ServingSlotState state;
     private Model current;
     private String currentFailure;
-    private CompletableFuture<Model> pendingLoad;
+    private ModelLoads.Loading pendingLoad;
     /** The rebuild of the current descriptor's model (after a restore or an eviction), while it runs. */
     private CompletableFuture<Model> rebuild;
     private boolean evicted;
@@ -273,7 +273,7 @@ public final class ServingSlot implements AutoCloseable {
         }
         ModelDescriptor candidate = state.getPending();
         boolean rollback = state.getPendingIsRollback();
-        CompletableFuture<Model> load = pendingLoad;
+        ModelLoads.Loading load = pendingLoad;
         pendingLoad = null;
         state = state.toBuilder().clearPending().setPendingIsRollback(false).build();
         Model model;
@@ -309,7 +309,8 @@ public final class ServingSlot implements AutoCloseable {
                 rollback ? "rolled back" : "loaded and validated");
         events.add(activated.toBuilder().setModelSha256(model.id().sha256())
                 .setPreviousVersion(previous == null ? 0 : previous.getVersion())
-                .setPreviousModelName(previous == null ? "" : previous.getName()).build());
+                .setPreviousModelName(previous == null ? "" : previous.getName())
+                .setLoadMillis(load.loadMillis()).build());
         return events;
     }
 
@@ -488,7 +489,7 @@ public final class ServingSlot implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Model> startLoad(ModelDescriptor d) {
+    private ModelLoads.Loading startLoad(ModelDescriptor d) {
         return settings.loads().load(settings.loader(), d);
     }
 

@@ -295,4 +295,21 @@ class SlotBoundsTest {
         await("the retried rebuild", () -> restored.score(record(1)).getStatus() == ServingStatus.SCORED);
         assertThat(restored.score(record(1)).getOutputsList()).containsExactly(5.0);
     }
+
+    @Test
+    void theActivatedEventTellsHowLongTheLoadRanWithoutTheQueueing() {
+        SlotSettings settings = settings(ModelLoads.threads("test-loader", 1, 10_000), ModelCache.unbounded(), 1000);
+        ServingSlot first = slot("first", ServingSlotState.getDefaultInstance(), settings);
+        ServingSlot second = slot("second", ServingSlotState.getDefaultInstance(), settings);
+        first.apply(SlowModelFactory.descriptor("first", "slow", 1, 400, 0, 1).build());
+        second.apply(SlowModelFactory.descriptor("second", "quick", 1, 0, 0, 2).build());
+
+        ModelEvent slow = pollUntilEvents(first).get(0);
+        ModelEvent quick = pollUntilEvents(second).get(0);
+        assertThat(slow.getType()).isEqualTo(ModelEventType.ACTIVATED);
+        assertThat(slow.getLoadMillis()).isBetween(400L, 10_000L);
+        assertThat(quick.getType()).isEqualTo(ModelEventType.ACTIVATED);
+        assertThat(quick.getLoadMillis()).as("waited ~400 ms for the only load place; that is not load time")
+                .isLessThan(300L);
+    }
 }

@@ -38,7 +38,8 @@ public final class ServingRuntime implements AutoCloseable {
         this.loads = ModelLoads.threads("model-loader-" + subtask, bounds.maxConcurrentLoads(),
                 bounds.modelLoadTimeoutMillis());
         ModelCache cache = new ModelCache(bounds.maxLiveModels());
-        this.metrics = new ServingMetrics(context.getMetricGroup(), loadingModels, dataTypes, cache, loads, unpacked);
+        this.metrics = new ServingMetrics(context.getMetricGroup(), loadingModels, dataTypes, cache, loads, unpacked,
+                bounds.maxDataTypes(), System::currentTimeMillis);
         this.slotSettings = new SlotSettings(loader, loads, emitter, settings.maxHistory(), System::currentTimeMillis,
                 cache, bounds.restoreWaitMillis(), metrics::recordRestoreWait);
     }
@@ -75,6 +76,7 @@ public final class ServingRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        metrics.close();
         loads.close();
     }
 }
