@@ -33,16 +33,7 @@ public final class ConstantModelFactory implements ModelFactory {
         } catch (NumberFormatException e) {
             throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "not a number", e);
         }
-        ModelId id = ModelId.of(descriptor, artifact);
-        open.incrementAndGet();
-        return new Model() {
-            private boolean closed;
-
-            @Override
-            public ModelId id() {
-                return id;
-            }
-
+        return new CountedModel(ModelId.of(descriptor, artifact), open) {
             @Override
             public Prediction score(DataRecord record) throws ScoringException {
                 double sum = constant;
@@ -53,14 +44,6 @@ public final class ConstantModelFactory implements ModelFactory {
                     sum += v;
                 }
                 return Prediction.score(sum);
-            }
-
-            @Override
-            public void close() {
-                if (!closed) {
-                    closed = true;
-                    open.decrementAndGet();
-                }
             }
         };
     }

@@ -1,9 +1,6 @@
 package dev.modelserving.model;
 
-import com.google.protobuf.ByteString;
-import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
-import dev.modelserving.proto.ModelType;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +27,7 @@ public final class HangingModelFactory implements ModelFactory {
 
     /** A descriptor of a HANG model; {@code behaviour} is the artifact text. */
     public static ModelDescriptor.Builder descriptor(String dataType, String name, long version, String behaviour) {
-        return ModelDescriptor.newBuilder()
-                .setName(name)
-                .setVersion(version)
-                .setDataType(dataType)
-                .setModelType(ModelType.CUSTOM)
-                .setCustomType(TYPE)
-                .setArtifactBytes(ByteString.copyFrom(behaviour, StandardCharsets.UTF_8));
+        return TestDescriptors.custom(TYPE, dataType, name, version, behaviour);
     }
 
     public int openModels() {
@@ -76,28 +67,6 @@ public final class HangingModelFactory implements ModelFactory {
         } finally {
             building.decrementAndGet();
         }
-        ModelId id = ModelId.of(descriptor, artifact);
-        open.incrementAndGet();
-        return new Model() {
-            private boolean closed;
-
-            @Override
-            public ModelId id() {
-                return id;
-            }
-
-            @Override
-            public Prediction score(DataRecord record) {
-                return Prediction.score(7);
-            }
-
-            @Override
-            public void close() {
-                if (!closed) {
-                    closed = true;
-                    open.decrementAndGet();
-                }
-            }
-        };
+        return CountedModel.answering(ModelId.of(descriptor, artifact), open, 7);
     }
 }

@@ -1,9 +1,7 @@
 package dev.modelserving.model;
 
-import com.google.protobuf.ByteString;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
-import dev.modelserving.proto.ModelType;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -23,14 +21,7 @@ public final class SlowModelFactory implements ModelFactory {
     /** A descriptor of a SLOW model. */
     public static ModelDescriptor.Builder descriptor(String dataType, String name, long version, long loadMillis,
             long scoreMillis, double value) {
-        return ModelDescriptor.newBuilder()
-                .setName(name)
-                .setVersion(version)
-                .setDataType(dataType)
-                .setModelType(ModelType.CUSTOM)
-                .setCustomType(TYPE)
-                .setArtifactBytes(ByteString.copyFrom(loadMillis + "," + scoreMillis + "," + value,
-                        StandardCharsets.UTF_8));
+        return TestDescriptors.custom(TYPE, dataType, name, version, loadMillis + "," + scoreMillis + "," + value);
     }
 
     @Override

@@ -7,19 +7,25 @@ import dev.modelserving.proto.ModelType;
 import dev.modelserving.proto.ValidationSample;
 import java.nio.charset.StandardCharsets;
 
-/** Descriptors of the test-only CONSTANT model type. */
+/** Descriptors of the test-only custom model types (CONSTANT and the others registered in test resources). */
 public final class TestDescriptors {
 
     private TestDescriptors() {}
 
     public static ModelDescriptor.Builder constant(String value) {
+        return custom(ConstantModelFactory.TYPE, "test", "constant", 1, value);
+    }
+
+    /** A descriptor of the test-only custom model type {@code type} whose artifact is {@code artifactText}. */
+    public static ModelDescriptor.Builder custom(String type, String dataType, String name, long version,
+            String artifactText) {
         return ModelDescriptor.newBuilder()
-                .setName("constant")
-                .setVersion(1)
-                .setDataType("test")
+                .setName(name)
+                .setVersion(version)
+                .setDataType(dataType)
                 .setModelType(ModelType.CUSTOM)
-                .setCustomType(ConstantModelFactory.TYPE)
-                .setArtifactBytes(ByteString.copyFrom(value, StandardCharsets.UTF_8));
+                .setCustomType(type)
+                .setArtifactBytes(ByteString.copyFrom(artifactText, StandardCharsets.UTF_8));
     }
 
     public static DataRecord record(double... features) {

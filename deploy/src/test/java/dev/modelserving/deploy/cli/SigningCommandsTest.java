@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelserving.deploy.samples.SampleModels;
 import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.model.trust.DescriptorSignatures;
+import dev.modelserving.model.trust.ExternalCommand;
 import dev.modelserving.model.trust.PemKeys;
 import dev.modelserving.proto.ModelAction;
 import dev.modelserving.proto.ModelDescriptor;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -215,14 +215,6 @@ class SigningCommandsTest {
     }
 
     private boolean run(String... command) throws Exception {
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        } catch (IOException e) {
-            return false;
-        }
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return process.exitValue() == 0;
+        return ExternalCommand.run(dir.resolve("openssl.log"), command);
     }
 }

@@ -158,7 +158,7 @@ final class Accounting {
         Map<String, Integer> origins = new HashMap<>();
         for (DeadLetter letter : letters) {
             if (letter.getSourceTopic().equals(topic)) {
-                origins.merge(Received.origin(letter), 1, Integer::sum);
+                origins.merge(Sent.originOf(letter), 1, Integer::sum);
             }
         }
         return origins;

@@ -2,22 +2,16 @@ package dev.modelserving.job.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelserving.job.LoopbackFlink;
 import dev.modelserving.job.ServingJobConfig.Mode;
-import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
+import dev.modelserving.job.it.Consumed;
+import dev.modelserving.job.it.TopicReader;
 import dev.modelserving.proto.DeadLetter;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -32,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>The seed is fixed and printed; rerun with another (or a failing one) with {@code -Dhostile.seed=<n>}.
  */
-class HostileFuzzTest {
+class HostileFuzzTest extends HostileSuiteSetup {
 
     static final int RECORDS_PER_MODE = 3334;
     static final int DESCRIPTORS_PER_MODE = 334;
@@ -40,28 +34,6 @@ class HostileFuzzTest {
     /** The seed when {@code -Dhostile.seed} is not given. */
     static final long DEFAULT_SEED = 20261130L;
     private static final String GOOD_TYPE = "machine";
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(LoopbackFlink.configuration())
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(HostileTopics.PARALLELISM)
-            .build());
-
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker(
-                Map.of("message.max.bytes", Integer.toString(HostileProducer.MAX_REQUEST_BYTES))).start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(Mode.class)
@@ -71,7 +43,7 @@ class HostileFuzzTest {
         System.out.println("HostileFuzzTest " + mode + ": seed " + seed + " (rerun with -Dhostile.seed="
                 + (seed - mode.ordinal()) + " -Dtest='HostileFuzzTest'; each mode adds its ordinal)");
         HostileInputs inputs = new HostileInputs(seed, GOOD_TYPE);
-        int servingInstances = mode == Mode.PARTITIONED ? HostileTopics.PARALLELISM : 1;
+        int servingInstances = mode == Mode.PARTITIONED ? UnderAttack.PARALLELISM : 1;
         try (UnderAttack attack = UnderAttack.start(broker, cluster, "fuzz-" + mode + "-" + seed, GOOD_TYPE, mode)) {
             attack.publishAndAwaitActive(HostileModels.regression(GOOD_TYPE), servingInstances);
 
@@ -83,8 +55,8 @@ class HostileFuzzTest {
 
             attack.assertGoodModelServes("final", 20);
 
-            String recordsTopic = attack.topics.records();
-            attack.results.awaitUntilOrFalse(UnderAttack.WAIT, read -> Accounting.records(recordsTopic,
+            String recordsTopic = attack.topics.data();
+            attack.results.readUntil(UnderAttack.WAIT, read -> Accounting.records(recordsTopic,
                     attack.records, values(read), fresh(attack.deadLetters)).balanced());
             Accounting.Books recordBooks = Accounting.records(recordsTopic, attack.records, attack.results.values(),
                     attack.deadLetters.values());
@@ -92,7 +64,7 @@ class HostileFuzzTest {
                     recordBooks, attack.job.describe()).isTrue();
 
             String modelsTopic = attack.topics.models();
-            attack.events.awaitUntilOrFalse(UnderAttack.WAIT, read -> Accounting.descriptors(modelsTopic,
+            attack.events.readUntil(UnderAttack.WAIT, read -> Accounting.descriptors(modelsTopic,
                     descriptors, values(read), fresh(attack.deadLetters), inputs::targetsGoodModel).balanced());
             Accounting.Books descriptorBooks = Accounting.descriptors(modelsTopic, descriptors,
                     attack.events.values(), attack.deadLetters.values(), inputs::targetsGoodModel);
@@ -115,11 +87,11 @@ class HostileFuzzTest {
         }
     }
 
-    private static List<DeadLetter> fresh(OutputReader<DeadLetter> letters) {
+    private static List<DeadLetter> fresh(TopicReader<DeadLetter> letters) {
         return values(letters.readAvailable());
     }
 
-    private static <T> List<T> values(List<Received<T>> read) {
-        return read.stream().map(Received::value).toList();
+    private static <T> List<T> values(List<Consumed<T>> read) {
+        return read.stream().map(Consumed::value).toList();
     }
 }

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import dev.modelserving.job.LoopbackFlink;
 import dev.modelserving.job.ServingJobConfig.Mode;
-import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
+import dev.modelserving.job.it.Consumed;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelEvent;
@@ -27,17 +26,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The inputs of issue 8's table, one test each, thrown at a running job (MiniCluster, real broker, checkpointing on
@@ -47,33 +41,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * should have reported by then.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class HostileInputRowsTest {
+class HostileInputRowsTest extends HostileSuiteSetup {
 
     /** Dead letters copy at most this much of a payload (the job's default). */
     static final int DEAD_LETTER_PAYLOAD_CAP = 64 * 1024;
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setConfiguration(LoopbackFlink.configuration())
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(HostileTopics.PARALLELISM)
-            .build());
-
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        // The broker takes messages above 1 MiB (a producer that allows them can send them): the job must cope.
-        broker = new EmbeddedKafkaBroker(
-                Map.of("message.max.bytes", Integer.toString(HostileProducer.MAX_REQUEST_BYTES))).start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -144,7 +115,7 @@ class HostileInputRowsTest {
                     () -> "results of the shaped records (" + attack.job.describe() + ")",
                     UnderAttack.WAIT, read -> read.stream().map(r -> r.value().getRecordId())
                             .collect(Collectors.toSet()).containsAll(ids) && read.size() >= 11)
-                    .stream().map(Received::value)
+                    .stream().map(Consumed::value)
                     .collect(Collectors.toMap(ServingResult::getRecordId, r -> r, (a, b) -> a));
             ServingResult failed = byId.get("overflowing-shape");
             assertThat(failed.getStatus()).as("status of the overflowing shape (%s)", failed.getError())
@@ -167,12 +138,12 @@ class HostileInputRowsTest {
                     .setDeadlineMillis(Duration.ofDays(365).toMillis()).addModels("ghost").build();
             Sent hostile = attack.producer.send(attack.topics.configs(), "machine", yearLong.toByteArray());
 
-            attack.deadLetters.awaitUntilOrFalse(Duration.ofSeconds(10), read -> read.stream()
-                    .anyMatch(l -> Received.origin(l.value()).equals(hostile.origin())));
+            attack.deadLetters.readUntil(Duration.ofSeconds(10), read -> read.stream()
+                    .anyMatch(l -> Sent.originOf(l.value()).equals(hostile.origin())));
             List<DeadLetter> letters = attack.deadLettersOf(attack.topics.configs());
-            List<ModelEvent> rejections = attack.events.readAvailable().stream().map(Received::value)
+            List<ModelEvent> rejections = attack.events.readAvailable().stream().map(Consumed::value)
                     .filter(e -> e.getType() == ModelEventType.REJECTED && e.getReason().contains("ghost")).toList();
-            assertThat(letters.stream().filter(l -> Received.origin(l).equals(hostile.origin())
+            assertThat(letters.stream().filter(l -> Sent.originOf(l).equals(hostile.origin())
                     && l.getReason().contains("deadline_millis")).count() + rejections.size())
                     .as("a dead letter naming the deadline cap, or a REJECTED event naming the unknown model;"
                             + " dead letters %s, events %s", letters, attack.events.values())
@@ -193,17 +164,17 @@ class HostileInputRowsTest {
                 dataRecords.add(HostileModels.record("sensor", "wine-" + i, HostileModels.features(random))
                         .toByteArray());
             }
-            List<Sent> hostile = attack.producer.sendAll(attack.topics.records(), "machine-7", dataRecords);
+            List<Sent> hostile = attack.producer.sendAll(attack.topics.data(), "machine-7", dataRecords);
             // A real reading after them, on the same partition: once its result is there, theirs would be too.
             SensorReading reading = SensorReading.newBuilder().setMachineId("machine-7").setTimestampMillis(1_000)
                     .setTemperatureC(60).setFanRpm(1500).setLoadPercent(40).build();
-            attack.producer.send(attack.topics.records(), "machine-7", reading.toByteArray());
+            attack.producer.send(attack.topics.data(), "machine-7", reading.toByteArray());
 
             List<ServingResult> results = attack.results.awaitUntil(
                     () -> "the result of the real reading (" + attack.job.describe() + ")",
                     UnderAttack.WAIT, read -> read.stream()
                             .anyMatch(r -> r.value().getRecordId().equals("machine-7-1000")))
-                    .stream().map(Received::value).toList();
+                    .stream().map(Consumed::value).toList();
             assertThat(results).as("results: only the real reading's").extracting(ServingResult::getRecordId)
                     .containsExactly("machine-7-1000");
             for (Sent sent : hostile) {
@@ -218,8 +189,8 @@ class HostileInputRowsTest {
         return attack.deadLetters.awaitUntil(
                         () -> "the dead letter of " + sent.origin() + " (" + attack.job.describe() + ")",
                         UnderAttack.WAIT, read -> read.stream()
-                                .anyMatch(l -> Received.origin(l.value()).equals(sent.origin())))
-                .stream().map(Received::value).filter(l -> Received.origin(l).equals(sent.origin()))
+                                .anyMatch(l -> Sent.originOf(l.value()).equals(sent.origin())))
+                .stream().map(Consumed::value).filter(l -> Sent.originOf(l).equals(sent.origin()))
                 .findFirst().orElseThrow();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.google.protobuf.ByteString;
+import dev.modelserving.job.it.RegressionModels;
 import dev.modelserving.model.tensorflow.TfTestModels;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.InputSpec;
@@ -22,8 +23,9 @@ import org.tensorflow.types.TFloat32;
 /**
  * The good models the hostile input must not disturb, and what they answer, computed here in plain Java:
  * <ul>
- *   <li>{@link #regression}: a PMML RegressionModel {@code y = 2 - 0.5 temperature_c + 1.25 fan_rpm + 3 load_percent}
- *       (run by JPMML), with validation samples;</li>
+ *   <li>{@link #regression}: the PMML RegressionModel of {@link RegressionModels} (its version 2,
+ *       {@code y = 2 - 0.5 temperature_c + 1.25 fan_rpm + 3 load_percent}, run by JPMML) under another name and
+ *       version, with validation samples;</li>
  *   <li>{@link #dynamicShapeGraph}: the multilayer perceptron of {@link TfTestModels} as a frozen TensorFlow graph
  *       whose input placeholder has an unknown rank (every dimension dynamic), fed from the record's packed vector,
  *       its regression head {@code score}.</li>
@@ -38,34 +40,6 @@ final class HostileModels {
     /** Record features, in model input order. */
     static final List<String> FEATURES = TfTestModels.FEATURE_NAMES;
 
-    private static final double INTERCEPT = 2.0;
-    private static final double[] COEFFICIENTS = {-0.5, 1.25, 3.0};
-    private static final String PMML = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">
-              <Header description="hostile-input suite: the good model"/>
-              <DataDictionary numberOfFields="4">
-                <DataField name="temperature_c" optype="continuous" dataType="double"/>
-                <DataField name="fan_rpm" optype="continuous" dataType="double"/>
-                <DataField name="load_percent" optype="continuous" dataType="double"/>
-                <DataField name="y" optype="continuous" dataType="double"/>
-              </DataDictionary>
-              <RegressionModel functionName="regression">
-                <MiningSchema>
-                  <MiningField name="y" usageType="target"/>
-                  <MiningField name="temperature_c"/>
-                  <MiningField name="fan_rpm"/>
-                  <MiningField name="load_percent"/>
-                </MiningSchema>
-                <RegressionTable intercept="2.0">
-                  <NumericPredictor name="temperature_c" coefficient="-0.5"/>
-                  <NumericPredictor name="fan_rpm" coefficient="1.25"/>
-                  <NumericPredictor name="load_percent" coefficient="3.0"/>
-                </RegressionTable>
-              </RegressionModel>
-            </PMML>
-            """;
-
     private HostileModels() {}
 
     /** The good PMML regression for {@code dataType}, version {@link #VERSION}, with validation samples. */
@@ -75,7 +49,7 @@ final class HostileModels {
                 .setVersion(VERSION)
                 .setDataType(dataType)
                 .setModelType(ModelType.PMML)
-                .setArtifactBytes(ByteString.copyFrom(PMML, StandardCharsets.UTF_8))
+                .setArtifactBytes(ByteString.copyFrom(RegressionModels.V2_PMML, StandardCharsets.UTF_8))
                 .setInput(InputSpec.newBuilder().addAllFeatureNames(FEATURES))
                 .setOutput(OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).setTargetField("y"));
         Random random = new Random(5);
@@ -89,11 +63,7 @@ final class HostileModels {
 
     /** What {@link #regression} answers for a record's features. */
     static double regressionOutput(DataRecord record) {
-        double y = INTERCEPT;
-        for (int i = 0; i < FEATURES.size(); i++) {
-            y += COEFFICIENTS[i] * record.getFeaturesOrThrow(FEATURES.get(i));
-        }
-        return y;
+        return RegressionModels.expected(2, record);
     }
 
     /**

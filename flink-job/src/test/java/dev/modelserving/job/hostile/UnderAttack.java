@@ -2,7 +2,12 @@ package dev.modelserving.job.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Parser;
 import dev.modelserving.job.ServingJobConfig;
+import dev.modelserving.job.it.Consumed;
+import dev.modelserving.job.it.ServingJobRun;
+import dev.modelserving.job.it.ServingTopics;
+import dev.modelserving.job.it.TopicReader;
 import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DeadLetter;
@@ -20,46 +25,67 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.IsolationLevel;
 
 /**
- * One serving job under attack: its topics, a producer of hostile input that remembers everything sent, readers of
- * its three outputs, and the checks every hostile test ends with: the good model still scores good records with the
- * expected outputs, and the job is RUNNING with 0 restarts.
+ * One serving job under attack: its topics (records, models, speculative configs in; results, dead letters, model
+ * events out), a producer of hostile input that remembers everything sent, readers of its three outputs, and the
+ * checks every hostile test ends with: the good model still scores good records with the expected outputs, and the
+ * job is RUNNING with 0 restarts. The job runs with checkpointing on (1 s), so it has a restart strategy that restarts
+ * (a failure shows as a restart, not as a dead job), and with at-least-once sinks, so every output is visible at once.
  */
 final class UnderAttack implements AutoCloseable {
+
+    /** Parallelism of the jobs: the MiniCluster's slots. */
+    static final int PARALLELISM = 2;
 
     /** How long a test waits for any one expected output. */
     static final Duration WAIT = Duration.ofSeconds(90);
     private static final Duration WARM_UP_ROUND = Duration.ofMillis(500);
 
-    final HostileTopics topics;
+    final ServingTopics topics;
     final String goodType;
     final HostileProducer producer;
-    final OutputReader<ServingResult> results;
-    final OutputReader<DeadLetter> deadLetters;
-    final OutputReader<ModelEvent> events;
-    final HostileJobRun job;
+    final TopicReader<ServingResult> results;
+    final TopicReader<DeadLetter> deadLetters;
+    final TopicReader<ModelEvent> events;
+    final ServingJobRun job;
     /** Every payload sent to the records topic, in order. */
     final List<Sent> records = new ArrayList<>();
     private final Map<String, DataRecord> goodRecords = new HashMap<>();
     private final Random random = new Random(11);
     private int warmUpRounds;
 
-    private UnderAttack(HostileTopics topics, String goodType, ServingJobConfig config, MiniCluster cluster) {
+    private UnderAttack(ServingTopics topics, String goodType, ServingJobConfig config, MiniCluster cluster) {
         this.topics = topics;
         this.goodType = goodType;
         this.producer = new HostileProducer(topics.bootstrapServers());
-        this.results = new OutputReader<>(topics.bootstrapServers(), topics.results(), ServingResult.parser());
-        this.deadLetters = new OutputReader<>(topics.bootstrapServers(), topics.deadLetters(), DeadLetter.parser());
-        this.events = new OutputReader<>(topics.bootstrapServers(), topics.events(), ModelEvent.parser());
-        this.job = HostileJobRun.start(config, cluster);
+        this.results = reader(topics, topics.results(), ServingResult.parser());
+        this.deadLetters = reader(topics, topics.deadLetters(), DeadLetter.parser());
+        this.events = reader(topics, topics.events(), ModelEvent.parser());
+        this.job = ServingJobRun.start(config, cluster);
     }
 
     /** Creates the topics of {@code name} and starts the job in {@code mode} with {@code moreFlags}. */
     static UnderAttack start(EmbeddedKafkaBroker broker, MiniCluster cluster, String name, String goodType,
             ServingJobConfig.Mode mode, String... moreFlags) {
-        HostileTopics topics = HostileTopics.create(broker, name);
-        return new UnderAttack(topics, goodType, topics.config(mode, moreFlags), cluster);
+        ServingTopics topics = ServingTopics.createWithConfigs(broker, name);
+        List<String> flags = new ArrayList<>(List.of(
+                "--config-topic", topics.configs(),
+                "--checkpoint-interval-ms", "1000",
+                "--delivery", "at-least-once"));
+        flags.addAll(List.of(moreFlags));
+        return new UnderAttack(topics, goodType, topics.config(mode, PARALLELISM, flags.toArray(String[]::new)),
+                cluster);
+    }
+
+    /** A reader of an output topic that sees everything written and fetches messages up to the producer's cap. */
+    private static <T> TopicReader<T> reader(ServingTopics topics, String topic, Parser<T> parser) {
+        return TopicReader.open(topics.bootstrapServers(),
+                Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        Integer.toString(HostileProducer.MAX_REQUEST_BYTES)),
+                topic, parser, IsolationLevel.READ_UNCOMMITTED);
     }
 
     /**
@@ -69,7 +95,7 @@ final class UnderAttack implements AutoCloseable {
     void publishAndAwaitActive(ModelDescriptor descriptor, int instances) {
         producer.send(topics.models(), descriptor.getDataType(), descriptor.toByteArray());
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!events.awaitUntilOrFalse(WARM_UP_ROUND, read -> activatedBy(read, descriptor) >= instances)) {
+        while (!events.readUntil(WARM_UP_ROUND, read -> activatedBy(read, descriptor) >= instances)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("version " + descriptor.getVersion() + " of " + descriptor.getName()
                         + " was not activated by " + instances + " instance(s) within " + WAIT + "; events: "
@@ -79,8 +105,8 @@ final class UnderAttack implements AutoCloseable {
         }
     }
 
-    private static long activatedBy(List<Received<ModelEvent>> read, ModelDescriptor descriptor) {
-        return read.stream().map(Received::value)
+    private static long activatedBy(List<Consumed<ModelEvent>> read, ModelDescriptor descriptor) {
+        return read.stream().map(Consumed::value)
                 .filter(e -> e.getType() == ModelEventType.ACTIVATED && e.getModelName().equals(descriptor.getName())
                         && e.getModelVersion() == descriptor.getVersion())
                 .map(ModelEvent::getEmittedBy).distinct().count();
@@ -97,13 +123,13 @@ final class UnderAttack implements AutoCloseable {
             sent.add(record);
             payloads.add(record.toByteArray());
         }
-        records.addAll(producer.sendAll(topics.records(), null, payloads));
+        records.addAll(producer.sendAll(topics.data(), null, payloads));
         return sent;
     }
 
     /** Sends hostile record payloads (no key: spread over the partitions) and remembers them. */
     List<Sent> sendRecords(List<byte[]> payloads) {
-        List<Sent> sent = producer.sendAll(topics.records(), null, payloads);
+        List<Sent> sent = producer.sendAll(topics.data(), null, payloads);
         records.addAll(sent);
         return sent;
     }
@@ -116,7 +142,7 @@ final class UnderAttack implements AutoCloseable {
         List<DataRecord> sent = sendGood(prefix, count);
         Set<String> ids = sent.stream().map(DataRecord::getId).collect(Collectors.toSet());
         Map<String, ServingResult> byId = new HashMap<>();
-        for (Received<ServingResult> result : results.awaitUntil(
+        for (Consumed<ServingResult> result : results.awaitUntil(
                 () -> "results of the good records " + prefix + "-* (" + job.describe() + ")", WAIT,
                 read -> read.stream().map(r -> r.value().getRecordId()).collect(Collectors.toSet()).containsAll(ids))) {
             if (ids.contains(result.value().getRecordId())) {

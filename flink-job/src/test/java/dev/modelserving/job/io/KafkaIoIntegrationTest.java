@@ -13,7 +13,6 @@ import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingStatus;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,14 +31,11 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,7 +127,8 @@ class KafkaIoIntegrationTest {
                         DeliveryGuarantee.AT_LEAST_ONCE, null));
         env.execute("at-least-once sink");
 
-        List<ConsumerRecord<byte[], byte[]>> read = consume("alo-results", "read_uncommitted", results.size());
+        List<ConsumerRecord<byte[], byte[]>> read = OutputRecords.read(broker.bootstrapServers(), "alo-results",
+                "read_uncommitted", results.size());
         assertThat(read).extracting(r -> ServingResult.parseFrom(r.value())).containsExactlyInAnyOrderElementsOf(results);
         assertThat(read).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8))
                 .isEqualTo(ServingResult.parseFrom(r.value()).getKey()));
@@ -149,7 +146,8 @@ class KafkaIoIntegrationTest {
                         DeliveryGuarantee.EXACTLY_ONCE, "it-eo-results"));
         env.execute("exactly-once sink");
 
-        List<ConsumerRecord<byte[], byte[]>> read = consume("eo-results", "read_committed", results.size());
+        List<ConsumerRecord<byte[], byte[]>> read = OutputRecords.read(broker.bootstrapServers(), "eo-results",
+                "read_committed", results.size());
         assertThat(read).extracting(r -> ServingResult.parseFrom(r.value()).getRecordId())
                 .containsExactlyInAnyOrderElementsOf(results.stream().map(ServingResult::getRecordId).toList())
                 .doesNotHaveDuplicates();
@@ -186,26 +184,6 @@ class KafkaIoIntegrationTest {
     private static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic, int partition,
             byte[] key, byte[] value) throws Exception {
         return producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
-    }
-
-    /** Reads until {@code expected} records arrived, then once more briefly to catch extras. */
-    private static List<ConsumerRecord<byte[], byte[]>> consume(String topic, String isolation, int expected) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (read.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-            }
-            consumer.poll(Duration.ofMillis(500)).forEach(read::add);
-        }
-        return read;
     }
 
     private static <T> List<T> drain(CloseableIterator<T> iterator) throws Exception {

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.modelserving.job.ServingJobConfig.Mode;
-import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelEvent;
@@ -22,12 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,26 +31,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the reason, records nobody serves get NO_MODEL, records a model cannot score get FAILED with the reason, and every
  * record in is accounted for by exactly one result or one dead letter out.
  */
-class BadInputIntegrationTest {
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(LocalFlink.cluster());
+class BadInputIntegrationTest extends ClusterAndBrokerPerClass {
 
     private static final String DATA_TYPE = "machine";
     private static final String UNSERVED_TYPE = "turbine";
     private static final Duration WAIT = Duration.ofSeconds(60);
-
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     /** A payload sent on purpose, where it was written and the reason its dead letter must give. */
     private record BadPayload(byte[] bytes, RecordMetadata written, String reason) {}

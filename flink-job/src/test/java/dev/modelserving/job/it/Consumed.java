@@ -8,4 +8,4 @@ package dev.modelserving.job.it;
  * @param offset its offset in that partition
  * @param <T> the message type
  */
-record Consumed<T>(T value, int partition, long offset) {}
+public record Consumed<T>(T value, int partition, long offset) {}

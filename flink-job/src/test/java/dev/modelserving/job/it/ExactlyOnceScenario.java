@@ -8,7 +8,6 @@ import static dev.modelserving.job.it.ServingChecks.resultsFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.job.ServingJobConfig.Mode;
-import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ServingResult;
@@ -21,8 +20,6 @@ import java.util.stream.StreamSupport;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,22 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>One subclass per mode, each with its own MiniCluster (static {@code MiniClusterExtension}): the scenario kills
  * the cluster's first task manager, so it runs once per cluster.
  */
-abstract class ExactlyOnceScenario {
+abstract class ExactlyOnceScenario extends BrokerPerClass {
 
     private static final String DATA_TYPE = "machine";
     private static final Duration WAIT = Duration.ofSeconds(90);
-
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     /** The serving mode under test. */
     abstract Mode mode();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.job.ServingJobConfig;
 import dev.modelserving.job.ServingJobConfig.Mode;
-import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingStatus;
@@ -13,13 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,24 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --data-format}, the job fails once (no restart loop, although checkpointing, and with it Flink's restart
  * strategy, is on) and says why; restored with the same one, it runs on.
  */
-class InputContractRestoreIntegrationTest {
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(LocalFlink.cluster());
+class InputContractRestoreIntegrationTest extends ClusterAndBrokerPerClass {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     private static ServingJobConfig config(ServingTopics topics, String format) {
         return topics.config(Mode.KEYED, LocalFlink.SLOTS, "--data-format", format,

@@ -10,7 +10,6 @@ import static dev.modelserving.job.it.ServingChecks.resultsFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.job.ServingJobConfig.Mode;
-import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ServingResult;
@@ -19,11 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,25 +26,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Live model swap through Kafka in a MiniCluster, in both modes: a new version takes over at one point while records
  * stream, and a corrupt version is rejected while the current one keeps serving.
  */
-class ModelSwapIntegrationTest {
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(LocalFlink.cluster());
+class ModelSwapIntegrationTest extends ClusterAndBrokerPerClass {
 
     private static final String DATA_TYPE = "machine";
     private static final Duration WAIT = Duration.ofSeconds(60);
-
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"KEYED", "PARTITIONED"})

@@ -28,7 +28,7 @@ import java.util.Random;
  * and a corrupt "version" of random bytes. (The ONNX fixtures cannot be used here: their graph-writing library,
  * tribuo-util-onnx, is a test dependency of model-factories only.)
  */
-final class RegressionModels {
+public final class RegressionModels {
 
     /** The model's name, the same for every version. */
     static final String NAME = "regressor";
@@ -46,7 +46,7 @@ final class RegressionModels {
     static final double[] V2_COEFFICIENTS = {-0.5, 1.25, 3.0};
 
     /** Version 2 as a PMML document; the field names are the record's feature names. */
-    static final String V2_PMML = """
+    public static final String V2_PMML = """
             <?xml version="1.0" encoding="UTF-8"?>
             <PMML xmlns="http://www.dmg.org/PMML-4_4" version="4.4">
               <Header description="integration-test regression, version 2"/>
@@ -154,7 +154,7 @@ final class RegressionModels {
     }
 
     /** What a version outputs for a record's features {@link #FEATURES}. */
-    static double expected(long version, DataRecord record) {
+    public static double expected(long version, DataRecord record) {
         double[] x = new double[FEATURES.size()];
         for (int i = 0; i < x.length; i++) {
             x[i] = record.getFeaturesOrThrow(FEATURES.get(i));

@@ -8,7 +8,6 @@ import static dev.modelserving.job.it.ServingChecks.resultsFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.job.ServingJobConfig.Mode;
-import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ServingResult;
@@ -21,11 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,25 +31,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * and every record gets exactly one result across the two runs. The restart uses another parallelism (2 then 1), so
  * keyed state is redistributed and the partitioned union state is merged.
  */
-class SavepointRestartIntegrationTest {
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(LocalFlink.cluster());
+class SavepointRestartIntegrationTest extends ClusterAndBrokerPerClass {
 
     private static final String DATA_TYPE = "machine";
     private static final Duration WAIT = Duration.ofSeconds(60);
-
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"KEYED", "PARTITIONED"})

@@ -16,34 +16,51 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.executiongraph.ErrorInfo;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The serving job running asynchronously on the test's MiniCluster (the context environment a
  * {@code MiniClusterExtension} installs), built exactly as {@link ServingJob#main} builds it, with Kafka IO.
- * Closing cancels it unless it already ended.
+ * Closing cancels it unless it already ended. Started with the {@link MiniCluster} it runs on, it also tells what the
+ * JobMaster's execution graph says about failures and restarts.
  */
-final class ServingJobRun implements AutoCloseable {
+public final class ServingJobRun implements AutoCloseable {
 
     private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(60);
 
     private final JobClient client;
+    /** The cluster the job runs on, for its execution graph; null when not given. */
+    private final MiniCluster cluster;
 
-    private ServingJobRun(JobClient client) {
+    private ServingJobRun(JobClient client, MiniCluster cluster) {
         this.client = client;
+        this.cluster = cluster;
     }
 
     /** Submits the job with fresh state. */
-    static ServingJobRun start(ServingJobConfig config) {
-        return submit(config, null);
+    public static ServingJobRun start(ServingJobConfig config) {
+        return submit(config, null, null);
+    }
+
+    /**
+     * Submits the job with fresh state to {@code cluster} (the context environment its MiniClusterExtension
+     * installed), so {@link #restarts()}, {@link #lastFailure()}, {@link #restartStrategy()} and {@link #describe()}
+     * can read its execution graph.
+     */
+    public static ServingJobRun start(ServingJobConfig config, MiniCluster cluster) {
+        return submit(config, null, cluster);
     }
 
     /** Submits the job restored from a savepoint (or retained checkpoint) at {@code savepointPath}. */
-    static ServingJobRun restore(ServingJobConfig config, String savepointPath) {
-        return submit(config, savepointPath);
+    public static ServingJobRun restore(ServingJobConfig config, String savepointPath) {
+        return submit(config, savepointPath, null);
     }
 
-    private static ServingJobRun submit(ServingJobConfig config, String savepointPath) {
+    private static ServingJobRun submit(ServingJobConfig config, String savepointPath, MiniCluster cluster) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false); // any Kryo fallback fails the job
         if (savepointPath != null) {
@@ -52,17 +69,17 @@ final class ServingJobRun implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         new ServingJob(config, new KafkaServingIo(config)).build(env);
         try {
-            return new ServingJobRun(env.executeAsync(ServingJob.jobName(config)));
+            return new ServingJobRun(env.executeAsync(ServingJob.jobName(config)), cluster);
         } catch (Exception e) {
             throw new IllegalStateException("submitting " + ServingJob.jobName(config) + " failed", e);
         }
     }
 
-    JobID jobId() {
+    public JobID jobId() {
         return client.getJobID();
     }
 
-    JobStatus status() {
+    public JobStatus status() {
         return await(client.getJobStatus(), "the status of job " + jobId());
     }
 
@@ -72,7 +89,7 @@ final class ServingJobRun implements AutoCloseable {
      *
      * @return the savepoint's path
      */
-    String stopWithSavepoint(Path directory) {
+    public String stopWithSavepoint(Path directory) {
         String path = await(client.stopWithSavepoint(false, directory.toUri().toString(), SavepointFormatType.CANONICAL),
                 "stop-with-savepoint of job " + jobId());
         await(client.getJobExecutionResult(), "the end of job " + jobId() + " after its savepoint");
@@ -84,7 +101,7 @@ final class ServingJobRun implements AutoCloseable {
      *
      * @throws IllegalStateException when it ended without failing, or did not end within the control timeout
      */
-    Throwable awaitFailure() {
+    public Throwable awaitFailure() {
         try {
             client.getJobExecutionResult().get(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -96,6 +113,42 @@ final class ServingJobRun implements AutoCloseable {
             throw new IllegalStateException("interrupted while waiting for job " + jobId(), e);
         }
         throw new IllegalStateException("job " + jobId() + " ended without failing");
+    }
+
+    /**
+     * How often the job restarted so far: the highest execution attempt number of any of its tasks (0 while every
+     * task still runs its first attempt; each restart of a failover region or of the whole job raises it by one).
+     * Read from the JobMaster's execution graph, not from a metric that is fetched periodically.
+     */
+    public int restarts() {
+        int restarts = 0;
+        for (AccessExecutionVertex vertex : graph().getAllExecutionVertices()) {
+            restarts = Math.max(restarts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+        }
+        return restarts;
+    }
+
+    /** The last failure the job saw, with its stack trace, or "none". */
+    public String lastFailure() {
+        ErrorInfo failure = graph().getFailureInfo();
+        return failure == null ? "none" : failure.getExceptionAsString();
+    }
+
+    /** How the job restarts after a failure, as Flink describes its restart strategy. */
+    public String restartStrategy() {
+        return graph().getArchivedExecutionConfig().getRestartStrategyDescription();
+    }
+
+    /** A description for assertion messages: status, restarts and the last failure. */
+    public String describe() {
+        return "job " + jobId() + " " + status() + ", " + restarts() + " restart(s), last failure: " + lastFailure();
+    }
+
+    private AccessExecutionGraph graph() {
+        if (cluster == null) {
+            throw new IllegalStateException("job " + jobId() + " was started without its MiniCluster");
+        }
+        return await(cluster.getExecutionGraph(jobId()), "the execution graph of job " + jobId());
     }
 
     @Override

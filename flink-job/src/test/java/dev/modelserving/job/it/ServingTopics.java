@@ -13,41 +13,60 @@ import java.util.Locale;
  * @param bootstrapServers the broker
  * @param prefix prefix of every topic name and of the consumer group
  */
-record ServingTopics(String bootstrapServers, String prefix) {
+public record ServingTopics(String bootstrapServers, String prefix) {
 
     /** Partitions of every topic: more than one, so ordering is only per partition, as in production. */
-    static final int PARTITIONS = 2;
+    public static final int PARTITIONS = 2;
 
     /** Creates the six topics (auto-creation is off) and waits for their leaders. */
-    static ServingTopics create(EmbeddedKafkaBroker broker, String prefix) {
-        String clean = prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
-        ServingTopics topics = new ServingTopics(broker.bootstrapServers(), clean);
+    public static ServingTopics create(EmbeddedKafkaBroker broker, String prefix) {
+        ServingTopics topics = new ServingTopics(broker.bootstrapServers(), clean(prefix));
         broker.createTopics(PARTITIONS, topics.data(), topics.models(), topics.results(), topics.deadLetters(),
                 topics.events(), topics.stats());
         return topics;
     }
 
-    String data() {
+    /**
+     * Creates the five topics and the speculative configs topic {@link #configs()} (pass it to the job with
+     * {@code --config-topic}).
+     */
+    public static ServingTopics createWithConfigs(EmbeddedKafkaBroker broker, String prefix) {
+        ServingTopics topics = new ServingTopics(broker.bootstrapServers(), clean(prefix));
+        broker.createTopics(PARTITIONS, topics.data(), topics.models(), topics.configs(), topics.results(),
+                topics.deadLetters(), topics.events(), topics.stats());
+        return topics;
+    }
+
+    private static String clean(String prefix) {
+        return prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
+    }
+
+    public String data() {
         return prefix + "-records";
     }
 
-    String models() {
+    public String models() {
         return prefix + "-models";
     }
 
-    String results() {
+    /** The speculative configs topic; created only by {@link #createWithConfigs}. */
+    public String configs() {
+        return prefix + "-configs";
+    }
+
+    public String results() {
         return prefix + "-results";
     }
 
-    String deadLetters() {
+    public String deadLetters() {
         return prefix + "-dead-letters";
     }
 
-    String events() {
+    public String events() {
         return prefix + "-events";
     }
 
-    String stats() {
+    public String stats() {
         return prefix + "-stats";
     }
 
@@ -59,7 +78,7 @@ record ServingTopics(String bootstrapServers, String prefix) {
      * @param moreFlags further flags, e.g. {@code "--checkpoint-interval-ms", "500"}; without a checkpoint interval
      *     the job runs with checkpointing off (at-least-once sinks)
      */
-    ServingJobConfig config(ServingJobConfig.Mode mode, int parallelism, String... moreFlags) {
+    public ServingJobConfig config(ServingJobConfig.Mode mode, int parallelism, String... moreFlags) {
         List<String> args = new ArrayList<>(List.of(
                 "--bootstrap-servers", bootstrapServers,
                 "--data-topic", data(),

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * @param <T> the protobuf message type on the topic
  */
-final class TopicReader<T> implements AutoCloseable {
+public final class TopicReader<T> implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(100);
 
@@ -43,12 +44,13 @@ final class TopicReader<T> implements AutoCloseable {
      * @param isolation {@link IsolationLevel#READ_COMMITTED} to see only committed transactions (what an
      *     exactly-once pipeline downstream sees), {@link IsolationLevel#READ_UNCOMMITTED} to see everything written
      */
-    static <T> TopicReader<T> open(String bootstrapServers, String topic, Parser<T> parser, IsolationLevel isolation) {
+    public static <T> TopicReader<T> open(String bootstrapServers, String topic, Parser<T> parser,
+            IsolationLevel isolation) {
         return open(bootstrapServers, Map.of(), topic, parser, isolation);
     }
 
     /** A reader that also uses these client properties (e.g. a secured broker's credentials). */
-    static <T> TopicReader<T> open(String bootstrapServers, Map<String, String> clientProperties, String topic,
+    public static <T> TopicReader<T> open(String bootstrapServers, Map<String, String> clientProperties, String topic,
             Parser<T> parser, IsolationLevel isolation) {
         Properties p = new Properties();
         p.putAll(clientProperties);
@@ -74,12 +76,12 @@ final class TopicReader<T> implements AutoCloseable {
     }
 
     /** A reader that sees only committed transactions. */
-    static <T> TopicReader<T> readCommitted(String bootstrapServers, String topic, Parser<T> parser) {
+    public static <T> TopicReader<T> readCommitted(String bootstrapServers, String topic, Parser<T> parser) {
         return open(bootstrapServers, topic, parser, IsolationLevel.READ_COMMITTED);
     }
 
     /** A reader that sees everything written (at-least-once jobs write no transactions). */
-    static <T> TopicReader<T> readUncommitted(String bootstrapServers, String topic, Parser<T> parser) {
+    public static <T> TopicReader<T> readUncommitted(String bootstrapServers, String topic, Parser<T> parser) {
         return open(bootstrapServers, topic, parser, IsolationLevel.READ_UNCOMMITTED);
     }
 
@@ -88,9 +90,18 @@ final class TopicReader<T> implements AutoCloseable {
      *
      * @throws AssertionError naming {@code what} and what was read, when the condition does not hold in time
      */
-    List<Consumed<T>> awaitUntil(String what, Duration timeout, Predicate<List<Consumed<T>>> condition) {
+    public List<Consumed<T>> awaitUntil(String what, Duration timeout, Predicate<List<Consumed<T>>> condition) {
+        return awaitUntil(() -> what, timeout, condition);
+    }
+
+    /**
+     * Reads until {@code condition} holds, as {@link #awaitUntil(String, Duration, Predicate)}; {@code what} is
+     * asked only on a timeout (e.g. for the job's state at that moment).
+     */
+    public List<Consumed<T>> awaitUntil(Supplier<String> what, Duration timeout,
+            Predicate<List<Consumed<T>>> condition) {
         if (!readUntil(timeout, condition)) {
-            throw new AssertionError("timed out after " + timeout + " waiting for " + what + " on topic " + topic
+            throw new AssertionError("timed out after " + timeout + " waiting for " + what.get() + " on topic " + topic
                     + "; read " + read.size() + " messages, the last ones: "
                     + read.subList(Math.max(0, read.size() - 5), read.size()));
         }
@@ -98,7 +109,7 @@ final class TopicReader<T> implements AutoCloseable {
     }
 
     /** Reads until {@code condition} holds on everything read so far; false when it does not hold in time. */
-    boolean readUntil(Duration timeout, Predicate<List<Consumed<T>>> condition) {
+    public boolean readUntil(Duration timeout, Predicate<List<Consumed<T>>> condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.test(read)) {
             if (System.nanoTime() > deadline) {
@@ -110,9 +121,14 @@ final class TopicReader<T> implements AutoCloseable {
     }
 
     /** Reads what the broker has now (one poll) and returns a copy of everything read so far. */
-    List<Consumed<T>> readAvailable() {
+    public List<Consumed<T>> readAvailable() {
         pollOnce();
         return List.copyOf(read);
+    }
+
+    /** The values read so far, in the order read. */
+    public List<T> values() {
+        return read.stream().map(Consumed::value).toList();
     }
 
     private void pollOnce() {

@@ -8,7 +8,6 @@ import static dev.modelserving.job.it.ServingChecks.resultsFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.job.ServingJobConfig.Mode;
-import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.job.trust.TestPublishers;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.model.trust.DescriptorSignatures;
@@ -23,11 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,28 +32,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * unsigned, unknown-publisher and out-of-policy descriptors and a replayed signed rollback are each REJECTED with
  * their reason while the good model keeps scoring every record.
  */
-class TrustedModelsIntegrationTest {
-
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(LocalFlink.cluster());
+class TrustedModelsIntegrationTest extends ClusterAndBrokerPerClass {
 
     private static final String DATA_TYPE = "machine";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static EmbeddedKafkaBroker broker;
-
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = new EmbeddedKafkaBroker().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"KEYED", "SPECULATIVE"})

@@ -1,6 +1,5 @@
 package dev.modelserving.job.speculative;
 
-import com.google.protobuf.ByteString;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.Model;
 import dev.modelserving.model.ModelArtifact;
@@ -10,9 +9,9 @@ import dev.modelserving.model.ModelLoadException;
 import dev.modelserving.model.ModelProblem;
 import dev.modelserving.model.Prediction;
 import dev.modelserving.model.ScoringException;
+import dev.modelserving.model.TestDescriptors;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
-import dev.modelserving.proto.ModelType;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 
@@ -33,14 +32,7 @@ public final class LabelModelFactory implements ModelFactory {
     /** A descriptor of a label model. */
     public static ModelDescriptor descriptor(String dataType, String name, long version, String label,
             double probability, long scoreMillis) {
-        return ModelDescriptor.newBuilder()
-                .setName(name)
-                .setVersion(version)
-                .setDataType(dataType)
-                .setModelType(ModelType.CUSTOM)
-                .setCustomType(TYPE)
-                .setArtifactBytes(ByteString.copyFrom(label + "," + probability + "," + scoreMillis,
-                        StandardCharsets.UTF_8))
+        return TestDescriptors.custom(TYPE, dataType, name, version, label + "," + probability + "," + scoreMillis)
                 .build();
     }
 

@@ -3,6 +3,7 @@ package dev.modelserving.job.speculative;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.job.ServingJobConfig;
+import dev.modelserving.job.it.ServingJobRun;
 import dev.modelserving.job.kafka.EmbeddedKafkaBroker;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DecisionStrategy;
@@ -163,7 +164,7 @@ class SpeculativeIntegrationTest {
                 LabelModelFactory.descriptor(type, "smart-but-slow", 1, "no", 0.99, 1_000));
         configure(topics, SpeculativeConfig.newBuilder().setDataType(type).setVersion(1).setDeadlineMillis(500)
                 .setStrategy(DecisionStrategy.MAJORITY).build());
-        try (SpeculativeJobRun job = SpeculativeJobRun.start(topics.config(), null);
+        try (ServingJobRun job = ServingJobRun.start(topics.config());
                 var results = kafka.reader(topics.results(), ServingResult.parser())) {
             awaitReady(topics, results, type, DecisionStrategy.MAJORITY, 2);
             int count = 100;
@@ -194,7 +195,7 @@ class SpeculativeIntegrationTest {
                 LabelModelFactory.descriptor(type, "c", 1, "yes", 0.55, 0));
         configure(topics, SpeculativeConfig.newBuilder().setDataType(type).setVersion(1).setDeadlineMillis(5_000)
                 .setStrategy(DecisionStrategy.MAJORITY).build());
-        try (SpeculativeJobRun job = SpeculativeJobRun.start(topics.config(), null);
+        try (ServingJobRun job = ServingJobRun.start(topics.config());
                 var results = kafka.reader(topics.results(), ServingResult.parser())) {
             awaitReady(topics, results, type, DecisionStrategy.MAJORITY, 3);
             sendRecords(topics, type, "vote-", 20);
@@ -229,7 +230,7 @@ class SpeculativeIntegrationTest {
                 LabelModelFactory.descriptor(type, "disagrees", 1, "no", 0.99, 0));
         configure(topics, SpeculativeConfig.newBuilder().setDataType(type).setVersion(1).setDeadlineMillis(5_000)
                 .setStrategy(DecisionStrategy.SHADOW).setPrimaryModel("primary").build());
-        try (SpeculativeJobRun job = SpeculativeJobRun.start(topics.config(), null);
+        try (ServingJobRun job = ServingJobRun.start(topics.config());
                 var results = kafka.reader(topics.results(), ServingResult.parser())) {
             awaitReady(topics, results, type, DecisionStrategy.SHADOW, 3);
             sendRecords(topics, type, "sh-", 10);
@@ -262,7 +263,7 @@ class SpeculativeIntegrationTest {
         // Exactly-once: what a read_committed consumer sees. (At-least-once allows duplicates by definition: answers
         // drained after the savepoint's barrier are emitted, and their requests are scored again after the restore.)
         try (var results = kafka.readCommitted(topics.results(), ServingResult.parser())) {
-            try (SpeculativeJobRun job = SpeculativeJobRun.start(config, null)) {
+            try (ServingJobRun job = ServingJobRun.start(config)) {
                 awaitReady(topics, results, type, DecisionStrategy.MAJORITY, 3);
                 sendRecords(topics, type, "sp-", count);
                 results.until("the first results", r -> batch(r, "sp-").size() >= 20, TIMEOUT);
@@ -270,7 +271,7 @@ class SpeculativeIntegrationTest {
             }
             List<ServingResult> before = batch(results.drainFor(Duration.ofSeconds(1)), "sp-");
             assertThat(before.size()).as("requests still in flight at the savepoint").isLessThan(count);
-            try (SpeculativeJobRun restored = SpeculativeJobRun.start(config, savepoint)) {
+            try (ServingJobRun restored = ServingJobRun.restore(config, savepoint)) {
                 results.until("every request", r -> batch(r, "sp-").stream().map(ServingResult::getRecordId)
                         .distinct().count() >= count, TIMEOUT);
                 List<ServingResult> all = batch(results.drainFor(Duration.ofSeconds(2)), "sp-");

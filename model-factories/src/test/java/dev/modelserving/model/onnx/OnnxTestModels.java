@@ -212,28 +212,20 @@ public final class OnnxTestModels {
 
     /** The regressor with its weight initializer {@code w} stored as external data at {@code location}. */
     public static byte[] regressorWithExternalWeights(String location) {
-        GraphProto.Builder graph = GraphProto.newBuilder().setName("external_weights");
-        graph.addInput(tensorValue("features", FLOAT, "N", 3L));
+        GraphProto.Builder graph = regressorInput("external_weights", FLOAT);
         graph.addInitializer(externalTensor("w", new long[] {3, 1}, location));
         graph.addInitializer(floatTensor("b", new long[] {1}, REGRESSION_BIAS));
-        graph.addNode(node("MatMul", List.of("features", "w"), List.of("product")));
-        graph.addNode(node("Add", List.of("product", "b"), List.of("score")));
-        graph.addOutput(tensorValue("score", FLOAT, "N", 1L));
-        return model(graph, false);
+        return regressorScore(graph, FLOAT);
     }
 
     /** The regressor with its bias from a Constant node whose value is external data at {@code location}. */
     public static byte[] regressorWithExternalConstant(String location) {
-        GraphProto.Builder graph = GraphProto.newBuilder().setName("external_constant");
-        graph.addInput(tensorValue("features", FLOAT, "N", 3L));
+        GraphProto.Builder graph = regressorInput("external_constant", FLOAT);
         graph.addInitializer(floatTensor("w", new long[] {3, 1}, REGRESSION_WEIGHTS));
         graph.addNode(node("Constant", List.of(), List.of("b"), AttributeProto.newBuilder().setName("value")
                 .setType(AttributeProto.AttributeType.TENSOR).setT(externalTensor("b", new long[] {1}, location))
                 .build()));
-        graph.addNode(node("MatMul", List.of("features", "w"), List.of("product")));
-        graph.addNode(node("Add", List.of("product", "b"), List.of("score")));
-        graph.addOutput(tensorValue("score", FLOAT, "N", 1L));
-        return model(graph, false);
+        return regressorScore(graph, FLOAT);
     }
 
     /**
@@ -420,10 +412,19 @@ public final class OnnxTestModels {
     }
 
     private static byte[] linearRegressor(int type) {
-        GraphProto.Builder graph = GraphProto.newBuilder().setName(type == DOUBLE ? "double_regressor" : "regressor");
-        graph.addInput(tensorValue("features", type, "N", 3L));
+        GraphProto.Builder graph = regressorInput(type == DOUBLE ? "double_regressor" : "regressor", type);
         graph.addInitializer(tensor("w", type, new long[] {3, 1}, REGRESSION_WEIGHTS));
         graph.addInitializer(tensor("b", type, new long[] {1}, REGRESSION_BIAS));
+        return regressorScore(graph, type);
+    }
+
+    /** The start of a regressor graph: its input {@code features[N,3]} of {@code type}. */
+    private static GraphProto.Builder regressorInput(String name, int type) {
+        return GraphProto.newBuilder().setName(name).addInput(tensorValue("features", type, "N", 3L));
+    }
+
+    /** A regressor graph's end, after its {@code w} and {@code b}: {@code score[N,1] = features · w + b}. */
+    private static byte[] regressorScore(GraphProto.Builder graph, int type) {
         graph.addNode(node("MatMul", List.of("features", "w"), List.of("product")));
         graph.addNode(node("Add", List.of("product", "b"), List.of("score")));
         graph.addOutput(tensorValue("score", type, "N", 1L));

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,14 +167,6 @@ class DescriptorSignaturesTest {
     }
 
     private boolean run(String... command) throws Exception {
-        Process process;
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        } catch (IOException e) {
-            return false;
-        }
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("openssl finishes").isTrue();
-        return process.exitValue() == 0;
+        return ExternalCommand.run(dir.resolve("openssl.log"), command);
     }
 }
