@@ -6,6 +6,8 @@ import dev.modelserving.model.ModelLoadException;
 import dev.modelserving.model.ModelProblem;
 import dev.modelserving.model.Prediction;
 import dev.modelserving.model.ScoringException;
+import dev.modelserving.model.drift.DriftChange;
+import dev.modelserving.model.drift.DriftMonitor;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
@@ -77,6 +79,11 @@ public final class ServingSlot implements AutoCloseable {
     private long lastWaitNanos;
     /** When a rebuild refused for lack of resources may be tried again (0: the failure is final). */
     private long retryAtNanos;
+    /** The drift monitor of the current version (null: none yet, or no training statistics) and its descriptor. */
+    private DriftMonitor drift;
+    private ModelDescriptor driftOf;
+    /** Drift events not yet taken by {@link #drainEvents()}. */
+    private final List<ModelEvent> driftEvents = new ArrayList<>();
 
     /** A slot restored from its snapshot (or {@code ServingSlotState.getDefaultInstance()} for a new one). */
     public ServingSlot(String dataType, ServingSlotState restored, SlotSettings settings) {
@@ -309,11 +316,62 @@ public final class ServingSlot implements AutoCloseable {
         long start = System.nanoTime();
         try {
             Prediction prediction = model.score(record);
-            return ServingResults.scored(record, model.id(), prediction, System.nanoTime() - start);
+            ServingResult scored = ServingResults.scored(record, model.id(), prediction, System.nanoTime() - start);
+            watchDrift(record, prediction);
+            return scored;
         } catch (ScoringException e) {
+            watchDrift(record, null);
             return ServingResults.failed(record, model.id(), e.getMessage(), System.nanoTime() - start);
         } catch (RuntimeException e) {
             return ServingResults.failed(record, model.id(), "the model failed: " + e, System.nanoTime() - start);
+        }
+    }
+
+    /**
+     * The drift events (DRIFT_DETECTED / DRIFT_CLEARED) of the current version since the last call, oldest first;
+     * the caller publishes them like the other model events. Empty unless the current descriptor carries training
+     * statistics.
+     */
+    public List<ModelEvent> drainEvents() {
+        if (driftEvents.isEmpty()) {
+            return List.of();
+        }
+        List<ModelEvent> drained = List.copyOf(driftEvents);
+        driftEvents.clear();
+        return drained;
+    }
+
+    /** The drift monitor of the version serving now, if its descriptor carries training statistics. */
+    public Optional<DriftMonitor> driftMonitor() {
+        return state.hasCurrent() && driftOf != null && sameVersion(driftOf, state.getCurrent()) ? Optional.ofNullable(drift) : Optional.empty();
+    }
+
+    /**
+     * Feeds a scored record to the current version's drift monitor (made on first use after the version became
+     * current: a new version, a rollback or a restore starts a fresh window) and keeps the events of its crossings.
+     */
+    private void watchDrift(DataRecord record, Prediction prediction) {
+        ModelDescriptor serving = state.getCurrent();
+        if (driftOf == null || !sameVersion(driftOf, serving)) {
+            driftOf = serving;
+            drift = DriftMonitor.of(serving, settings.drift()).orElse(null);
+        }
+        if (drift == null) {
+            return;
+        }
+        for (DriftChange change : drift.observe(record, prediction)) {
+            driftEvents.add(event(change.drifted() ? ModelEventType.DRIFT_DETECTED : ModelEventType.DRIFT_CLEARED,
+                    serving, String.format(java.util.Locale.ROOT, "%s: PSI %.4f over %d records %s threshold %.4f"
+                            + " (%d outside the training range)", change.feature(), change.psi(),
+                            change.windowRecords(), change.drifted() ? "above" : "back below half the",
+                            change.threshold(), change.outOfRange())).toBuilder()
+                    .setModelSha256(currentId().map(ModelId::sha256).orElse(serving.getArtifactSha256()))
+                    .setDriftFeature(change.feature())
+                    .setDriftPsi(change.psi())
+                    .setDriftThreshold(change.threshold())
+                    .setDriftWindowRecords(change.windowRecords())
+                    .setDriftOutOfRange(change.outOfRange())
+                    .build());
         }
     }
 
