@@ -131,6 +131,11 @@ public class ModelExecutor
             }
         }
         poll(slot, ctx);
+        for (ModelEvent event : slot.drainDrift(runtime.driftMetrics())) {
+            runtime.metrics().record(event);
+            runtime.driftMetrics().record(event);
+            ctx.output(SpeculativeOutputs.MODEL_EVENTS, event);
+        }
         scheduleTimers(slot, ctx.timerService());
     }
 

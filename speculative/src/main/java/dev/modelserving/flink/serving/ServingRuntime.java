@@ -22,6 +22,7 @@ public final class ServingRuntime implements AutoCloseable {
     private final ModelLoads loads;
     private final SlotSettings slotSettings;
     private final ServingMetrics metrics;
+    private final DriftMetrics driftMetrics;
 
     /**
      * @param loadingModels candidates loading now (a gauge)
@@ -40,7 +41,8 @@ public final class ServingRuntime implements AutoCloseable {
         ModelCache cache = new ModelCache(bounds.maxLiveModels());
         this.metrics = new ServingMetrics(context.getMetricGroup(), loadingModels, dataTypes, cache, loads, unpacked);
         this.slotSettings = new SlotSettings(loader, loads, emitter, settings.maxHistory(), System::currentTimeMillis,
-                cache, bounds.restoreWaitMillis(), metrics::recordRestoreWait);
+                cache, bounds.restoreWaitMillis(), metrics::recordRestoreWait).withDrift(settings.drift());
+        this.driftMetrics = new DriftMetrics(context.getMetricGroup());
     }
 
     public SlotSettings slotSettings() {
@@ -49,6 +51,11 @@ public final class ServingRuntime implements AutoCloseable {
 
     public ServingMetrics metrics() {
         return metrics;
+    }
+
+    /** The per-version drift metrics (operator thread). */
+    public DriftMetrics driftMetrics() {
+        return driftMetrics;
     }
 
     public ServingBounds bounds() {
