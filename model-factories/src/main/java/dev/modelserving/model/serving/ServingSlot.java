@@ -343,7 +343,8 @@ public final class ServingSlot implements AutoCloseable {
 
     /** The drift monitor of the version serving now, if its descriptor carries training statistics. */
     public Optional<DriftMonitor> driftMonitor() {
-        return state.hasCurrent() && driftOf != null && sameVersion(driftOf, state.getCurrent()) ? Optional.ofNullable(drift) : Optional.empty();
+        boolean ofCurrent = state.hasCurrent() && driftOf != null && sameVersion(driftOf, state.getCurrent());
+        return ofCurrent ? Optional.ofNullable(drift) : Optional.empty();
     }
 
     /**
