@@ -82,7 +82,7 @@ public final class ServingJob {
     public void build(StreamExecutionEnvironment env) {
         configure(env);
         ServingSettings settings = ServingSettings.of(config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY,
-                config.servingBounds());
+                config.servingBounds()).withDrift(config.driftSettings());
 
         SingleOutputStreamOperator<DataRecord> records = io.records(env)
                 .process(new RecordParser(config.dataFormat(), config.parseLimits()))

@@ -5,6 +5,7 @@ import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.job.parse.ParseLimits;
 import dev.modelserving.job.parse.RecordFormat;
 import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.serving.ServingBounds;
 import dev.modelserving.model.trust.TrustPolicy;
 import dev.modelserving.speculative.RequestRouter;
@@ -71,7 +72,8 @@ public final class ServingJobConfig implements Serializable {
             + " [--require-signatures [true|false] (needs --trust-policy)]"
             + " [--max-input-elements 4194304] [--allow-tf-ops <Op>[,<Op>...]]"
             + " [--allow-pmml-functions <name>[,<name>...]]"
-            + " [--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]";
+            + " [--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]"
+            + " [--drift-threshold 0.2] [--drift-window-records 1000]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -113,6 +115,8 @@ public final class ServingJobConfig implements Serializable {
     static final String ALLOW_PMML_FUNCTIONS = "allow-pmml-functions";
     static final String STATS_INTERVAL_MS = "stats-interval-ms";
     static final String STATS_TOPIC = "stats-topic";
+    static final String DRIFT_THRESHOLD = "drift-threshold";
+    static final String DRIFT_WINDOW_RECORDS = "drift-window-records";
 
     private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
             RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
@@ -122,7 +126,8 @@ public final class ServingJobConfig implements Serializable {
             MAX_REQUEST_BYTES, MAX_DESCRIPTOR_BYTES, MAX_DEADLINE_MS, MAX_MODELS_PER_DATA_TYPE, MAX_LIVE_MODELS,
             MAX_DATA_TYPES, MAX_EXECUTOR_QUEUE, MAX_UNPACKED_BYTES_PER_SUBTASK, MODEL_LOAD_TIMEOUT_MS,
             MAX_CONCURRENT_LOADS, RESTORE_WAIT_MS, TRUST_POLICY, REQUIRE_SIGNATURES,
-            MAX_INPUT_ELEMENTS, ALLOW_TF_OPS, ALLOW_PMML_FUNCTIONS, STATS_INTERVAL_MS, STATS_TOPIC);
+            MAX_INPUT_ELEMENTS, ALLOW_TF_OPS, ALLOW_PMML_FUNCTIONS, STATS_INTERVAL_MS, STATS_TOPIC,
+            DRIFT_THRESHOLD, DRIFT_WINDOW_RECORDS);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -178,6 +183,7 @@ public final class ServingJobConfig implements Serializable {
     public static final long MIN_STATS_INTERVAL_MS = 100;
     private final long statsIntervalMs;
     private final String statsTopic;
+    private final DriftSettings driftSettings;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -229,6 +235,8 @@ public final class ServingJobConfig implements Serializable {
                     + " bytes) must be at least --" + MAX_UNPACKED_BYTES + " (" + maxUnpackedBytes + " bytes), or no"
                     + " archive as large as one model may be could ever unpack");
         }
+        driftSettings = new DriftSettings(flags.positiveDouble(DRIFT_THRESHOLD, DriftSettings.DEFAULT_THRESHOLD),
+                flags.positiveInt(DRIFT_WINDOW_RECORDS, DriftSettings.DEFAULT_WINDOW_RECORDS));
         trustPolicy = flags.optional(TRUST_POLICY).map(ServingJobConfig::readTrustPolicy).orElse(null);
         requireSignatures = flags.bool(REQUIRE_SIGNATURES);
         if (requireSignatures && trustPolicy == null) {
@@ -471,6 +479,14 @@ public final class ServingJobConfig implements Serializable {
     }
 
     /**
+     * How the serving operators watch drift: {@code --drift-threshold} (PSI; a descriptor's own threshold overrides
+     * it) and {@code --drift-window-records}.
+     */
+    public DriftSettings driftSettings() {
+        return driftSettings;
+    }
+
+    /**
      * The trust policy of {@code --trust-policy}, read when the configuration was parsed (on the client); empty:
      * descriptors are not verified.
      */
@@ -536,7 +552,9 @@ public final class ServingJobConfig implements Serializable {
                 + ", trust-policy=" + (trustPolicy == null ? "none" : trustPolicy.publisherIds())
                 + ", require-signatures=" + requireSignatures + ", max-input-elements=" + maxInputElements
                 + ", allow-tf-ops=" + allowedTfOps + ", allow-pmml-functions=" + allowedPmmlFunctions
-                + ", stats-interval-ms=" + statsIntervalMs + ", stats-topic=" + statsTopic + "}";
+                + ", stats-interval-ms=" + statsIntervalMs + ", stats-topic=" + statsTopic
+                + ", drift-threshold=" + driftSettings.threshold()
+                + ", drift-window-records=" + driftSettings.windowRecords() + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -663,6 +681,23 @@ public final class ServingJobConfig implements Serializable {
                 throw invalid(flag, "'" + value.get() + "' is not a positive integer up to " + Integer.MAX_VALUE);
             }
             return (int) parsed;
+        }
+
+        double positiveDouble(String flag, double defaultValue) {
+            Optional<String> value = optional(flag);
+            if (value.isEmpty()) {
+                return defaultValue;
+            }
+            double parsed;
+            try {
+                parsed = Double.parseDouble(value.get());
+            } catch (NumberFormatException e) {
+                throw invalid(flag, "'" + value.get() + "' is not a number", e);
+            }
+            if (!(parsed > 0) || !Double.isFinite(parsed)) {
+                throw invalid(flag, "'" + value.get() + "' must be a positive number");
+            }
+            return parsed;
         }
 
         long nonNegativeLong(String flag, long defaultValue) {

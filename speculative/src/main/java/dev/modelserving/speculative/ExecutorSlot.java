@@ -192,6 +192,23 @@ final class ExecutorSlot implements AutoCloseable {
         }
     }
 
+    /**
+     * The drift events of the records scored since the last call (operator thread), after bringing the drift
+     * metrics of the current version up to date; empty while the scoring thread holds the slot (the slot is busy
+     * then, so the next drain timer takes them).
+     */
+    List<ModelEvent> drainDrift(dev.modelserving.flink.serving.DriftMetrics metrics) {
+        if (!lock.tryLock()) {
+            return List.of();
+        }
+        try {
+            metrics.observe(slot);
+            return slot.drainEvents();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     ServingSlotState snapshot() {
         lock.lock();
         try {

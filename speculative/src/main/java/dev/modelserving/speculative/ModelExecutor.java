@@ -151,6 +151,11 @@ public class ModelExecutor
             }
         }
         poll(slot, ctx);
+        for (ModelEvent event : slot.drainDrift(runtime.driftMetrics())) {
+            runtime.metrics().record(event);
+            runtime.driftMetrics().record(event);
+            ctx.output(SpeculativeOutputs.MODEL_EVENTS, event);
+        }
         if (stats.isTick(timestamp) || statsOwed.remove(ctx.getCurrentKey())) {
             emitStats(slot, ctx);
         }

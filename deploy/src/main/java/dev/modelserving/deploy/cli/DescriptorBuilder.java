@@ -8,11 +8,14 @@ import dev.modelserving.model.ModelLoader;
 import dev.modelserving.model.ModelValidator;
 import dev.modelserving.model.Prediction;
 import dev.modelserving.model.ScoringException;
+import dev.modelserving.model.drift.DriftMonitor;
+import dev.modelserving.model.drift.TrainingStatisticsBuilder;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.FieldMapping;
 import dev.modelserving.proto.InputSpec;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.OutputSpec;
+import dev.modelserving.proto.TrainingStatistics;
 import dev.modelserving.proto.ValidationSample;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +26,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -89,6 +94,9 @@ final class DescriptorBuilder {
         if (options.tolerance != null) {
             builder.setValidationTolerance(options.tolerance);
         }
+        if (options.driftThreshold != null) {
+            builder.setDriftThreshold(options.driftThreshold);
+        }
         if (options.location) {
             builder.setArtifactLocation(modelPath.location());
             builder.setArtifactSha256(modelPath.isDirectory() ? "" : sha256OfFile(modelPath.path()));
@@ -112,6 +120,9 @@ final class DescriptorBuilder {
         } else {
             notes.add("warning: no --samples: the descriptor has no validation samples (a serving job that requires"
                     + " them will refuse it)");
+        }
+        if (options.trainingCsv().isPresent()) {
+            descriptor = withTrainingStatistics(descriptor, withoutSamples, loader, options.trainingCsv().get(), notes);
         }
         if (!noValidate) {
             try (Model validated = loader.load(descriptor)) {
@@ -159,6 +170,69 @@ final class DescriptorBuilder {
         ModelDescriptor.Builder descriptor = withoutSamples.toBuilder();
         built.forEach(descriptor::addValidationSamples);
         return descriptor.build();
+    }
+
+    /**
+     * Adds the statistics of the training CSV: per monitored input feature (the model's named features, or
+     * {@code vector[i]} for a packed input vector) and of the model's primary output and labels on those rows, the
+     * model scoring each row as the serving job would.
+     */
+    private ModelDescriptor withTrainingStatistics(ModelDescriptor descriptor, ModelDescriptor withoutSamples,
+            ModelLoader loader, Path csv, List<String> notes) throws CliException {
+        List<CsvRow> rows;
+        CsvLayout layout;
+        try (InputStream in = Files.newInputStream(csv);
+                RecordCsvReader reader = RecordCsvReader.open(csv.toString(), in)) {
+            layout = reader.layout();
+            rows = reader.readAll();
+        } catch (IOException e) {
+            throw IoMessages.failure("cannot read training data " + csv, e);
+        }
+        if (rows.isEmpty()) {
+            throw new CliException(csv + " has a header but no rows");
+        }
+        RecordBuilder records = RecordBuilder.forModel(withoutSamples, options.dataType);
+        List<String> names = withoutSamples.getInput().getFeatureNamesCount() > 0
+                ? withoutSamples.getInput().getFeatureNamesList() : layout.featureNames();
+        TrainingStatisticsBuilder stats = new TrainingStatisticsBuilder();
+        int unscored = 0;
+        try (Model loaded = loader.load(withoutSamples)) {
+            for (CsvRow row : rows) {
+                DataRecord record;
+                try {
+                    record = records.build(row);
+                } catch (RowException e) {
+                    throw new CliException(csv + ", " + row.describe() + ": " + e.getMessage());
+                }
+                Map<String, Double> inputs = new LinkedHashMap<>();
+                if (records.packedVector()) {
+                    for (int i = 0; i < record.getVectorCount() && i < DriftMonitor.MAX_FEATURES; i++) {
+                        inputs.put("vector[" + i + "]", (double) record.getVector(i));
+                    }
+                } else {
+                    for (String name : names) {
+                        if (inputs.size() < DriftMonitor.MAX_FEATURES && record.containsFeatures(name)) {
+                            inputs.put(name, record.getFeaturesOrThrow(name));
+                        }
+                    }
+                }
+                Prediction prediction = null;
+                try {
+                    prediction = loaded.score(record);
+                } catch (ScoringException | RuntimeException e) {
+                    unscored++;
+                }
+                stats.add(inputs, prediction == null || prediction.outputs().length == 0 ? null
+                        : prediction.outputs()[0], prediction == null ? null : prediction.label());
+            }
+        } catch (ModelLoadException e) {
+            throw new CliException(options.model + ": " + e.getMessage(), e);
+        }
+        TrainingStatistics built = stats.build(csv.getFileName().toString());
+        notes.add("training statistics from " + csv + ": " + rows.size() + " rows, " + built.getFeaturesCount()
+                + " feature" + (built.getFeaturesCount() == 1 ? "" : "s") + (built.hasOutput() ? " and the output" : "")
+                + (unscored > 0 ? " (" + unscored + " rows the model could not score left out of the output)" : ""));
+        return descriptor.toBuilder().setTrainingStatistics(built).build();
     }
 
     private InputStream openSamples() throws CliException {

@@ -104,9 +104,15 @@ final class ModelOptions {
             + " embedding its bytes (the serving job must allow that directory).")
     boolean location;
 
-    @Option(names = "--training-data", paramLabel = "ID", description = "Provenance: the training data (a snapshot,"
-            + " file hash, generator seed).")
+    @Option(names = "--training-data", paramLabel = "ID|CSV", description = "Provenance: the training data (a"
+            + " snapshot, file hash, generator seed). A CSV file (name ending in .csv, same layout as --samples):"
+            + " also stores its per-feature statistics and the model's outputs on it in the descriptor, for drift"
+            + " monitoring.")
     String trainingData;
+
+    @Option(names = "--drift-threshold", paramLabel = "PSI", description = "PSI above which the serving job reports"
+            + " a feature of this model as drifted. Default: the job's --drift-threshold.")
+    Double driftThreshold;
 
     @Option(names = "--code-version", paramLabel = "VERSION", description = "Provenance: the version of the code that"
             + " trained the model (git commit, package version).")
@@ -120,6 +126,9 @@ final class ModelOptions {
     void checkFlags(CommandLine commandLine) {
         if (version < 1) {
             throw usage(commandLine, "--version must be 1 or more, not " + version);
+        }
+        if (driftThreshold != null && !(driftThreshold > 0 && Double.isFinite(driftThreshold))) {
+            throw usage(commandLine, "--drift-threshold must be a positive number, not " + driftThreshold);
         }
         if (name.isBlank()) {
             throw usage(commandLine, "--name must not be blank");
@@ -198,6 +207,14 @@ final class ModelOptions {
             input.setSignatureKey(signature);
         }
         return input.build();
+    }
+
+    /** The training CSV whose statistics go into the descriptor: {@code --training-data} naming a .csv file. */
+    java.util.Optional<Path> trainingCsv() {
+        if (trainingData == null || !trainingData.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Path.of(trainingData));
     }
 
     OutputSpec outputSpec() {

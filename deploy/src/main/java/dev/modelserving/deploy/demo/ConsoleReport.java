@@ -93,6 +93,7 @@ public final class ConsoleReport implements Runnable {
                         event.getDataType(), event.getModelName(), event.getModelVersion(),
                         event.getPublisherId().isEmpty() ? "" : " by " + event.getPublisherId(),
                         event.getType() != ModelEventType.SUPERSEDED && event.getPreviousVersion() > 0
+                                && event.getDriftFeature().isEmpty()
                                 ? " (serving before: v" + event.getPreviousVersion() + ")" : "",
                         event.getReason());
             } else {

@@ -63,11 +63,26 @@ public final class LocalDemo implements Callable<Integer> {
                     + " version 4 follows at 1.5 times that, the corrupt version 3 at 1.75 times.")
     private long swapAfterSeconds;
 
+    @Option(names = "--drift-after", defaultValue = "40", paramLabel = "SECONDS",
+            description = "Switch machines into a drifted regime (temperature +" + DRIFT_TEMPERATURE_C + " °C, load +"
+                    + DRIFT_LOAD_PERCENT + " %) this many seconds after launch, so the job reports DRIFT_DETECTED"
+                    + " events; 0 = never (default ${DEFAULT-VALUE}).")
+    private long driftAfterSeconds;
+
+    @Option(names = "--drift-machines", defaultValue = "0", paramLabel = "N",
+            description = "How many machines drift (default: all; PSI grows with the drifted share, and the sample"
+                    + " models' threshold is high because the generated readings vary a lot from window to window).")
+    private int driftMachines;
+
     @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default ${DEFAULT-VALUE}).")
     private int parallelism;
 
     @Option(names = "--web-ui-port", defaultValue = "8081", description = "Port of the Flink web UI on 127.0.0.1 (default ${DEFAULT-VALUE}).")
     private int webUiPort;
+
+    /** The drifted regime: reported temperature and load offsets. */
+    static final double DRIFT_TEMPERATURE_C = SampleModels.DRIFT_REGIME_TEMPERATURE_C;
+    static final double DRIFT_LOAD_PERCENT = SampleModels.DRIFT_REGIME_LOAD_PERCENT;
 
     private final PrintStream out = System.out;
 
@@ -138,8 +153,9 @@ public final class LocalDemo implements Callable<Integer> {
             try (ProtoPublisher publisher = new ProtoPublisher(broker.bootstrapServers(), "demo")) {
                 ConsoleReport report = new ConsoleReport(broker.bootstrapServers(), config.resultsTopic(),
                         config.eventsTopic(), config.deadLetterTopic(), out, start);
-                SensorFeed feed = new SensorFeed(new SensorGenerator(GeneratorSettings.of(SampleModels.SEED, machines)
-                        .withStart(Instant.now())), publisher, config.dataTopic(), rate);
+                SensorGenerator generator = new SensorGenerator(GeneratorSettings.of(SampleModels.SEED, machines)
+                        .withStart(Instant.now()));
+                SensorFeed feed = new SensorFeed(generator, publisher, config.dataTopic(), rate);
                 Thread reportThread = new Thread(report, "demo-report");
                 Thread feedThread = new Thread(feed, "demo-sensor-feed");
                 reportThread.start();
@@ -157,6 +173,17 @@ public final class LocalDemo implements Callable<Integer> {
                 timeline.schedule(() -> publishModel(publisher, config, corrupt), swapMillis * 7 / 4,
                         TimeUnit.MILLISECONDS);
 
+                if (driftAfterSeconds > 0) {
+                    int drifting = driftMachines > 0 ? Math.min(driftMachines, machines) : machines;
+                    timeline.schedule(() -> {
+                        out.println("Switching " + drifting + " of " + machines + " machines into a drifted regime"
+                                + " (temperature +" + DRIFT_TEMPERATURE_C + " °C, load +" + DRIFT_LOAD_PERCENT
+                                + " %): the job should report DRIFT_DETECTED once per drifted feature.");
+                        for (int i = 0; i < drifting; i++) {
+                            generator.drift(i, DRIFT_TEMPERATURE_C, DRIFT_LOAD_PERCENT);
+                        }
+                    }, TimeUnit.SECONDS.toNanos(driftAfterSeconds) - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+                }
                 if (durationSeconds > 0) {
                     long left = TimeUnit.SECONDS.toNanos(durationSeconds) - (System.nanoTime() - start);
                     stop.await(Math.max(0, left), TimeUnit.NANOSECONDS);

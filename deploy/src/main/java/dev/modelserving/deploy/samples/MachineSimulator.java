@@ -36,6 +36,9 @@ final class MachineSimulator {
     private FanFault fault = FanFault.NONE;
     private double fanHealth = 1.0;
     private int faultRemaining;
+    /** Drifted regime (set from another thread): added to every reported temperature and load. */
+    private volatile double driftTemperatureC;
+    private volatile double driftLoadPercent;
 
     MachineSimulator(MachineProfile profile, Random rng, double faultProbability) {
         this.profile = profile;
@@ -53,15 +56,25 @@ final class MachineSimulator {
         return profile;
     }
 
+    /**
+     * Switches the machine into a drifted regime: from now on every reading reports the temperature raised by
+     * {@code temperatureC} and the load by {@code loadPercent} (a miscalibrated sensor, a new duty cycle); the
+     * dynamics are unchanged. Zeros switch it back. Safe to call from another thread than the one reading.
+     */
+    void drift(double temperatureC, double loadPercent) {
+        this.driftTemperatureC = temperatureC;
+        this.driftLoadPercent = loadPercent;
+    }
+
     /** Advances one period and reports the reading taken at {@code timestampMillis}. */
     GeneratedReading next(long timestampMillis) {
         double curveRpm = advance(true);
         SensorReading reading = SensorReading.newBuilder()
                 .setMachineId(profile.machineId())
                 .setTimestampMillis(timestampMillis)
-                .setTemperatureC(round(temperatureC + 0.15 * rng.nextGaussian(), 100))
+                .setTemperatureC(round(temperatureC + driftTemperatureC + 0.15 * rng.nextGaussian(), 100))
                 .setFanRpm(round(fanRpm, 1))
-                .setLoadPercent(round(loadPercent, 10))
+                .setLoadPercent(round(loadPercent + driftLoadPercent, 10))
                 .build();
         return new GeneratedReading(reading, curveRpm, fault, temperatureC);
     }

@@ -2,6 +2,7 @@ package dev.modelserving.deploy.samples;
 
 import com.google.protobuf.ByteString;
 import dev.modelserving.model.Checksums;
+import dev.modelserving.model.drift.TrainingStatisticsBuilder;
 import dev.modelserving.model.records.SensorRecords;
 import dev.modelserving.proto.InputSpec;
 import dev.modelserving.proto.ModelDescriptor;
@@ -10,13 +11,16 @@ import dev.modelserving.proto.OutputKind;
 import dev.modelserving.proto.OutputSpec;
 import dev.modelserving.proto.Provenance;
 import dev.modelserving.proto.SensorReading;
+import dev.modelserving.proto.TrainingStatistics;
 import dev.modelserving.proto.ValidationSample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
@@ -94,6 +98,17 @@ public final class SampleModels {
     private static final int MLP_HIDDEN = 8;
     private static final int MLP_STEPS = 1500;
     private static final float MLP_LEARNING_RATE = 0.2f;
+
+    /**
+     * PSI threshold of the sample models' drift monitoring. The generated readings are autocorrelated random walks,
+     * so a window of 1000 readings of 10 machines (100 s each) varies a lot around the training distribution (PSI up
+     * to about 1.5 on temperature): the samples state a threshold above that natural variation.
+     */
+    public static final double DRIFT_THRESHOLD = 3.0;
+    /** The demo's drifted regime: reported temperature offset (°C) of every drifted machine. */
+    public static final double DRIFT_REGIME_TEMPERATURE_C = 40;
+    /** The demo's drifted regime: reported load offset (%) of every drifted machine. */
+    public static final double DRIFT_REGIME_LOAD_PERCENT = 60;
 
     private SampleModels() {}
 
@@ -189,6 +204,7 @@ public final class SampleModels {
         for (SensorExample e : spaced(heldOut, VALIDATION_SAMPLES)) {
             descriptor.addValidationSamples(regressionSample(e, model.predict(e.features())));
         }
+        descriptor.setTrainingStatistics(statistics(data, model::predict, x -> null));
         return new SampleModel(descriptor.build(), ".pmml", persistence);
     }
 
@@ -214,6 +230,8 @@ public final class SampleModels {
             double p = tree.leafFor(e.features()).positiveProbability();
             descriptor.addValidationSamples(classificationSample(e, p, tree.leafFor(e.features()).label()));
         }
+        descriptor.setTrainingStatistics(statistics(data, x -> 1.0 - tree.leafFor(x).positiveProbability(),
+                x -> tree.leafFor(x).label()));
         return new SampleModel(descriptor.build(), ".pmml", majorityBaseline(data));
     }
 
@@ -270,6 +288,8 @@ public final class SampleModels {
             double p = model.positiveProbability(e.features());
             descriptor.addValidationSamples(classificationSample(e, p, p > 0.5 ? "1" : "0"));
         }
+        descriptor.setTrainingStatistics(statistics(data, x -> 1.0 - model.positiveProbability(x),
+                x -> model.positiveProbability(x) > 0.5 ? "1" : "0"));
         return new SampleModel(descriptor.build(), ".onnx", majorityBaseline(data));
     }
 
@@ -281,7 +301,26 @@ public final class SampleModels {
         for (SensorExample e : spaced(heldOut, VALIDATION_SAMPLES)) {
             descriptor.addValidationSamples(regressionSample(e, weights.predict(e.features())));
         }
+        descriptor.setTrainingStatistics(statistics(data, weights::predict, x -> null));
         return descriptor;
+    }
+
+    /**
+     * The training statistics of a sample model (drift monitoring): its input features over the training split and
+     * its primary output ({@code output}: outputs[0], for a classifier the probability of label "0") and labels.
+     */
+    static TrainingStatistics statistics(SampleTrainingData data, ToDoubleFunction<double[]> output,
+            Function<double[], String> label) {
+        TrainingStatisticsBuilder stats = new TrainingStatisticsBuilder();
+        for (SensorExample e : data.split().train()) {
+            double[] x = e.features();
+            Map<String, Double> inputs = new LinkedHashMap<>();
+            for (int i = 0; i < x.length; i++) {
+                inputs.put(SensorRecords.FEATURE_NAMES.get(i), x[i]);
+            }
+            stats.add(inputs, output.applyAsDouble(x), label.apply(x));
+        }
+        return stats.build(data.trainingDataId());
     }
 
     private static ModelDescriptor.Builder base(String name, int version, ModelType type, String description,
@@ -295,6 +334,7 @@ public final class SampleModels {
                 .setArtifactBytes(ByteString.copyFrom(artifact))
                 .setArtifactSha256(Checksums.sha256Hex(artifact))
                 .setValidationTolerance(VALIDATION_TOLERANCE)
+                .setDriftThreshold(DRIFT_THRESHOLD)
                 .setProvenance(Provenance.newBuilder()
                         .setTrainingDataId(data.trainingDataId())
                         .setCodeVersion(CODE_VERSION)

@@ -96,6 +96,15 @@ public final class SensorGenerator implements Iterator<SensorReading> {
         return readings;
     }
 
+    /**
+     * Switches machine {@code index} (0-based) into a drifted regime: its readings report the temperature raised by
+     * {@code temperatureC} and the load by {@code loadPercent} from the next reading on (zeros: back to normal). Safe
+     * to call while another thread reads.
+     */
+    public void drift(int index, double temperatureC, double loadPercent) {
+        machines.get(index).drift(temperatureC, loadPercent);
+    }
+
     /** This generator as an endless sequential stream (use {@code limit}); it consumes this generator. */
     public Stream<SensorReading> stream() {
         return StreamSupport.stream(

@@ -89,6 +89,17 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         runtime.metrics().record(result);
         out.collect(result);
         statsLater(slot, ctx);
+        publishDrift(slot, ctx);
+    }
+
+    /** The drift events of the record just scored (usually none) go out like the other model events. */
+    private void publishDrift(ServingSlot slot, Context ctx) {
+        runtime.driftMetrics().observe(slot);
+        for (ModelEvent event : slot.drainEvents()) {
+            runtime.metrics().record(event);
+            runtime.driftMetrics().record(event);
+            ctx.output(ServingOutputs.MODEL_EVENTS, event);
+        }
     }
 
     @Override

@@ -103,6 +103,12 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
                 : slot.score(record);
         runtime.metrics().record(result);
         out.collect(ServingOutput.newBuilder().setResult(result).build());
+        if (slot != null) {
+            runtime.driftMetrics().observe(slot);
+            List<ModelEvent> drift = slot.drainEvents();
+            drift.forEach(runtime.driftMetrics()::record);
+            emit(drift, out);
+        }
         statsIfDue(out);
     }
 

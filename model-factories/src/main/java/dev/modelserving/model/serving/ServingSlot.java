@@ -6,8 +6,11 @@ import dev.modelserving.model.ModelLoadException;
 import dev.modelserving.model.ModelProblem;
 import dev.modelserving.model.Prediction;
 import dev.modelserving.model.ScoringException;
+import dev.modelserving.model.drift.DriftChange;
+import dev.modelserving.model.drift.DriftMonitor;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DescriptorOrigin;
+import dev.modelserving.proto.FeatureDrift;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
@@ -85,6 +88,11 @@ public final class ServingSlot implements AutoCloseable {
     private ServingStats currentStats;
     /** Statistics of versions that stopped serving here, emitted once more by {@link #stats(long)}. */
     private final List<ServingStats> retiredStats = new ArrayList<>();
+    /** The drift monitor of the current version (null: none yet, or no training statistics) and its descriptor. */
+    private DriftMonitor drift;
+    private ModelDescriptor driftOf;
+    /** Drift events not yet taken by {@link #drainEvents()}. */
+    private final List<ModelEvent> driftEvents = new ArrayList<>();
 
     /** A slot restored from its snapshot (or {@code ServingSlotState.getDefaultInstance()} for a new one). */
     public ServingSlot(String dataType, ServingSlotState restored, SlotSettings settings) {
@@ -333,8 +341,11 @@ public final class ServingSlot implements AutoCloseable {
         long start = System.nanoTime();
         try {
             Prediction prediction = model.score(record);
-            return ServingResults.scored(record, model.id(), prediction, System.nanoTime() - start);
+            ServingResult scored = ServingResults.scored(record, model.id(), prediction, System.nanoTime() - start);
+            watchDrift(record, prediction);
+            return scored;
         } catch (ScoringException e) {
+            watchDrift(record, null);
             return ServingResults.failed(record, model.id(), e.getMessage(), System.nanoTime() - start);
         } catch (RuntimeException e) {
             return ServingResults.failed(record, model.id(), "the model failed: " + e, System.nanoTime() - start);
@@ -376,9 +387,23 @@ public final class ServingSlot implements AutoCloseable {
                 String sha = current != null ? current.id().sha256() : d.getArtifactSha256();
                 currentStats = new ServingStats(dataType, d.getName(), d.getVersion(), sha, nowMillis, nowMillis);
             }
-            snapshots.add(currentStats.snapshot(nowMillis, settings.emitter(), true));
+            snapshots.add(withDrift(currentStats.snapshot(nowMillis, settings.emitter(), true)));
         }
         return snapshots;
+    }
+
+    /** The current version's statistics with the PSI of each monitored feature's last window (none before one). */
+    private ModelStats withDrift(ModelStats stats) {
+        Optional<DriftMonitor> monitor = driftMonitor();
+        if (monitor.isEmpty() || monitor.get().windows() == 0) {
+            return stats;
+        }
+        ModelStats.Builder withDrift = stats.toBuilder();
+        List<String> features = monitor.get().features();
+        for (int i = 0; i < features.size(); i++) {
+            withDrift.addDrift(FeatureDrift.newBuilder().setFeature(features.get(i)).setPsi(monitor.get().psi(i)));
+        }
+        return withDrift.build();
     }
 
     /** Whether {@link #stats(long)} has anything to report (a current version, or one that stopped serving). */
@@ -401,6 +426,55 @@ public final class ServingSlot implements AutoCloseable {
             while (retiredStats.size() > MAX_RETIRED_STATS) {
                 retiredStats.remove(0); // stats are not emitted (interval 0): keep memory bounded
             }
+        }
+    }
+
+    /**
+     * The drift events (DRIFT_DETECTED / DRIFT_CLEARED) of the current version since the last call, oldest first;
+     * the caller publishes them like the other model events. Empty unless the current descriptor carries training
+     * statistics.
+     */
+    public List<ModelEvent> drainEvents() {
+        if (driftEvents.isEmpty()) {
+            return List.of();
+        }
+        List<ModelEvent> drained = List.copyOf(driftEvents);
+        driftEvents.clear();
+        return drained;
+    }
+
+    /** The drift monitor of the version serving now, if its descriptor carries training statistics. */
+    public Optional<DriftMonitor> driftMonitor() {
+        boolean ofCurrent = state.hasCurrent() && driftOf != null && sameVersion(driftOf, state.getCurrent());
+        return ofCurrent ? Optional.ofNullable(drift) : Optional.empty();
+    }
+
+    /**
+     * Feeds a scored record to the current version's drift monitor (made on first use after the version became
+     * current: a new version, a rollback or a restore starts a fresh window) and keeps the events of its crossings.
+     */
+    private void watchDrift(DataRecord record, Prediction prediction) {
+        ModelDescriptor serving = state.getCurrent();
+        if (driftOf == null || !sameVersion(driftOf, serving)) {
+            driftOf = serving;
+            drift = DriftMonitor.of(serving, settings.drift()).orElse(null);
+        }
+        if (drift == null) {
+            return;
+        }
+        for (DriftChange change : drift.observe(record, prediction)) {
+            driftEvents.add(event(change.drifted() ? ModelEventType.DRIFT_DETECTED : ModelEventType.DRIFT_CLEARED,
+                    serving, String.format(java.util.Locale.ROOT, "%s: PSI %.4f over %d records %s threshold %.4f"
+                            + " (%d outside the training range)", change.feature(), change.psi(),
+                            change.windowRecords(), change.drifted() ? "above" : "back below half the",
+                            change.threshold(), change.outOfRange())).toBuilder()
+                    .setModelSha256(currentId().map(ModelId::sha256).orElse(serving.getArtifactSha256()))
+                    .setDriftFeature(change.feature())
+                    .setDriftPsi(change.psi())
+                    .setDriftThreshold(change.threshold())
+                    .setDriftWindowRecords(change.windowRecords())
+                    .setDriftOutOfRange(change.outOfRange())
+                    .build());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.modelserving.model.serving;
 
 import dev.modelserving.model.ModelLoader;
+import dev.modelserving.model.drift.DriftSettings;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
@@ -18,6 +19,7 @@ import java.util.function.LongSupplier;
  * @param restoreWaitMillis how long a record may wait for its slot's model to be rebuilt (after a restore or an
  *     eviction) before it is answered FAILED
  * @param restoreWaits told the nanoseconds every such wait took (a metric)
+ * @param drift how the slots watch the drift of models whose descriptors carry training statistics
  */
 public record SlotSettings(
         ModelLoader loader,
@@ -27,7 +29,8 @@ public record SlotSettings(
         LongSupplier clockMillis,
         ModelCache cache,
         long restoreWaitMillis,
-        LongConsumer restoreWaits) {
+        LongConsumer restoreWaits,
+        DriftSettings drift) {
 
     public static final int DEFAULT_MAX_HISTORY = 3;
 
@@ -38,12 +41,26 @@ public record SlotSettings(
         Objects.requireNonNull(clockMillis, "clockMillis");
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(restoreWaits, "restoreWaits");
+        Objects.requireNonNull(drift, "drift");
         if (maxHistory < 0) {
             throw new IllegalArgumentException("maxHistory must be >= 0");
         }
         if (restoreWaitMillis < 0) {
             throw new IllegalArgumentException("restoreWaitMillis must be >= 0");
         }
+    }
+
+    /** Settings with the default drift settings. */
+    public SlotSettings(ModelLoader loader, ModelLoads loads, String emitter, int maxHistory, LongSupplier clockMillis,
+            ModelCache cache, long restoreWaitMillis, LongConsumer restoreWaits) {
+        this(loader, loads, emitter, maxHistory, clockMillis, cache, restoreWaitMillis, restoreWaits,
+                DriftSettings.defaults());
+    }
+
+    /** The same settings with other drift settings. */
+    public SlotSettings withDrift(DriftSettings other) {
+        return new SlotSettings(loader, loads, emitter, maxHistory, clockMillis, cache, restoreWaitMillis, restoreWaits,
+                other);
     }
 
     /**

@@ -22,6 +22,7 @@ public final class ServingRuntime implements AutoCloseable {
     private final ModelLoads loads;
     private final SlotSettings slotSettings;
     private final ServingMetrics metrics;
+    private final DriftMetrics driftMetrics;
 
     /**
      * @param loadingModels candidates loading now (a gauge)
@@ -41,7 +42,8 @@ public final class ServingRuntime implements AutoCloseable {
         this.metrics = new ServingMetrics(context.getMetricGroup(), loadingModels, dataTypes, cache, loads, unpacked,
                 bounds.maxDataTypes(), System::currentTimeMillis);
         this.slotSettings = new SlotSettings(loader, loads, emitter, settings.maxHistory(), System::currentTimeMillis,
-                cache, bounds.restoreWaitMillis(), metrics::recordRestoreWait);
+                cache, bounds.restoreWaitMillis(), metrics::recordRestoreWait).withDrift(settings.drift());
+        this.driftMetrics = new DriftMetrics(context.getMetricGroup());
     }
 
     public SlotSettings slotSettings() {
@@ -50,6 +52,11 @@ public final class ServingRuntime implements AutoCloseable {
 
     public ServingMetrics metrics() {
         return metrics;
+    }
+
+    /** The per-version drift metrics (operator thread). */
+    public DriftMetrics driftMetrics() {
+        return driftMetrics;
     }
 
     public ServingBounds bounds() {

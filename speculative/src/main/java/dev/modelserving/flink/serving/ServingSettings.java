@@ -1,6 +1,7 @@
 package dev.modelserving.flink.serving;
 
 import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.serving.ServingBounds;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param maxInputElements most values one record may feed a tensor model
  * @param extraAllowedTfOps TensorFlow op types allowed on top of the built-in allowlist
  * @param allowedPmmlFunctions non-built-in PMML functions allowed
+ * @param drift how the slots watch the drift of models that carry training statistics
  */
 public record ServingSettings(
         List<String> allowedRoots,
@@ -33,15 +35,17 @@ public record ServingSettings(
         ServingBounds bounds,
         long maxInputElements,
         List<String> extraAllowedTfOps,
-        List<String> allowedPmmlFunctions) implements Serializable {
+        List<String> allowedPmmlFunctions,
+        DriftSettings drift) implements Serializable {
 
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     public ServingSettings {
         allowedRoots = List.copyOf(allowedRoots);
         Objects.requireNonNull(bounds, "bounds");
         extraAllowedTfOps = List.copyOf(extraAllowedTfOps);
         allowedPmmlFunctions = List.copyOf(allowedPmmlFunctions);
+        Objects.requireNonNull(drift, "drift");
     }
 
     /** Default bounds, except {@code loaderThreads} loads at once. */
@@ -60,7 +64,8 @@ public record ServingSettings(
                 bounds,
                 policy.maxInputElements(),
                 policy.extraAllowedTfOps(),
-                policy.allowedPmmlFunctions());
+                policy.allowedPmmlFunctions(),
+                DriftSettings.defaults());
     }
 
     /** Defaults: no locations allowed, default limits and bounds, history of 3. */
@@ -72,7 +77,15 @@ public record ServingSettings(
     /** The same settings with other resource bounds. */
     public ServingSettings withBounds(ServingBounds other) {
         return new ServingSettings(allowedRoots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries,
-                requireValidationSamples, maxHistory, other, maxInputElements, extraAllowedTfOps, allowedPmmlFunctions);
+                requireValidationSamples, maxHistory, other, maxInputElements, extraAllowedTfOps, allowedPmmlFunctions,
+                drift);
+    }
+
+    /** The same settings with other drift settings. */
+    public ServingSettings withDrift(DriftSettings other) {
+        return new ServingSettings(allowedRoots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries,
+                requireValidationSamples, maxHistory, bounds, maxInputElements, extraAllowedTfOps, allowedPmmlFunctions,
+                other);
     }
 
     public LoadPolicy loadPolicy() {
