@@ -22,7 +22,7 @@ import org.tensorflow.proto.SavedModel;
 /**
  * A SavedModel directory served in place may hold symbolic links that stay inside it. TensorFlow's loader follows a
  * {@code saved_model.pb} link; the op check must read the same graph, not fall back to a harmless
- * {@code saved_model.pbtxt} placed next to it.
+ * {@code saved_model.pbtxt} placed next to it. Nor may such a directory hold a FIFO, which blocks whoever opens it.
  */
 class SavedModelLinkedGraphTest {
 
@@ -61,6 +61,20 @@ class SavedModelLinkedGraphTest {
         try (Model model = load(savedModel, LoadPolicy.defaults().withExtraAllowedTfOps(List.of("ReadFile")))) {
             assertThat(model.score(TfDescriptors.record(X)).outputs()[0]).isCloseTo(7.0 + SECRET.length(),
                     within(1e-6));
+        }
+    }
+
+    @Test
+    void aFifoInTheSavedModelDirectoryIsRefusedWithoutOpeningIt() throws Exception {
+        Path savedModel = HostileTfModels.plainSavedModel(dir.resolve("with-fifo"));
+        Path fifo = savedModel.resolve("variables").resolve("notes.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).isZero();
+        assertProblem(() -> load(savedModel, LoadPolicy.defaults()), ModelProblem.UNSAFE_ARCHIVE,
+                "notes.fifo", "not a regular file or folder");
+        Files.delete(fifo);
+        try (Model model = load(savedModel, LoadPolicy.defaults())) {
+            assertThat(model.score(TfDescriptors.record(X)).outputs()[0]).isCloseTo(7.0, within(1e-6));
         }
     }
 }
