@@ -36,6 +36,8 @@ final class PmmlEvaluatorLoader {
      *
      * @throws ModelLoadException {@link ModelProblem#INVALID_ARTIFACT} when the bytes are not a usable PMML document
      *     (empty, not XML, truncated, a DOCTYPE, not PMML, no scorable model, an element JPMML cannot evaluate);
+     *     or nested deeper than {@link PmmlNestingCheck#MAX_DEPTH} elements, or whose functions or fields are defined
+     *     in a cycle ({@link PmmlCycleCheck});
      *     {@link ModelProblem#VALIDATION_FAILED} when the document's own ModelVerification records do not verify;
      *     {@link ModelProblem#DISALLOWED_OPERATION} when it applies a function JPMML would load as a Java class
      *     (see {@link PmmlFunctionCheck}), checked before the evaluator is built
@@ -45,6 +47,7 @@ final class PmmlEvaluatorLoader {
         if (document.length == 0) {
             throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "not a PMML document: the artifact is empty");
         }
+        PmmlNestingCheck.check(document);
         FirstXmlProblem xmlProblem = new FirstXmlProblem();
         LoadingModelEvaluatorBuilder builder = new LoadingModelEvaluatorBuilder()
                 .setValidationEventHandler(xmlProblem)
@@ -64,6 +67,7 @@ final class PmmlEvaluatorLoader {
                     "PMML document cannot be used: " + clip(String.valueOf(e)), e);
         }
         PmmlFunctionCheck.check(builder.getPMML(), allowedFunctions);
+        PmmlCycleCheck.check(builder.getPMML());
         Evaluator evaluator;
         try {
             evaluator = builder.build();

@@ -136,7 +136,9 @@ final class GraphOpCheck {
                     + " checked, so it is not loaded");
         }
         try {
-            if (Files.isRegularFile(binary, LinkOption.NOFOLLOW_LINKS)) {
+            // Like TensorFlow's loader: saved_model.pb wins whenever it exists, a symbolic link included (a directory
+            // served in place may hold links inside itself); reading the .pbtxt then would check another graph.
+            if (Files.exists(binary)) {
                 return SavedModel.parseFrom(Files.readAllBytes(binary));
             }
             SavedModel.Builder builder = SavedModel.newBuilder();

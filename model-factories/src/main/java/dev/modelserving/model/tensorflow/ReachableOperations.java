@@ -31,6 +31,8 @@ import org.tensorflow.proto.NodeDef;
  */
 final class ReachableOperations {
 
+    /** Deepest nesting of function-valued attributes followed (beyond what a parsed protobuf can hold). */
+    static final int MAX_ATTR_DEPTH = 100;
     /** The function attribute naming the API a function implements (grappler's implementation selector uses it). */
     private static final String API_IMPLEMENTS = "api_implements";
 
@@ -137,7 +139,10 @@ final class ReachableOperations {
     }
 
     private static void collectFunctions(AttrValue value, Set<String> into, int depth) {
-        if (depth > 16) {
+        // A guard only: protobuf's parser refuses messages nested deeper than 100 levels, and each level here is
+        // three (AttrValue, NameAttrList, map entry), so a parsed graph never reaches it. A smaller cap would skip
+        // functions TensorFlow instantiates through nested attributes (a function-valued attr passed down as $attr).
+        if (depth > MAX_ATTR_DEPTH) {
             return;
         }
         if (value.hasFunc()) {

@@ -148,7 +148,10 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
         return MODEL_FILES.stream().anyMatch(f -> Files.isRegularFile(folder.resolve(f), LinkOption.NOFOLLOW_LINKS));
     }
 
-    /** A SavedModel directory served in place must not reach outside itself through symbolic links. */
+    /**
+     * A SavedModel directory served in place must not reach outside itself through symbolic links, and holds only
+     * regular files and folders.
+     */
     private static void rejectEscapingLinks(Path directory) throws ModelLoadException {
         try (Stream<Path> paths = Files.walk(directory)) {
             Path real = directory.toRealPath();
@@ -160,6 +163,13 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
                                 + "' in the SavedModel directory " + directory + " is a symbolic link to " + target
                                 + ", outside the directory");
                     }
+                }
+                // A FIFO, device or socket would block or feed endless bytes to whoever opens it (TensorFlow's
+                // loader, or this factory's own op check): only files and folders are served.
+                if (!Files.isRegularFile(path) && !Files.isDirectory(path)) {
+                    throw new ModelLoadException(ModelProblem.UNSAFE_ARCHIVE, "'" + directory.relativize(path)
+                            + "' in the SavedModel directory " + directory + " is not a regular file or folder (a"
+                            + " FIFO, device or socket)");
                 }
             }
         } catch (IOException e) {

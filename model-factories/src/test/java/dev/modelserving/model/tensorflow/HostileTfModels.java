@@ -112,6 +112,11 @@ final class HostileTfModels {
                 tf.variable(tf.constant(0f))));
     }
 
+    /** The harmless twin of {@link #readFileSavedModel}: same signature and variable, output sum(features). */
+    static Path plainSavedModel(Path directory) {
+        return export(directory, (tf, x) -> tf.math.add(rowSum(tf, x), tf.variable(tf.constant(0f))));
+    }
+
     /** A SavedModel whose output comes from a library function whose body reads {@code file}. */
     static Path readFileInFunctionSavedModel(Path directory, Path file) {
         try (ConcreteFunction reading = readingFunction(file)) {

@@ -73,4 +73,25 @@ class ReachableOperationsTest {
         assertThat(reach.isFunction("lstm_cpu")).isTrue();
         assertThat(reach.isFunction("MatMul")).isFalse();
     }
+
+    @Test
+    void followsFunctionsPassedDownThroughDeeplyNestedAttributes() throws Exception {
+        // f = outer0[inner = outer1[inner = ... outer19[inner = evil]]]: each outer function would call $inner.
+        NameAttrList.Builder nested = NameAttrList.newBuilder().setName("evil");
+        FunctionDefLibrary.Builder library = FunctionDefLibrary.newBuilder()
+                .addFunction(function("evil", null, node("r", "ReadFile")));
+        for (int i = 19; i >= 0; i--) {
+            nested = NameAttrList.newBuilder().setName("outer" + i)
+                    .putAttr("inner", AttrValue.newBuilder().setFunc(nested).build());
+            library.addFunction(function("outer" + i, null, node("call" + i, "PartitionedCall")));
+        }
+        GraphDef graph = GraphDef.newBuilder()
+                .addNode(NodeDef.newBuilder().setName("call").setOp("PartitionedCall")
+                        .putAttr("f", AttrValue.newBuilder().setFunc(nested).build()).build())
+                .setLibrary(library)
+                .build();
+        // Parsed from bytes as the factories do: protobuf's recursion limit admits this nesting.
+        ReachableOperations reach = new ReachableOperations(GraphDef.parseFrom(graph.toByteArray()));
+        assertThat(ops(reach, "call")).contains("ReadFile");
+    }
 }
