@@ -65,7 +65,7 @@ public final class LocalDemo implements Callable<Integer> {
 
     @Option(names = "--drift-after", defaultValue = "40", paramLabel = "SECONDS",
             description = "Switch machines into a drifted regime (temperature +" + DRIFT_TEMPERATURE_C + " °C, load +"
-                    + DRIFT_LOAD_PERCENT + " %) this many seconds after launch, so the job reports DRIFT_DETECTED"
+                    + DRIFT_LOAD_PERCENT + " %%) this many seconds after launch, so the job reports DRIFT_DETECTED"
                     + " events; 0 = never (default ${DEFAULT-VALUE}).")
     private long driftAfterSeconds;
 
