@@ -104,7 +104,7 @@ final class ListCommand implements Callable<Integer> {
             out.println("no model events yet" + scope);
             return;
         }
-        printTable(out, rows);
+        Tables.print(out, rows);
     }
 
     private static void printHistory(PrintWriter out, Map<String, List<ModelEventLog.Change>> changes) {
@@ -120,25 +120,7 @@ final class ListCommand implements Callable<Integer> {
                     MessageLines.quoted(e.getReason())
                             + (change.reports() > 1 ? " (reported by " + change.reports() + " instances)" : "")});
             }
-            printTable(out, rows);
+            Tables.print(out, rows);
         });
-    }
-
-    /** Left-aligned columns, two spaces apart; the last column is not padded. */
-    private static void printTable(PrintWriter out, List<String[]> rows) {
-        int columns = rows.get(0).length;
-        int[] widths = new int[columns];
-        for (String[] row : rows) {
-            for (int c = 0; c < columns; c++) {
-                widths[c] = Math.max(widths[c], row[c].length());
-            }
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int c = 0; c < columns; c++) {
-                line.append(c == columns - 1 ? row[c] : String.format("%-" + widths[c] + "s  ", row[c]));
-            }
-            out.println(line.toString().stripTrailing());
-        }
     }
 }

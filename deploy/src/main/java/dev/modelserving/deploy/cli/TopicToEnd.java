@@ -8,8 +8,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads a whole topic, every partition from its beginning to the end it had when reading started, handing each
- * record to a visitor (for {@code status} and {@code explain}). Gives up when no record arrives for the reader's
- * broker timeout while the end is not reached.
+ * record to a visitor (for {@code status}, {@code explain} and the model events of {@code list}). Gives up when no
+ * record arrives for the reader's broker timeout while the end is not reached.
  */
 final class TopicToEnd {
 

@@ -15,6 +15,7 @@ import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ServingResult;
+import dev.modelserving.proto.ServingStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,19 +91,29 @@ final class UnderAttack implements AutoCloseable {
 
     /**
      * Publishes {@code descriptor} and streams good records until {@code instances} serving instances report it
-     * ACTIVATED (a partitioned job activates a model on a subtask when an element reaches it).
+     * ACTIVATED (a partitioned job activates a model on a subtask when an element reaches it) and, for a model of the
+     * good data type (the warm-up records are of that type), a good record is SCORED by it (in the speculative mode
+     * the router learns of a model from the descriptor on its own input, so an executor's ACTIVATED does not mean that
+     * requests are routed to it yet).
      */
     void publishAndAwaitActive(ModelDescriptor descriptor, int instances) {
         producer.send(topics.models(), descriptor.getDataType(), descriptor.toByteArray());
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!events.readUntil(WARM_UP_ROUND, read -> activatedBy(read, descriptor) >= instances)) {
+        while (!events.readUntil(WARM_UP_ROUND, read -> activatedBy(read, descriptor) >= instances)
+                || descriptor.getDataType().equals(goodType)
+                        && !results.readUntil(WARM_UP_ROUND, read -> scoredBy(read, descriptor))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("version " + descriptor.getVersion() + " of " + descriptor.getName()
-                        + " was not activated by " + instances + " instance(s) within " + WAIT + "; events: "
-                        + events.values() + "; " + job.describe());
+                        + " was not activated by " + instances + " instance(s), or scored no record, within " + WAIT
+                        + "; events: " + events.values() + "; " + job.describe());
             }
             sendGood("warm-" + warmUpRounds++, 4);
         }
+    }
+
+    private static boolean scoredBy(List<Consumed<ServingResult>> read, ModelDescriptor descriptor) {
+        return read.stream().map(Consumed::value).anyMatch(r -> r.getStatus() == ServingStatus.SCORED
+                && r.getModelName().equals(descriptor.getName()) && r.getModelVersion() == descriptor.getVersion());
     }
 
     private static long activatedBy(List<Consumed<ModelEvent>> read, ModelDescriptor descriptor) {
