@@ -92,27 +92,28 @@ final class UnderAttack implements AutoCloseable {
     /**
      * Publishes {@code descriptor} and streams good records until {@code instances} serving instances report it
      * ACTIVATED (a partitioned job activates a model on a subtask when an element reaches it) and, for a model of the
-     * good data type (the warm-up records are of that type), a good record is SCORED by it (in the speculative mode
-     * the router learns of a model from the descriptor on its own input, so an executor's ACTIVATED does not mean that
-     * requests are routed to it yet).
+     * good data type (the warm-up records are of that type), a warm-up record is answered by it (in the speculative
+     * mode the router learns of a model from the descriptor on its own input, so an executor's ACTIVATED does not mean
+     * that requests are routed to it yet).
      */
     void publishAndAwaitActive(ModelDescriptor descriptor, int instances) {
         producer.send(topics.models(), descriptor.getDataType(), descriptor.toByteArray());
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!events.readUntil(WARM_UP_ROUND, read -> activatedBy(read, descriptor) >= instances)
                 || descriptor.getDataType().equals(goodType)
-                        && !results.readUntil(WARM_UP_ROUND, read -> scoredBy(read, descriptor))) {
+                        && !results.readUntil(WARM_UP_ROUND, read -> answeredBy(read, descriptor))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("version " + descriptor.getVersion() + " of " + descriptor.getName()
-                        + " was not activated by " + instances + " instance(s), or scored no record, within " + WAIT
+                        + " was not activated by " + instances + " instance(s), or answered no record, within " + WAIT
                         + "; events: " + events.values() + "; " + job.describe());
             }
             sendGood("warm-" + warmUpRounds++, 4);
         }
     }
 
-    private static boolean scoredBy(List<Consumed<ServingResult>> read, ModelDescriptor descriptor) {
-        return read.stream().map(Consumed::value).anyMatch(r -> r.getStatus() == ServingStatus.SCORED
+    /** Whether a record was answered by this version (SCORED, or FAILED by the model itself: routed to it). */
+    private static boolean answeredBy(List<Consumed<ServingResult>> read, ModelDescriptor descriptor) {
+        return read.stream().map(Consumed::value).anyMatch(r -> r.getStatus() != ServingStatus.NO_MODEL
                 && r.getModelName().equals(descriptor.getName()) && r.getModelVersion() == descriptor.getVersion());
     }
 
