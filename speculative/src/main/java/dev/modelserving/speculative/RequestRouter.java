@@ -78,6 +78,7 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
     private transient Counter configsRejected;
     private transient Counter configsAppliedFromPending;
     private transient Counter commandsStale;
+    private transient Counter commandsIgnored;
     private transient Counter modelsOverCap;
 
     /**
@@ -124,6 +125,7 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
         configsRejected = group.counter("configsRejected");
         configsAppliedFromPending = group.counter("configsAppliedFromPending");
         commandsStale = group.counter("modelCommandsStale");
+        commandsIgnored = group.counter("modelCommandsIgnored");
         modelsOverCap = group.counter("modelsOverCap");
     }
 
@@ -217,7 +219,14 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
         }
         TreeSet<String> names = new TreeSet<>(current.getModelsList());
         switch (model.getAction()) {
-            case REMOVE -> names.remove(name);
+            case REMOVE -> {
+                if (!names.remove(name)) {
+                    // Not routed to: nothing to undo, and recording its version would let hostile commands grow the
+                    // state with names without bound.
+                    commandsIgnored.inc();
+                    return;
+                }
+            }
             case DEPLOY, ROLLBACK -> {
                 if (!names.contains(name) && names.size() >= maxModelsPerDataType) {
                     modelsOverCap.inc();

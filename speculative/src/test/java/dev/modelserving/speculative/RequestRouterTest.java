@@ -237,6 +237,21 @@ class RequestRouterTest {
     }
 
     @Test
+    void removesOfModelsItDoesNotRouteToLeaveNoStateBehind() throws Exception {
+        open(null);
+        model("m", ModelAction.DEPLOY, 1);
+        for (int i = 0; i < 100; i++) {
+            model("hostile-" + i, ModelAction.REMOVE, 5);
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1, 0);
+        harness.close();
+        open(snapshot);
+        // The state kept no version for the unknown names: a later DEPLOY of one at a lower version is routed to.
+        model("hostile-7", ModelAction.DEPLOY, 1);
+        assertThat(route().getExpectedModelsList()).containsExactly("hostile-7", "m");
+    }
+
+    @Test
     void aShadowRequestWhosePrimaryIsNotDeployedIsAnsweredAtOnce() throws Exception {
         open(null);
         model("p", ModelAction.DEPLOY);
