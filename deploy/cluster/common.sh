@@ -3,8 +3,8 @@
 #   CLUSTER_HOME           work directory: config, pid files, logs, Kafka data, checkpoints (default deploy/cluster/work)
 #   KAFKA_PORT             broker port on 127.0.0.1 (default 9092); KAFKA_CONTROLLER_PORT (default 9093)
 #   FLINK_REST_PORT        JobManager REST API and web UI (default 8081); FLINK_RPC_PORT (default 6123)
-#   JOB_JAR                the job jar (default flink-job/target/flink-job-*-job.jar)
-#   MODELSERVING_CLASSPATH classpath of the project's tools and the broker (default deploy/target/deploy.jar:lib/*)
+#   JOB_JAR                the job jar (default flink-job/job/target/flink-job-*-job.jar)
+#   MODELSERVING_CLASSPATH classpath of the project's tools and the broker (default deploy/demo/target/demo.jar:lib/*)
 #   JAVA_HOME              else `java` on PATH
 #   TRUST_POLICY           trust policy the submit scripts give the job (default $CLUSTER_HOME/trust/trust-policy.txtpb,
 #                          made by trust-init.sh); "none": no signature checks
@@ -78,29 +78,29 @@ remember_ports() {
   done
 }
 
-# The classpath of the project's tools (and of the Kafka broker): deploy's jar and its runtime dependencies.
+# The classpath of the project's tools (and of the Kafka broker): deploy/demo's jar and its runtime dependencies.
 tools_classpath() {
   if [ -n "${MODELSERVING_CLASSPATH:-}" ]; then
     echo "$MODELSERVING_CLASSPATH"
     return
   fi
-  if [ ! -f "$deploy_dir/target/deploy.jar" ] || [ ! -d "$deploy_dir/target/lib" ]; then
-    die "deploy/target/deploy.jar is not built yet; build it with: $build_hint"
+  if [ ! -f "$deploy_dir/demo/target/demo.jar" ] || [ ! -d "$deploy_dir/demo/target/lib" ]; then
+    die "deploy/demo/target/demo.jar is not built yet; build it with: $build_hint"
   fi
-  echo "$deploy_dir/target/deploy.jar:$deploy_dir/target/lib/*"
+  echo "$deploy_dir/demo/target/demo.jar:$deploy_dir/demo/target/lib/*"
 }
 
 # The job jar (the shaded flink-job jar).
 job_jar() {
   local jar="${JOB_JAR:-}"
   if [ -z "$jar" ]; then
-    jar="$(ls -1 "$repo_dir"/flink-job/target/flink-job-*-job.jar 2>/dev/null | head -n1 || true)"
+    jar="$(ls -1 "$repo_dir"/flink-job/job/target/flink-job-*-job.jar 2>/dev/null | head -n1 || true)"
   fi
   if [ -n "${JOB_JAR:-}" ] && [ ! -f "$jar" ]; then
     die "JOB_JAR=$jar: no such file"
   fi
   if [ -z "$jar" ] || [ ! -f "$jar" ]; then
-    die "the job jar (flink-job/target/flink-job-*-job.jar) is not built yet; build it with: $build_hint"
+    die "the job jar (flink-job/job/target/flink-job-*-job.jar) is not built yet; build it with: $build_hint"
   fi
   echo "$jar"
 }

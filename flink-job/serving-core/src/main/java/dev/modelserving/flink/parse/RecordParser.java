@@ -1,0 +1,165 @@
+package dev.modelserving.flink.parse;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.modelserving.flink.parse.RawRecord;
+import dev.modelserving.model.Identifiers;
+import dev.modelserving.model.records.SensorRecords;
+import dev.modelserving.proto.DataRecord;
+import dev.modelserving.proto.SensorReading;
+import java.util.List;
+import java.util.Objects;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+
+/**
+ * Parses the data topic's raw records into {@link DataRecord}s, in one of the {@link RecordFormat}s.
+ *
+ * <p>Dead letters (side output {@link DeadLetters#TAG}): an empty payload, bytes that do not parse as the format,
+ * bytes that parse but carry fields the format does not know (a DataRecord read as a SensorReading, or the other way
+ * round: protobuf is lenient across types), a DataRecord without {@code data_type}, a SensorReading without
+ * {@code machine_id}, and identifiers that break {@link Identifiers}' rules ({@code data_type}, {@code key},
+ * {@code id}, {@code machine_id}, and a key taken from the Kafka record). Missing values are completed from the Kafka
+ * record: no {@code id} gets the deterministic id {@code topic-partition-offset}; no {@code key} gets the Kafka key
+ * (UTF-8) when there is one; no {@code event_time_millis} gets the Kafka timestamp. Feature values are not checked
+ * here (a missing or NaN feature is the serving function's FAILED result).
+ *
+ * <p>Restore safety: the parser keeps its {@link InputContract} (the {@code --data-format}) in union operator state.
+ * A job restored from a savepoint or checkpoint taken under another contract fails once, with a
+ * {@link SuppressRestartsException} naming both, instead of reading the restored offsets in the wrong format (or
+ * restarting in a loop).
+ *
+ * <p>Metrics: {@value #PARSED_METRIC} and {@value PayloadParser#DEAD_LETTERS_METRIC}.
+ */
+public class RecordParser extends PayloadParser<DataRecord> implements CheckpointedFunction {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Operator metric: records parsed. */
+    public static final String PARSED_METRIC = "recordsParsed";
+
+    private final RecordFormat format;
+    private final InputContract contract;
+    private transient ListState<String> contractState;
+
+    /** A parser for values in {@code format}, with the default limits. */
+    public RecordParser(RecordFormat format) {
+        this(format, ParseLimits.defaults());
+    }
+
+    /** A parser for values in {@code format}. */
+    public RecordParser(RecordFormat format, ParseLimits limits) {
+        super(DataRecord.class, PARSED_METRIC, limits);
+        this.format = Objects.requireNonNull(format, "format");
+        this.contract = new InputContract(format);
+    }
+
+    public RecordFormat format() {
+        return format;
+    }
+
+    /** The input contract this parser runs under (kept in state, checked on restore). */
+    public InputContract contract() {
+        return contract;
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        contractState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("input-contract", Types.STRING));
+        if (context.isRestored()) {
+            for (String restored : contractState.get()) {
+                if (!restored.equals(contract.encode())) {
+                    throw new SuppressRestartsException(new IllegalStateException("the savepoint (or checkpoint) this"
+                            + " job restores was taken with " + InputContract.describe(restored) + "; the job now"
+                            + " runs with " + contract.describe() + ": restart with the same "
+                            + InputContract.flagNames(restored)
+                            + ", or start without the savepoint"));
+                }
+            }
+        }
+        contractState.update(List.of(contract.encode()));
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        contractState.update(List.of(contract.encode()));
+    }
+
+    @Override
+    protected String expected() {
+        return format == RecordFormat.DATA_RECORD ? "a DataRecord" : "a SensorReading";
+    }
+
+    @Override
+    protected DataRecord parse(RawRecord raw) throws InvalidPayloadException {
+        DataRecord record = switch (format) {
+            case DATA_RECORD -> parseDataRecord(raw.getPayload());
+            case SENSOR_READING -> SensorRecords.toRecord(parseSensorReading(raw.getPayload()));
+        };
+        return complete(record, raw);
+    }
+
+    private static DataRecord parseDataRecord(byte[] payload) throws InvalidPayloadException {
+        DataRecord record;
+        try {
+            record = DataRecord.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidPayloadException(
+                    "not a DataRecord (" + payload.length + " bytes): " + e.getMessage(), e);
+        }
+        requireKnownFields(record, payload.length);
+        require(Identifiers.recordKeyProblem("id", record.getId()), "DataRecord: ");
+        require(Identifiers.recordKeyProblem("key", record.getKey()), "DataRecord '" + record.getId() + "': ");
+        if (record.getDataType().isBlank()) {
+            throw new InvalidPayloadException("DataRecord without data_type (id '" + record.getId() + "')");
+        }
+        require(Identifiers.dataTypeProblem("data_type", record.getDataType()),
+                "DataRecord '" + record.getId() + "': ");
+        return record;
+    }
+
+    private static SensorReading parseSensorReading(byte[] payload) throws InvalidPayloadException {
+        SensorReading reading;
+        try {
+            reading = SensorReading.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidPayloadException(
+                    "not a SensorReading (" + payload.length + " bytes): " + e.getMessage(), e);
+        }
+        requireKnownFields(reading, payload.length);
+        if (reading.getMachineId().isBlank()) {
+            throw new InvalidPayloadException(
+                    "SensorReading without machine_id (timestamp " + reading.getTimestampMillis() + ")");
+        }
+        require(Identifiers.recordKeyProblem("machine_id", reading.getMachineId()), "SensorReading: ");
+        return reading;
+    }
+
+    private static DataRecord complete(DataRecord record, RawRecord raw) throws InvalidPayloadException {
+        boolean noId = record.getId().isEmpty();
+        boolean takeKafkaKey = record.getKey().isEmpty() && raw.getKey() != null && raw.getKey().length > 0;
+        boolean takeKafkaTime = record.getEventTimeMillis() == 0 && raw.getTimestamp() >= 0;
+        if (!noId && !takeKafkaKey && !takeKafkaTime) {
+            return record;
+        }
+        DataRecord.Builder builder = record.toBuilder();
+        if (noId) {
+            builder.setId(raw.origin());
+        }
+        if (takeKafkaKey) {
+            String key = raw.keyAsString();
+            require(Identifiers.recordKeyProblem("key (the Kafka record key)", key),
+                    "DataRecord '" + builder.getId() + "': ");
+            builder.setKey(key);
+        }
+        if (takeKafkaTime) {
+            builder.setEventTimeMillis(raw.getTimestamp());
+        }
+        return builder.build();
+    }
+}
