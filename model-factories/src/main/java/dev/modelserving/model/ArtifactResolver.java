@@ -44,13 +44,15 @@ public final class ArtifactResolver {
         ModelArtifact artifact = switch (descriptor.getArtifactCase()) {
             case ARTIFACT_BYTES -> fromBytes(descriptor.getArtifactBytes().toByteArray());
             case ARTIFACT_LOCATION -> fromLocation(descriptor.getArtifactLocation());
-            case ARTIFACT_NOT_SET -> throw new ModelLoadException(ModelProblem.INVALID_DESCRIPTOR,
-                    "descriptor has neither artifact_bytes nor artifact_location");
+            case ARTIFACT_NOT_SET ->
+                throw new ModelLoadException(
+                        ModelProblem.INVALID_DESCRIPTOR, "descriptor has neither artifact_bytes nor artifact_location");
         };
         String expected = descriptor.getArtifactSha256().trim().toLowerCase(Locale.ROOT);
         if (!expected.isEmpty() && !artifact.isDirectory() && !expected.equals(artifact.sha256())) {
-            throw new ModelLoadException(ModelProblem.CHECKSUM_MISMATCH, "artifact sha256 is " + artifact.sha256()
-                    + " but the descriptor says " + expected);
+            throw new ModelLoadException(
+                    ModelProblem.CHECKSUM_MISMATCH,
+                    "artifact sha256 is " + artifact.sha256() + " but the descriptor says " + expected);
         }
         return artifact;
     }
@@ -89,7 +91,8 @@ public final class ArtifactResolver {
     /** The real path of a location, if it lies under an allowed root. */
     public Path allowedPath(String location) throws ModelLoadException {
         if (realRoots.isEmpty()) {
-            throw new ModelLoadException(ModelProblem.LOCATION_NOT_ALLOWED,
+            throw new ModelLoadException(
+                    ModelProblem.LOCATION_NOT_ALLOWED,
                     "artifact locations are disabled (no allowed roots configured): " + location);
         }
         Path path = toPath(location);
@@ -106,7 +109,8 @@ public final class ArtifactResolver {
                 return real;
             }
         }
-        throw new ModelLoadException(ModelProblem.LOCATION_NOT_ALLOWED,
+        throw new ModelLoadException(
+                ModelProblem.LOCATION_NOT_ALLOWED,
                 location + " resolves to " + real + ", which is outside the allowed roots " + realRoots);
     }
 
@@ -116,14 +120,14 @@ public final class ArtifactResolver {
             if (location.startsWith("file:")) {
                 path = Path.of(new URI(location));
             } else if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-                throw new ModelLoadException(ModelProblem.LOCATION_NOT_ALLOWED,
-                        "only file locations are supported: " + location);
+                throw new ModelLoadException(
+                        ModelProblem.LOCATION_NOT_ALLOWED, "only file locations are supported: " + location);
             } else {
                 path = Path.of(location);
             }
             if (!path.isAbsolute()) {
-                throw new ModelLoadException(ModelProblem.LOCATION_NOT_ALLOWED,
-                        "artifact location must be an absolute path: " + location);
+                throw new ModelLoadException(
+                        ModelProblem.LOCATION_NOT_ALLOWED, "artifact location must be an absolute path: " + location);
             }
             return path.normalize();
         } catch (URISyntaxException | IllegalArgumentException e) {
@@ -133,8 +137,9 @@ public final class ArtifactResolver {
 
     private void checkSize(long size, String what) throws ModelLoadException {
         if (size > policy.maxArtifactBytes()) {
-            throw new ModelLoadException(ModelProblem.ARTIFACT_TOO_LARGE, what + " is " + size
-                    + " bytes, over the limit of " + policy.maxArtifactBytes() + " bytes");
+            throw new ModelLoadException(
+                    ModelProblem.ARTIFACT_TOO_LARGE,
+                    what + " is " + size + " bytes, over the limit of " + policy.maxArtifactBytes() + " bytes");
         }
     }
 
@@ -144,15 +149,17 @@ public final class ArtifactResolver {
             long count = 0;
             for (Path file : (Iterable<Path>) files::iterator) {
                 if (++count > policy.maxArchiveEntries()) {
-                    throw new ModelLoadException(ModelProblem.ARTIFACT_TOO_LARGE, directory + " has more than "
-                            + policy.maxArchiveEntries() + " entries");
+                    throw new ModelLoadException(
+                            ModelProblem.ARTIFACT_TOO_LARGE,
+                            directory + " has more than " + policy.maxArchiveEntries() + " entries");
                 }
                 if (Files.isRegularFile(file)) {
                     total += Files.size(file);
                 }
                 if (total > policy.maxUnpackedBytes()) {
-                    throw new ModelLoadException(ModelProblem.ARTIFACT_TOO_LARGE, directory + " holds more than "
-                            + policy.maxUnpackedBytes() + " bytes");
+                    throw new ModelLoadException(
+                            ModelProblem.ARTIFACT_TOO_LARGE,
+                            directory + " holds more than " + policy.maxUnpackedBytes() + " bytes");
                 }
             }
         } catch (IOException e) {

@@ -40,7 +40,9 @@ public final class ForeignFields {
     private static Foreign first(Message message, String path) {
         Map<Integer, ?> unknown = message.getUnknownFields().asMap();
         if (!unknown.isEmpty()) {
-            return new Foreign(unknown.keySet().iterator().next(), path,
+            return new Foreign(
+                    unknown.keySet().iterator().next(),
+                    path,
                     message.getDescriptorForType().getName());
         }
         for (FieldDescriptor field : message.getDescriptorForType().getFields()) {

@@ -44,16 +44,27 @@ public record LoadPolicy(
             throw new IllegalArgumentException("limits must be positive");
         }
         if (maxInputElements <= 0 || maxInputElements > MAX_INPUT_ELEMENTS_LIMIT) {
-            throw new IllegalArgumentException("maxInputElements must be in [1, " + MAX_INPUT_ELEMENTS_LIMIT
-                    + "]: " + maxInputElements);
+            throw new IllegalArgumentException(
+                    "maxInputElements must be in [1, " + MAX_INPUT_ELEMENTS_LIMIT + "]: " + maxInputElements);
         }
     }
 
     /** The policy with these limits and the default input cap, op allowlist and PMML functions. */
-    public LoadPolicy(List<Path> allowedRoots, long maxArtifactBytes, long maxUnpackedBytes, int maxArchiveEntries,
+    public LoadPolicy(
+            List<Path> allowedRoots,
+            long maxArtifactBytes,
+            long maxUnpackedBytes,
+            int maxArchiveEntries,
             boolean requireValidationSamples) {
-        this(allowedRoots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries, requireValidationSamples,
-                DEFAULT_MAX_INPUT_ELEMENTS, List.of(), List.of());
+        this(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                DEFAULT_MAX_INPUT_ELEMENTS,
+                List.of(),
+                List.of());
     }
 
     /** Default limits, no allowed locations, validation samples optional. */
@@ -63,45 +74,101 @@ public record LoadPolicy(
     }
 
     public LoadPolicy withAllowedRoots(List<Path> roots) {
-        return new LoadPolicy(roots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries, requireValidationSamples,
-                maxInputElements, extraAllowedTfOps, allowedPmmlFunctions);
+        return new LoadPolicy(
+                roots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions);
     }
 
     public LoadPolicy withMaxArtifactBytes(long bytes) {
-        return new LoadPolicy(allowedRoots, bytes, maxUnpackedBytes, maxArchiveEntries, requireValidationSamples,
-                maxInputElements, extraAllowedTfOps, allowedPmmlFunctions);
+        return new LoadPolicy(
+                allowedRoots,
+                bytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions);
     }
 
     public LoadPolicy withMaxUnpackedBytes(long bytes) {
-        return new LoadPolicy(allowedRoots, maxArtifactBytes, bytes, maxArchiveEntries, requireValidationSamples,
-                maxInputElements, extraAllowedTfOps, allowedPmmlFunctions);
+        return new LoadPolicy(
+                allowedRoots,
+                maxArtifactBytes,
+                bytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions);
     }
 
     public LoadPolicy withMaxArchiveEntries(int entries) {
-        return new LoadPolicy(allowedRoots, maxArtifactBytes, maxUnpackedBytes, entries, requireValidationSamples,
-                maxInputElements, extraAllowedTfOps, allowedPmmlFunctions);
+        return new LoadPolicy(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                entries,
+                requireValidationSamples,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions);
     }
 
     public LoadPolicy withRequireValidationSamples(boolean required) {
-        return new LoadPolicy(allowedRoots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries, required,
-                maxInputElements, extraAllowedTfOps, allowedPmmlFunctions);
+        return new LoadPolicy(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                required,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions);
     }
 
     /** The policy with another cap on the values one record may feed a tensor model. */
     public LoadPolicy withMaxInputElements(long elements) {
-        return new LoadPolicy(allowedRoots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries,
-                requireValidationSamples, elements, extraAllowedTfOps, allowedPmmlFunctions);
+        return new LoadPolicy(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                elements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions);
     }
 
     /** The policy with these TensorFlow op types allowed on top of the built-in allowlist. */
     public LoadPolicy withExtraAllowedTfOps(List<String> ops) {
-        return new LoadPolicy(allowedRoots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries,
-                requireValidationSamples, maxInputElements, ops, allowedPmmlFunctions);
+        return new LoadPolicy(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxInputElements,
+                ops,
+                allowedPmmlFunctions);
     }
 
     /** The policy with these non-built-in PMML functions allowed. */
     public LoadPolicy withAllowedPmmlFunctions(List<String> functions) {
-        return new LoadPolicy(allowedRoots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries,
-                requireValidationSamples, maxInputElements, extraAllowedTfOps, functions);
+        return new LoadPolicy(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxInputElements,
+                extraAllowedTfOps,
+                functions);
     }
 }

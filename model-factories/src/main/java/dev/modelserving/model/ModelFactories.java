@@ -23,7 +23,8 @@ public final class ModelFactories {
             ModelFactory previous = found.putIfAbsent(factory.type(), factory);
             if (previous != null && previous.getClass() != factory.getClass()) {
                 throw new IllegalStateException("two factories for model type " + factory.type() + ": "
-                        + previous.getClass().getName() + " and " + factory.getClass().getName());
+                        + previous.getClass().getName() + " and "
+                        + factory.getClass().getName());
             }
         }
         return new ModelFactories(found);
@@ -48,7 +49,8 @@ public final class ModelFactories {
         String type = typeOf(descriptor);
         ModelFactory factory = byType.get(type);
         if (factory == null) {
-            throw new ModelLoadException(ModelProblem.UNKNOWN_MODEL_TYPE,
+            throw new ModelLoadException(
+                    ModelProblem.UNKNOWN_MODEL_TYPE,
                     "no factory for model type '" + type + "'; known types: " + byType.keySet());
         }
         return factory;

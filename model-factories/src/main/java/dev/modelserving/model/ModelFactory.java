@@ -33,8 +33,9 @@ public interface ModelFactory {
      * @throws ModelLoadException as {@link #create(ModelDescriptor, ModelArtifact, LoadPolicy)}, or
      *     {@link ModelProblem#RESOURCE_LIMIT} when the budget would be passed
      */
-    default Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy,
-            UnpackedBytesBudget unpackedBytes) throws ModelLoadException {
+    default Model create(
+            ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy, UnpackedBytesBudget unpackedBytes)
+            throws ModelLoadException {
         return create(descriptor, artifact, policy);
     }
 }

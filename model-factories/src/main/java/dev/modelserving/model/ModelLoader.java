@@ -57,8 +57,10 @@ public final class ModelLoader {
         } catch (ModelLoadException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT,
-                    "the " + factory.type() + " library could not load the artifact: " + e, e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "the " + factory.type() + " library could not load the artifact: " + e,
+                    e);
         }
         try {
             ModelValidator.validate(model, descriptor);
@@ -75,28 +77,31 @@ public final class ModelLoader {
             throw new ModelLoadException(ModelProblem.INVALID_DESCRIPTOR, "descriptor has no name");
         }
         if (d.getDataType().isBlank()) {
-            throw new ModelLoadException(ModelProblem.INVALID_DESCRIPTOR, "descriptor " + d.getName()
-                    + " has no data_type");
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_DESCRIPTOR, "descriptor " + d.getName() + " has no data_type");
         }
         if (d.getVersion() < 1) {
-            throw new ModelLoadException(ModelProblem.INVALID_DESCRIPTOR, "descriptor " + d.getName()
-                    + " has version " + d.getVersion() + "; versions start at 1");
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_DESCRIPTOR,
+                    "descriptor " + d.getName() + " has version " + d.getVersion() + "; versions start at 1");
         }
         if (d.getAction() != ModelAction.DEPLOY) {
-            throw new ModelLoadException(ModelProblem.INVALID_DESCRIPTOR, "descriptor " + d.getName() + " is a "
-                    + d.getAction() + " command, not a model to load");
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_DESCRIPTOR,
+                    "descriptor " + d.getName() + " is a " + d.getAction() + " command, not a model to load");
         }
         if (d.getModelType() == ModelType.MODEL_TYPE_UNSPECIFIED || d.getModelType() == ModelType.UNRECOGNIZED) {
-            throw new ModelLoadException(ModelProblem.UNKNOWN_MODEL_TYPE, "descriptor " + d.getName()
-                    + " has no model_type");
+            throw new ModelLoadException(
+                    ModelProblem.UNKNOWN_MODEL_TYPE, "descriptor " + d.getName() + " has no model_type");
         }
         if (d.getModelType() == ModelType.CUSTOM && d.getCustomType().isBlank()) {
-            throw new ModelLoadException(ModelProblem.INVALID_DESCRIPTOR, "descriptor " + d.getName()
-                    + " is CUSTOM but has no custom_type");
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_DESCRIPTOR, "descriptor " + d.getName() + " is CUSTOM but has no custom_type");
         }
         if (resolver.policy().requireValidationSamples() && d.getValidationSamplesCount() == 0) {
-            throw new ModelLoadException(ModelProblem.VALIDATION_FAILED, "descriptor " + d.getName()
-                    + " has no validation samples and this job requires them");
+            throw new ModelLoadException(
+                    ModelProblem.VALIDATION_FAILED,
+                    "descriptor " + d.getName() + " has no validation samples and this job requires them");
         }
     }
 }

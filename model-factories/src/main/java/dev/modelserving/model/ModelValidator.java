@@ -18,24 +18,26 @@ public final class ModelValidator {
      * @throws ModelLoadException {@link ModelProblem#VALIDATION_FAILED} naming the first failing sample and why
      */
     public static void validate(Model model, ModelDescriptor descriptor) throws ModelLoadException {
-        double tolerance = descriptor.getValidationTolerance() > 0
-                ? descriptor.getValidationTolerance()
-                : DEFAULT_TOLERANCE;
+        double tolerance =
+                descriptor.getValidationTolerance() > 0 ? descriptor.getValidationTolerance() : DEFAULT_TOLERANCE;
         for (int i = 0; i < descriptor.getValidationSamplesCount(); i++) {
             ValidationSample sample = descriptor.getValidationSamples(i);
             Prediction prediction;
             try {
                 prediction = model.score(sample.getInput());
             } catch (ScoringException e) {
-                throw new ModelLoadException(ModelProblem.VALIDATION_FAILED,
-                        "validation sample " + i + " could not be scored: " + e.getMessage(), e);
+                throw new ModelLoadException(
+                        ModelProblem.VALIDATION_FAILED,
+                        "validation sample " + i + " could not be scored: " + e.getMessage(),
+                        e);
             } catch (RuntimeException e) {
-                throw new ModelLoadException(ModelProblem.VALIDATION_FAILED,
-                        "validation sample " + i + " made the model fail: " + e, e);
+                throw new ModelLoadException(
+                        ModelProblem.VALIDATION_FAILED, "validation sample " + i + " made the model fail: " + e, e);
             }
             String mismatch = mismatch(sample, prediction, tolerance);
             if (mismatch != null) {
-                throw new ModelLoadException(ModelProblem.VALIDATION_FAILED, "validation sample " + i + ": " + mismatch);
+                throw new ModelLoadException(
+                        ModelProblem.VALIDATION_FAILED, "validation sample " + i + ": " + mismatch);
             }
         }
     }
@@ -43,7 +45,9 @@ public final class ModelValidator {
     /** Why a prediction does not match a sample, or {@code null} when it does. */
     public static String mismatch(ValidationSample sample, Prediction prediction, double tolerance) {
         if (sample.getExpectedOutputsCount() > 0) {
-            double[] expected = sample.getExpectedOutputsList().stream().mapToDouble(Double::doubleValue).toArray();
+            double[] expected = sample.getExpectedOutputsList().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
             double[] actual = prediction.outputs();
             if (expected.length != actual.length) {
                 return "expected " + expected.length + " outputs " + Arrays.toString(expected) + " but the model gave "

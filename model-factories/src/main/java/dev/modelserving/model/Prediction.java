@@ -18,9 +18,8 @@ public record Prediction(double[] outputs, String label, Map<String, Double> pro
 
     public Prediction {
         Objects.requireNonNull(outputs, "outputs");
-        probabilities = probabilities == null
-                ? Map.of()
-                : Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
+        probabilities =
+                probabilities == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
     }
 
     /** A regression result: one score. */
@@ -35,7 +34,8 @@ public record Prediction(double[] outputs, String label, Map<String, Double> pro
 
     /** A classification: the label and the probabilities by label; outputs are the probabilities in order. */
     public static Prediction classification(String label, LinkedHashMap<String, Double> probabilities) {
-        double[] outputs = probabilities.values().stream().mapToDouble(Double::doubleValue).toArray();
+        double[] outputs =
+                probabilities.values().stream().mapToDouble(Double::doubleValue).toArray();
         return new Prediction(outputs, label, probabilities);
     }
 

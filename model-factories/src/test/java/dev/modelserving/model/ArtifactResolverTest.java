@@ -30,7 +30,8 @@ class ArtifactResolverTest {
         Path file = Files.writeString(root.resolve("m.txt"), "42");
         ArtifactResolver resolver = resolver(root);
         assertThat(resolver.resolve(at(file.toString())).bytes()).isEqualTo("42".getBytes());
-        assertThat(resolver.resolve(at(file.toUri().toString())).sha256()).isEqualTo(Checksums.sha256Hex("42".getBytes()));
+        assertThat(resolver.resolve(at(file.toUri().toString())).sha256())
+                .isEqualTo(Checksums.sha256Hex("42".getBytes()));
     }
 
     @Test
@@ -50,7 +51,8 @@ class ArtifactResolverTest {
         ArtifactResolver resolver = resolver(root);
         for (String location : List.of(secret.toString(), root + "/../secret.txt", link.toString())) {
             assertThatThrownBy(() -> resolver.resolve(at(location)))
-                    .isInstanceOfSatisfying(ModelLoadException.class,
+                    .isInstanceOfSatisfying(
+                            ModelLoadException.class,
                             e -> assertThat(e.problem()).isEqualTo(ModelProblem.LOCATION_NOT_ALLOWED))
                     .hasMessageContaining("outside the allowed roots");
         }
@@ -61,9 +63,9 @@ class ArtifactResolverTest {
         Path root = Files.createDirectories(temp.resolve("models"));
         Path file = Files.writeString(root.resolve("m.txt"), "1");
         assertThatThrownBy(() -> resolver().resolve(at(file.toString())))
-                .hasMessageContaining("LOCATION_NOT_ALLOWED").hasMessageContaining("no allowed roots");
-        assertThatThrownBy(() -> resolver(root).resolve(at("models/m.txt")))
-                .hasMessageContaining("absolute path");
+                .hasMessageContaining("LOCATION_NOT_ALLOWED")
+                .hasMessageContaining("no allowed roots");
+        assertThatThrownBy(() -> resolver(root).resolve(at("models/m.txt"))).hasMessageContaining("absolute path");
         assertThatThrownBy(() -> resolver(root).resolve(at("http://example.invalid/m.txt")))
                 .hasMessageContaining("only file locations");
         assertThatThrownBy(() -> resolver(root).resolve(at(root + "/missing.txt")))
@@ -76,10 +78,13 @@ class ArtifactResolverTest {
         Path file = Files.write(root.resolve("big.bin"), new byte[2048]);
         Path dir = Files.createDirectories(root.resolve("dir"));
         Files.write(dir.resolve("a"), new byte[2048]);
-        ArtifactResolver small = new ArtifactResolver(LoadPolicy.defaults().withAllowedRoots(List.of(root))
-                .withMaxArtifactBytes(1024).withMaxUnpackedBytes(1024));
+        ArtifactResolver small = new ArtifactResolver(LoadPolicy.defaults()
+                .withAllowedRoots(List.of(root))
+                .withMaxArtifactBytes(1024)
+                .withMaxUnpackedBytes(1024));
         assertThatThrownBy(() -> small.resolve(constant("1".repeat(1025)).build()))
-                .hasMessageContaining("ARTIFACT_TOO_LARGE").hasMessageContaining("1025 bytes");
+                .hasMessageContaining("ARTIFACT_TOO_LARGE")
+                .hasMessageContaining("1025 bytes");
         assertThatThrownBy(() -> small.resolve(at(file.toString()))).hasMessageContaining("ARTIFACT_TOO_LARGE");
         assertThatThrownBy(() -> small.resolve(at(dir.toString()))).hasMessageContaining("ARTIFACT_TOO_LARGE");
         assertThatThrownBy(() -> small.resolve(constant("").build())).hasMessageContaining("empty");

@@ -8,7 +8,8 @@ class IdentifiersTest {
 
     @Test
     void ordinaryIdentifiersPass() {
-        assertThat(Identifiers.dataTypeProblem("data_type", "wine quality / red")).isEmpty();
+        assertThat(Identifiers.dataTypeProblem("data_type", "wine quality / red"))
+                .isEmpty();
         assertThat(Identifiers.modelNameProblem("name", "ünïcode-名前")).isEmpty();
         assertThat(Identifiers.recordKeyProblem("key", "")).isEmpty();
         assertThat(Identifiers.dataTypeProblem("data_type", "x".repeat(128))).isEmpty();
@@ -55,7 +56,8 @@ class IdentifiersTest {
     @Test
     void versionsStayWithinJsonSafeIntegers() {
         assertThat(Identifiers.MAX_VERSION).isEqualTo(9_007_199_254_740_991L);
-        assertThat(Identifiers.versionProblem("version", Identifiers.MAX_VERSION, 1)).isEmpty();
+        assertThat(Identifiers.versionProblem("version", Identifiers.MAX_VERSION, 1))
+                .isEmpty();
         assertThat(Identifiers.versionProblem("version", Identifiers.MAX_VERSION + 1, 1))
                 .contains("version 9007199254740992 is above 9007199254740991"
                         + " (2^53-1, the largest integer exact in JSON)");

@@ -19,15 +19,16 @@ public final class SlowModelFactory implements ModelFactory {
     }
 
     /** A descriptor of a SLOW model. */
-    public static ModelDescriptor.Builder descriptor(String dataType, String name, long version, long loadMillis,
-            long scoreMillis, double value) {
+    public static ModelDescriptor.Builder descriptor(
+            String dataType, String name, long version, long loadMillis, long scoreMillis, double value) {
         return TestDescriptors.custom(TYPE, dataType, name, version, loadMillis + "," + scoreMillis + "," + value);
     }
 
     @Override
     public Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy)
             throws ModelLoadException {
-        String[] parts = new String(artifact.bytes(), StandardCharsets.UTF_8).trim().split(",");
+        String[] parts =
+                new String(artifact.bytes(), StandardCharsets.UTF_8).trim().split(",");
         if (parts.length != 3) {
             throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "expected loadMillis,scoreMillis,value");
         }

@@ -17,8 +17,8 @@ public final class TestDescriptors {
     }
 
     /** A descriptor of the test-only custom model type {@code type} whose artifact is {@code artifactText}. */
-    public static ModelDescriptor.Builder custom(String type, String dataType, String name, long version,
-            String artifactText) {
+    public static ModelDescriptor.Builder custom(
+            String type, String dataType, String name, long version, String artifactText) {
         return ModelDescriptor.newBuilder()
                 .setName(name)
                 .setVersion(version)
@@ -37,6 +37,9 @@ public final class TestDescriptors {
     }
 
     public static ValidationSample sample(double expected, double... features) {
-        return ValidationSample.newBuilder().setInput(record(features)).addExpectedOutputs(expected).build();
+        return ValidationSample.newBuilder()
+                .setInput(record(features))
+                .addExpectedOutputs(expected)
+                .build();
     }
 }

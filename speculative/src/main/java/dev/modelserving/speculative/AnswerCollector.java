@@ -60,10 +60,11 @@ public class AnswerCollector extends KeyedProcessFunction<String, CollectorInput
 
     @Override
     public void open(OpenContext openContext) {
-        startState = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("request-start", ProtoTypeInfo.of(RequestStart.class)));
-        answers = getRuntimeContext().getMapState(new MapStateDescriptor<>("request-answers", Types.STRING,
-                ProtoTypeInfo.of(ExecutorAnswer.class)));
+        startState = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("request-start", ProtoTypeInfo.of(RequestStart.class)));
+        answers = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "request-answers", Types.STRING, ProtoTypeInfo.of(ExecutorAnswer.class)));
         orphanTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("orphan-timer", Types.LONG));
         var group = getRuntimeContext().getMetricGroup().addGroup("speculative");
         completed = group.counter("requestsCompleted");
@@ -99,8 +100,12 @@ public class AnswerCollector extends KeyedProcessFunction<String, CollectorInput
             for (String ignored : answers.keys()) {
                 arrival++;
             }
-            answers.put(answer.getModelName(),
-                    answer.toBuilder().setReceivedAtMillis(now).setArrival(arrival).build());
+            answers.put(
+                    answer.getModelName(),
+                    answer.toBuilder()
+                            .setReceivedAtMillis(now)
+                            .setArrival(arrival)
+                            .build());
             RequestStart start = startState.value();
             if (start == null) {
                 if (orphanTimer.value() == null) {
@@ -138,7 +143,9 @@ public class AnswerCollector extends KeyedProcessFunction<String, CollectorInput
             throws Exception {
         List<ExecutorAnswer> received = received(start);
         boolean all = received.size() >= start.getExpectedModelsCount();
-        List<ExecutorAnswer> scored = received.stream().filter(a -> a.getStatus() == ServingStatus.SCORED).toList();
+        List<ExecutorAnswer> scored = received.stream()
+                .filter(a -> a.getStatus() == ServingStatus.SCORED)
+                .toList();
         if (all || Decider.of(start.getStrategy()).decidesEarly(start, scored) || now > start.getDeadlineMillis()) {
             complete(start, received, ctx, out);
         }
@@ -156,8 +163,8 @@ public class AnswerCollector extends KeyedProcessFunction<String, CollectorInput
         return received;
     }
 
-    private void complete(RequestStart start, List<ExecutorAnswer> received, Context ctx,
-            Collector<ServingResult> out) throws Exception {
+    private void complete(RequestStart start, List<ExecutorAnswer> received, Context ctx, Collector<ServingResult> out)
+            throws Exception {
         ServingResult result = SpeculativeResults.complete(start, received);
         out.collect(result);
         completed.inc();

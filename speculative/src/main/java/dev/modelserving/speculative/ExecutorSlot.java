@@ -64,8 +64,14 @@ final class ExecutorSlot implements AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     private final int maxQueue;
 
-    ExecutorSlot(String dataType, ServingSlotState restored, SlotSettings settings, String modelName, int maxQueue,
-            LongSupplier clock, String threadName) {
+    ExecutorSlot(
+            String dataType,
+            ServingSlotState restored,
+            SlotSettings settings,
+            String modelName,
+            int maxQueue,
+            LongSupplier clock,
+            String threadName) {
         this.slot = new ServingSlot(dataType, restored, settings, lock);
         this.modelName = modelName;
         this.maxQueue = maxQueue;
@@ -85,8 +91,11 @@ final class ExecutorSlot implements AutoCloseable {
         inFlight.incrementAndGet();
         if (queued.incrementAndGet() > maxQueue) {
             queued.decrementAndGet();
-            ServingResult failed = ServingResults.failed(request.getRecord(), null,
-                    "executor queue of model '" + modelName + "' is full (" + maxQueue + ")", 0);
+            ServingResult failed = ServingResults.failed(
+                    request.getRecord(),
+                    null,
+                    "executor queue of model '" + modelName + "' is full (" + maxQueue + ")",
+                    0);
             finished.add(new Completion(request, answer(request, failed, Optional.empty()), failed, true));
             return;
         }
@@ -223,8 +232,8 @@ final class ExecutorSlot implements AutoCloseable {
         try {
             return score(request);
         } catch (RuntimeException e) {
-            ServingResult failed = ServingResults.failed(request.getRecord(), null,
-                    "the executor of model '" + modelName + "' failed: " + e, 0);
+            ServingResult failed = ServingResults.failed(
+                    request.getRecord(), null, "the executor of model '" + modelName + "' failed: " + e, 0);
             return new Completion(request, answer(request, failed, Optional.empty()), failed);
         }
     }
@@ -257,7 +266,8 @@ final class ExecutorSlot implements AutoCloseable {
                 .putAllProbabilities(result.getProbabilitiesMap())
                 .setLatencyNanos(result.getLatencyNanos())
                 .setError(result.getError());
-        if (serving.isPresent() && serving.get().hasProvenance()
+        if (serving.isPresent()
+                && serving.get().hasProvenance()
                 && !serving.get().getProvenance().getQualityMetricName().isEmpty()) {
             Provenance provenance = serving.get().getProvenance();
             answer.setQualityMetricName(provenance.getQualityMetricName())

@@ -52,8 +52,7 @@ import org.apache.flink.util.Collector;
  * {@link SpeculativeOutputs#MODEL_STATS} from a processing-time timer per executor key at every multiple of the
  * stats interval; when the scoring thread holds the slot at that moment, they follow at the next drain timer.
  */
-public class ModelExecutor
-        extends KeyedCoProcessFunction<String, SpeculativeRequest, ModelDescriptor, CollectorInput> {
+public class ModelExecutor extends KeyedCoProcessFunction<String, SpeculativeRequest, ModelDescriptor, CollectorInput> {
 
     private static final long serialVersionUID = 1L;
 
@@ -86,14 +85,19 @@ public class ModelExecutor
 
     @Override
     public void open(OpenContext openContext) {
-        slotState = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("executor-slot", ProtoTypeInfo.of(ServingSlotState.class)));
-        inFlight = getRuntimeContext().getMapState(new MapStateDescriptor<>("executor-in-flight", Types.STRING,
-                ProtoTypeInfo.of(SpeculativeRequest.class)));
+        slotState = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("executor-slot", ProtoTypeInfo.of(ServingSlotState.class)));
+        inFlight = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "executor-in-flight", Types.STRING, ProtoTypeInfo.of(SpeculativeRequest.class)));
         slots = new HashMap<>();
         statsOwed = new HashSet<>();
-        runtime = new ServingRuntime(getRuntimeContext(), settings,
-                () -> (int) slots.values().stream().filter(ExecutorSlot::loading).count(), () -> slots.size());
+        runtime = new ServingRuntime(
+                getRuntimeContext(),
+                settings,
+                () -> (int)
+                        slots.values().stream().filter(ExecutorSlot::loading).count(),
+                () -> slots.size());
         var speculative = getRuntimeContext().getMetricGroup().addGroup("speculative");
         skipped = speculative.counter("requestsSkippedPastDeadline");
         queueFull = speculative.counter("requestsRefusedQueueFull");
@@ -164,11 +168,12 @@ public class ModelExecutor
     }
 
     private void emitStats(ExecutorSlot slot, OnTimerContext ctx) {
-        Optional<List<ModelStats>> snapshots = slot.tryStats(runtime.slotSettings().clockMillis().getAsLong());
+        Optional<List<ModelStats>> snapshots =
+                slot.tryStats(runtime.slotSettings().clockMillis().getAsLong());
         if (snapshots.isEmpty()) {
             statsOwed.add(ctx.getCurrentKey());
-            ctx.timerService().registerProcessingTimeTimer(
-                    ctx.timerService().currentProcessingTime() + DRAIN_INTERVAL_MILLIS);
+            ctx.timerService()
+                    .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + DRAIN_INTERVAL_MILLIS);
             return;
         }
         for (ModelStats snapshot : snapshots.get()) {
@@ -218,8 +223,13 @@ public class ModelExecutor
     private ExecutorSlot newSlot(String key, ServingSlotState state) {
         String dataType = ExecutorKey.dataType(key);
         String modelName = ExecutorKey.modelName(key);
-        ExecutorSlot slot = new ExecutorSlot(dataType, state, runtime.slotSettings(), modelName,
-                runtime.bounds().maxExecutorQueue(), System::currentTimeMillis,
+        ExecutorSlot slot = new ExecutorSlot(
+                dataType,
+                state,
+                runtime.slotSettings(),
+                modelName,
+                runtime.bounds().maxExecutorQueue(),
+                System::currentTimeMillis,
                 "executor-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-" + dataType + "-"
                         + modelName);
         slots.put(key, slot);
@@ -229,10 +239,10 @@ public class ModelExecutor
     /** A descriptor of a new executor key beyond the bound: REJECTED, and no slot is created. */
     private void refuse(ModelDescriptor descriptor, Context ctx) {
         ModelEvent event;
-        try (ServingSlot unserved = new ServingSlot(descriptor.getDataType(), ServingSlotState.getDefaultInstance(),
-                runtime.slotSettings())) {
-            event = unserved.rejected(descriptor, runtime.dataTypeRefusal(descriptor.getDataType(),
-                    "executor keys (data type + model)"));
+        try (ServingSlot unserved = new ServingSlot(
+                descriptor.getDataType(), ServingSlotState.getDefaultInstance(), runtime.slotSettings())) {
+            event = unserved.rejected(
+                    descriptor, runtime.dataTypeRefusal(descriptor.getDataType(), "executor keys (data type + model)"));
         }
         runtime.metrics().record(event);
         ctx.output(SpeculativeOutputs.MODEL_EVENTS, event);

@@ -88,7 +88,9 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
      * @param defaultDeadlineMillis the deadline of data types without a configuration (or one without a deadline)
      */
     public RequestRouter(long defaultDeadlineMillis) {
-        this(defaultDeadlineMillis, Math.max(defaultDeadlineMillis, DEFAULT_MAX_DEADLINE_MILLIS),
+        this(
+                defaultDeadlineMillis,
+                Math.max(defaultDeadlineMillis, DEFAULT_MAX_DEADLINE_MILLIS),
                 DEFAULT_MAX_MODELS_PER_DATA_TYPE);
     }
 
@@ -102,12 +104,12 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
             throw new IllegalArgumentException("default deadline must be positive, got " + defaultDeadlineMillis);
         }
         if (maxDeadlineMillis < defaultDeadlineMillis) {
-            throw new IllegalArgumentException("max deadline " + maxDeadlineMillis + " is below the default deadline "
-                    + defaultDeadlineMillis);
+            throw new IllegalArgumentException(
+                    "max deadline " + maxDeadlineMillis + " is below the default deadline " + defaultDeadlineMillis);
         }
         if (maxModelsPerDataType < 1) {
-            throw new IllegalArgumentException("max models per data type must be positive, got "
-                    + maxModelsPerDataType);
+            throw new IllegalArgumentException(
+                    "max models per data type must be positive, got " + maxModelsPerDataType);
         }
         this.defaultDeadlineMillis = defaultDeadlineMillis;
         this.maxDeadlineMillis = maxDeadlineMillis;
@@ -116,8 +118,8 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("speculative-router", ProtoTypeInfo.of(RouterState.class)));
+        state = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("speculative-router", ProtoTypeInfo.of(RouterState.class)));
         var group = getRuntimeContext().getMetricGroup().addGroup("speculative");
         routed = group.counter("requestsRouted");
         noModel = group.counter("requestsNoModel");
@@ -132,22 +134,28 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
     @Override
     public void processElement1(DataRecord record, Context ctx, Collector<SpeculativeRequest> out) throws Exception {
         RouterState current = current();
-        RoutingPlan plan = RoutingPlan.of(current.hasConfig() ? current.getConfig() : null, current.getModelsList(),
-                defaultDeadlineMillis);
+        RoutingPlan plan = RoutingPlan.of(
+                current.hasConfig() ? current.getConfig() : null, current.getModelsList(), defaultDeadlineMillis);
         if (plan.models().isEmpty()) {
             noModel.inc();
-            ctx.output(SpeculativeOutputs.RESULTS, ServingResults.noModel(record).toBuilder()
-                    .setStrategy(plan.strategy().name()).build());
+            ctx.output(
+                    SpeculativeOutputs.RESULTS,
+                    ServingResults.noModel(record).toBuilder()
+                            .setStrategy(plan.strategy().name())
+                            .build());
             return;
         }
-        if (plan.strategy() == DecisionStrategy.SHADOW && !current.getModelsList().contains(plan.primary())) {
+        if (plan.strategy() == DecisionStrategy.SHADOW
+                && !current.getModelsList().contains(plan.primary())) {
             noModel.inc();
-            ctx.output(SpeculativeOutputs.RESULTS, ServingResults.noModel(record).toBuilder()
-                    .setModelName(plan.primary())
-                    .setStrategy(plan.strategy().name())
-                    .setError("SHADOW primary model '" + plan.primary() + "' of data type '" + record.getDataType()
-                            + "' is not deployed")
-                    .build());
+            ctx.output(
+                    SpeculativeOutputs.RESULTS,
+                    ServingResults.noModel(record).toBuilder()
+                            .setModelName(plan.primary())
+                            .setStrategy(plan.strategy().name())
+                            .setError("SHADOW primary model '" + plan.primary() + "' of data type '"
+                                    + record.getDataType() + "' is not deployed")
+                            .build());
             return;
         }
         long sequence = current.getNextSequence();
@@ -156,18 +164,29 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
         long now = ctx.timerService().currentProcessingTime();
         long budget = Math.min(plan.deadlineMillis(), maxDeadlineMillis);
         long deadline = saturatedAdd(now, budget);
-        ctx.output(SpeculativeOutputs.STARTS, CollectorInput.newBuilder().setStart(RequestStart.newBuilder()
-                .setRequestId(requestId)
-                .setRecord(record.toBuilder().clearFeatures().clearVector().clearVectorShape())
-                .addAllExpectedModels(plan.models())
-                .setDeadlineMillis(deadline)
-                .setDeadlineBudgetMillis(budget)
-                .setStrategy(plan.strategy())
-                .setPrimaryModel(plan.primary())
-                .setRoutedAtMillis(now)).build());
+        ctx.output(
+                SpeculativeOutputs.STARTS,
+                CollectorInput.newBuilder()
+                        .setStart(RequestStart.newBuilder()
+                                .setRequestId(requestId)
+                                .setRecord(record.toBuilder()
+                                        .clearFeatures()
+                                        .clearVector()
+                                        .clearVectorShape())
+                                .addAllExpectedModels(plan.models())
+                                .setDeadlineMillis(deadline)
+                                .setDeadlineBudgetMillis(budget)
+                                .setStrategy(plan.strategy())
+                                .setPrimaryModel(plan.primary())
+                                .setRoutedAtMillis(now))
+                        .build());
         for (String model : plan.models()) {
-            out.collect(SpeculativeRequest.newBuilder().setRequestId(requestId).setModelName(model)
-                    .setRecord(record).setDeadlineMillis(deadline).build());
+            out.collect(SpeculativeRequest.newBuilder()
+                    .setRequestId(requestId)
+                    .setModelName(model)
+                    .setRecord(record)
+                    .setDeadlineMillis(deadline)
+                    .build());
         }
         routed.inc();
     }
@@ -191,21 +210,30 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
 
     private void configure(RouterState current, SpeculativeConfig config, Context ctx) throws Exception {
         if (current.hasConfig() && config.getVersion() <= current.getConfig().getVersion()
-                || current.hasPendingConfig() && config.getVersion() <= current.getPendingConfig().getVersion()) {
+                || current.hasPendingConfig()
+                        && config.getVersion() <= current.getPendingConfig().getVersion()) {
             configsIgnored.inc();
             return;
         }
         List<String> unknown = unknownNames(config, current.getModelsList());
         if (unknown.isEmpty()) {
-            state.update(current.toBuilder().setConfig(config).clearPendingConfig().build());
+            state.update(
+                    current.toBuilder().setConfig(config).clearPendingConfig().build());
             return;
         }
         configsRejected.inc();
         state.update(current.toBuilder().setPendingConfig(config).build());
         String named = !config.getPrimaryModel().isEmpty() ? config.getPrimaryModel() : unknown.get(0);
-        ctx.output(SpeculativeOutputs.MODEL_EVENTS, event(ctx, named, 0, "speculative config v" + config.getVersion()
-                + " for '" + config.getDataType() + "' names unknown models " + unknown + ": not applied (kept"
-                + " pending until they are deployed)"));
+        ctx.output(
+                SpeculativeOutputs.MODEL_EVENTS,
+                event(
+                        ctx,
+                        named,
+                        0,
+                        "speculative config v" + config.getVersion()
+                                + " for '" + config.getDataType() + "' names unknown models " + unknown
+                                + ": not applied (kept"
+                                + " pending until they are deployed)"));
     }
 
     private void command(RouterState current, ModelDescriptor model, Context ctx) throws Exception {
@@ -213,8 +241,13 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
         Long latest = current.getLatestVersionsMap().get(name);
         if (latest != null && model.getVersion() <= latest) {
             commandsStale.inc();
-            LOG.info("Router for '{}' ignores {} of model '{}' v{}: not newer than v{}", model.getDataType(),
-                    model.getAction(), name, model.getVersion(), latest);
+            LOG.info(
+                    "Router for '{}' ignores {} of model '{}' v{}: not newer than v{}",
+                    model.getDataType(),
+                    model.getAction(),
+                    name,
+                    model.getVersion(),
+                    latest);
             return;
         }
         TreeSet<String> names = new TreeSet<>(current.getModelsList());
@@ -230,10 +263,17 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
             case DEPLOY, ROLLBACK -> {
                 if (!names.contains(name) && names.size() >= maxModelsPerDataType) {
                     modelsOverCap.inc();
-                    ctx.output(SpeculativeOutputs.MODEL_EVENTS, event(ctx, name, model.getVersion(), "data type '"
-                            + model.getDataType() + "' already has " + names.size() + " models, the cap is "
-                            + maxModelsPerDataType + " (--max-models-per-data-type): model '" + name
-                            + "' is not routed to"));
+                    ctx.output(
+                            SpeculativeOutputs.MODEL_EVENTS,
+                            event(
+                                    ctx,
+                                    name,
+                                    model.getVersion(),
+                                    "data type '"
+                                            + model.getDataType() + "' already has " + names.size()
+                                            + " models, the cap is "
+                                            + maxModelsPerDataType + " (--max-models-per-data-type): model '" + name
+                                            + "' is not routed to"));
                     return;
                 }
                 names.add(name);
@@ -242,16 +282,20 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
                 return; // the executor rejects unknown actions with an event
             }
         }
-        RouterState.Builder next = current.toBuilder().clearModels().addAllModels(names)
-                .putLatestVersions(name, model.getVersion());
-        if (next.hasPendingConfig() && unknownNames(next.getPendingConfig(), names).isEmpty()) {
+        RouterState.Builder next =
+                current.toBuilder().clearModels().addAllModels(names).putLatestVersions(name, model.getVersion());
+        if (next.hasPendingConfig()
+                && unknownNames(next.getPendingConfig(), names).isEmpty()) {
             SpeculativeConfig pending = next.getPendingConfig();
             next.clearPendingConfig();
             if (!next.hasConfig() || pending.getVersion() > next.getConfig().getVersion()) {
                 next.setConfig(pending);
                 configsAppliedFromPending.inc();
-                LOG.info("Router for '{}' applies speculative config v{}, pending until now: every model it names"
-                        + " is deployed", pending.getDataType(), pending.getVersion());
+                LOG.info(
+                        "Router for '{}' applies speculative config v{}, pending until now: every model it names"
+                                + " is deployed",
+                        pending.getDataType(),
+                        pending.getVersion());
             }
         }
         state.update(next.build());
@@ -281,7 +325,8 @@ public class RequestRouter extends KeyedCoProcessFunction<String, DataRecord, Ro
                 .setModelVersion(version)
                 .setReason(reason)
                 .setTimestampMillis(ctx.timerService().currentProcessingTime())
-                .setEmittedBy("speculative-router-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())
+                .setEmittedBy("speculative-router-"
+                        + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask())
                 .build();
     }
 

@@ -42,10 +42,15 @@ public record RoutingPlan(List<String> models, DecisionStrategy strategy, long d
             return new RoutingPlan(List.copyOf(known), DecisionStrategy.FIRST, defaultDeadlineMillis, "");
         }
         DecisionStrategy strategy = config.getStrategy() == DecisionStrategy.DECISION_STRATEGY_UNSPECIFIED
-                ? DecisionStrategy.FIRST : config.getStrategy();
+                ? DecisionStrategy.FIRST
+                : config.getStrategy();
         long deadline = config.getDeadlineMillis() > 0 ? config.getDeadlineMillis() : defaultDeadlineMillis;
-        List<String> eligible = config.getModelsCount() == 0 ? List.copyOf(known)
-                : config.getModelsList().stream().filter(known::contains).distinct().toList();
+        List<String> eligible = config.getModelsCount() == 0
+                ? List.copyOf(known)
+                : config.getModelsList().stream()
+                        .filter(known::contains)
+                        .distinct()
+                        .toList();
         if (strategy != DecisionStrategy.SHADOW) {
             return new RoutingPlan(eligible, strategy, deadline, "");
         }

@@ -27,8 +27,11 @@ public final class SpeculativeResults {
 
     public static ServingResult complete(RequestStart start, List<ExecutorAnswer> inTime) {
         List<ExecutorAnswer> ordered = inTime.stream()
-                .sorted(Comparator.comparingInt(ExecutorAnswer::getArrival)).toList();
-        List<ExecutorAnswer> scored = ordered.stream().filter(a -> a.getStatus() == ServingStatus.SCORED).toList();
+                .sorted(Comparator.comparingInt(ExecutorAnswer::getArrival))
+                .toList();
+        List<ExecutorAnswer> scored = ordered.stream()
+                .filter(a -> a.getStatus() == ServingStatus.SCORED)
+                .toList();
         DecisionStrategy strategy = start.getStrategy();
         ServingResult.Builder result = ServingResults.about(start.getRecord()).setStrategy(strategy.name());
         Decision decision;
@@ -51,11 +54,13 @@ public final class SpeculativeResults {
             result.setStatus(ServingStatus.FAILED).setError(decision.failure().orElse("no decision"));
         }
         ExecutorAnswer primary = strategy == DecisionStrategy.SHADOW
-                ? scored.stream().filter(a -> a.getModelName().equals(start.getPrimaryModel())).findFirst()
+                ? scored.stream()
+                        .filter(a -> a.getModelName().equals(start.getPrimaryModel()))
+                        .findFirst()
                         .orElse(null)
                 : null;
-        Map<String, ExecutorAnswer> byModel = ordered.stream()
-                .collect(Collectors.toMap(ExecutorAnswer::getModelName, a -> a, (a, b) -> a));
+        Map<String, ExecutorAnswer> byModel =
+                ordered.stream().collect(Collectors.toMap(ExecutorAnswer::getModelName, a -> a, (a, b) -> a));
         for (String model : start.getExpectedModelsList()) {
             ExecutorAnswer answer = byModel.get(model);
             ModelAnswer.Builder entry = ModelAnswer.newBuilder().setModelName(model);
@@ -66,7 +71,8 @@ public final class SpeculativeResults {
                         .addAllOutputs(answer.getOutputsList())
                         .setLatencyNanos(answer.getLatencyNanos())
                         .setStatus(answer.getStatus())
-                        .setAgreesWithPrimary(primary != null && answer.getStatus() == ServingStatus.SCORED
+                        .setAgreesWithPrimary(primary != null
+                                && answer.getStatus() == ServingStatus.SCORED
                                 && Agreement.agrees(answer, primary));
             }
             result.addAnswers(entry);

@@ -30,7 +30,8 @@ class AnswerCollectorTest {
 
     private void open(OperatorSubtaskState restore) throws Exception {
         harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new AnswerCollector(ORPHAN_TTL)), AnswerCollectorTest::requestId,
+                new KeyedProcessOperator<>(new AnswerCollector(ORPHAN_TTL)),
+                AnswerCollectorTest::requestId,
                 Types.STRING);
         harness.setup(new ProtoSerializer<>(ServingResult.class));
         if (restore != null) {
@@ -40,7 +41,9 @@ class AnswerCollectorTest {
     }
 
     private static String requestId(CollectorInput input) {
-        return input.hasStart() ? input.getStart().getRequestId() : input.getAnswer().getRequestId();
+        return input.hasStart()
+                ? input.getStart().getRequestId()
+                : input.getAnswer().getRequestId();
     }
 
     @AfterEach
@@ -85,8 +88,10 @@ class AnswerCollectorTest {
         assertThat(results()).singleElement().satisfies(r -> {
             assertThat(r.getStatus()).isEqualTo(ServingStatus.SCORED);
             assertThat(r.getModelName()).isEqualTo("fast");
-            assertThat(r.getAnswersList()).extracting(ModelAnswer::getModelName, ModelAnswer::getInTime)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("fast", true),
+            assertThat(r.getAnswersList())
+                    .extracting(ModelAnswer::getModelName, ModelAnswer::getInTime)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("fast", true),
                             org.assertj.core.groups.Tuple.tuple("slow", false));
         });
         // The slow model's answer after completion is an orphan: kept, then removed by the orphan timer.
@@ -133,7 +138,9 @@ class AnswerCollectorTest {
         harness.setProcessingTime(0);
         harness.processElement(in(start("r1", 100, DecisionStrategy.FIRST, "smart", "fast")), 0);
         harness.processElement(in(score("r1", "fast", 1)), 0);
-        assertThat(results()).singleElement().satisfies(r -> assertThat(r.getModelName()).isEqualTo("fast"));
+        assertThat(results())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getModelName()).isEqualTo("fast"));
     }
 
     @Test

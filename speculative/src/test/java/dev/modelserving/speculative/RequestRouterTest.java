@@ -34,8 +34,8 @@ class RequestRouterTest {
     }
 
     private void open(OperatorSubtaskState restore, RequestRouter router) throws Exception {
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(router),
-                DataRecord::getDataType, RouterControlKey::of, Types.STRING);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(router), DataRecord::getDataType, RouterControlKey::of, Types.STRING);
         harness.setup(new ProtoSerializer<>(SpeculativeRequest.class));
         if (restore != null) {
             harness.initializeState(restore);
@@ -47,7 +47,9 @@ class RequestRouterTest {
     /** The router's control stream is keyed by data type (as in the job). */
     static final class RouterControlKey {
         static String of(RouterControl control) {
-            return control.hasModel() ? control.getModel().getDataType() : control.getConfig().getDataType();
+            return control.hasModel()
+                    ? control.getModel().getDataType()
+                    : control.getConfig().getDataType();
         }
     }
 
@@ -65,23 +67,36 @@ class RequestRouterTest {
     private long commandVersion;
 
     private void model(String name, ModelAction action, long version) throws Exception {
-        harness.processElement2(RouterControl.newBuilder().setModel(TestDescriptors.constant("1").setName(name)
-                .setAction(action).setVersion(version)).build(), 0);
+        harness.processElement2(
+                RouterControl.newBuilder()
+                        .setModel(TestDescriptors.constant("1")
+                                .setName(name)
+                                .setAction(action)
+                                .setVersion(version))
+                        .build(),
+                0);
     }
 
     private void config(SpeculativeConfig.Builder config) throws Exception {
-        harness.processElement2(RouterControl.newBuilder().setConfig(config.setDataType("test")).build(), 0);
+        harness.processElement2(
+                RouterControl.newBuilder().setConfig(config.setDataType("test")).build(), 0);
     }
 
     private List<RequestStart> starts() {
         var side = harness.getSideOutput(SpeculativeOutputs.STARTS);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).map(CollectorInput::getStart)
-                .toList();
+        return side == null
+                ? List.of()
+                : side.stream()
+                        .map(StreamRecord::getValue)
+                        .map(CollectorInput::getStart)
+                        .toList();
     }
 
     private List<ServingResult> routerResults() {
         var side = harness.getSideOutput(SpeculativeOutputs.RESULTS);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).toList();
     }
 
     @Test
@@ -103,9 +118,10 @@ class RequestRouterTest {
         model("a", ModelAction.DEPLOY);
         harness.processElement1(TestDescriptors.record(1), 0);
         harness.processElement1(TestDescriptors.record(2), 0);
-        assertThat(harness.extractOutputValues()).extracting(SpeculativeRequest::getRequestId,
-                        SpeculativeRequest::getModelName)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("test#0", "a"),
+        assertThat(harness.extractOutputValues())
+                .extracting(SpeculativeRequest::getRequestId, SpeculativeRequest::getModelName)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("test#0", "a"),
                         org.assertj.core.groups.Tuple.tuple("test#0", "b"),
                         org.assertj.core.groups.Tuple.tuple("test#1", "a"),
                         org.assertj.core.groups.Tuple.tuple("test#1", "b"));
@@ -124,14 +140,21 @@ class RequestRouterTest {
         model("a", ModelAction.DEPLOY);
         model("b", ModelAction.DEPLOY);
         model("c", ModelAction.DEPLOY);
-        config(SpeculativeConfig.newBuilder().setVersion(2).setDeadlineMillis(100)
-                .setStrategy(DecisionStrategy.MAJORITY).addModels("a").addModels("c"));
-        config(SpeculativeConfig.newBuilder().setVersion(1).setDeadlineMillis(999)
+        config(SpeculativeConfig.newBuilder()
+                .setVersion(2)
+                .setDeadlineMillis(100)
+                .setStrategy(DecisionStrategy.MAJORITY)
+                .addModels("a")
+                .addModels("c"));
+        config(SpeculativeConfig.newBuilder()
+                .setVersion(1)
+                .setDeadlineMillis(999)
                 .setStrategy(DecisionStrategy.FIRST));
         harness.processElement1(TestDescriptors.record(1), 0);
         model("c", ModelAction.REMOVE);
         harness.processElement1(TestDescriptors.record(1), 0);
-        assertThat(starts()).extracting(s -> List.copyOf(s.getExpectedModelsList()))
+        assertThat(starts())
+                .extracting(s -> List.copyOf(s.getExpectedModelsList()))
                 .containsExactly(List.of("a", "c"), List.of("a"));
         assertThat(starts()).allSatisfy(s -> {
             assertThat(s.getStrategy()).isEqualTo(DecisionStrategy.MAJORITY);
@@ -145,8 +168,11 @@ class RequestRouterTest {
         model("a", ModelAction.DEPLOY);
         model("b", ModelAction.DEPLOY);
         model("c", ModelAction.DEPLOY);
-        config(SpeculativeConfig.newBuilder().setVersion(1).setStrategy(DecisionStrategy.SHADOW)
-                .setPrimaryModel("b").addShadowCandidates("c"));
+        config(SpeculativeConfig.newBuilder()
+                .setVersion(1)
+                .setStrategy(DecisionStrategy.SHADOW)
+                .setPrimaryModel("b")
+                .addShadowCandidates("c"));
         harness.processElement1(TestDescriptors.record(1), 0);
         assertThat(starts()).singleElement().satisfies(s -> {
             assertThat(s.getExpectedModelsList()).containsExactly("b", "c");
@@ -163,13 +189,16 @@ class RequestRouterTest {
         harness.close();
         open(snapshot);
         harness.processElement1(TestDescriptors.record(1), 0);
-        assertThat(harness.extractOutputValues()).extracting(SpeculativeRequest::getRequestId)
+        assertThat(harness.extractOutputValues())
+                .extracting(SpeculativeRequest::getRequestId)
                 .containsExactly("test#1");
     }
 
     private List<ModelEvent> events() {
         var side = harness.getSideOutput(SpeculativeOutputs.MODEL_EVENTS);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).toList();
     }
 
     private RequestStart route() throws Exception {
@@ -184,15 +213,21 @@ class RequestRouterTest {
         open(null);
         model("a", ModelAction.DEPLOY);
         config(SpeculativeConfig.newBuilder().setVersion(1).setDeadlineMillis(200));
-        config(SpeculativeConfig.newBuilder().setVersion(3).setDeadlineMillis(300)
-                .setStrategy(DecisionStrategy.MAJORITY).addModels("a").addModels("b").addModels("c"));
+        config(SpeculativeConfig.newBuilder()
+                .setVersion(3)
+                .setDeadlineMillis(300)
+                .setStrategy(DecisionStrategy.MAJORITY)
+                .addModels("a")
+                .addModels("b")
+                .addModels("c"));
 
         assertThat(events()).singleElement().satisfies(event -> {
             assertThat(event.getType()).isEqualTo(ModelEventType.REJECTED);
             assertThat(event.getDataType()).isEqualTo("test");
             assertThat(event.getModelName()).isEqualTo("b");
-            assertThat(event.getReason()).isEqualTo("speculative config v3 for 'test' names unknown models [b, c]:"
-                    + " not applied (kept pending until they are deployed)");
+            assertThat(event.getReason())
+                    .isEqualTo("speculative config v3 for 'test' names unknown models [b, c]:"
+                            + " not applied (kept pending until they are deployed)");
         });
         RequestStart beforeDeploy = route();
         assertThat(beforeDeploy.getStrategy()).isEqualTo(DecisionStrategy.FIRST);
@@ -213,11 +248,16 @@ class RequestRouterTest {
     void aNewerConfigReplacesAPendingOneAndAnOlderOneDoesNot() throws Exception {
         open(null);
         model("a", ModelAction.DEPLOY);
-        config(SpeculativeConfig.newBuilder().setVersion(2).setStrategy(DecisionStrategy.MAJORITY).addModels("x"));
+        config(SpeculativeConfig.newBuilder()
+                .setVersion(2)
+                .setStrategy(DecisionStrategy.MAJORITY)
+                .addModels("x"));
         config(SpeculativeConfig.newBuilder().setVersion(1).setStrategy(DecisionStrategy.BEST_CONFIDENCE));
         assertThat(route().getStrategy()).as("v1 is older than the pending v2").isEqualTo(DecisionStrategy.FIRST);
 
-        config(SpeculativeConfig.newBuilder().setVersion(3).setStrategy(DecisionStrategy.BEST_CONFIDENCE)
+        config(SpeculativeConfig.newBuilder()
+                .setVersion(3)
+                .setStrategy(DecisionStrategy.BEST_CONFIDENCE)
                 .addModels("a"));
         model("x", ModelAction.DEPLOY);
         RequestStart start = route();
@@ -228,7 +268,10 @@ class RequestRouterTest {
     @Test
     void aPendingConfigSurvivesARestore() throws Exception {
         open(null);
-        config(SpeculativeConfig.newBuilder().setVersion(1).setStrategy(DecisionStrategy.MAJORITY).addModels("m"));
+        config(SpeculativeConfig.newBuilder()
+                .setVersion(1)
+                .setStrategy(DecisionStrategy.MAJORITY)
+                .addModels("m"));
         OperatorSubtaskState snapshot = harness.snapshot(1, 0);
         harness.close();
         open(snapshot);
@@ -256,8 +299,11 @@ class RequestRouterTest {
         open(null);
         model("p", ModelAction.DEPLOY);
         model("c", ModelAction.DEPLOY);
-        config(SpeculativeConfig.newBuilder().setVersion(1).setStrategy(DecisionStrategy.SHADOW)
-                .setPrimaryModel("p").addShadowCandidates("c"));
+        config(SpeculativeConfig.newBuilder()
+                .setVersion(1)
+                .setStrategy(DecisionStrategy.SHADOW)
+                .setPrimaryModel("p")
+                .addShadowCandidates("c"));
         model("p", ModelAction.REMOVE);
         harness.processElement1(TestDescriptors.record(1), 0);
 
@@ -282,8 +328,9 @@ class RequestRouterTest {
             assertThat(event.getType()).isEqualTo(ModelEventType.REJECTED);
             assertThat(event.getModelName()).isEqualTo("c");
             assertThat(event.getModelVersion()).isEqualTo(7);
-            assertThat(event.getReason()).isEqualTo("data type 'test' already has 2 models, the cap is 2"
-                    + " (--max-models-per-data-type): model 'c' is not routed to");
+            assertThat(event.getReason())
+                    .isEqualTo("data type 'test' already has 2 models, the cap is 2"
+                            + " (--max-models-per-data-type): model 'c' is not routed to");
         });
         assertThat(route().getExpectedModelsList()).containsExactly("a", "b");
     }
@@ -298,7 +345,8 @@ class RequestRouterTest {
 
         model("a", ModelAction.REMOVE, 6);
         harness.processElement1(TestDescriptors.record(1), 0);
-        assertThat(routerResults()).singleElement()
+        assertThat(routerResults())
+                .singleElement()
                 .satisfies(r -> assertThat(r.getStatus()).isEqualTo(ServingStatus.NO_MODEL));
 
         model("a", ModelAction.DEPLOY, 6); // not newer than the REMOVE
@@ -320,7 +368,8 @@ class RequestRouterTest {
         harness.setProcessingTime(Long.MAX_VALUE - 10);
         RequestStart late = route();
         assertThat(late.getDeadlineMillis()).isEqualTo(Long.MAX_VALUE);
-        assertThat(harness.extractOutputValues()).last()
+        assertThat(harness.extractOutputValues())
+                .last()
                 .satisfies(r -> assertThat(r.getDeadlineMillis()).isEqualTo(Long.MAX_VALUE));
     }
 }

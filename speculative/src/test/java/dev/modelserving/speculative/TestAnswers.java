@@ -16,7 +16,10 @@ public final class TestAnswers {
     public static RequestStart start(String requestId, long deadline, DecisionStrategy strategy, String... models) {
         return RequestStart.newBuilder()
                 .setRequestId(requestId)
-                .setRecord(DataRecord.newBuilder().setId("record-" + requestId).setKey("k").setDataType("test"))
+                .setRecord(DataRecord.newBuilder()
+                        .setId("record-" + requestId)
+                        .setKey("k")
+                        .setDataType("test"))
                 .addAllExpectedModels(List.of(models))
                 .setDeadlineMillis(deadline)
                 .setDeadlineBudgetMillis(100)
@@ -26,16 +29,29 @@ public final class TestAnswers {
     }
 
     public static ExecutorAnswer score(String requestId, String model, double value) {
-        return ExecutorAnswer.newBuilder().setRequestId(requestId).setModelName(model).setModelVersion(1)
-                .setModelSha256("sha-" + model).setStatus(ServingStatus.SCORED).addOutputs(value).build();
+        return ExecutorAnswer.newBuilder()
+                .setRequestId(requestId)
+                .setModelName(model)
+                .setModelVersion(1)
+                .setModelSha256("sha-" + model)
+                .setStatus(ServingStatus.SCORED)
+                .addOutputs(value)
+                .build();
     }
 
     /** A classifier's answer: label with probability p, the other class 1 - p. */
     public static ExecutorAnswer label(String requestId, String model, String label, double p) {
         String other = label.equals("yes") ? "no" : "yes";
-        return ExecutorAnswer.newBuilder().setRequestId(requestId).setModelName(model).setModelVersion(1)
-                .setModelSha256("sha-" + model).setStatus(ServingStatus.SCORED).setLabel(label)
-                .putProbabilities(label, p).putProbabilities(other, 1 - p).build();
+        return ExecutorAnswer.newBuilder()
+                .setRequestId(requestId)
+                .setModelName(model)
+                .setModelVersion(1)
+                .setModelSha256("sha-" + model)
+                .setStatus(ServingStatus.SCORED)
+                .setLabel(label)
+                .putProbabilities(label, p)
+                .putProbabilities(other, 1 - p)
+                .build();
     }
 
     public static CollectorInput in(RequestStart start) {

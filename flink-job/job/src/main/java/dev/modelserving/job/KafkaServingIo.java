@@ -1,7 +1,7 @@
 package dev.modelserving.job;
 
-import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.flink.parse.RawRecord;
+import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelStats;
@@ -29,21 +29,27 @@ public final class KafkaServingIo implements ServingIo {
 
     @Override
     public DataStream<RawRecord> records(StreamExecutionEnvironment env) {
-        return env.fromSource(kafka.source(config.dataTopic(), config.groupId()), WatermarkStrategy.noWatermarks(),
+        return env.fromSource(
+                        kafka.source(config.dataTopic(), config.groupId()),
+                        WatermarkStrategy.noWatermarks(),
                         "Kafka records: " + config.dataTopic())
                 .uid("source-records");
     }
 
     @Override
     public DataStream<RawRecord> models(StreamExecutionEnvironment env) {
-        return env.fromSource(kafka.source(config.modelTopic(), config.groupId()), WatermarkStrategy.noWatermarks(),
+        return env.fromSource(
+                        kafka.source(config.modelTopic(), config.groupId()),
+                        WatermarkStrategy.noWatermarks(),
                         "Kafka models: " + config.modelTopic())
                 .uid("source-models");
     }
 
     @Override
     public DataStream<RawRecord> configs(StreamExecutionEnvironment env) {
-        return env.fromSource(kafka.source(config.configTopic(), config.groupId()), WatermarkStrategy.noWatermarks(),
+        return env.fromSource(
+                        kafka.source(config.configTopic(), config.groupId()),
+                        WatermarkStrategy.noWatermarks(),
                         "Kafka speculative configs: " + config.configTopic())
                 .uid("source-speculative-configs");
     }
@@ -51,27 +57,32 @@ public final class KafkaServingIo implements ServingIo {
     @Override
     public void results(DataStream<ServingResult> results) {
         results.sinkTo(kafka.sink(config.resultsTopic(), ServingResult::getKey, delivery(), prefix("results")))
-                .uid("sink-results").name("Kafka results: " + config.resultsTopic());
+                .uid("sink-results")
+                .name("Kafka results: " + config.resultsTopic());
     }
 
     @Override
     public void deadLetters(DataStream<DeadLetter> deadLetters) {
-        deadLetters.sinkTo(kafka.sink(config.deadLetterTopic(), DeadLetter::getSourceTopic, delivery(),
-                        prefix("dead-letters")))
-                .uid("sink-dead-letters").name("Kafka dead letters: " + config.deadLetterTopic());
+        deadLetters
+                .sinkTo(kafka.sink(
+                        config.deadLetterTopic(), DeadLetter::getSourceTopic, delivery(), prefix("dead-letters")))
+                .uid("sink-dead-letters")
+                .name("Kafka dead letters: " + config.deadLetterTopic());
     }
 
     @Override
     public void events(DataStream<ModelEvent> events) {
         events.sinkTo(kafka.sink(config.eventsTopic(), ModelEvent::getDataType, delivery(), prefix("events")))
-                .uid("sink-model-events").name("Kafka model events: " + config.eventsTopic());
+                .uid("sink-model-events")
+                .name("Kafka model events: " + config.eventsTopic());
     }
 
     /** Serving statistics, keyed by data type. */
     @Override
     public void stats(DataStream<ModelStats> stats) {
         stats.sinkTo(kafka.sink(config.statsTopic(), ModelStats::getDataType, delivery(), prefix("stats")))
-                .uid("sink-model-stats").name("Kafka model stats: " + config.statsTopic());
+                .uid("sink-model-stats")
+                .name("Kafka model stats: " + config.statsTopic());
     }
 
     private DeliveryGuarantee delivery() {

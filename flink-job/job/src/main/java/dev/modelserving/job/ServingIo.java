@@ -44,6 +44,7 @@ public interface ServingIo {
      */
     default void stats(DataStream<ModelStats> stats) {
         stats.sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>())
-                .uid("sink-model-stats-discarded").name("Model stats (discarded)");
+                .uid("sink-model-stats-discarded")
+                .name("Model stats (discarded)");
     }
 }

@@ -1,27 +1,27 @@
 package dev.modelserving.job;
 
-import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.flink.parse.DeadLetters;
 import dev.modelserving.flink.parse.DescriptorParser;
 import dev.modelserving.flink.parse.RecordParser;
 import dev.modelserving.flink.parse.SpeculativeConfigParser;
-import dev.modelserving.job.serve.KeyedModelServing;
-import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.flink.serving.ServingOutputs;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.serving.StatsSchedule;
+import dev.modelserving.flink.types.ProtoTypeInfo;
+import dev.modelserving.job.serve.KeyedModelServing;
+import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.job.serve.SplitServingOutput;
 import dev.modelserving.job.trust.VerifyDescriptors;
 import dev.modelserving.model.serving.SlotSettings;
+import dev.modelserving.proto.CollectorInput;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelStats;
+import dev.modelserving.proto.RouterControl;
 import dev.modelserving.proto.ServingOutput;
 import dev.modelserving.proto.ServingResult;
-import dev.modelserving.proto.CollectorInput;
-import dev.modelserving.proto.RouterControl;
 import dev.modelserving.proto.SpeculativeConfig;
 import dev.modelserving.proto.SpeculativeRequest;
 import dev.modelserving.speculative.AnswerCollector;
@@ -81,21 +81,27 @@ public final class ServingJob {
     /** Adds the job's operators to the environment (and configures parallelism and checkpointing). */
     public void build(StreamExecutionEnvironment env) {
         configure(env);
-        ServingSettings settings = ServingSettings.of(config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY,
-                config.servingBounds()).withDrift(config.driftSettings());
+        ServingSettings settings = ServingSettings.of(
+                        config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY, config.servingBounds())
+                .withDrift(config.driftSettings());
 
         SingleOutputStreamOperator<DataRecord> records = io.records(env)
                 .process(new RecordParser(config.dataFormat(), config.parseLimits()))
-                .uid("parse-records").name("Parse records (" + config.dataFormat().flagValue() + ")");
+                .uid("parse-records")
+                .name("Parse records (" + config.dataFormat().flagValue() + ")");
         SingleOutputStreamOperator<ModelDescriptor> parsedModels = io.models(env)
                 .process(new DescriptorParser(config.parseLimits()))
-                .uid("parse-models").name("Parse model descriptors");
+                .uid("parse-models")
+                .name("Parse model descriptors");
         DataStream<DeadLetter> deadLetters =
                 records.getSideOutput(DeadLetters.TAG).union(parsedModels.getSideOutput(DeadLetters.TAG));
-        Optional<SingleOutputStreamOperator<ModelDescriptor>> verified = config.trustPolicy().map(policy ->
-                parsedModels.process(new VerifyDescriptors(policy, config.requireSignatures()))
-                        .uid("verify-models").name("Verify model signatures and publishers"));
-        DataStream<ModelDescriptor> models = verified.<DataStream<ModelDescriptor>>map(v -> v).orElse(parsedModels);
+        Optional<SingleOutputStreamOperator<ModelDescriptor>> verified = config.trustPolicy()
+                .map(policy -> parsedModels
+                        .process(new VerifyDescriptors(policy, config.requireSignatures()))
+                        .uid("verify-models")
+                        .name("Verify model signatures and publishers"));
+        DataStream<ModelDescriptor> models =
+                verified.<DataStream<ModelDescriptor>>map(v -> v).orElse(parsedModels);
 
         StatsSchedule stats = new StatsSchedule(config.statsIntervalMs());
         Served served = switch (config.mode()) {
@@ -116,28 +122,46 @@ public final class ServingJob {
      * What a serving mode produces: results, model events, dead letters of its own inputs if it has any, and
      * serving statistics.
      */
-    private record Served(DataStream<ServingResult> results, DataStream<ModelEvent> events,
-            Optional<DataStream<DeadLetter>> deadLetters, DataStream<ModelStats> stats) {}
+    private record Served(
+            DataStream<ServingResult> results,
+            DataStream<ModelEvent> events,
+            Optional<DataStream<DeadLetter>> deadLetters,
+            DataStream<ModelStats> stats) {}
 
-    private static Served keyed(ServingSettings settings, StatsSchedule stats, DataStream<DataRecord> records,
+    private static Served keyed(
+            ServingSettings settings,
+            StatsSchedule stats,
+            DataStream<DataRecord> records,
             DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<ServingResult> results = records.keyBy(DataRecord::getDataType, Types.STRING)
                 .connect(models.keyBy(ModelDescriptor::getDataType, Types.STRING))
                 .process(new KeyedModelServing(settings, stats), ProtoTypeInfo.of(ServingResult.class))
-                .uid("keyed-model-serving").name("Keyed model serving");
-        return new Served(results, results.getSideOutput(ServingOutputs.MODEL_EVENTS), Optional.empty(),
+                .uid("keyed-model-serving")
+                .name("Keyed model serving");
+        return new Served(
+                results,
+                results.getSideOutput(ServingOutputs.MODEL_EVENTS),
+                Optional.empty(),
                 results.getSideOutput(ServingOutputs.MODEL_STATS));
     }
 
-    private static Served partitioned(ServingSettings settings, StatsSchedule stats, DataStream<DataRecord> records,
+    private static Served partitioned(
+            ServingSettings settings,
+            StatsSchedule stats,
+            DataStream<DataRecord> records,
             DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<ServingResult> results = records.rebalance()
                 .connect(models.broadcast())
                 .flatMap(new PartitionedModelServing(settings, stats), ProtoTypeInfo.of(ServingOutput.class))
-                .uid("partitioned-model-serving").name("Partitioned model serving")
+                .uid("partitioned-model-serving")
+                .name("Partitioned model serving")
                 .process(new SplitServingOutput(), ProtoTypeInfo.of(ServingResult.class))
-                .uid("split-serving-output").name("Split results and model events");
-        return new Served(results, results.getSideOutput(ServingOutputs.MODEL_EVENTS), Optional.empty(),
+                .uid("split-serving-output")
+                .name("Split results and model events");
+        return new Served(
+                results,
+                results.getSideOutput(ServingOutputs.MODEL_EVENTS),
+                Optional.empty(),
                 results.getSideOutput(ServingOutputs.MODEL_STATS));
     }
 
@@ -149,34 +173,47 @@ public final class ServingJob {
      * sink; executors' and the router's model events (REJECTED configurations and models over the cap) to the
      * events sink.
      */
-    private Served speculative(StreamExecutionEnvironment env, ServingSettings settings, StatsSchedule stats,
-            DataStream<DataRecord> records, DataStream<ModelDescriptor> models) {
+    private Served speculative(
+            StreamExecutionEnvironment env,
+            ServingSettings settings,
+            StatsSchedule stats,
+            DataStream<DataRecord> records,
+            DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<SpeculativeConfig> configs = io.configs(env)
                 .process(new SpeculativeConfigParser(config.parseLimits()))
-                .uid("parse-speculative-configs").name("Parse speculative configs");
-        DataStream<RouterControl> control = models
-                .map(m -> RouterControl.newBuilder().setModel(m).build(), ProtoTypeInfo.of(RouterControl.class))
-                .uid("router-control-models").name("Models for the router")
-                .union(configs.map(c -> RouterControl.newBuilder().setConfig(c).build(),
+                .uid("parse-speculative-configs")
+                .name("Parse speculative configs");
+        DataStream<RouterControl> control = models.map(
+                        m -> RouterControl.newBuilder().setModel(m).build(), ProtoTypeInfo.of(RouterControl.class))
+                .uid("router-control-models")
+                .name("Models for the router")
+                .union(configs.map(
+                                c -> RouterControl.newBuilder().setConfig(c).build(),
                                 ProtoTypeInfo.of(RouterControl.class))
-                        .uid("router-control-configs").name("Configs for the router"));
+                        .uid("router-control-configs")
+                        .name("Configs for the router"));
         SingleOutputStreamOperator<SpeculativeRequest> routed = records.keyBy(DataRecord::getDataType, Types.STRING)
                 .connect(control.keyBy(ServingJob::dataTypeOf, Types.STRING))
-                .process(new RequestRouter(config.defaultDeadlineMs(), config.maxDeadlineMs(),
-                        config.maxModelsPerDataType()), ProtoTypeInfo.of(SpeculativeRequest.class))
-                .uid("speculative-router").name("Speculative router");
-        SingleOutputStreamOperator<CollectorInput> answers = routed
-                .keyBy(ExecutorKey::of, Types.STRING)
+                .process(
+                        new RequestRouter(
+                                config.defaultDeadlineMs(), config.maxDeadlineMs(), config.maxModelsPerDataType()),
+                        ProtoTypeInfo.of(SpeculativeRequest.class))
+                .uid("speculative-router")
+                .name("Speculative router");
+        SingleOutputStreamOperator<CollectorInput> answers = routed.keyBy(ExecutorKey::of, Types.STRING)
                 .connect(models.keyBy(ExecutorKey::of, Types.STRING))
                 .process(new ModelExecutor(settings, stats), ProtoTypeInfo.of(CollectorInput.class))
-                .uid("speculative-executors").name("Speculative model executors");
-        SingleOutputStreamOperator<ServingResult> collected = answers
-                .union(routed.getSideOutput(SpeculativeOutputs.STARTS))
+                .uid("speculative-executors")
+                .name("Speculative model executors");
+        SingleOutputStreamOperator<ServingResult> collected = answers.union(
+                        routed.getSideOutput(SpeculativeOutputs.STARTS))
                 .keyBy(ServingJob::requestIdOf, Types.STRING)
                 .process(new AnswerCollector(), ProtoTypeInfo.of(ServingResult.class))
-                .uid("speculative-collector").name("Speculative collector");
+                .uid("speculative-collector")
+                .name("Speculative collector");
 
-        return new Served(collected.union(routed.getSideOutput(SpeculativeOutputs.RESULTS)),
+        return new Served(
+                collected.union(routed.getSideOutput(SpeculativeOutputs.RESULTS)),
                 answers.getSideOutput(SpeculativeOutputs.MODEL_EVENTS)
                         .union(routed.getSideOutput(SpeculativeOutputs.MODEL_EVENTS)),
                 Optional.of(configs.getSideOutput(DeadLetters.TAG)),
@@ -184,11 +221,15 @@ public final class ServingJob {
     }
 
     private static String dataTypeOf(RouterControl control) {
-        return control.hasModel() ? control.getModel().getDataType() : control.getConfig().getDataType();
+        return control.hasModel()
+                ? control.getModel().getDataType()
+                : control.getConfig().getDataType();
     }
 
     private static String requestIdOf(CollectorInput input) {
-        return input.hasStart() ? input.getStart().getRequestId() : input.getAnswer().getRequestId();
+        return input.hasStart()
+                ? input.getStart().getRequestId()
+                : input.getAnswer().getRequestId();
     }
 
     /**
@@ -212,10 +253,12 @@ public final class ServingJob {
         Configuration restart = new Configuration();
         restart.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+        restart.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
                 Duration.ofSeconds(RESTART_MAX_BACKOFF_SECONDS));
         restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 2.0);
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+        restart.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
                 Duration.ofMinutes(1));
         restart.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
         return restart;
@@ -232,11 +275,13 @@ public final class ServingJob {
             // the job is submitted with `flink run`, through the REST API or in application mode) is left as it is;
             // a job's own setting would win over the cluster's (Flink reads the job configuration first). Without
             // checkpointing Flink's default (no restart) stays: a restart would replay the input from the start.
-            if (env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {
+            if (env.getConfiguration()
+                    .getOptional(RestartStrategyOptions.RESTART_STRATEGY)
+                    .isEmpty()) {
                 env.configure(defaultRestartStrategy());
             }
-            env.getCheckpointConfig().setExternalizedCheckpointRetention(
-                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            env.getCheckpointConfig()
+                    .setExternalizedCheckpointRetention(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
             config.checkpointDir().ifPresent(dir -> {
                 Configuration checkpoints = new Configuration();
                 checkpoints.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir);

@@ -1,9 +1,9 @@
 package dev.modelserving.job;
 
-import dev.modelserving.job.io.KafkaClientProperties;
-import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.RecordFormat;
+import dev.modelserving.job.io.KafkaClientProperties;
+import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.serving.ServingBounds;
@@ -118,16 +118,49 @@ public final class ServingJobConfig implements Serializable {
     static final String DRIFT_THRESHOLD = "drift-threshold";
     static final String DRIFT_WINDOW_RECORDS = "drift-window-records";
 
-    private static final Set<String> FLAGS = Set.of(BOOTSTRAP_SERVERS, DATA_TOPIC, DATA_FORMAT, MODEL_TOPIC,
-            RESULTS_TOPIC, DEAD_LETTER_TOPIC, EVENTS_TOPIC, GROUP_ID, MODE, PARALLELISM, CHECKPOINT_INTERVAL_MS,
-            CHECKPOINT_DIR, DELIVERY, ALLOWED_MODEL_ROOTS, MAX_ARTIFACT_BYTES, MAX_UNPACKED_BYTES,
-            REQUIRE_VALIDATION_SAMPLES, CONFIG_TOPIC, DEFAULT_DEADLINE_MS, KAFKA_PROPERTIES, KAFKA_PROPERTY,
+    private static final Set<String> FLAGS = Set.of(
+            BOOTSTRAP_SERVERS,
+            DATA_TOPIC,
+            DATA_FORMAT,
+            MODEL_TOPIC,
+            RESULTS_TOPIC,
+            DEAD_LETTER_TOPIC,
+            EVENTS_TOPIC,
+            GROUP_ID,
+            MODE,
+            PARALLELISM,
+            CHECKPOINT_INTERVAL_MS,
+            CHECKPOINT_DIR,
+            DELIVERY,
+            ALLOWED_MODEL_ROOTS,
+            MAX_ARTIFACT_BYTES,
+            MAX_UNPACKED_BYTES,
+            REQUIRE_VALIDATION_SAMPLES,
+            CONFIG_TOPIC,
+            DEFAULT_DEADLINE_MS,
+            KAFKA_PROPERTIES,
+            KAFKA_PROPERTY,
             DEAD_LETTER_MAX_PAYLOAD_BYTES,
-            MAX_REQUEST_BYTES, MAX_DESCRIPTOR_BYTES, MAX_DEADLINE_MS, MAX_MODELS_PER_DATA_TYPE, MAX_LIVE_MODELS,
-            MAX_DATA_TYPES, MAX_EXECUTOR_QUEUE, MAX_UNPACKED_BYTES_PER_SUBTASK, MODEL_LOAD_TIMEOUT_MS,
-            MAX_CONCURRENT_LOADS, RESTORE_WAIT_MS, TRUST_POLICY, REQUIRE_SIGNATURES,
-            MAX_INPUT_ELEMENTS, ALLOW_TF_OPS, ALLOW_PMML_FUNCTIONS, STATS_INTERVAL_MS, STATS_TOPIC,
-            DRIFT_THRESHOLD, DRIFT_WINDOW_RECORDS);
+            MAX_REQUEST_BYTES,
+            MAX_DESCRIPTOR_BYTES,
+            MAX_DEADLINE_MS,
+            MAX_MODELS_PER_DATA_TYPE,
+            MAX_LIVE_MODELS,
+            MAX_DATA_TYPES,
+            MAX_EXECUTOR_QUEUE,
+            MAX_UNPACKED_BYTES_PER_SUBTASK,
+            MODEL_LOAD_TIMEOUT_MS,
+            MAX_CONCURRENT_LOADS,
+            RESTORE_WAIT_MS,
+            TRUST_POLICY,
+            REQUIRE_SIGNATURES,
+            MAX_INPUT_ELEMENTS,
+            ALLOW_TF_OPS,
+            ALLOW_PMML_FUNCTIONS,
+            STATS_INTERVAL_MS,
+            STATS_TOPIC,
+            DRIFT_THRESHOLD,
+            DRIFT_WINDOW_RECORDS);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -173,6 +206,7 @@ public final class ServingJobConfig implements Serializable {
     private final ServingBounds servingBounds;
     /** Read from --trust-policy on the client, with key files inlined: TaskManagers need no policy file. */
     private final TrustPolicy trustPolicy;
+
     private final boolean requireSignatures;
     private final long maxInputElements;
     private final List<String> allowedTfOps;
@@ -181,6 +215,7 @@ public final class ServingJobConfig implements Serializable {
     public static final long DEFAULT_STATS_INTERVAL_MS = 10_000;
     /** Smallest {@code --stats-interval-ms} other than 0 (a faster stream would cost more than it tells). */
     public static final long MIN_STATS_INTERVAL_MS = 100;
+
     private final long statsIntervalMs;
     private final String statsTopic;
     private final DriftSettings driftSettings;
@@ -197,7 +232,9 @@ public final class ServingJobConfig implements Serializable {
         mode = flags.mode();
         parallelism = flags.parallelism();
         checkpointIntervalMs = flags.checkpointInterval();
-        checkpointDir = flags.optional(CHECKPOINT_DIR).map(ServingJobConfig::checkpointUri).orElse(null);
+        checkpointDir = flags.optional(CHECKPOINT_DIR)
+                .map(ServingJobConfig::checkpointUri)
+                .orElse(null);
         delivery = flags.delivery(checkpointIntervalMs > 0);
         allowedModelRoots = flags.roots();
         maxArtifactBytes = flags.bytes(MAX_ARTIFACT_BYTES, LoadPolicy.DEFAULT_MAX_ARTIFACT_BYTES);
@@ -208,19 +245,23 @@ public final class ServingJobConfig implements Serializable {
         kafkaPropertiesFile = flags.optional(KAFKA_PROPERTIES).orElse(null);
         kafkaClientProperties = flags.kafkaClientProperties(kafkaPropertiesFile);
         maxRequestBytes = flags.intBytes(MAX_REQUEST_BYTES, KafkaIo.DEFAULT_MAX_REQUEST_BYTES);
-        deadLetterMaxPayloadBytes = flags.intBytes(DEAD_LETTER_MAX_PAYLOAD_BYTES,
-                ParseLimits.DEFAULT_DEAD_LETTER_MAX_PAYLOAD_BYTES);
+        deadLetterMaxPayloadBytes =
+                flags.intBytes(DEAD_LETTER_MAX_PAYLOAD_BYTES, ParseLimits.DEFAULT_DEAD_LETTER_MAX_PAYLOAD_BYTES);
         maxDescriptorBytes = flags.bytes(MAX_DESCRIPTOR_BYTES, ParseLimits.defaultMaxDescriptorBytes(maxArtifactBytes));
         maxDeadlineMs = flags.positiveLong(MAX_DEADLINE_MS, ParseLimits.DEFAULT_MAX_DEADLINE_MILLIS);
-        maxModelsPerDataType = (int) Math.min(Integer.MAX_VALUE,
+        maxModelsPerDataType = (int) Math.min(
+                Integer.MAX_VALUE,
                 flags.positiveLong(MAX_MODELS_PER_DATA_TYPE, RequestRouter.DEFAULT_MAX_MODELS_PER_DATA_TYPE));
         if (defaultDeadlineMs > maxDeadlineMs) {
-            throw invalid(DEFAULT_DEADLINE_MS, defaultDeadlineMs + " is above --" + MAX_DEADLINE_MS + " ("
-                    + maxDeadlineMs + ")");
+            throw invalid(
+                    DEFAULT_DEADLINE_MS,
+                    defaultDeadlineMs + " is above --" + MAX_DEADLINE_MS + " (" + maxDeadlineMs + ")");
         }
         if (deadLetterMaxPayloadBytes >= maxRequestBytes) {
-            throw invalid(DEAD_LETTER_MAX_PAYLOAD_BYTES, deadLetterMaxPayloadBytes + " must be below --"
-                    + MAX_REQUEST_BYTES + " (" + maxRequestBytes + "): a dead letter must fit in a Kafka request");
+            throw invalid(
+                    DEAD_LETTER_MAX_PAYLOAD_BYTES,
+                    deadLetterMaxPayloadBytes + " must be below --" + MAX_REQUEST_BYTES + " (" + maxRequestBytes
+                            + "): a dead letter must fit in a Kafka request");
         }
         servingBounds = new ServingBounds(
                 flags.positiveInt(MAX_LIVE_MODELS, ServingBounds.DEFAULT_MAX_LIVE_MODELS),
@@ -231,39 +272,49 @@ public final class ServingJobConfig implements Serializable {
                 flags.positiveInt(MAX_CONCURRENT_LOADS, ServingBounds.DEFAULT_MAX_CONCURRENT_LOADS),
                 flags.nonNegativeLong(RESTORE_WAIT_MS, ServingBounds.DEFAULT_RESTORE_WAIT_MILLIS));
         if (servingBounds.maxUnpackedBytesPerSubtask() < maxUnpackedBytes) {
-            throw invalid(MAX_UNPACKED_BYTES_PER_SUBTASK, "(" + servingBounds.maxUnpackedBytesPerSubtask()
-                    + " bytes) must be at least --" + MAX_UNPACKED_BYTES + " (" + maxUnpackedBytes + " bytes), or no"
-                    + " archive as large as one model may be could ever unpack");
+            throw invalid(
+                    MAX_UNPACKED_BYTES_PER_SUBTASK,
+                    "(" + servingBounds.maxUnpackedBytesPerSubtask()
+                            + " bytes) must be at least --" + MAX_UNPACKED_BYTES + " (" + maxUnpackedBytes
+                            + " bytes), or no"
+                            + " archive as large as one model may be could ever unpack");
         }
-        driftSettings = new DriftSettings(flags.positiveDouble(DRIFT_THRESHOLD, DriftSettings.DEFAULT_THRESHOLD),
+        driftSettings = new DriftSettings(
+                flags.positiveDouble(DRIFT_THRESHOLD, DriftSettings.DEFAULT_THRESHOLD),
                 flags.positiveInt(DRIFT_WINDOW_RECORDS, DriftSettings.DEFAULT_WINDOW_RECORDS));
-        trustPolicy = flags.optional(TRUST_POLICY).map(ServingJobConfig::readTrustPolicy).orElse(null);
+        trustPolicy = flags.optional(TRUST_POLICY)
+                .map(ServingJobConfig::readTrustPolicy)
+                .orElse(null);
         requireSignatures = flags.bool(REQUIRE_SIGNATURES);
         if (requireSignatures && trustPolicy == null) {
             throw invalid(REQUIRE_SIGNATURES, "needs --" + TRUST_POLICY + " (the publishers and keys to trust)");
         }
         maxInputElements = flags.positiveLong(MAX_INPUT_ELEMENTS, LoadPolicy.DEFAULT_MAX_INPUT_ELEMENTS);
         if (maxInputElements > LoadPolicy.MAX_INPUT_ELEMENTS_LIMIT) {
-            throw invalid(MAX_INPUT_ELEMENTS, "'" + maxInputElements + "' must be at most "
-                    + LoadPolicy.MAX_INPUT_ELEMENTS_LIMIT);
+            throw invalid(
+                    MAX_INPUT_ELEMENTS,
+                    "'" + maxInputElements + "' must be at most " + LoadPolicy.MAX_INPUT_ELEMENTS_LIMIT);
         }
         allowedTfOps = flags.names(ALLOW_TF_OPS, TF_OP_NAME, "a TensorFlow op type name");
         allowedPmmlFunctions = flags.names(ALLOW_PMML_FUNCTIONS, PMML_FUNCTION_NAME, "a PMML function name");
-        List<String> inputs = mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic)
-                : List.of(dataTopic, modelTopic);
+        List<String> inputs =
+                mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic) : List.of(dataTopic, modelTopic);
         for (String input : inputs) {
             for (String output : List.of(resultsTopic, deadLetterTopic, eventsTopic)) {
                 if (input.equals(output)) {
-                    throw invalid(input.equals(dataTopic) ? DATA_TOPIC : input.equals(modelTopic) ? MODEL_TOPIC
-                                    : CONFIG_TOPIC,
+                    throw invalid(
+                            input.equals(dataTopic)
+                                    ? DATA_TOPIC
+                                    : input.equals(modelTopic) ? MODEL_TOPIC : CONFIG_TOPIC,
                             "topic '" + input + "' is also an output topic; inputs and outputs must differ");
                 }
             }
         }
         statsIntervalMs = flags.nonNegativeLong(STATS_INTERVAL_MS, DEFAULT_STATS_INTERVAL_MS);
         if (statsIntervalMs > 0 && statsIntervalMs < MIN_STATS_INTERVAL_MS) {
-            throw invalid(STATS_INTERVAL_MS, statsIntervalMs + " is below " + MIN_STATS_INTERVAL_MS
-                    + " ms (0 turns the stats stream off)");
+            throw invalid(
+                    STATS_INTERVAL_MS,
+                    statsIntervalMs + " is below " + MIN_STATS_INTERVAL_MS + " ms (0 turns the stats stream off)");
         }
         statsTopic = flags.topic(STATS_TOPIC, "model-stats");
         for (String other : List.of(dataTopic, modelTopic, configTopic, resultsTopic, deadLetterTopic, eventsTopic)) {
@@ -293,8 +344,8 @@ public final class ServingJobConfig implements Serializable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + ". " + USAGE, e);
         }
-        List<String> assignments = parameters.has(KAFKA_PROPERTY)
-                ? List.copyOf(parameters.getMultiParameter(KAFKA_PROPERTY)) : List.of();
+        List<String> assignments =
+                parameters.has(KAFKA_PROPERTY) ? List.copyOf(parameters.getMultiParameter(KAFKA_PROPERTY)) : List.of();
         return new ServingJobConfig(new Flags(parameters.toMap(), assignments));
     }
 
@@ -603,8 +654,8 @@ public final class ServingJobConfig implements Serializable {
             Set<String> unknown = new TreeSet<>(values.keySet());
             unknown.removeAll(FLAGS);
             if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("unknown flag(s) " + unknown.stream().map(f -> "--" + f).toList()
-                        + ". " + USAGE);
+                throw new IllegalArgumentException(
+                        "unknown flag(s) " + unknown.stream().map(f -> "--" + f).toList() + ". " + USAGE);
             }
         }
 
@@ -622,8 +673,9 @@ public final class ServingJobConfig implements Serializable {
         String topic(String flag, String defaultTopic) {
             String topic = optional(flag).orElse(defaultTopic);
             if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
-                throw invalid(flag, "'" + topic + "' is not a Kafka topic name (letters, digits, '.', '_', '-';"
-                        + " at most 249)");
+                throw invalid(
+                        flag,
+                        "'" + topic + "' is not a Kafka topic name (letters, digits, '.', '_', '-';" + " at most 249)");
             }
             return topic;
         }
@@ -719,8 +771,9 @@ public final class ServingJobConfig implements Serializable {
             }
             long parsed = parseLong(CHECKPOINT_INTERVAL_MS, value.get(), "a number of milliseconds");
             if (parsed != 0 && parsed < MIN_CHECKPOINT_INTERVAL_MS) {
-                throw invalid(CHECKPOINT_INTERVAL_MS, "'" + value.get() + "' must be 0 (off) or at least "
-                        + MIN_CHECKPOINT_INTERVAL_MS);
+                throw invalid(
+                        CHECKPOINT_INTERVAL_MS,
+                        "'" + value.get() + "' must be 0 (off) or at least " + MIN_CHECKPOINT_INTERVAL_MS);
             }
             return parsed;
         }
@@ -734,8 +787,10 @@ public final class ServingJobConfig implements Serializable {
                 case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
                 case "exactly-once" -> {
                     if (!checkpointing) {
-                        throw invalid(DELIVERY, "exactly-once needs checkpointing (Kafka transactions commit on"
-                                + " checkpoints), but --" + CHECKPOINT_INTERVAL_MS + " is 0");
+                        throw invalid(
+                                DELIVERY,
+                                "exactly-once needs checkpointing (Kafka transactions commit on"
+                                        + " checkpoints), but --" + CHECKPOINT_INTERVAL_MS + " is 0");
                     }
                     yield DeliveryGuarantee.EXACTLY_ONCE;
                 }
@@ -790,8 +845,7 @@ public final class ServingJobConfig implements Serializable {
             try {
                 parsed = MemorySize.parseBytes(value.get());
             } catch (IllegalArgumentException e) {
-                throw invalid(flag, "'" + value.get() + "' is not a size (bytes, or with a unit: 64kb, 256mb, 1gb)",
-                        e);
+                throw invalid(flag, "'" + value.get() + "' is not a size (bytes, or with a unit: 64kb, 256mb, 1gb)", e);
             }
             if (parsed <= 0) {
                 throw invalid(flag, "'" + value.get() + "' must be positive");
@@ -829,8 +883,13 @@ public final class ServingJobConfig implements Serializable {
                 try {
                     properties = KafkaClientProperties.load(Path.of(file));
                 } catch (IOException | InvalidPathException e) {
-                    throw invalid(KAFKA_PROPERTIES, "cannot read '" + file + "': " + e.getClass().getSimpleName()
-                            + (e.getMessage() == null || e.getMessage().equals(file) ? "" : " " + e.getMessage()), e);
+                    throw invalid(
+                            KAFKA_PROPERTIES,
+                            "cannot read '" + file + "': " + e.getClass().getSimpleName()
+                                    + (e.getMessage() == null || e.getMessage().equals(file)
+                                            ? ""
+                                            : " " + e.getMessage()),
+                            e);
                 } catch (IllegalArgumentException e) {
                     throw invalid(KAFKA_PROPERTIES, file + ": " + e.getMessage(), e);
                 }

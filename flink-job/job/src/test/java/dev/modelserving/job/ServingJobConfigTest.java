@@ -3,8 +3,8 @@ package dev.modelserving.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.parse.RecordFormat;
+import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.model.LoadPolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,26 +26,41 @@ class ServingJobConfigTest {
 
     @Test
     void kafkaPropertiesComeFromTheFileThenFromEachRepeatedFlagAndNoValueIsShown() throws Exception {
-        Path file = Files.writeString(dir.resolve("kafka.properties"), "# client security\n"
-                + "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nsasl.jaas.config=" + JAAS + "\n"
-                + "ssl.truststore.password=trust_pw_1\n", StandardCharsets.ISO_8859_1);
+        Path file = Files.writeString(
+                dir.resolve("kafka.properties"),
+                "# client security\n"
+                        + "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nsasl.jaas.config=" + JAAS + "\n"
+                        + "ssl.truststore.password=trust_pw_1\n",
+                StandardCharsets.ISO_8859_1);
 
-        ServingJobConfig config = ServingJobConfig.fromArgs("--bootstrap-servers", "127.0.0.1:9093",
-                "--kafka-properties", file.toString(), "--kafka-property", "ssl.truststore.password=trust_pw_2",
-                "--mode", "partitioned", "--kafka-property", "client.dns.lookup=use_all_dns_ips");
+        ServingJobConfig config = ServingJobConfig.fromArgs(
+                "--bootstrap-servers",
+                "127.0.0.1:9093",
+                "--kafka-properties",
+                file.toString(),
+                "--kafka-property",
+                "ssl.truststore.password=trust_pw_2",
+                "--mode",
+                "partitioned",
+                "--kafka-property",
+                "client.dns.lookup=use_all_dns_ips");
 
-        assertThat(config.kafkaClientProperties().asMap()).containsOnly(
-                Map.entry("security.protocol", "SASL_SSL"), Map.entry("sasl.mechanism", "PLAIN"),
-                Map.entry("sasl.jaas.config", JAAS),
-                Map.entry("ssl.truststore.password", "trust_pw_2"),
-                Map.entry("client.dns.lookup", "use_all_dns_ips"));
+        assertThat(config.kafkaClientProperties().asMap())
+                .containsOnly(
+                        Map.entry("security.protocol", "SASL_SSL"),
+                        Map.entry("sasl.mechanism", "PLAIN"),
+                        Map.entry("sasl.jaas.config", JAAS),
+                        Map.entry("ssl.truststore.password", "trust_pw_2"),
+                        Map.entry("client.dns.lookup", "use_all_dns_ips"));
         assertThat(config.kafkaPropertiesFile()).hasValue(file);
         assertThat(config.mode()).isEqualTo(ServingJobConfig.Mode.PARTITIONED);
-        assertThat(config.toString()).contains("sasl.jaas.config", "ssl.truststore.password")
+        assertThat(config.toString())
+                .contains("sasl.jaas.config", "ssl.truststore.password")
                 .doesNotContain("s3cr3t_value", "trust_pw_1", "trust_pw_2", "SASL_SSL");
         ServingJobConfig copy = InstantiationUtil.clone(config);
         assertThat(copy.kafkaClientProperties()).isEqualTo(config.kafkaClientProperties());
-        assertThat(ServingJobConfig.fromArgs().kafkaClientProperties().isEmpty()).isTrue();
+        assertThat(ServingJobConfig.fromArgs().kafkaClientProperties().isEmpty())
+                .isTrue();
     }
 
     @Test
@@ -57,25 +72,35 @@ class ServingJobConfigTest {
                 .hasMessageStartingWith("--kafka-properties " + file + ": Kafka client property 'acks' cannot be set")
                 .hasMessageContaining("--delivery");
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", "bootstrap.servers=10.0.0.1:9092"))
-                .hasMessageStartingWith("--kafka-property ").hasMessageContaining("use --bootstrap-servers");
-        for (String reserved : List.of("group.id=x", "enable.idempotence=false", "transactional.id=t",
-                "transaction.timeout.ms=1", "value.deserializer=x", "enable.auto.commit=true",
+                .hasMessageStartingWith("--kafka-property ")
+                .hasMessageContaining("use --bootstrap-servers");
+        for (String reserved : List.of(
+                "group.id=x",
+                "enable.idempotence=false",
+                "transactional.id=t",
+                "transaction.timeout.ms=1",
+                "value.deserializer=x",
+                "enable.auto.commit=true",
                 "auto.offset.reset=latest")) {
             assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", reserved))
-                    .as(reserved).hasMessageContaining("cannot be set");
+                    .as(reserved)
+                    .hasMessageContaining("cannot be set");
         }
     }
 
     @Test
     void badKafkaPropertyFlagsNameTheFlagWithoutEchoingSecrets() {
-        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-properties", dir.resolve("none").toString()))
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs(
+                        "--kafka-properties", dir.resolve("none").toString()))
                 .hasMessageStartingWith("--kafka-properties cannot read '" + dir.resolve("none") + "'")
                 .hasMessageContaining("NoSuchFileException");
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", "hunter2_password"))
-                .hasMessageStartingWith("--kafka-property ").hasMessageContaining("not key=value")
+                .hasMessageStartingWith("--kafka-property ")
+                .hasMessageContaining("not key=value")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", "=value"))
-                .hasMessageStartingWith("--kafka-property ").hasMessageContaining("needs a key");
+                .hasMessageStartingWith("--kafka-property ")
+                .hasMessageContaining("needs a key");
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property", "ssl.key.password="))
                 .hasMessageContaining("'ssl.key.password' has an empty value");
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--kafka-property"))
@@ -101,8 +126,10 @@ class ServingJobConfigTest {
                 .hasMessageStartingWith("--stats-topic 'model-events' is also another topic of the job");
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--stats-topic", "records"))
                 .hasMessageStartingWith("--stats-topic 'records' is also another topic of the job");
-        assertThat(ServingJobConfig.fromArgs("--stats-topic", "speculative-config").statsTopic())
-                .as("the config topic is only read in the speculative mode").isEqualTo("speculative-config");
+        assertThat(ServingJobConfig.fromArgs("--stats-topic", "speculative-config")
+                        .statsTopic())
+                .as("the config topic is only read in the speculative mode")
+                .isEqualTo("speculative-config");
     }
 
     @Test
@@ -129,12 +156,39 @@ class ServingJobConfigTest {
     @Test
     void everyFlagIsRead() {
         ServingJobConfig config = ServingJobConfig.fromArgs(
-                "--bootstrap-servers", "127.0.0.1:9092,127.0.0.1:9093", "--data-topic", "readings",
-                "--data-format", "sensor-reading", "--model-topic", "sensor-models", "--results-topic", "scores",
-                "--dead-letter-topic", "dlq", "--events-topic", "events", "--group-id", "g1", "--mode", "partitioned",
-                "--parallelism", "4", "--checkpoint-interval-ms", "2000", "--checkpoint-dir", "s3://bucket/ckpt",
-                "--delivery", "at-least-once", "--allowed-model-roots", "/models, /opt/more/../shared ,",
-                "--max-artifact-bytes", "64mb", "--max-unpacked-bytes", "1048576", "--require-validation-samples");
+                "--bootstrap-servers",
+                "127.0.0.1:9092,127.0.0.1:9093",
+                "--data-topic",
+                "readings",
+                "--data-format",
+                "sensor-reading",
+                "--model-topic",
+                "sensor-models",
+                "--results-topic",
+                "scores",
+                "--dead-letter-topic",
+                "dlq",
+                "--events-topic",
+                "events",
+                "--group-id",
+                "g1",
+                "--mode",
+                "partitioned",
+                "--parallelism",
+                "4",
+                "--checkpoint-interval-ms",
+                "2000",
+                "--checkpoint-dir",
+                "s3://bucket/ckpt",
+                "--delivery",
+                "at-least-once",
+                "--allowed-model-roots",
+                "/models, /opt/more/../shared ,",
+                "--max-artifact-bytes",
+                "64mb",
+                "--max-unpacked-bytes",
+                "1048576",
+                "--require-validation-samples");
 
         assertThat(config.requireBootstrapServers()).isEqualTo("127.0.0.1:9092,127.0.0.1:9093");
         assertThat(config.dataTopic()).isEqualTo("readings");
@@ -159,8 +213,13 @@ class ServingJobConfigTest {
 
     @Test
     void whatAModelMayDoComesFromFlagsAndTravelsInTheServingSettings() throws Exception {
-        ServingJobConfig config = ServingJobConfig.fromArgs("--max-input-elements", "1024",
-                "--allow-tf-ops", "MyTrustedOp, _FusedThing,", "--allow-pmml-functions", "com.acme.Score");
+        ServingJobConfig config = ServingJobConfig.fromArgs(
+                "--max-input-elements",
+                "1024",
+                "--allow-tf-ops",
+                "MyTrustedOp, _FusedThing,",
+                "--allow-pmml-functions",
+                "com.acme.Score");
         LoadPolicy policy = config.loadPolicy();
         assertThat(policy.maxInputElements()).isEqualTo(1024L);
         assertThat(policy.extraAllowedTfOps()).containsExactly("MyTrustedOp", "_FusedThing");
@@ -192,7 +251,8 @@ class ServingJobConfigTest {
     void checkpointingOffMeansAtLeastOnceByDefaultAndExactlyOnceIsAnError() {
         assertThat(ServingJobConfig.fromArgs("--checkpoint-interval-ms", "0").delivery())
                 .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
-        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--checkpoint-interval-ms", "0", "--delivery", "exactly-once"))
+        assertThatThrownBy(
+                        () -> ServingJobConfig.fromArgs("--checkpoint-interval-ms", "0", "--delivery", "exactly-once"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--delivery exactly-once needs checkpointing")
                 .hasMessageEndingWith(ServingJobConfig.USAGE);
@@ -202,15 +262,20 @@ class ServingJobConfigTest {
     void aCheckpointPathBecomesAnAbsoluteFileUri() {
         assertThat(ServingJobConfig.fromArgs("--checkpoint-dir", "/tmp/ckpt").checkpointDir())
                 .hasValue("file:///tmp/ckpt");
-        assertThat(ServingJobConfig.fromArgs("--checkpoint-dir", "ckpt").checkpointDir().orElseThrow())
-                .startsWith("file:/").endsWith("/ckpt");
+        assertThat(ServingJobConfig.fromArgs("--checkpoint-dir", "ckpt")
+                        .checkpointDir()
+                        .orElseThrow())
+                .startsWith("file:/")
+                .endsWith("/ckpt");
     }
 
     @Test
     void requireValidationSamplesTakesAnExplicitBoolean() {
-        assertThat(ServingJobConfig.fromArgs("--require-validation-samples", "false").requireValidationSamples())
+        assertThat(ServingJobConfig.fromArgs("--require-validation-samples", "false")
+                        .requireValidationSamples())
                 .isFalse();
-        assertThat(ServingJobConfig.fromArgs("--require-validation-samples", "true").requireValidationSamples())
+        assertThat(ServingJobConfig.fromArgs("--require-validation-samples", "true")
+                        .requireValidationSamples())
                 .isTrue();
         assertThat(ServingJobConfig.fromArgs().requireValidationSamples()).isFalse();
     }
@@ -269,9 +334,23 @@ class ServingJobConfigTest {
     @Test
     void theUsageLineIsOneLineListingEveryFlag() {
         assertThat(ServingJobConfig.USAGE).doesNotContain("\n");
-        for (String flag : List.of("bootstrap-servers", "data-topic", "data-format", "model-topic", "results-topic",
-                "dead-letter-topic", "events-topic", "group-id", "mode", "parallelism", "checkpoint-interval-ms",
-                "checkpoint-dir", "delivery", "allowed-model-roots", "max-artifact-bytes", "max-unpacked-bytes",
+        for (String flag : List.of(
+                "bootstrap-servers",
+                "data-topic",
+                "data-format",
+                "model-topic",
+                "results-topic",
+                "dead-letter-topic",
+                "events-topic",
+                "group-id",
+                "mode",
+                "parallelism",
+                "checkpoint-interval-ms",
+                "checkpoint-dir",
+                "delivery",
+                "allowed-model-roots",
+                "max-artifact-bytes",
+                "max-unpacked-bytes",
                 "require-validation-samples")) {
             assertThat(ServingJobConfig.USAGE).contains("--" + flag + " ");
         }
@@ -296,12 +375,20 @@ class ServingJobConfigTest {
         assertThat(defaults.maxDeadlineMs()).isEqualTo(60_000);
         assertThat(defaults.maxModelsPerDataType()).isEqualTo(16);
 
-        ServingJobConfig set = ServingJobConfig.fromArgs("--max-artifact-bytes", "1mb",
-                "--dead-letter-max-payload-bytes", "1kb", "--max-request-bytes", "65536", "--max-deadline-ms", "5000",
-                "--max-models-per-data-type", "3");
+        ServingJobConfig set = ServingJobConfig.fromArgs(
+                "--max-artifact-bytes",
+                "1mb",
+                "--dead-letter-max-payload-bytes",
+                "1kb",
+                "--max-request-bytes",
+                "65536",
+                "--max-deadline-ms",
+                "5000",
+                "--max-models-per-data-type",
+                "3");
         assertThat(set.maxDescriptorBytes()).as("follows --max-artifact-bytes").isEqualTo(17L * 1024 * 1024);
-        assertThat(set.parseLimits()).isEqualTo(new dev.modelserving.flink.parse.ParseLimits(1024,
-                17L * 1024 * 1024, 5_000));
+        assertThat(set.parseLimits())
+                .isEqualTo(new dev.modelserving.flink.parse.ParseLimits(1024, 17L * 1024 * 1024, 5_000));
         assertThat(set.maxRequestBytes()).isEqualTo(65_536);
         assertThat(set.maxModelsPerDataType()).isEqualTo(3);
         assertThat(set.toString()).contains("max-request-bytes=65536").contains("max-models-per-data-type=3");
@@ -324,15 +411,28 @@ class ServingJobConfigTest {
 
     @Test
     void resourceBoundsHaveDefaultsFlagsAndValidation() {
-        dev.modelserving.model.serving.ServingBounds defaults = ServingJobConfig.fromArgs().servingBounds();
+        dev.modelserving.model.serving.ServingBounds defaults =
+                ServingJobConfig.fromArgs().servingBounds();
         assertThat(defaults).isEqualTo(dev.modelserving.model.serving.ServingBounds.defaults());
         assertThat(defaults.maxUnpackedBytesPerSubtask()).isEqualTo(4L << 30);
 
-        ServingJobConfig config = ServingJobConfig.fromArgs("--max-live-models", "3", "--max-data-types", "5",
-                "--max-executor-queue", "7", "--max-unpacked-bytes-per-subtask", "2gb", "--model-load-timeout-ms",
-                "900", "--max-concurrent-loads", "4", "--restore-wait-ms", "0");
-        assertThat(config.servingBounds()).isEqualTo(new dev.modelserving.model.serving.ServingBounds(
-                3, 5, 7, 2L << 30, 900, 4, 0));
+        ServingJobConfig config = ServingJobConfig.fromArgs(
+                "--max-live-models",
+                "3",
+                "--max-data-types",
+                "5",
+                "--max-executor-queue",
+                "7",
+                "--max-unpacked-bytes-per-subtask",
+                "2gb",
+                "--model-load-timeout-ms",
+                "900",
+                "--max-concurrent-loads",
+                "4",
+                "--restore-wait-ms",
+                "0");
+        assertThat(config.servingBounds())
+                .isEqualTo(new dev.modelserving.model.serving.ServingBounds(3, 5, 7, 2L << 30, 900, 4, 0));
         assertThat(config.toString()).contains("max-live-models=3", "restore-wait-ms=0", "max-concurrent-loads=4");
 
         List<List<String>> cases = List.of(
@@ -351,8 +451,14 @@ class ServingJobConfigTest {
                     .hasMessageStartingWith(c.get(0) + " ")
                     .hasMessageEndingWith(ServingJobConfig.USAGE);
         }
-        for (String flag : List.of("max-live-models", "max-data-types", "max-executor-queue",
-                "max-unpacked-bytes-per-subtask", "model-load-timeout-ms", "max-concurrent-loads", "restore-wait-ms")) {
+        for (String flag : List.of(
+                "max-live-models",
+                "max-data-types",
+                "max-executor-queue",
+                "max-unpacked-bytes-per-subtask",
+                "model-load-timeout-ms",
+                "max-concurrent-loads",
+                "restore-wait-ms")) {
             assertThat(ServingJobConfig.USAGE).contains("--" + flag + " ");
         }
     }

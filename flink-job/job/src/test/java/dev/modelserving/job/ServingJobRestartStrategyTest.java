@@ -22,12 +22,14 @@ class ServingJobRestartStrategyTest {
         assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF))
                 .isEqualTo(Duration.ofSeconds(1));
         assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF))
-                .isEqualTo(Duration.ofSeconds(ServingJob.RESTART_MAX_BACKOFF_SECONDS)).isEqualTo(Duration.ofSeconds(2));
+                .isEqualTo(Duration.ofSeconds(ServingJob.RESTART_MAX_BACKOFF_SECONDS))
+                .isEqualTo(Duration.ofSeconds(2));
         assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER))
                 .isEqualTo(2.0);
         assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD))
                 .isEqualTo(Duration.ofMinutes(1));
-        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR)).isEqualTo(0.1);
+        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR))
+                .isEqualTo(0.1);
     }
 
     @Test
@@ -39,8 +41,10 @@ class ServingJobRestartStrategyTest {
         Configuration job = built(submitted, "--checkpoint-interval-ms", "1000");
 
         assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
-        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY)).isEqualTo(Duration.ofSeconds(3));
-        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF)).isEmpty();
+        assertThat(job.get(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY))
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF))
+                .isEmpty();
     }
 
     @Test

@@ -27,15 +27,16 @@ class TrustFlagsTest {
     @Test
     void thePolicyIsReadOnTheClientAndTravelsWithTheConfig() throws Exception {
         Path policy = new TestPublishers("sensor", "model*").writePolicy(dir);
-        ServingJobConfig config = ServingJobConfig.fromArgs("--trust-policy", policy.toString(),
-                "--require-signatures");
+        ServingJobConfig config =
+                ServingJobConfig.fromArgs("--trust-policy", policy.toString(), "--require-signatures");
         assertThat(config.requireSignatures()).isTrue();
-        assertThat(config.trustPolicy()).hasValueSatisfying(p -> assertThat(p.publisherIds())
-                .containsExactly("ci", "ops"));
+        assertThat(config.trustPolicy())
+                .hasValueSatisfying(p -> assertThat(p.publisherIds()).containsExactly("ci", "ops"));
         assertThat(config.toString()).contains("trust-policy=[ci, ops], require-signatures=true");
         Files.delete(policy);
         ServingJobConfig copy = InstantiationUtil.clone(config);
-        assertThat(copy.trustPolicy().orElseThrow().toProto()).isEqualTo(config.trustPolicy().orElseThrow().toProto());
+        assertThat(copy.trustPolicy().orElseThrow().toProto())
+                .isEqualTo(config.trustPolicy().orElseThrow().toProto());
     }
 
     @Test
@@ -43,10 +44,12 @@ class TrustFlagsTest {
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--require-signatures"))
                 .hasMessageStartingWith("--require-signatures needs --trust-policy")
                 .hasMessageEndingWith(ServingJobConfig.USAGE);
-        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--trust-policy", dir.resolve("none.txtpb").toString()))
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs(
+                        "--trust-policy", dir.resolve("none.txtpb").toString()))
                 .hasMessageStartingWith("--trust-policy '" + dir.resolve("none.txtpb") + "' cannot be read");
         Files.writeString(dir.resolve("bad.txtpb"), "publishers { id: \"x\" }");
-        assertThatThrownBy(() -> ServingJobConfig.fromArgs("--trust-policy", dir.resolve("bad.txtpb").toString()))
+        assertThatThrownBy(() -> ServingJobConfig.fromArgs(
+                        "--trust-policy", dir.resolve("bad.txtpb").toString()))
                 .hasMessageStartingWith("--trust-policy is not a valid trust policy")
                 .hasMessageContaining("publisher 'x': no keys");
     }

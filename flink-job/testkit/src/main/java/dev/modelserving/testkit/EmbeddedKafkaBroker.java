@@ -80,6 +80,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final SelfSignedTls tls;
     /** SASL/PLAIN user name to password, including the internal user; empty for a PLAINTEXT broker. */
     private final Map<String, String> users;
+
     private Path workDir;
     private KafkaRaftServer server;
     private int brokerPort;
@@ -95,8 +96,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this(brokerPropertyOverrides, null, Map.of());
     }
 
-    private EmbeddedKafkaBroker(Map<String, String> brokerPropertyOverrides, SelfSignedTls tls,
-            Map<String, String> users) {
+    private EmbeddedKafkaBroker(
+            Map<String, String> brokerPropertyOverrides, SelfSignedTls tls, Map<String, String> users) {
         this.overrides = Map.copyOf(brokerPropertyOverrides);
         this.tls = tls;
         this.users = Map.copyOf(users);
@@ -113,15 +114,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** {@link #saslSsl(SelfSignedTls, Map)} with extra or overriding broker properties. */
-    public static EmbeddedKafkaBroker saslSsl(SelfSignedTls tls, Map<String, String> users,
-            Map<String, String> brokerPropertyOverrides) {
+    public static EmbeddedKafkaBroker saslSsl(
+            SelfSignedTls tls, Map<String, String> users, Map<String, String> brokerPropertyOverrides) {
         Objects.requireNonNull(tls, "tls");
         if (users.isEmpty()) {
             throw new IllegalArgumentException("a SASL_SSL broker needs at least one user");
         }
         Map<String, String> all = new LinkedHashMap<>();
         users.forEach((name, password) -> {
-            if (!JAAS_SAFE.matcher(name).matches() || !JAAS_SAFE.matcher(password).matches()
+            if (!JAAS_SAFE.matcher(name).matches()
+                    || !JAAS_SAFE.matcher(password).matches()
                     || name.equals(INTERNAL_USER)) {
                 throw new IllegalArgumentException("user '" + name + "': names and passwords may only contain"
                         + " letters, digits and '_' (and " + INTERNAL_USER + " is the broker's own)");
@@ -168,8 +170,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("security.protocol", SECURE_LISTENER);
         p.put("sasl.mechanism", "PLAIN");
-        p.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                + user + "\" password=\"" + password + "\";");
+        p.put(
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
+                        + password + "\";");
         p.put("ssl.truststore.location", tls.trustStore().toString());
         p.put("ssl.truststore.password", tls.trustStorePassword());
         p.put("ssl.truststore.type", "PKCS12");
@@ -239,8 +243,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             admin.createTopics(topics).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             awaitLeaders(admin, partitions, List.of(names));
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topics " + Arrays.toString(names) + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot create topics " + Arrays.toString(names) + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("creating topics " + Arrays.toString(names) + " timed out", e);
         } catch (InterruptedException e) {
@@ -275,8 +281,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
         String listener = tls == null ? "PLAINTEXT" : SECURE_LISTENER;
-        p.setProperty("listeners",
-                listener + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.setProperty(
+                "listeners", listener + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
         p.setProperty("advertised.listeners", listener + "://" + HOST + ":" + port);
         p.setProperty("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
         p.setProperty("controller.listener.names", "CONTROLLER");
@@ -305,9 +311,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private void secureListenerProperties(Properties p) {
         String prefix = "listener.name." + SECURE_LISTENER.toLowerCase(Locale.ROOT) + ".";
         StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
-                .append(" username=\"").append(INTERNAL_USER).append("\" password=\"")
-                .append(users.get(INTERNAL_USER)).append('"');
-        users.forEach((name, password) -> jaas.append(" user_").append(name).append("=\"").append(password)
+                .append(" username=\"")
+                .append(INTERNAL_USER)
+                .append("\" password=\"")
+                .append(users.get(INTERNAL_USER))
+                .append('"');
+        users.forEach((name, password) -> jaas.append(" user_")
+                .append(name)
+                .append("=\"")
+                .append(password)
                 .append('"'));
         jaas.append(';');
         p.setProperty("sasl.enabled.mechanisms", "PLAIN");
@@ -330,9 +342,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exitCode;
         try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            exitCode = StorageTool.execute(new String[] {
-                "format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()
-            }, printStream);
+            exitCode = StorageTool.execute(
+                    new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()},
+                    printStream);
         }
         if (exitCode != 0) {
             throw new IllegalStateException("formatting the broker storage failed (exit " + exitCode + "): "
@@ -344,8 +356,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Admin admin = admin()) {
             admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("broker on port " + brokerPort + " did not answer within "
-                    + READY_TIMEOUT, e);
+            throw new IllegalStateException(
+                    "broker on port " + brokerPort + " did not answer within " + READY_TIMEOUT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the broker", e);
@@ -358,7 +370,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         while (true) {
             Map<String, TopicDescription> descriptions;
             try {
-                descriptions = admin.describeTopics(names).allTopicNames()
+                descriptions = admin.describeTopics(names)
+                        .allTopicNames()
                         .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
@@ -403,7 +416,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private void requireRunning() {
         if (server == null) {
-            throw new IllegalStateException(closed ? "the embedded broker is closed" : "the embedded broker is not started");
+            throw new IllegalStateException(
+                    closed ? "the embedded broker is closed" : "the embedded broker is not started");
         }
     }
 

@@ -44,14 +44,54 @@ public record SelfSignedTls(Path keyStore, String keyStorePassword, Path trustSt
         Path trustStore = directory.resolve("truststore.p12");
         String keyPassword = randomPassword();
         String trustPassword = randomPassword();
-        keytool("-genkeypair", "-alias", ALIAS, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1, OU=embedded-kafka", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-storetype", "PKCS12", "-keystore", keyStore.toString(),
-                "-storepass", keyPassword, "-keypass", keyPassword);
-        keytool("-exportcert", "-rfc", "-alias", ALIAS, "-keystore", keyStore.toString(), "-storetype", "PKCS12",
-                "-storepass", keyPassword, "-file", certificate.toString());
-        keytool("-importcert", "-noprompt", "-alias", ALIAS, "-file", certificate.toString(),
-                "-storetype", "PKCS12", "-keystore", trustStore.toString(), "-storepass", trustPassword);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                ALIAS,
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=127.0.0.1, OU=embedded-kafka",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                keyPassword,
+                "-keypass",
+                keyPassword);
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                ALIAS,
+                "-keystore",
+                keyStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                keyPassword,
+                "-file",
+                certificate.toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                ALIAS,
+                "-file",
+                certificate.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                trustStore.toString(),
+                "-storepass",
+                trustPassword);
         if (!Files.isRegularFile(keyStore) || !Files.isRegularFile(trustStore)) {
             throw new IllegalStateException("keytool wrote no stores to " + directory);
         }
@@ -69,17 +109,18 @@ public record SelfSignedTls(Path keyStore, String keyStorePassword, Path trustSt
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(List.of(arguments));
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(KEYTOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IllegalStateException("keytool " + arguments[0] + " did not finish within "
-                        + KEYTOOL_TIMEOUT_SECONDS + " s");
+                throw new IllegalStateException(
+                        "keytool " + arguments[0] + " did not finish within " + KEYTOOL_TIMEOUT_SECONDS + " s");
             }
             if (process.exitValue() != 0) {
-                throw new IllegalStateException("keytool " + arguments[0] + " failed (exit " + process.exitValue()
-                        + "): " + output.strip());
+                throw new IllegalStateException(
+                        "keytool " + arguments[0] + " failed (exit " + process.exitValue() + "): " + output.strip());
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot run keytool: " + e.getMessage(), e);

@@ -44,12 +44,18 @@ class EmbeddedKafkaBrokerTest {
             kafka.createTopics(3, "readings", "other");
 
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                assertThat(admin.describeTopics(List.of("readings")).allTopicNames().get().get("readings")
-                        .partitions()).hasSize(3).allSatisfy(p -> assertThat(p.leader()).isNotNull());
+                assertThat(admin.describeTopics(List.of("readings"))
+                                .allTopicNames()
+                                .get()
+                                .get("readings")
+                                .partitions())
+                        .hasSize(3)
+                        .allSatisfy(p -> assertThat(p.leader()).isNotNull());
             }
             try (KafkaProducer<String, String> producer = producer(kafka.bootstrapServers())) {
                 for (int i = 0; i < RECORDS; i++) {
-                    producer.send(new ProducerRecord<>("readings", "key-" + (i % 7), "value-" + i)).get();
+                    producer.send(new ProducerRecord<>("readings", "key-" + (i % 7), "value-" + i))
+                            .get();
                 }
             }
             Map<String, String> consumed = consumeAll(kafka.bootstrapServers(), "readings", RECORDS);
@@ -79,7 +85,8 @@ class EmbeddedKafkaBrokerTest {
         kafka.close();
         kafka.close(); // idempotent
 
-        assertThatThrownBy(kafka::bootstrapServers).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(kafka::bootstrapServers)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
         assertThatThrownBy(kafka::start).isInstanceOf(IllegalStateException.class);
     }
@@ -87,7 +94,8 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void aSaslSslBrokerServesItsUsersTransactionsIncludedAndRefusesOthers() throws Exception {
         SelfSignedTls tls = SelfSignedTls.generate(tlsDir);
-        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.saslSsl(tls, Map.of("alice", "alice_secret")).start()) {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.saslSsl(tls, Map.of("alice", "alice_secret"))
+                .start()) {
             assertThat(kafka.secured()).isTrue();
             kafka.createTopics(2, "secured");
             Map<String, String> alice = kafka.clientProperties("alice");
@@ -108,7 +116,8 @@ class EmbeddedKafkaBrokerTest {
             Properties readCommitted = new Properties();
             readCommitted.putAll(alice);
             readCommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            assertThat(consumeAll(kafka.bootstrapServers(), "secured", 20, readCommitted)).hasSize(20);
+            assertThat(consumeAll(kafka.bootstrapServers(), "secured", 20, readCommitted))
+                    .hasSize(20);
 
             Properties wrongPassword = new Properties();
             wrongPassword.putAll(kafka.clientProperties("alice", "not_her_password"));
@@ -130,7 +139,8 @@ class EmbeddedKafkaBrokerTest {
     void saslSslUsersMustBeSafeForTheJaasLine() {
         SelfSignedTls tls = new SelfSignedTls(tlsDir.resolve("k.p12"), "k", tlsDir.resolve("t.p12"), "t");
         assertThatThrownBy(() -> EmbeddedKafkaBroker.saslSsl(tls, Map.of("bob", "pass\" user_eve=\"x")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bob");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bob");
         assertThatThrownBy(() -> EmbeddedKafkaBroker.saslSsl(tls, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(new EmbeddedKafkaBroker().clientProperties("anyone")).isEmpty();
@@ -164,8 +174,8 @@ class EmbeddedKafkaBrokerTest {
         return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
     }
 
-    private static Map<String, String> consumeAll(String bootstrapServers, String topic, int expected,
-            Properties extra) {
+    private static Map<String, String> consumeAll(
+            String bootstrapServers, String topic, int expected, Properties extra) {
         Map<String, String> byValue = new HashMap<>();
         List<String> duplicates = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = consumer(bootstrapServers, extra)) {

@@ -35,8 +35,8 @@ public enum ArchiveFormat {
     /** Whether the first {@code length} bytes hold a tar header block with the {@code ustar} magic. */
     static boolean isTarHeader(byte[] bytes, int length) {
         return length >= TAR_BLOCK
-                && Arrays.equals(bytes, TAR_MAGIC_OFFSET, TAR_MAGIC_OFFSET + TAR_MAGIC.length,
-                        TAR_MAGIC, 0, TAR_MAGIC.length);
+                && Arrays.equals(
+                        bytes, TAR_MAGIC_OFFSET, TAR_MAGIC_OFFSET + TAR_MAGIC.length, TAR_MAGIC, 0, TAR_MAGIC.length);
     }
 
     /** The first bytes in hex, for error messages. */

@@ -45,6 +45,7 @@ public final class SafeArchive {
     private static final int COPY_BUFFER = 64 * 1024;
     /** Tar overhead allowed per entry on top of the content: header, PAX/long-name records, padding. */
     private static final long TAR_OVERHEAD_PER_ENTRY = 4096;
+
     private static final long TAR_OVERHEAD_FIXED = 64 * 1024;
 
     private final LoadPolicy policy;
@@ -79,9 +80,11 @@ public final class SafeArchive {
      *     left on disk and nothing stays reserved
      */
     public UnpackedArchive unpack(byte[] archive) throws ModelLoadException {
-        ArchiveFormat format = ArchiveFormat.detect(archive).orElseThrow(() -> new ModelLoadException(
-                ModelProblem.INVALID_ARTIFACT, "not a zip, tar or tar.gz archive (" + archive.length
-                        + " bytes starting with " + ArchiveFormat.head(archive) + ")"));
+        ArchiveFormat format = ArchiveFormat.detect(archive)
+                .orElseThrow(() -> new ModelLoadException(
+                        ModelProblem.INVALID_ARTIFACT,
+                        "not a zip, tar or tar.gz archive (" + archive.length + " bytes starting with "
+                                + ArchiveFormat.head(archive) + ")"));
         if (format == ArchiveFormat.ZIP) {
             checkZipRecordCount(archive);
         }
@@ -92,8 +95,8 @@ public final class SafeArchive {
             throw new UncheckedIOException("cannot create a temporary directory under " + parent, e);
         }
         try {
-            UnpackBudget budget = new UnpackBudget(policy.maxArchiveEntries(), policy.maxUnpackedBytes(),
-                    subtaskBudget, target);
+            UnpackBudget budget =
+                    new UnpackBudget(policy.maxArchiveEntries(), policy.maxUnpackedBytes(), subtaskBudget, target);
             switch (format) {
                 case ZIP -> unpackZip(archive, target.root(), budget);
                 case TAR -> unpackTar(new ByteArrayInputStream(archive), target.root(), budget, "tar");
@@ -129,13 +132,17 @@ public final class SafeArchive {
             }
         }
         if (records > policy.maxArchiveEntries()) {
-            throw new ModelLoadException(ModelProblem.ARTIFACT_TOO_LARGE, "the zip archive has more than "
-                    + policy.maxArchiveEntries() + " entries (" + records + " central directory records)");
+            throw new ModelLoadException(
+                    ModelProblem.ARTIFACT_TOO_LARGE,
+                    "the zip archive has more than " + policy.maxArchiveEntries() + " entries (" + records
+                            + " central directory records)");
         }
     }
 
     private void unpackZip(byte[] archive, Path root, UnpackBudget budget) throws ModelLoadException {
-        try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(archive)).get()) {
+        try (ZipFile zip = ZipFile.builder()
+                .setSeekableByteChannel(new SeekableInMemoryByteChannel(archive))
+                .get()) {
             Enumeration<ZipArchiveEntry> entries = zip.getEntriesInPhysicalOrder();
             while (entries.hasMoreElements()) {
                 ZipArchiveEntry entry = entries.nextElement();
@@ -147,9 +154,12 @@ public final class SafeArchive {
                     createDirectory(path, name);
                 } else {
                     if (!zip.canReadEntryData(entry)) {
-                        throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "zip entry '" + name
-                                + "' is encrypted or uses an unsupported compression method (" + entry.getMethod()
-                                + ")");
+                        throw new ModelLoadException(
+                                ModelProblem.INVALID_ARTIFACT,
+                                "zip entry '" + name
+                                        + "' is encrypted or uses an unsupported compression method ("
+                                        + entry.getMethod()
+                                        + ")");
                     }
                     try (InputStream in = zip.getInputStream(entry)) {
                         writeFile(in, root, path, name, budget);
@@ -163,15 +173,18 @@ public final class SafeArchive {
 
     private static void rejectZipSpecialFile(ZipArchiveEntry entry) throws ModelLoadException {
         if (entry.isUnixSymlink()) {
-            throw new ModelLoadException(ModelProblem.UNSAFE_ARCHIVE, "zip entry '" + entry.getName()
-                    + "' is a symbolic link; only files and directories are allowed");
+            throw new ModelLoadException(
+                    ModelProblem.UNSAFE_ARCHIVE,
+                    "zip entry '" + entry.getName() + "' is a symbolic link; only files and directories are allowed");
         }
         if (entry.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX) {
             int type = entry.getUnixMode() & 0170000;
             if (type != 0 && type != 0100000 && type != 0040000) {
-                throw new ModelLoadException(ModelProblem.UNSAFE_ARCHIVE, "zip entry '" + entry.getName()
-                        + "' is a special file (unix mode " + Integer.toOctalString(entry.getUnixMode())
-                        + "); only files and directories are allowed");
+                throw new ModelLoadException(
+                        ModelProblem.UNSAFE_ARCHIVE,
+                        "zip entry '" + entry.getName()
+                                + "' is a special file (unix mode " + Integer.toOctalString(entry.getUnixMode())
+                                + "); only files and directories are allowed");
             }
         }
     }
@@ -188,7 +201,8 @@ public final class SafeArchive {
 
     private void unpackTar(InputStream raw, Path root, UnpackBudget budget, String kind) throws ModelLoadException {
         // Bounds every byte the tar reader consumes (headers and PAX records included), not only entry content.
-        long streamCap = saturatedAdd(policy.maxUnpackedBytes(),
+        long streamCap = saturatedAdd(
+                policy.maxUnpackedBytes(),
                 saturatedAdd(TAR_OVERHEAD_FIXED, (policy.maxArchiveEntries() + 2L) * TAR_OVERHEAD_PER_ENTRY));
         CappedInputStream capped = new CappedInputStream(raw, streamCap);
         try (BufferedInputStream buffered = new BufferedInputStream(capped, COPY_BUFFER)) {
@@ -209,11 +223,13 @@ public final class SafeArchive {
             }
         } catch (IOException | IllegalArgumentException e) {
             if (capped.exceeded()) {
-                throw new ModelLoadException(ModelProblem.ARTIFACT_TOO_LARGE, "the " + kind
-                        + " archive decompresses to more than " + streamCap + " bytes", e);
+                throw new ModelLoadException(
+                        ModelProblem.ARTIFACT_TOO_LARGE,
+                        "the " + kind + " archive decompresses to more than " + streamCap + " bytes",
+                        e);
             }
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "corrupt " + kind + " archive: "
-                    + e.getMessage(), e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT, "corrupt " + kind + " archive: " + e.getMessage(), e);
         }
     }
 
@@ -223,8 +239,8 @@ public final class SafeArchive {
         int read = in.readNBytes(head, 0, head.length);
         in.reset();
         if (!ArchiveFormat.isTarHeader(head, read)) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "the " + kind
-                    + " content is not a tar stream (no ustar header)");
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT, "the " + kind + " content is not a tar stream (no ustar header)");
         }
     }
 
@@ -244,8 +260,9 @@ public final class SafeArchive {
             what = "of an unsupported type (" + (char) entry.getLinkFlag() + ")";
         }
         if (what != null) {
-            throw new ModelLoadException(ModelProblem.UNSAFE_ARCHIVE, "tar entry '" + entry.getName() + "' is " + what
-                    + "; only files and directories are allowed");
+            throw new ModelLoadException(
+                    ModelProblem.UNSAFE_ARCHIVE,
+                    "tar entry '" + entry.getName() + "' is " + what + "; only files and directories are allowed");
         }
     }
 
@@ -258,19 +275,21 @@ public final class SafeArchive {
         }
         String slashed = name.replace('\\', '/');
         if (slashed.startsWith("/") || slashed.matches("^[A-Za-z]:/.*")) {
-            throw new ModelLoadException(ModelProblem.UNSAFE_ARCHIVE, "archive entry '" + name
-                    + "' has an absolute path");
+            throw new ModelLoadException(
+                    ModelProblem.UNSAFE_ARCHIVE, "archive entry '" + name + "' has an absolute path");
         }
         Path path;
         try {
             path = root.resolve(slashed).normalize();
         } catch (InvalidPathException e) {
-            throw new ModelLoadException(ModelProblem.UNSAFE_ARCHIVE, "archive entry '" + name
-                    + "' is not a valid path: " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    ModelProblem.UNSAFE_ARCHIVE,
+                    "archive entry '" + name + "' is not a valid path: " + e.getMessage(),
+                    e);
         }
         if (!path.startsWith(root)) {
-            throw new ModelLoadException(ModelProblem.UNSAFE_ARCHIVE, "archive entry '" + name
-                    + "' escapes the archive folder");
+            throw new ModelLoadException(
+                    ModelProblem.UNSAFE_ARCHIVE, "archive entry '" + name + "' escapes the archive folder");
         }
         return path;
     }
@@ -279,24 +298,26 @@ public final class SafeArchive {
         try {
             Files.createDirectories(path);
         } catch (IOException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "cannot create directory for archive entry '"
-                    + name + "': " + e, e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT, "cannot create directory for archive entry '" + name + "': " + e, e);
         }
     }
 
     private static void writeFile(InputStream in, Path root, Path path, String name, UnpackBudget budget)
             throws ModelLoadException, IOException {
         if (path.equals(root)) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "archive file entry '" + name
-                    + "' names the archive folder itself");
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT, "archive file entry '" + name + "' names the archive folder itself");
         }
         createDirectory(path.getParent(), name);
         OutputStream out;
         try {
             out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "archive entry '" + name
-                    + "' appears twice or collides with a directory", e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "archive entry '" + name + "' appears twice or collides with a directory",
+                    e);
         }
         try (out) {
             byte[] buffer = new byte[COPY_BUFFER];

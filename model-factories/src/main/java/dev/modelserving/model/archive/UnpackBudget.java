@@ -29,8 +29,9 @@ final class UnpackBudget {
     void addEntry(String name) throws ModelLoadException {
         entries++;
         if (entries > maxEntries) {
-            throw new ModelLoadException(ModelProblem.ARTIFACT_TOO_LARGE, "the archive has more than " + maxEntries
-                    + " entries (stopped at entry '" + name + "')");
+            throw new ModelLoadException(
+                    ModelProblem.ARTIFACT_TOO_LARGE,
+                    "the archive has more than " + maxEntries + " entries (stopped at entry '" + name + "')");
         }
     }
 
@@ -38,13 +39,17 @@ final class UnpackBudget {
     void addBytes(int count, String name) throws ModelLoadException {
         bytes += count;
         if (bytes > maxBytes) {
-            throw new ModelLoadException(ModelProblem.ARTIFACT_TOO_LARGE, "the archive unpacks to more than "
-                    + maxBytes + " bytes (stopped in entry '" + name + "')");
+            throw new ModelLoadException(
+                    ModelProblem.ARTIFACT_TOO_LARGE,
+                    "the archive unpacks to more than " + maxBytes + " bytes (stopped in entry '" + name + "')");
         }
         if (!shared.tryReserve(count)) {
-            throw new ModelLoadException(ModelProblem.RESOURCE_LIMIT, "unpacking would pass this subtask's budget"
-                    + " of " + shared.limit() + " bytes of unpacked archives (--max-unpacked-bytes-per-subtask; "
-                    + shared.inUse() + " bytes in use by the models alive; stopped in entry '" + name + "')");
+            throw new ModelLoadException(
+                    ModelProblem.RESOURCE_LIMIT,
+                    "unpacking would pass this subtask's budget"
+                            + " of " + shared.limit()
+                            + " bytes of unpacked archives (--max-unpacked-bytes-per-subtask; "
+                            + shared.inUse() + " bytes in use by the models alive; stopped in entry '" + name + "')");
         }
         target.reserved(shared, count);
     }

@@ -32,15 +32,18 @@ public final class UnpackedArchive implements AutoCloseable {
     static UnpackedArchive createIn(Path parent) throws IOException {
         Path dir;
         try {
-            dir = Files.createTempDirectory(parent, PREFIX,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            dir = Files.createTempDirectory(
+                    parent, PREFIX, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException e) {
             // Not a POSIX file system: create it, then take every permission away from everyone but the owner.
             dir = Files.createTempDirectory(parent, PREFIX);
             java.io.File file = dir.toFile();
-            boolean restricted = file.setReadable(false, false) && file.setReadable(true, true)
-                    && file.setWritable(false, false) && file.setWritable(true, true)
-                    && file.setExecutable(false, false) && file.setExecutable(true, true);
+            boolean restricted = file.setReadable(false, false)
+                    && file.setReadable(true, true)
+                    && file.setWritable(false, false)
+                    && file.setWritable(true, true)
+                    && file.setExecutable(false, false)
+                    && file.setExecutable(true, true);
             if (!restricted) {
                 deleteTree(dir);
                 throw new IOException("cannot restrict the permissions of " + dir + " to its owner", e);

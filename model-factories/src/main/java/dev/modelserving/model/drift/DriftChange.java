@@ -10,6 +10,5 @@ package dev.modelserving.model.drift;
  * @param windowRecords records in that window
  * @param outOfRange values of the feature outside the training range in that window
  */
-public record DriftChange(String feature, boolean drifted, double psi, double threshold, long windowRecords,
-        long outOfRange) {
-}
+public record DriftChange(
+        String feature, boolean drifted, double psi, double threshold, long windowRecords, long outOfRange) {}

@@ -63,9 +63,10 @@ public final class DriftMonitor {
             return Optional.empty();
         }
         double threshold = descriptor.getDriftThreshold() > 0 && Double.isFinite(descriptor.getDriftThreshold())
-                ? descriptor.getDriftThreshold() : settings.threshold();
-        DriftMonitor monitor = new DriftMonitor(descriptor.getTrainingStatistics(), threshold,
-                settings.windowRecords());
+                ? descriptor.getDriftThreshold()
+                : settings.threshold();
+        DriftMonitor monitor =
+                new DriftMonitor(descriptor.getTrainingStatistics(), threshold, settings.windowRecords());
         return monitor.trackers.isEmpty() && monitor.labels == null ? Optional.empty() : Optional.of(monitor);
     }
 
@@ -86,7 +87,10 @@ public final class DriftMonitor {
                 }
             }
         }
-        if (labels != null && prediction != null && prediction.label() != null && !prediction.label().isEmpty()) {
+        if (labels != null
+                && prediction != null
+                && prediction.label() != null
+                && !prediction.label().isEmpty()) {
             labels.add(prediction.label());
         }
         recordsInWindow++;
@@ -222,7 +226,11 @@ public final class DriftMonitor {
 
         void close(List<DriftChange> changes) {
             if (seen > 0) {
-                judge(name, PopulationStability.psi(counts, seen, training.getBinFractionsList()), seen, outOfRange,
+                judge(
+                        name,
+                        PopulationStability.psi(counts, seen, training.getBinFractionsList()),
+                        seen,
+                        outOfRange,
                         changes);
             }
             Arrays.fill(counts, 0);
@@ -254,7 +262,11 @@ public final class DriftMonitor {
 
         void close(List<DriftChange> changes) {
             if (seen > 0) {
-                judge(OUTPUT_LABEL, PopulationStability.psi(counts, seen, expected), seen, counts[counts.length - 1],
+                judge(
+                        OUTPUT_LABEL,
+                        PopulationStability.psi(counts, seen, expected),
+                        seen,
+                        counts[counts.length - 1],
                         changes);
             }
             Arrays.fill(counts, 0);

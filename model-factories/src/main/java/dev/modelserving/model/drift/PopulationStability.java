@@ -13,8 +13,7 @@ public final class PopulationStability {
     /** The fraction an empty bin counts as. */
     public static final double EPSILON = 1e-4;
 
-    private PopulationStability() {
-    }
+    private PopulationStability() {}
 
     /**
      * The PSI of {@code counts} (live values per bin, {@code total} in all) against {@code expected} (fractions per
@@ -22,8 +21,8 @@ public final class PopulationStability {
      */
     public static double psi(long[] counts, long total, List<Double> expected) {
         if (counts.length != expected.size()) {
-            throw new IllegalArgumentException(counts.length + " live bins against " + expected.size()
-                    + " expected bins");
+            throw new IllegalArgumentException(
+                    counts.length + " live bins against " + expected.size() + " expected bins");
         }
         if (total <= 0) {
             return 0;

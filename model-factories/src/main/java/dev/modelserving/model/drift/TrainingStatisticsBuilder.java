@@ -47,7 +47,8 @@ public final class TrainingStatisticsBuilder {
 
     /** The statistics of the rows added so far, {@code source} naming where they came from. */
     public TrainingStatistics build(String source) {
-        TrainingStatistics.Builder stats = TrainingStatistics.newBuilder().setRows(rows).setSource(source);
+        TrainingStatistics.Builder stats =
+                TrainingStatistics.newBuilder().setRows(rows).setSource(source);
         features.forEach((name, values) -> {
             if (!values.isEmpty()) {
                 stats.addFeatures(of(name, values));
@@ -76,7 +77,11 @@ public final class TrainingStatisticsBuilder {
             squares += (v - mean) * (v - mean);
         }
         FeatureStatistics.Builder stats = FeatureStatistics.newBuilder()
-                .setName(name).setCount(n).setMin(sorted[0]).setMax(sorted[n - 1]).setMean(mean)
+                .setName(name)
+                .setCount(n)
+                .setMin(sorted[0])
+                .setMax(sorted[n - 1])
+                .setMean(mean)
                 .setStd(Math.sqrt(squares / n));
         List<Double> cuts = new ArrayList<>();
         for (int q = 1; q < BINS; q++) {

@@ -36,9 +36,12 @@ final class OnnxInputBuffer {
 
     private void allocate(int capacity) {
         if (type == OnnxJavaType.FLOAT) {
-            floats = ByteBuffer.allocateDirect(capacity * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            floats = ByteBuffer.allocateDirect(capacity * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
         } else {
-            doubles = ByteBuffer.allocateDirect(capacity * Double.BYTES).order(ByteOrder.nativeOrder())
+            doubles = ByteBuffer.allocateDirect(capacity * Double.BYTES)
+                    .order(ByteOrder.nativeOrder())
                     .asDoubleBuffer();
         }
     }

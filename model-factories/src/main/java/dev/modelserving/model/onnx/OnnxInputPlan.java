@@ -40,32 +40,42 @@ final class OnnxInputPlan {
         String name = spec.getTensorName();
         if (name.isEmpty()) {
             if (inputs.size() != 1) {
-                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "the ONNX model has " + inputs.size()
-                        + " inputs " + OnnxDescriptions.describe(inputs) + "; name one in input.tensor_name");
+                throw new ModelLoadException(
+                        ModelProblem.SPEC_MISMATCH,
+                        "the ONNX model has " + inputs.size() + " inputs " + OnnxDescriptions.describe(inputs)
+                                + "; name one in input.tensor_name");
             }
             name = inputs.keySet().iterator().next();
         } else if (!inputs.containsKey(name)) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.tensor_name '" + name
-                    + "' is not an input of the ONNX model; its inputs are " + OnnxDescriptions.describe(inputs));
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "input.tensor_name '" + name + "' is not an input of the ONNX model; its inputs are "
+                            + OnnxDescriptions.describe(inputs));
         } else if (inputs.size() > 1) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "the ONNX model has " + inputs.size()
-                    + " inputs " + OnnxDescriptions.describe(inputs) + " but a record feeds only '" + name
-                    + "'; the others would get no value");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "the ONNX model has " + inputs.size()
+                            + " inputs " + OnnxDescriptions.describe(inputs) + " but a record feeds only '" + name
+                            + "'; the others would get no value");
         }
         if (!(inputs.get(name).getInfo() instanceof TensorInfo tensor)) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "ONNX input '" + name + "' is "
-                    + inputs.get(name).getInfo() + ", not a tensor");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "ONNX input '" + name + "' is " + inputs.get(name).getInfo() + ", not a tensor");
         }
         if (tensor.type != OnnxJavaType.FLOAT && tensor.type != OnnxJavaType.DOUBLE) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "ONNX input '" + name + "' has element type "
-                    + tensor.type + "; only FLOAT and DOUBLE inputs are supported");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "ONNX input '" + name + "' has element type " + tensor.type
+                            + "; only FLOAT and DOUBLE inputs are supported");
         }
         OnnxInputPlan plan = new OnnxInputPlan(name, tensor.type, tensor.getShape());
         if (recordShape.length > 0) {
             String problem = plan.mismatch(recordShape);
             if (problem != null) {
-                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, problem + " (descriptor input shape "
-                        + Arrays.toString(recordShape) + ")");
+                throw new ModelLoadException(
+                        ModelProblem.SPEC_MISMATCH,
+                        problem + " (descriptor input shape " + Arrays.toString(recordShape) + ")");
             }
         }
         return plan;

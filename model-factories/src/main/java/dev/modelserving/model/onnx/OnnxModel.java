@@ -50,8 +50,14 @@ final class OnnxModel implements Model {
     private OutputInterpreter mapInterpreter;
     private boolean closed;
 
-    OnnxModel(ModelId id, OrtEnvironment environment, OrtSession session, RecordVectorizer vectorizer,
-            OnnxInputPlan input, OnnxOutputPlan outputs, OutputSpec outputSpec) {
+    OnnxModel(
+            ModelId id,
+            OrtEnvironment environment,
+            OrtSession session,
+            RecordVectorizer vectorizer,
+            OnnxInputPlan input,
+            OnnxOutputPlan outputs,
+            OutputSpec outputSpec) {
         this.id = id;
         this.environment = environment;
         this.session = session;
@@ -61,8 +67,8 @@ final class OnnxModel implements Model {
         this.fetched = outputs.fetched();
         this.outputSpec = outputSpec;
         this.interpreter = new OutputInterpreter(outputSpec);
-        this.buffer = new OnnxInputBuffer(input.elementType(),
-                initialCapacity(vectorizer.staticShape(), vectorizer.maxElements()));
+        this.buffer = new OnnxInputBuffer(
+                input.elementType(), initialCapacity(vectorizer.staticShape(), vectorizer.maxElements()));
         this.doubleFeatures = input.elementType() == OnnxJavaType.DOUBLE && vectorizer.usesNamedFeatures()
                 ? new double[vectorizer.featureNames().size()]
                 : null;
@@ -89,8 +95,8 @@ final class OnnxModel implements Model {
         }
         InputVector vector = vectorizer.vectorize(record);
         long[] shape = tensorShape(vector.shape());
-        TensorShapes.requireFeedable(shape, vector.values().length, "ONNX input '" + input.name()
-                + "' would get shape");
+        TensorShapes.requireFeedable(
+                shape, vector.values().length, "ONNX input '" + input.name() + "' would get shape");
         try (OnnxTensor tensor = inputTensor(record, vector, shape);
                 OrtSession.Result result = session.run(Map.of(input.name(), tensor), fetched)) {
             return interpret(result);
@@ -129,9 +135,8 @@ final class OnnxModel implements Model {
             return interpreter.interpret(OnnxOutputReader.numbers(primary, outputs.primaryName()), label);
         }
         LinkedHashMap<String, Double> byClass = OnnxOutputReader.probabilityMap(primary, outputs.primaryName());
-        List<String> classes = outputSpec.getLabelsCount() > 0
-                ? outputSpec.getLabelsList()
-                : List.copyOf(byClass.keySet());
+        List<String> classes =
+                outputSpec.getLabelsCount() > 0 ? outputSpec.getLabelsList() : List.copyOf(byClass.keySet());
         if (!new HashSet<>(classes).equals(byClass.keySet())) {
             throw new ScoringException("output '" + outputs.primaryName() + "' gives probabilities for classes "
                     + byClass.keySet() + " but the descriptor's labels are " + classes);
@@ -149,16 +154,19 @@ final class OnnxModel implements Model {
             OutputKind kind = outputSpec.getKind() == OutputKind.OUTPUT_KIND_AUTO
                     ? OutputKind.CLASSIFICATION
                     : outputSpec.getKind();
-            mapInterpreter = new OutputInterpreter(
-                    outputSpec.toBuilder().clearLabels().addAllLabels(classes).setKind(kind).build());
+            mapInterpreter = new OutputInterpreter(outputSpec.toBuilder()
+                    .clearLabels()
+                    .addAllLabels(classes)
+                    .setKind(kind)
+                    .build());
             mapClasses = List.copyOf(classes);
         }
         return mapInterpreter;
     }
 
     private static OnnxValue output(OrtSession.Result result, String name) throws ScoringException {
-        return result.get(name).orElseThrow(() -> new ScoringException("ONNX Runtime returned no output '" + name
-                + "'"));
+        return result.get(name)
+                .orElseThrow(() -> new ScoringException("ONNX Runtime returned no output '" + name + "'"));
     }
 
     @Override

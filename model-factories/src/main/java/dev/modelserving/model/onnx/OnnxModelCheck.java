@@ -33,6 +33,7 @@ final class OnnxModelCheck {
     /** The op domains ONNX Runtime's built-in kernels serve ("" is the default ONNX domain). */
     static final Set<String> STANDARD_DOMAINS =
             Set.of("", "ai.onnx", "ai.onnx.ml", "com.microsoft", "ai.onnx.preview.training");
+
     static final String STANDARD_DOMAINS_TEXT = "'', ai.onnx, ai.onnx.ml, com.microsoft, ai.onnx.preview.training";
     /** How many offending items a refusal lists. */
     private static final int MAX_LISTED = 30;
@@ -57,8 +58,11 @@ final class OnnxModelCheck {
         try {
             proto = ModelProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "ONNX model " + model + " (" + bytes.length
-                    + " bytes) is not an ONNX ModelProto: " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "ONNX model " + model + " (" + bytes.length + " bytes) is not an ONNX ModelProto: "
+                            + e.getMessage(),
+                    e);
         }
         OnnxModelCheck check = new OnnxModelCheck();
         for (FunctionProto function : proto.getFunctionsList()) {
@@ -88,8 +92,8 @@ final class OnnxModelCheck {
 
     private void nodes(List<NodeProto> nodes, String where) {
         for (NodeProto node : nodes) {
-            String nodeName = "node '" + node.getName() + "' (" + (node.getDomain().isEmpty() ? "" : node.getDomain()
-                    + ":") + node.getOpType() + ") in " + where;
+            String nodeName = "node '" + node.getName() + "' ("
+                    + (node.getDomain().isEmpty() ? "" : node.getDomain() + ":") + node.getOpType() + ") in " + where;
             if (!STANDARD_DOMAINS.contains(node.getDomain())
                     && !localFunctions.contains(node.getDomain() + "\u0000" + node.getOpType())) {
                 customCount++;
@@ -126,7 +130,8 @@ final class OnnxModelCheck {
                 String location = tensor.getExternalDataList().stream()
                         .filter(entry -> "location".equals(entry.getKey()))
                         .map(entry -> " -> '" + entry.getValue() + "'")
-                        .findFirst().orElse("");
+                        .findFirst()
+                        .orElse("");
                 externalTensors.add("tensor '" + tensor.getName() + "'" + location + " (" + where + ")");
             }
         }
@@ -138,15 +143,22 @@ final class OnnxModelCheck {
         }
         StringBuilder message = new StringBuilder("ONNX model ").append(model);
         if (externalCount > 0) {
-            message.append(" stores ").append(externalCount).append(" tensor(s) as external data, which ONNX Runtime"
-                    + " would read from files outside the artifact: ").append(externalTensors)
+            message.append(" stores ")
+                    .append(externalCount)
+                    .append(" tensor(s) as external data, which ONNX Runtime"
+                            + " would read from files outside the artifact: ")
+                    .append(externalTensors)
                     .append(externalCount > MAX_LISTED ? " and " + (externalCount - MAX_LISTED) + " more" : "")
                     .append("; embed the tensors in the model");
         }
         if (customCount > 0) {
-            message.append(externalCount > 0 ? "; and it" : "").append(" uses ").append(customCount)
-                    .append(" op(s) outside the domains ONNX Runtime implements (").append(STANDARD_DOMAINS_TEXT)
-                    .append("), which only a custom-op library could provide and none is loaded: ").append(customOps)
+            message.append(externalCount > 0 ? "; and it" : "")
+                    .append(" uses ")
+                    .append(customCount)
+                    .append(" op(s) outside the domains ONNX Runtime implements (")
+                    .append(STANDARD_DOMAINS_TEXT)
+                    .append("), which only a custom-op library could provide and none is loaded: ")
+                    .append(customOps)
                     .append(customCount > MAX_LISTED ? " and " + (customCount - MAX_LISTED) + " more" : "");
         }
         throw new ModelLoadException(ModelProblem.DISALLOWED_OPERATION, message.toString());

@@ -45,26 +45,35 @@ public final class OnnxModelFactory implements ModelFactory {
             throws ModelLoadException {
         String model = descriptor.getName() + "@" + descriptor.getVersion();
         if (artifact.isDirectory()) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "ONNX model " + model
-                    + " must be a single .onnx file, but its artifact is the directory " + artifact.directory());
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "ONNX model " + model + " must be a single .onnx file, but its artifact is the directory "
+                            + artifact.directory());
         }
         byte[] bytes = artifact.bytes();
         if (bytes.length == 0) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "ONNX model " + model + " has an empty"
-                    + " artifact");
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT, "ONNX model " + model + " has an empty" + " artifact");
         }
         RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput(), policy.maxInputElements());
         OnnxModelCheck.check(bytes, model);
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session = openSession(environment, bytes, model);
         try {
-            OnnxInputPlan input = OnnxInputPlan.resolve(session.getInputInfo(), descriptor.getInput(),
-                    vectorizer.staticShape());
+            OnnxInputPlan input =
+                    OnnxInputPlan.resolve(session.getInputInfo(), descriptor.getInput(), vectorizer.staticShape());
             OnnxOutputPlan outputs = OnnxOutputPlan.resolve(session.getOutputInfo(), descriptor.getOutput());
-            return new OnnxModel(ModelId.of(descriptor, artifact), environment, session, vectorizer, input, outputs,
+            return new OnnxModel(
+                    ModelId.of(descriptor, artifact),
+                    environment,
+                    session,
+                    vectorizer,
+                    input,
+                    outputs,
                     outputs.effectiveSpec(descriptor.getOutput()));
         } catch (OrtException e) {
-            ModelLoadException failure = new ModelLoadException(ModelProblem.INVALID_ARTIFACT,
+            ModelLoadException failure = new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
                     "ONNX Runtime could not describe the inputs/outputs of model " + model + ": " + e.getMessage(),
                     e);
             closeAfterFailure(session, failure);
@@ -81,8 +90,10 @@ public final class OnnxModelFactory implements ModelFactory {
             options.setIntraOpNumThreads(1);
             return environment.createSession(bytes, options);
         } catch (OrtException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "ONNX Runtime could not load model " + model
-                    + " (" + bytes.length + " bytes): " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "ONNX Runtime could not load model " + model + " (" + bytes.length + " bytes): " + e.getMessage(),
+                    e);
         }
     }
 

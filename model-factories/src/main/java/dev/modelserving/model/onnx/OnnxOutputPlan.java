@@ -67,13 +67,18 @@ final class OnnxOutputPlan {
             requireOutput(outputs, labelName, "output.label_tensor_name");
             ValueInfo info = outputs.get(labelName).getInfo();
             if (!(info instanceof TensorInfo tensor && LABEL_TYPES.contains(tensor.type))) {
-                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "label output '" + labelName + "' is "
-                        + OnnxDescriptions.describe(info) + "; a label tensor must be INT64, INT32 or STRING");
+                throw new ModelLoadException(
+                        ModelProblem.SPEC_MISMATCH,
+                        "label output '" + labelName + "' is " + OnnxDescriptions.describe(info)
+                                + "; a label tensor must be INT64, INT32 or STRING");
             }
         }
         String primary = spec.getTensorNamesCount() > 0
                 ? spec.getTensorNames(0)
-                : outputs.keySet().stream().filter(n -> !n.equals(labelName)).findFirst().orElse(labelName);
+                : outputs.keySet().stream()
+                        .filter(n -> !n.equals(labelName))
+                        .findFirst()
+                        .orElse(labelName);
         ValueInfo info = outputs.get(primary).getInfo();
         boolean maps;
         if (info instanceof TensorInfo tensor && NUMERIC.contains(tensor.type)) {
@@ -81,10 +86,13 @@ final class OnnxOutputPlan {
         } else if (info instanceof SequenceInfo sequence && sequence.isSequenceOfMaps()) {
             maps = true;
         } else {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "primary output '" + primary + "' is "
-                    + OnnxDescriptions.describe(info) + "; it must be a FLOAT, DOUBLE, INT64 or INT32 tensor or a"
-                    + " sequence of maps of class probabilities; the model's outputs are "
-                    + OnnxDescriptions.describe(outputs));
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "primary output '" + primary + "' is "
+                            + OnnxDescriptions.describe(info)
+                            + "; it must be a FLOAT, DOUBLE, INT64 or INT32 tensor or a"
+                            + " sequence of maps of class probabilities; the model's outputs are "
+                            + OnnxDescriptions.describe(outputs));
         }
         return new OnnxOutputPlan(primary, maps, labelName, false);
     }
@@ -99,7 +107,9 @@ final class OnnxOutputPlan {
         boolean maps = false;
         for (Map.Entry<String, NodeInfo> output : outputs.entrySet()) {
             ValueInfo info = output.getValue().getInfo();
-            if (info instanceof TensorInfo tensor && LABEL_TYPES.contains(tensor.type) && label == null
+            if (info instanceof TensorInfo tensor
+                    && LABEL_TYPES.contains(tensor.type)
+                    && label == null
                     && !PROBABILITY_TYPES.contains(tensor.type)) {
                 label = output.getKey();
             } else if (info instanceof TensorInfo tensor && PROBABILITY_TYPES.contains(tensor.type)) {
@@ -122,9 +132,11 @@ final class OnnxOutputPlan {
     private static void requireOutput(Map<String, NodeInfo> outputs, String name, String field)
             throws ModelLoadException {
         if (!outputs.containsKey(name)) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, field + " names '" + name
-                    + "', which is not an output of the ONNX model; its outputs are "
-                    + OnnxDescriptions.describe(outputs));
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    field + " names '" + name
+                            + "', which is not an output of the ONNX model; its outputs are "
+                            + OnnxDescriptions.describe(outputs));
         }
     }
 

@@ -57,8 +57,9 @@ final class OnnxOutputReader {
                 }
                 return values;
             }
-            default -> throw new ScoringException("output '" + name + "' has element type " + info.type
-                    + "; expected FLOAT, DOUBLE, INT64 or INT32");
+            default ->
+                throw new ScoringException("output '" + name + "' has element type " + info.type
+                        + "; expected FLOAT, DOUBLE, INT64 or INT32");
         }
     }
 
@@ -74,8 +75,9 @@ final class OnnxOutputReader {
                 case INT64 -> Long.toString(tensor.getLongBuffer().get(0));
                 case INT32 -> Integer.toString(tensor.getIntBuffer().get(0));
                 case STRING -> String.valueOf(firstElement(tensor.getValue()));
-                default -> throw new ScoringException("label output '" + name + "' has element type " + info.type
-                        + "; expected INT64, INT32 or STRING");
+                default ->
+                    throw new ScoringException("label output '" + name + "' has element type " + info.type
+                            + "; expected INT64, INT32 or STRING");
             };
         } catch (OrtException e) {
             throw new ScoringException("could not read label output '" + name + "': " + e.getMessage(), e);
@@ -101,8 +103,8 @@ final class OnnxOutputReader {
                 throw new ScoringException("output '" + name + "' is an empty sequence");
             }
             if (!(elements.get(0) instanceof OnnxMap map)) {
-                throw new ScoringException("output '" + name + "' is a sequence of " + elements.get(0).getType()
-                        + ", not of maps");
+                throw new ScoringException("output '" + name + "' is a sequence of "
+                        + elements.get(0).getType() + ", not of maps");
             }
             return ordered(map.getValue(), name);
         } catch (OrtException e) {
@@ -123,8 +125,8 @@ final class OnnxOutputReader {
         for (Object key : keys) {
             Object probability = map.get(key);
             if (!(probability instanceof Number number)) {
-                throw new ScoringException("output '" + name + "' maps class " + key + " to " + probability
-                        + ", not a number");
+                throw new ScoringException(
+                        "output '" + name + "' maps class " + key + " to " + probability + ", not a number");
             }
             byClass.put(String.valueOf(key), number.doubleValue());
         }

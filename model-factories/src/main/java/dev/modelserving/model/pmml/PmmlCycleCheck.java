@@ -50,8 +50,8 @@ final class PmmlCycleCheck {
             public VisitorAction visit(PMMLObject object) {
                 String defined = name(object);
                 if (defined != null) {
-                    (object instanceof DefineFunction ? calls : uses).computeIfAbsent(defined,
-                            k -> new LinkedHashSet<>());
+                    (object instanceof DefineFunction ? calls : uses)
+                            .computeIfAbsent(defined, k -> new LinkedHashSet<>());
                 }
                 PMMLObject owner = owner(getParents());
                 String ownerName = owner == null ? null : name(owner);
@@ -61,9 +61,11 @@ final class PmmlCycleCheck {
                 if (owner instanceof DefineFunction && object instanceof Apply apply) {
                     String called = apply.requireFunction();
                     if (!PmmlFunctionCheck.builtIns().contains(called)) {
-                        calls.computeIfAbsent(ownerName, k -> new LinkedHashSet<>()).add(called);
+                        calls.computeIfAbsent(ownerName, k -> new LinkedHashSet<>())
+                                .add(called);
                     }
-                } else if (!(owner instanceof DefineFunction) && object instanceof HasFieldReference<?> reference
+                } else if (!(owner instanceof DefineFunction)
+                        && object instanceof HasFieldReference<?> reference
                         && reference.getField() != null) {
                     uses.computeIfAbsent(ownerName, k -> new LinkedHashSet<>()).add(reference.getField());
                 }
@@ -72,13 +74,17 @@ final class PmmlCycleCheck {
         });
         List<String> cycle = cycle(calls);
         if (!cycle.isEmpty()) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "the PMML document's functions call"
-                    + " themselves: " + describe(cycle) + "; JPMML would recurse without end on the scoring thread");
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "the PMML document's functions call" + " themselves: " + describe(cycle)
+                            + "; JPMML would recurse without end on the scoring thread");
         }
         cycle = cycle(uses);
         if (!cycle.isEmpty()) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "the PMML document's fields are defined in a"
-                    + " cycle: " + describe(cycle) + "; JPMML would recurse without end on the scoring thread");
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "the PMML document's fields are defined in a" + " cycle: " + describe(cycle)
+                            + "; JPMML would recurse without end on the scoring thread");
         }
     }
 
@@ -153,7 +159,11 @@ final class PmmlCycleCheck {
 
     private static String describe(List<String> cycle) {
         List<String> shown = cycle.size() <= 10 ? cycle : cycle.subList(0, 10);
-        return String.join(" -> ", shown.stream().map(n -> "'" + PmmlEvaluatorLoader.clip(n) + "'").toList())
+        return String.join(
+                        " -> ",
+                        shown.stream()
+                                .map(n -> "'" + PmmlEvaluatorLoader.clip(n) + "'")
+                                .toList())
                 + (cycle.size() > 10 ? " -> ... (" + (cycle.size() - 1) + " definitions)" : "");
     }
 }

@@ -60,11 +60,11 @@ final class PmmlEvaluatorLoader {
         } catch (ParserConfigurationException e) {
             throw new IllegalStateException("the XML parser for PMML cannot be configured in this JVM", e);
         } catch (PMMLException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT,
-                    "PMML document cannot be used: " + clip(e.getMessage()), e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT, "PMML document cannot be used: " + clip(e.getMessage()), e);
         } catch (RuntimeException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT,
-                    "PMML document cannot be used: " + clip(String.valueOf(e)), e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT, "PMML document cannot be used: " + clip(String.valueOf(e)), e);
         }
         PmmlFunctionCheck.check(builder.getPMML(), allowedFunctions);
         PmmlCycleCheck.check(builder.getPMML());
@@ -72,20 +72,24 @@ final class PmmlEvaluatorLoader {
         try {
             evaluator = builder.build();
         } catch (PMMLException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT,
-                    "PMML model cannot be built: " + clip(e.getMessage()), e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT, "PMML model cannot be built: " + clip(e.getMessage()), e);
         } catch (RuntimeException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT,
-                    "PMML model cannot be built: " + clip(String.valueOf(e)), e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT, "PMML model cannot be built: " + clip(String.valueOf(e)), e);
         }
         try {
             evaluator.verify();
         } catch (PMMLException e) {
-            throw new ModelLoadException(ModelProblem.VALIDATION_FAILED,
-                    "the PMML document's own ModelVerification records fail: " + clip(e.getMessage()), e);
+            throw new ModelLoadException(
+                    ModelProblem.VALIDATION_FAILED,
+                    "the PMML document's own ModelVerification records fail: " + clip(e.getMessage()),
+                    e);
         } catch (RuntimeException e) {
-            throw new ModelLoadException(ModelProblem.VALIDATION_FAILED,
-                    "the PMML document's own ModelVerification records fail: " + clip(String.valueOf(e)), e);
+            throw new ModelLoadException(
+                    ModelProblem.VALIDATION_FAILED,
+                    "the PMML document's own ModelVerification records fail: " + clip(String.valueOf(e)),
+                    e);
         }
         return evaluator;
     }
@@ -96,7 +100,8 @@ final class PmmlEvaluatorLoader {
             reason = deepestMessage(e);
         }
         if (reason.contains("DOCTYPE")) {
-            return new ModelLoadException(ModelProblem.INVALID_ARTIFACT,
+            return new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
                     "PMML with a DOCTYPE is refused (DTDs and external entities are never processed)"
                             + xmlProblem.position(),
                     e);

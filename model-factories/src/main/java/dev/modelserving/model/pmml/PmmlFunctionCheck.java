@@ -35,6 +35,7 @@ final class PmmlFunctionCheck {
 
     /** Classpath resource listing JPMML's built-in function names. */
     static final String BUILT_INS_RESOURCE = "/dev/modelserving/model/pmml/pmml-builtin-functions.txt";
+
     private static final Set<String> BUILT_INS = readBuiltIns();
     private static final int MAX_LISTED = 30;
 
@@ -85,18 +86,23 @@ final class PmmlFunctionCheck {
         StringBuilder message = new StringBuilder("the PMML document applies");
         if (!refused.isEmpty()) {
             message.append(" functions that are neither PMML built-ins nor defined by the document (JPMML would load"
-                    + " them as Java classes by name): ").append(listed(refused));
+                            + " them as Java classes by name): ")
+                    .append(listed(refused));
         }
         if (!classes.isEmpty()) {
-            message.append(refused.isEmpty() ? "" : "; and").append(" DefineFunctions named like Java classes JPMML"
-                    + " would run instead: ").append(listed(classes));
+            message.append(refused.isEmpty() ? "" : "; and")
+                    .append(" DefineFunctions named like Java classes JPMML" + " would run instead: ")
+                    .append(listed(classes));
         }
         message.append(". A trusted function class can be allowed with --allow-pmml-functions");
         throw new ModelLoadException(ModelProblem.DISALLOWED_OPERATION, message.toString());
     }
 
     private static String listed(Set<String> names) {
-        return names.stream().limit(MAX_LISTED).map(n -> "'" + PmmlEvaluatorLoader.clip(n) + "'").toList()
+        return names.stream()
+                        .limit(MAX_LISTED)
+                        .map(n -> "'" + PmmlEvaluatorLoader.clip(n) + "'")
+                        .toList()
                 + (names.size() > MAX_LISTED ? " and " + (names.size() - MAX_LISTED) + " more" : "");
     }
 

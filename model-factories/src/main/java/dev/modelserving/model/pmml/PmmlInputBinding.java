@@ -63,18 +63,25 @@ final class PmmlInputBinding {
             String field = mapping.getModelField();
             String feature = mapping.getRecordFeature();
             if (field.isEmpty() || feature.isEmpty()) {
-                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.field_mapping entry {record_feature='"
-                        + feature + "', model_field='" + field + "'} must name both a record feature and a model field");
+                throw new ModelLoadException(
+                        ModelProblem.SPEC_MISMATCH,
+                        "input.field_mapping entry {record_feature='" + feature + "', model_field='" + field
+                                + "'} must name both a record feature and a model field");
             }
             if (!byName.containsKey(field)) {
-                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.field_mapping maps record feature '"
-                        + feature + "' to '" + field + "', which is not an input field of the PMML model; its input"
-                        + " fields are " + quoted(byName.keySet()));
+                throw new ModelLoadException(
+                        ModelProblem.SPEC_MISMATCH,
+                        "input.field_mapping maps record feature '"
+                                + feature + "' to '" + field
+                                + "', which is not an input field of the PMML model; its input"
+                                + " fields are " + quoted(byName.keySet()));
             }
             String previous = featureByField.putIfAbsent(field, feature);
             if (previous != null) {
-                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.field_mapping maps both '" + previous
-                        + "' and '" + feature + "' to PMML field '" + field + "'");
+                throw new ModelLoadException(
+                        ModelProblem.SPEC_MISMATCH,
+                        "input.field_mapping maps both '" + previous + "' and '" + feature + "' to PMML field '" + field
+                                + "'");
             }
         }
         InputField[] fields = byName.values().toArray(new InputField[0]);
@@ -100,19 +107,21 @@ final class PmmlInputBinding {
                 continue;
             }
             if (value == null) {
-                throw new ScoringException("missing feature '" + recordFeatures[i] + "' for PMML field '"
-                        + fieldNames[i] + "'");
+                throw new ScoringException(
+                        "missing feature '" + recordFeatures[i] + "' for PMML field '" + fieldNames[i] + "'");
             }
             double v = value;
             if (Double.isNaN(v) || Double.isInfinite(v)) {
-                throw new ScoringException("feature '" + recordFeatures[i] + "' is " + v + " (PMML field '"
-                        + fieldNames[i] + "')");
+                throw new ScoringException(
+                        "feature '" + recordFeatures[i] + "' is " + v + " (PMML field '" + fieldNames[i] + "')");
             }
             try {
                 arguments.put(fieldNames[i], fields[i].prepare(textFields[i] ? asText(v) : value));
             } catch (PMMLException e) {
-                throw new ScoringException("feature '" + recordFeatures[i] + "' = " + v + " is not accepted by PMML"
-                        + " field '" + fieldNames[i] + "': " + e.getMessage(), e);
+                throw new ScoringException(
+                        "feature '" + recordFeatures[i] + "' = " + v + " is not accepted by PMML" + " field '"
+                                + fieldNames[i] + "': " + e.getMessage(),
+                        e);
             }
         }
         return arguments;
@@ -123,8 +132,10 @@ final class PmmlInputBinding {
         try {
             return fields[i].prepare((Object) null);
         } catch (PMMLException e) {
-            throw new ScoringException("feature '" + recordFeatures[i] + "' is missing and PMML field '"
-                    + fieldNames[i] + "' does not accept its replacement: " + e.getMessage(), e);
+            throw new ScoringException(
+                    "feature '" + recordFeatures[i] + "' is missing and PMML field '" + fieldNames[i]
+                            + "' does not accept its replacement: " + e.getMessage(),
+                    e);
         }
     }
 

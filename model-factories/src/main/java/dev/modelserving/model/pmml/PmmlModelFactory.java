@@ -36,8 +36,10 @@ public final class PmmlModelFactory implements ModelFactory {
     public Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy)
             throws ModelLoadException {
         if (artifact.isDirectory()) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "a PMML model is one XML document, but the"
-                    + " artifact of " + descriptor.getName() + " is the directory " + artifact.directory());
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "a PMML model is one XML document, but the" + " artifact of " + descriptor.getName()
+                            + " is the directory " + artifact.directory());
         }
         Evaluator evaluator = PmmlEvaluatorLoader.load(artifact.bytes(), policy.allowedPmmlFunctions());
         PmmlInputBinding inputs = PmmlInputBinding.bind(

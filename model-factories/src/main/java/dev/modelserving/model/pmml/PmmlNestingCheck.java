@@ -47,10 +47,14 @@ final class PmmlNestingCheck {
             while (reader.hasNext()) {
                 int event = reader.next();
                 if (event == XMLStreamConstants.START_ELEMENT && ++depth > MAX_DEPTH) {
-                    throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "the PMML document nests elements"
-                            + " deeper than " + MAX_DEPTH + " levels (element <" + reader.getLocalName() + "> at line "
-                            + reader.getLocation().getLineNumber() + "); JPMML would evaluate it by recursion on the"
-                            + " scoring thread");
+                    throw new ModelLoadException(
+                            ModelProblem.INVALID_ARTIFACT,
+                            "the PMML document nests elements"
+                                    + " deeper than " + MAX_DEPTH + " levels (element <" + reader.getLocalName()
+                                    + "> at line "
+                                    + reader.getLocation().getLineNumber()
+                                    + "); JPMML would evaluate it by recursion on the"
+                                    + " scoring thread");
                 } else if (event == XMLStreamConstants.END_ELEMENT) {
                     depth--;
                 }

@@ -55,14 +55,17 @@ final class PmmlTargetDecoder {
             target = targets.stream()
                     .filter(t -> output.getTargetField().equals(t.getName()))
                     .findFirst()
-                    .orElseThrow(() -> new ModelLoadException(ModelProblem.SPEC_MISMATCH, "output.target_field '"
-                            + output.getTargetField() + "' is not a target of the PMML model; its targets are "
-                            + targets.stream().map(TargetField::getName).map(n -> "'" + n + "'").toList()));
+                    .orElseThrow(() -> new ModelLoadException(
+                            ModelProblem.SPEC_MISMATCH,
+                            "output.target_field '"
+                                    + output.getTargetField() + "' is not a target of the PMML model; its targets are "
+                                    + targets.stream()
+                                            .map(TargetField::getName)
+                                            .map(n -> "'" + n + "'")
+                                            .toList()));
         }
         boolean classification = target.getOpType() == OpType.CATEGORICAL || target.getOpType() == OpType.ORDINAL;
-        List<Object> categories = classification && target.getCategories() != null
-                ? target.getCategories()
-                : List.of();
+        List<Object> categories = classification && target.getCategories() != null ? target.getCategories() : List.of();
         PmmlTargetDecoder decoder = new PmmlTargetDecoder(target.getName(), classification, categories);
         decoder.check(output);
         return decoder;
@@ -72,20 +75,25 @@ final class PmmlTargetDecoder {
         OutputKind kind = output.getKind();
         String what = "PMML target '" + targetName + "' is " + (classification ? "categorical" : "continuous");
         if (kind == OutputKind.RAW_VECTOR) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "output.kind RAW_VECTOR does not apply to PMML: "
-                    + what + " and gives " + (classification ? "a classification" : "a score"));
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "output.kind RAW_VECTOR does not apply to PMML: " + what + " and gives "
+                            + (classification ? "a classification" : "a score"));
         }
         if (kind == OutputKind.REGRESSION && classification || kind == OutputKind.CLASSIFICATION && !classification) {
             throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "output.kind is " + kind + " but " + what);
         }
         if (output.getLabelsCount() > 0) {
             if (!classification) {
-                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "output.labels " + output.getLabelsList()
-                        + " are declared but " + what);
+                throw new ModelLoadException(
+                        ModelProblem.SPEC_MISMATCH,
+                        "output.labels " + output.getLabelsList() + " are declared but " + what);
             }
             if (!categoryLabels.isEmpty() && !categoryLabels.equals(output.getLabelsList())) {
-                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "output.labels " + output.getLabelsList()
-                        + " differ from the categories of PMML target '" + targetName + "': " + categoryLabels);
+                throw new ModelLoadException(
+                        ModelProblem.SPEC_MISMATCH,
+                        "output.labels " + output.getLabelsList() + " differ from the categories of PMML target '"
+                                + targetName + "': " + categoryLabels);
             }
         }
     }

@@ -57,8 +57,8 @@ public final class SensorRecords {
     private static String requireMachineId(SensorReading reading) {
         String machineId = reading.getMachineId();
         if (machineId.isBlank()) {
-            throw new IllegalArgumentException("sensor reading at " + reading.getTimestampMillis()
-                    + " has no machine_id");
+            throw new IllegalArgumentException(
+                    "sensor reading at " + reading.getTimestampMillis() + " has no machine_id");
         }
         return machineId;
     }

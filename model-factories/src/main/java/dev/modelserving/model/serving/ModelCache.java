@@ -90,8 +90,11 @@ public final class ModelCache {
             }
         }
         for (String model : evicted) {
-            LOG.info("evicted the idle model {} to stay within {} live models (--max-live-models); it is rebuilt"
-                    + " from its descriptor when next needed", model, capacity);
+            LOG.info(
+                    "evicted the idle model {} to stay within {} live models (--max-live-models); it is rebuilt"
+                            + " from its descriptor when next needed",
+                    model,
+                    capacity);
         }
     }
 

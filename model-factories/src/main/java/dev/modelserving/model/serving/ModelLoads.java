@@ -223,8 +223,11 @@ public final class ModelLoads implements AutoCloseable {
                     try {
                         deadline = timer.schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
                     } catch (RejectedExecutionException e) {
-                        LOG.debug("no deadline for {}@{}: the loads are closing", descriptor.getName(),
-                                descriptor.getVersion(), e);
+                        LOG.debug(
+                                "no deadline for {}@{}: the loads are closing",
+                                descriptor.getName(),
+                                descriptor.getVersion(),
+                                e);
                     }
                 }
             }
@@ -251,8 +254,11 @@ public final class ModelLoads implements AutoCloseable {
                 }
             }
             if (wasAbandoned) {
-                LOG.warn("the abandoned load of model {}@{} (data type '{}') returned after its deadline; {}",
-                        descriptor.getName(), descriptor.getVersion(), descriptor.getDataType(),
+                LOG.warn(
+                        "the abandoned load of model {}@{} (data type '{}') returned after its deadline; {}",
+                        descriptor.getName(),
+                        descriptor.getVersion(),
+                        descriptor.getDataType(),
                         model != null ? "its model is closed" : "it failed: " + failure);
                 closeLate(model);
                 abandonedAlive.decrementAndGet();

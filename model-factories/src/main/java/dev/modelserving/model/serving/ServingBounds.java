@@ -27,7 +27,8 @@ public record ServingBounds(
         long maxUnpackedBytesPerSubtask,
         long modelLoadTimeoutMillis,
         int maxConcurrentLoads,
-        long restoreWaitMillis) implements Serializable {
+        long restoreWaitMillis)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -40,50 +41,102 @@ public record ServingBounds(
     public static final long DEFAULT_RESTORE_WAIT_MILLIS = 30_000;
 
     public ServingBounds {
-        if (maxLiveModels < 1 || maxDataTypes < 1 || maxExecutorQueue < 1 || maxUnpackedBytesPerSubtask < 1
-                || modelLoadTimeoutMillis < 1 || maxConcurrentLoads < 1 || restoreWaitMillis < 0) {
+        if (maxLiveModels < 1
+                || maxDataTypes < 1
+                || maxExecutorQueue < 1
+                || maxUnpackedBytesPerSubtask < 1
+                || modelLoadTimeoutMillis < 1
+                || maxConcurrentLoads < 1
+                || restoreWaitMillis < 0) {
             throw new IllegalArgumentException("serving bounds must be positive (restore wait: >= 0): " + this);
         }
     }
 
     public static ServingBounds defaults() {
-        return new ServingBounds(DEFAULT_MAX_LIVE_MODELS, DEFAULT_MAX_DATA_TYPES, DEFAULT_MAX_EXECUTOR_QUEUE,
-                DEFAULT_MAX_UNPACKED_BYTES_PER_SUBTASK, DEFAULT_MODEL_LOAD_TIMEOUT_MILLIS, DEFAULT_MAX_CONCURRENT_LOADS,
+        return new ServingBounds(
+                DEFAULT_MAX_LIVE_MODELS,
+                DEFAULT_MAX_DATA_TYPES,
+                DEFAULT_MAX_EXECUTOR_QUEUE,
+                DEFAULT_MAX_UNPACKED_BYTES_PER_SUBTASK,
+                DEFAULT_MODEL_LOAD_TIMEOUT_MILLIS,
+                DEFAULT_MAX_CONCURRENT_LOADS,
                 DEFAULT_RESTORE_WAIT_MILLIS);
     }
 
     public ServingBounds withMaxLiveModels(int value) {
-        return new ServingBounds(value, maxDataTypes, maxExecutorQueue, maxUnpackedBytesPerSubtask,
-                modelLoadTimeoutMillis, maxConcurrentLoads, restoreWaitMillis);
+        return new ServingBounds(
+                value,
+                maxDataTypes,
+                maxExecutorQueue,
+                maxUnpackedBytesPerSubtask,
+                modelLoadTimeoutMillis,
+                maxConcurrentLoads,
+                restoreWaitMillis);
     }
 
     public ServingBounds withMaxDataTypes(int value) {
-        return new ServingBounds(maxLiveModels, value, maxExecutorQueue, maxUnpackedBytesPerSubtask,
-                modelLoadTimeoutMillis, maxConcurrentLoads, restoreWaitMillis);
+        return new ServingBounds(
+                maxLiveModels,
+                value,
+                maxExecutorQueue,
+                maxUnpackedBytesPerSubtask,
+                modelLoadTimeoutMillis,
+                maxConcurrentLoads,
+                restoreWaitMillis);
     }
 
     public ServingBounds withMaxExecutorQueue(int value) {
-        return new ServingBounds(maxLiveModels, maxDataTypes, value, maxUnpackedBytesPerSubtask,
-                modelLoadTimeoutMillis, maxConcurrentLoads, restoreWaitMillis);
+        return new ServingBounds(
+                maxLiveModels,
+                maxDataTypes,
+                value,
+                maxUnpackedBytesPerSubtask,
+                modelLoadTimeoutMillis,
+                maxConcurrentLoads,
+                restoreWaitMillis);
     }
 
     public ServingBounds withMaxUnpackedBytesPerSubtask(long value) {
-        return new ServingBounds(maxLiveModels, maxDataTypes, maxExecutorQueue, value, modelLoadTimeoutMillis,
-                maxConcurrentLoads, restoreWaitMillis);
+        return new ServingBounds(
+                maxLiveModels,
+                maxDataTypes,
+                maxExecutorQueue,
+                value,
+                modelLoadTimeoutMillis,
+                maxConcurrentLoads,
+                restoreWaitMillis);
     }
 
     public ServingBounds withModelLoadTimeoutMillis(long value) {
-        return new ServingBounds(maxLiveModels, maxDataTypes, maxExecutorQueue, maxUnpackedBytesPerSubtask, value,
-                maxConcurrentLoads, restoreWaitMillis);
+        return new ServingBounds(
+                maxLiveModels,
+                maxDataTypes,
+                maxExecutorQueue,
+                maxUnpackedBytesPerSubtask,
+                value,
+                maxConcurrentLoads,
+                restoreWaitMillis);
     }
 
     public ServingBounds withMaxConcurrentLoads(int value) {
-        return new ServingBounds(maxLiveModels, maxDataTypes, maxExecutorQueue, maxUnpackedBytesPerSubtask,
-                modelLoadTimeoutMillis, value, restoreWaitMillis);
+        return new ServingBounds(
+                maxLiveModels,
+                maxDataTypes,
+                maxExecutorQueue,
+                maxUnpackedBytesPerSubtask,
+                modelLoadTimeoutMillis,
+                value,
+                restoreWaitMillis);
     }
 
     public ServingBounds withRestoreWaitMillis(long value) {
-        return new ServingBounds(maxLiveModels, maxDataTypes, maxExecutorQueue, maxUnpackedBytesPerSubtask,
-                modelLoadTimeoutMillis, maxConcurrentLoads, value);
+        return new ServingBounds(
+                maxLiveModels,
+                maxDataTypes,
+                maxExecutorQueue,
+                maxUnpackedBytesPerSubtask,
+                modelLoadTimeoutMillis,
+                maxConcurrentLoads,
+                value);
     }
 }

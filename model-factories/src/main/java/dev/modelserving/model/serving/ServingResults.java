@@ -28,9 +28,8 @@ public final class ServingResults {
     }
 
     public static ServingResult scored(DataRecord record, ModelId model, Prediction prediction, long latencyNanos) {
-        ServingResult.Builder result = withModel(about(record), model)
-                .setStatus(ServingStatus.SCORED)
-                .setLatencyNanos(latencyNanos);
+        ServingResult.Builder result =
+                withModel(about(record), model).setStatus(ServingStatus.SCORED).setLatencyNanos(latencyNanos);
         for (double output : prediction.outputs()) {
             result.addOutputs(output);
         }
@@ -42,12 +41,14 @@ public final class ServingResults {
     }
 
     public static ServingResult failed(DataRecord record, ModelId model, String error, long latencyNanos) {
-        ServingResult.Builder result = about(record).setStatus(ServingStatus.FAILED).setError(error)
-                .setLatencyNanos(latencyNanos);
+        ServingResult.Builder result =
+                about(record).setStatus(ServingStatus.FAILED).setError(error).setLatencyNanos(latencyNanos);
         return (model == null ? result : withModel(result, model)).build();
     }
 
     private static ServingResult.Builder withModel(ServingResult.Builder result, ModelId model) {
-        return result.setModelName(model.name()).setModelVersion(model.version()).setModelSha256(model.sha256());
+        return result.setModelName(model.name())
+                .setModelVersion(model.version())
+                .setModelSha256(model.sha256());
     }
 }

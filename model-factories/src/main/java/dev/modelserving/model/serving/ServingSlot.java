@@ -80,6 +80,7 @@ public final class ServingSlot implements AutoCloseable {
     private ModelLoads.Loading pendingLoad;
     /** The rebuild of the current descriptor's model (after a restore or an eviction), while it runs. */
     private CompletableFuture<Model> rebuild;
+
     private boolean evicted;
     private long lastWaitNanos;
     /** When a rebuild refused for lack of resources may be tried again (0: the failure is final). */
@@ -90,6 +91,7 @@ public final class ServingSlot implements AutoCloseable {
     private final List<ServingStats> retiredStats = new ArrayList<>();
     /** The drift monitor of the current version (null: none yet, or no training statistics) and its descriptor. */
     private DriftMonitor drift;
+
     private ModelDescriptor driftOf;
     /** Drift events not yet taken by {@link #drainEvents()}. */
     private final List<ModelEvent> driftEvents = new ArrayList<>();
@@ -169,8 +171,8 @@ public final class ServingSlot implements AutoCloseable {
             case DEPLOY -> deploy(descriptor, events);
             case ROLLBACK -> rollback(descriptor, events);
             case REMOVE -> remove(descriptor, events);
-            default -> events.add(event(ModelEventType.REJECTED, descriptor,
-                    "unknown action " + descriptor.getActionValue()));
+            default ->
+                events.add(event(ModelEventType.REJECTED, descriptor, "unknown action " + descriptor.getActionValue()));
         }
         return events;
     }
@@ -181,8 +183,11 @@ public final class ServingSlot implements AutoCloseable {
             latest = Math.max(latest, state.getPending().getVersion());
         }
         if (d.getVersion() <= latest) {
-            events.add(event(ModelEventType.REJECTED, d, "stale: version " + d.getVersion()
-                    + " is not newer than version " + latest + " of model '" + d.getName() + "'"));
+            events.add(event(
+                    ModelEventType.REJECTED,
+                    d,
+                    "stale: version " + d.getVersion() + " is not newer than version " + latest + " of model '"
+                            + d.getName() + "'"));
             return;
         }
         try {
@@ -191,8 +196,8 @@ public final class ServingSlot implements AutoCloseable {
             events.add(event(ModelEventType.REJECTED, d, e.getMessage()));
             return;
         }
-        cancelPending("replaced by version " + d.getVersion() + " of model '" + d.getName() + "' while loading",
-                events);
+        cancelPending(
+                "replaced by version " + d.getVersion() + " of model '" + d.getName() + "' while loading", events);
         state = state.toBuilder().setPending(d).setPendingIsRollback(false).build();
         pendingLoad = startLoad(d);
     }
@@ -202,9 +207,12 @@ public final class ServingSlot implements AutoCloseable {
             return;
         }
         long target = command.getRollbackToVersion();
-        if (state.hasCurrent() && state.getCurrent().getName().equals(command.getName())
+        if (state.hasCurrent()
+                && state.getCurrent().getName().equals(command.getName())
                 && state.getCurrent().getVersion() == target) {
-            events.add(event(ModelEventType.REJECTED, command.toBuilder().setVersion(target).build(),
+            events.add(event(
+                    ModelEventType.REJECTED,
+                    command.toBuilder().setVersion(target).build(),
                     "rollback: version " + target + " of model '" + command.getName() + "' is already serving"));
             return;
         }
@@ -213,8 +221,11 @@ public final class ServingSlot implements AutoCloseable {
                 .findFirst();
         if (kept.isEmpty()) {
             List<String> available = state.getHistoryList().stream()
-                    .map(h -> h.getName() + "@" + h.getVersion()).toList();
-            events.add(event(ModelEventType.REJECTED, command.toBuilder().setVersion(target).build(),
+                    .map(h -> h.getName() + "@" + h.getVersion())
+                    .toList();
+            events.add(event(
+                    ModelEventType.REJECTED,
+                    command.toBuilder().setVersion(target).build(),
                     "rollback: version " + target + " of model '" + command.getName()
                             + "' is not among the kept versions " + available));
             return;
@@ -222,9 +233,13 @@ public final class ServingSlot implements AutoCloseable {
         cancelPending("replaced by a rollback to version " + target + " while loading", events);
         // The re-activated version names the command as the descriptor that made it current.
         ModelDescriptor rollbackTarget = command.hasOrigin()
-                ? kept.get().toBuilder().setOrigin(command.getOrigin()).build() : kept.get();
-        state = state.toBuilder().setPending(rollbackTarget).setPendingIsRollback(true)
-                .putLatestVersions(command.getName(), command.getVersion()).build();
+                ? kept.get().toBuilder().setOrigin(command.getOrigin()).build()
+                : kept.get();
+        state = state.toBuilder()
+                .setPending(rollbackTarget)
+                .setPendingIsRollback(true)
+                .putLatestVersions(command.getName(), command.getVersion())
+                .build();
         pendingLoad = startLoad(rollbackTarget);
     }
 
@@ -242,16 +257,24 @@ public final class ServingSlot implements AutoCloseable {
             closeCurrent();
             retireStats();
             state = withHistory(state.toBuilder().clearCurrent(), removed)
-                    .putLatestVersions(command.getName(), command.getVersion()).build();
-            events.add(withOrigin(event(ModelEventType.REMOVED, removed, reasonOr(command, "removed by command"))
-                    .toBuilder().setPublisherId(command.getPublisherId()), command.getOrigin()).build());
+                    .putLatestVersions(command.getName(), command.getVersion())
+                    .build();
+            events.add(withOrigin(
+                            event(ModelEventType.REMOVED, removed, reasonOr(command, "removed by command")).toBuilder()
+                                    .setPublisherId(command.getPublisherId()),
+                            command.getOrigin())
+                    .build());
             matched = true;
         }
         if (!matched) {
-            events.add(event(ModelEventType.REJECTED, command, "remove: model '" + command.getName()
-                    + "' does not serve data type '" + dataType + "'"));
+            events.add(event(
+                    ModelEventType.REJECTED,
+                    command,
+                    "remove: model '" + command.getName() + "' does not serve data type '" + dataType + "'"));
         } else {
-            state = state.toBuilder().putLatestVersions(command.getName(), command.getVersion()).build();
+            state = state.toBuilder()
+                    .putLatestVersions(command.getName(), command.getVersion())
+                    .build();
         }
     }
 
@@ -268,9 +291,13 @@ public final class ServingSlot implements AutoCloseable {
         if (command.getVersion() > latest) {
             return false;
         }
-        events.add(event(ModelEventType.REJECTED, command, "stale: " + command.getAction().name().toLowerCase(
-                java.util.Locale.ROOT) + " command version " + command.getVersion() + " is not newer than version "
-                + latest + " of model '" + command.getName() + "' (every command takes the next version number)"));
+        events.add(event(
+                ModelEventType.REJECTED,
+                command,
+                "stale: " + command.getAction().name().toLowerCase(java.util.Locale.ROOT) + " command version "
+                        + command.getVersion() + " is not newer than version "
+                        + latest + " of model '" + command.getName()
+                        + "' (every command takes the next version number)"));
         return true;
     }
 
@@ -294,12 +321,14 @@ public final class ServingSlot implements AutoCloseable {
         ModelDescriptor previous = state.hasCurrent() ? state.getCurrent() : null;
         closeCurrent();
         long newest = Math.max(state.getLatestVersionsOrDefault(candidate.getName(), 0L), candidate.getVersion());
-        ServingSlotState.Builder next = state.toBuilder().setCurrent(candidate)
-                .putLatestVersions(candidate.getName(), newest);
+        ServingSlotState.Builder next =
+                state.toBuilder().setCurrent(candidate).putLatestVersions(candidate.getName(), newest);
         if (previous != null) {
             withHistory(next, previous);
-            events.add(event(ModelEventType.SUPERSEDED, previous, "superseded by " + candidate.getName() + "@"
-                    + candidate.getVersion()));
+            events.add(event(
+                    ModelEventType.SUPERSEDED,
+                    previous,
+                    "superseded by " + candidate.getName() + "@" + candidate.getVersion()));
         }
         // The serving version is never kept twice.
         List<ModelDescriptor> history = new ArrayList<>(next.getHistoryList());
@@ -311,14 +340,23 @@ public final class ServingSlot implements AutoCloseable {
         settings.cache().admit(cacheEntry);
         retireStats();
         long activatedAt = settings.clockMillis().getAsLong();
-        currentStats = new ServingStats(dataType, candidate.getName(), candidate.getVersion(), model.id().sha256(),
-                activatedAt, activatedAt);
-        ModelEvent activated = event(rollback ? ModelEventType.ROLLED_BACK : ModelEventType.ACTIVATED, candidate,
+        currentStats = new ServingStats(
+                dataType,
+                candidate.getName(),
+                candidate.getVersion(),
+                model.id().sha256(),
+                activatedAt,
+                activatedAt);
+        ModelEvent activated = event(
+                rollback ? ModelEventType.ROLLED_BACK : ModelEventType.ACTIVATED,
+                candidate,
                 rollback ? "rolled back" : "loaded and validated");
-        events.add(activated.toBuilder().setModelSha256(model.id().sha256())
+        events.add(activated.toBuilder()
+                .setModelSha256(model.id().sha256())
                 .setPreviousVersion(previous == null ? 0 : previous.getVersion())
                 .setPreviousModelName(previous == null ? "" : previous.getName())
-                .setLoadMillis(load.loadMillis()).build());
+                .setLoadMillis(load.loadMillis())
+                .build());
         return events;
     }
 
@@ -381,7 +419,8 @@ public final class ServingSlot implements AutoCloseable {
         retiredStats.clear();
         if (state.hasCurrent()) {
             ModelDescriptor d = state.getCurrent();
-            if (currentStats == null || currentStats.modelVersion() != d.getVersion()
+            if (currentStats == null
+                    || currentStats.modelVersion() != d.getVersion()
                     || !currentStats.modelName().equals(d.getName())) {
                 retireStatsInto(snapshots, nowMillis);
                 String sha = current != null ? current.id().sha256() : d.getArtifactSha256();
@@ -401,7 +440,9 @@ public final class ServingSlot implements AutoCloseable {
         ModelStats.Builder withDrift = stats.toBuilder();
         List<String> features = monitor.get().features();
         for (int i = 0; i < features.size(); i++) {
-            withDrift.addDrift(FeatureDrift.newBuilder().setFeature(features.get(i)).setPsi(monitor.get().psi(i)));
+            withDrift.addDrift(FeatureDrift.newBuilder()
+                    .setFeature(features.get(i))
+                    .setPsi(monitor.get().psi(i)));
         }
         return withDrift.build();
     }
@@ -463,11 +504,20 @@ public final class ServingSlot implements AutoCloseable {
             return;
         }
         for (DriftChange change : drift.observe(record, prediction)) {
-            driftEvents.add(event(change.drifted() ? ModelEventType.DRIFT_DETECTED : ModelEventType.DRIFT_CLEARED,
-                    serving, String.format(java.util.Locale.ROOT, "%s: PSI %.4f over %d records %s threshold %.4f"
-                            + " (%d outside the training range)", change.feature(), change.psi(),
-                            change.windowRecords(), change.drifted() ? "above" : "back below half the",
-                            change.threshold(), change.outOfRange())).toBuilder()
+            driftEvents.add(event(
+                            change.drifted() ? ModelEventType.DRIFT_DETECTED : ModelEventType.DRIFT_CLEARED,
+                            serving,
+                            String.format(
+                                    java.util.Locale.ROOT,
+                                    "%s: PSI %.4f over %d records %s threshold %.4f"
+                                            + " (%d outside the training range)",
+                                    change.feature(),
+                                    change.psi(),
+                                    change.windowRecords(),
+                                    change.drifted() ? "above" : "back below half the",
+                                    change.threshold(),
+                                    change.outOfRange()))
+                    .toBuilder()
                     .setModelSha256(currentId().map(ModelId::sha256).orElse(serving.getArtifactSha256()))
                     .setDriftFeature(change.feature())
                     .setDriftPsi(change.psi())
@@ -687,7 +737,8 @@ public final class ServingSlot implements AutoCloseable {
         if (origin.getTopic().isEmpty()) {
             return event;
         }
-        return event.setDescriptorTopic(origin.getTopic()).setDescriptorPartition(origin.getPartition())
+        return event.setDescriptorTopic(origin.getTopic())
+                .setDescriptorPartition(origin.getPartition())
                 .setDescriptorOffset(origin.getOffset());
     }
 }

@@ -17,6 +17,7 @@ public final class ServingStats {
 
     /** Buckets per power of two. */
     static final int SUB_BUCKETS = 8;
+
     private static final int SUB_BITS = 3;
     private static final int BUCKETS = 64 * SUB_BUCKETS;
 
@@ -37,8 +38,13 @@ public final class ServingStats {
      * @param servingSinceMillis when the version became current on this instance
      * @param sinceMillis when counting started (equal to {@code servingSinceMillis} unless restored)
      */
-    public ServingStats(String dataType, String modelName, long modelVersion, String modelSha256,
-            long servingSinceMillis, long sinceMillis) {
+    public ServingStats(
+            String dataType,
+            String modelName,
+            long modelVersion,
+            String modelSha256,
+            long servingSinceMillis,
+            long sinceMillis) {
         this.dataType = dataType;
         this.modelName = modelName;
         this.modelVersion = modelVersion;

@@ -51,25 +51,47 @@ public record SlotSettings(
     }
 
     /** Settings with the default drift settings. */
-    public SlotSettings(ModelLoader loader, ModelLoads loads, String emitter, int maxHistory, LongSupplier clockMillis,
-            ModelCache cache, long restoreWaitMillis, LongConsumer restoreWaits) {
-        this(loader, loads, emitter, maxHistory, clockMillis, cache, restoreWaitMillis, restoreWaits,
+    public SlotSettings(
+            ModelLoader loader,
+            ModelLoads loads,
+            String emitter,
+            int maxHistory,
+            LongSupplier clockMillis,
+            ModelCache cache,
+            long restoreWaitMillis,
+            LongConsumer restoreWaits) {
+        this(
+                loader,
+                loads,
+                emitter,
+                maxHistory,
+                clockMillis,
+                cache,
+                restoreWaitMillis,
+                restoreWaits,
                 DriftSettings.defaults());
     }
 
     /** The same settings with other drift settings. */
     public SlotSettings withDrift(DriftSettings other) {
-        return new SlotSettings(loader, loads, emitter, maxHistory, clockMillis, cache, restoreWaitMillis, restoreWaits,
-                other);
+        return new SlotSettings(
+                loader, loads, emitter, maxHistory, clockMillis, cache, restoreWaitMillis, restoreWaits, other);
     }
 
     /**
      * Settings that load on {@code loadExecutor} ({@code Runnable::run} loads synchronously) without deadline, with
      * no bound on live models and the default restore wait.
      */
-    public SlotSettings(ModelLoader loader, Executor loadExecutor, String emitter, int maxHistory,
-            LongSupplier clockMillis) {
-        this(loader, ModelLoads.on(loadExecutor), emitter, maxHistory, clockMillis, ModelCache.unbounded(),
-                ServingBounds.DEFAULT_RESTORE_WAIT_MILLIS, nanos -> { });
+    public SlotSettings(
+            ModelLoader loader, Executor loadExecutor, String emitter, int maxHistory, LongSupplier clockMillis) {
+        this(
+                loader,
+                ModelLoads.on(loadExecutor),
+                emitter,
+                maxHistory,
+                clockMillis,
+                ModelCache.unbounded(),
+                ServingBounds.DEFAULT_RESTORE_WAIT_MILLIS,
+                nanos -> {});
     }
 }

@@ -38,9 +38,8 @@ public final class OutputInterpreter {
             case REGRESSION -> values.length == 1 ? Prediction.score(values[0]) : Prediction.vector(values);
             case CLASSIFICATION -> classify(values, modelLabel);
             case RAW_VECTOR -> Prediction.vector(values);
-            case OUTPUT_KIND_AUTO, UNRECOGNIZED -> values.length == 1
-                    ? Prediction.score(values[0])
-                    : Prediction.vector(values);
+            case OUTPUT_KIND_AUTO, UNRECOGNIZED ->
+                values.length == 1 ? Prediction.score(values[0]) : Prediction.vector(values);
         };
     }
 

@@ -38,19 +38,24 @@ public final class RecordVectorizer {
      */
     public RecordVectorizer(InputSpec spec, long maxElements) throws ModelLoadException {
         this.featureNames = spec.getFeatureNamesList().toArray(new String[0]);
-        this.declaredShape = spec.getShapeList().stream().mapToLong(Long::longValue).toArray();
+        this.declaredShape =
+                spec.getShapeList().stream().mapToLong(Long::longValue).toArray();
         this.maxElements = maxElements;
         checkDeclaredShape();
         if (featureNames.length > maxElements) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.feature_names has "
-                    + featureNames.length + " names, more than the " + maxElements + " values a record may feed");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "input.feature_names has " + featureNames.length + " names, more than the " + maxElements
+                            + " values a record may feed");
         }
     }
 
     private void checkDeclaredShape() throws ModelLoadException {
         if (declaredShape.length > TensorShapes.MAX_RANK) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.shape has rank " + declaredShape.length
-                    + "; at most " + TensorShapes.MAX_RANK + " dimensions are accepted");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "input.shape has rank " + declaredShape.length + "; at most " + TensorShapes.MAX_RANK
+                            + " dimensions are accepted");
         }
         long fixed = 1;
         int wildcards = 0;
@@ -60,20 +65,26 @@ public final class RecordVectorizer {
                 continue;
             }
             if (d < 1) {
-                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.shape "
-                        + TensorShapes.describe(declaredShape) + " has a dimension " + d
-                        + "; dimensions are at least 1, or -1 for the one the record's length decides");
+                throw new ModelLoadException(
+                        ModelProblem.SPEC_MISMATCH,
+                        "input.shape "
+                                + TensorShapes.describe(declaredShape) + " has a dimension " + d
+                                + "; dimensions are at least 1, or -1 for the one the record's length decides");
             }
             fixed = d > maxElements ? maxElements + 1 : Math.min(maxElements + 1, fixed * d);
         }
         if (wildcards > 1) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.shape "
-                    + TensorShapes.describe(declaredShape) + " has " + wildcards + " dimensions of -1; at most one");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "input.shape " + TensorShapes.describe(declaredShape) + " has " + wildcards
+                            + " dimensions of -1; at most one");
         }
         if (fixed > maxElements) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.shape "
-                    + TensorShapes.describe(declaredShape) + " needs more than " + maxElements
-                    + " values per record, the limit");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "input.shape "
+                            + TensorShapes.describe(declaredShape) + " needs more than " + maxElements
+                            + " values per record, the limit");
         }
     }
 
@@ -130,8 +141,8 @@ public final class RecordVectorizer {
             throw new ScoringException("record has no vector and the model names no features");
         }
         if (n > maxElements) {
-            throw new ScoringException("record vector has " + n + " values, more than the " + maxElements
-                    + " a record may feed");
+            throw new ScoringException(
+                    "record vector has " + n + " values, more than the " + maxElements + " a record may feed");
         }
         long[] shape = packedShape(record, n);
         float[] values = new float[n];
@@ -155,11 +166,12 @@ public final class RecordVectorizer {
             throw new ScoringException("record vector_shape has rank " + rank + "; at most " + TensorShapes.MAX_RANK
                     + " dimensions are accepted");
         }
-        long[] recordShape = record.getVectorShapeList().stream().mapToLong(Long::longValue).toArray();
+        long[] recordShape =
+                record.getVectorShapeList().stream().mapToLong(Long::longValue).toArray();
         long elements = TensorShapes.elements(recordShape, TensorShapes.MAX_RANK, maxElements, "record vector_shape");
         if (elements != n) {
-            throw new ScoringException("record vector_shape " + TensorShapes.describe(recordShape) + " has "
-                    + elements + " elements but the vector has " + n + " values");
+            throw new ScoringException("record vector_shape " + TensorShapes.describe(recordShape) + " has " + elements
+                    + " elements but the vector has " + n + " values");
         }
         if (declaredShape.length > 0 && !compatible(declaredShape, recordShape)) {
             throw new ScoringException("record shape " + TensorShapes.describe(recordShape)
@@ -196,8 +208,8 @@ public final class RecordVectorizer {
         }
         boolean fits = wildcard < 0 ? known == length : length % known == 0 && length / known >= 1;
         if (!fits) {
-            throw new ScoringException(length + " values do not fit the input shape "
-                    + TensorShapes.describe(declaredShape));
+            throw new ScoringException(
+                    length + " values do not fit the input shape " + TensorShapes.describe(declaredShape));
         }
         long[] resolved = declaredShape.clone();
         if (wildcard >= 0) {

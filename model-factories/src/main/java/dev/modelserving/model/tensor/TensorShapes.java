@@ -26,8 +26,8 @@ public final class TensorShapes {
      */
     public static long elements(long[] shape, int maxRank, long maxElements, String what) throws ScoringException {
         if (shape.length > maxRank) {
-            throw new ScoringException(what + " has rank " + shape.length + "; at most " + maxRank
-                    + " dimensions are accepted");
+            throw new ScoringException(
+                    what + " has rank " + shape.length + "; at most " + maxRank + " dimensions are accepted");
         }
         long product = 1;
         for (int i = 0; i < shape.length; i++) {
@@ -39,8 +39,10 @@ public final class TensorShapes {
             try {
                 product = Math.multiplyExact(product, d);
             } catch (ArithmeticException e) {
-                throw new ScoringException(what + " " + describe(shape) + " has more than " + Long.MAX_VALUE
-                        + " elements (the product of its dimensions overflows)", e);
+                throw new ScoringException(
+                        what + " " + describe(shape) + " has more than " + Long.MAX_VALUE
+                                + " elements (the product of its dimensions overflows)",
+                        e);
             }
             if (product > maxElements) {
                 throw new ScoringException(what + " " + describe(shape) + " has more than " + maxElements
@@ -57,8 +59,8 @@ public final class TensorShapes {
     public static void requireFeedable(long[] shape, int length, String what) throws ScoringException {
         long elements = elements(shape, MAX_RANK + 1, length, what);
         if (elements != length) {
-            throw new ScoringException(what + " " + describe(shape) + " has " + elements + " elements but "
-                    + length + " values are fed");
+            throw new ScoringException(
+                    what + " " + describe(shape) + " has " + elements + " elements but " + length + " values are fed");
         }
     }
 

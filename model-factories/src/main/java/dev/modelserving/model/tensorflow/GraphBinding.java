@@ -43,8 +43,9 @@ record GraphBinding(
      * @param recordShape the record shape known at load time (empty when it depends on the records)
      * @throws ModelLoadException SPEC_MISMATCH naming the tensor and the problem
      */
-    static GraphBinding bind(Graph graph, NamedTensor input, List<NamedTensor> outputs, NamedTensor label,
-            long[] recordShape) throws ModelLoadException {
+    static GraphBinding bind(
+            Graph graph, NamedTensor input, List<NamedTensor> outputs, NamedTensor label, long[] recordShape)
+            throws ModelLoadException {
         if (outputs.isEmpty()) {
             throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "no output tensor named");
         }
@@ -62,8 +63,14 @@ record GraphBinding(
             labelOutput = find(graph, label, false);
             requireType(labelOutput, label, TensorValues.LABEL_TYPES, "int32, int64 or string");
         }
-        return new GraphBinding(in, in.dataType(), layout, fetched.get(0), outputs.get(0).description(),
-                labelOutput, label == null ? null : label.description());
+        return new GraphBinding(
+                in,
+                in.dataType(),
+                layout,
+                fetched.get(0),
+                outputs.get(0).description(),
+                labelOutput,
+                label == null ? null : label.description());
     }
 
     /** The names of the graph's Placeholder operations, in graph order. */
@@ -95,15 +102,19 @@ record GraphBinding(
         GraphOperation op = graph.operation(name.operation());
         if (op == null) {
             List<String> candidates = isInput ? placeholders(graph) : unconsumedOperations(graph, CANDIDATES_SHOWN);
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "no tensor '" + name.operation()
-                    + "' in the graph (" + named.description() + "); "
-                    + (isInput ? "placeholders: " : "operations nothing consumes: ")
-                    + candidates.subList(0, Math.min(CANDIDATES_SHOWN, candidates.size())));
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "no tensor '" + name.operation()
+                            + "' in the graph (" + named.description() + "); "
+                            + (isInput ? "placeholders: " : "operations nothing consumes: ")
+                            + candidates.subList(0, Math.min(CANDIDATES_SHOWN, candidates.size())));
         }
         if (name.index() >= op.numOutputs()) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "no tensor '" + name + "' in the graph ("
-                    + named.description() + "): operation '" + op.name() + "' (" + op.type() + ") has "
-                    + op.numOutputs() + " output(s)");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "no tensor '" + name + "' in the graph ("
+                            + named.description() + "): operation '" + op.name() + "' (" + op.type() + ") has "
+                            + op.numOutputs() + " output(s)");
         }
         return op.output(name.index());
     }
@@ -111,8 +122,9 @@ record GraphBinding(
     private static void requireType(Output<?> output, NamedTensor named, Set<DataType> allowed, String words)
             throws ModelLoadException {
         if (!allowed.contains(output.dataType())) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "the " + named.description() + " has type "
-                    + output.dataType() + "; it must be " + words);
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "the " + named.description() + " has type " + output.dataType() + "; it must be " + words);
         }
     }
 }

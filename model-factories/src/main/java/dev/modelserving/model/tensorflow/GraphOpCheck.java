@@ -50,8 +50,7 @@ final class GraphOpCheck {
      *
      * @throws ModelLoadException {@link ModelProblem#DISALLOWED_OPERATION}
      */
-    static void frozenGraph(GraphDef graph, Collection<String> outputs, TfOpPolicy policy)
-            throws ModelLoadException {
+    static void frozenGraph(GraphDef graph, Collection<String> outputs, TfOpPolicy policy) throws ModelLoadException {
         ReachableOperations reach = new ReachableOperations(graph);
         policy.check(reach.from(outputs), reach, "computing the output tensors " + outputs, false);
     }
@@ -73,9 +72,12 @@ final class GraphOpCheck {
             }
         }
         List<List<String>> tagSets = savedModel.getMetaGraphsList().stream()
-                .map(m -> List.<String>copyOf(m.getMetaInfoDef().getTagsList())).toList();
-        throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "the SavedModel has no MetaGraph tagged only '"
-                + TensorFlowSavedModelFactory.SERVE_TAG + "'; its tag sets: " + tagSets);
+                .map(m -> List.<String>copyOf(m.getMetaInfoDef().getTagsList()))
+                .toList();
+        throw new ModelLoadException(
+                ModelProblem.INVALID_ARTIFACT,
+                "the SavedModel has no MetaGraph tagged only '" + TensorFlowSavedModelFactory.SERVE_TAG
+                        + "'; its tag sets: " + tagSets);
     }
 
     /**
@@ -107,8 +109,11 @@ final class GraphOpCheck {
 
         String restoreOp = metaGraph.getSaverDef().getRestoreOpName();
         if (!restoreOp.isEmpty()) {
-            policy.check(reach.from(List.of(restoreOp)), reach, "the SavedModel's variable restore op '" + restoreOp
-                    + "'", true);
+            policy.check(
+                    reach.from(List.of(restoreOp)),
+                    reach,
+                    "the SavedModel's variable restore op '" + restoreOp + "'",
+                    true);
         }
     }
 
@@ -122,7 +127,7 @@ final class GraphOpCheck {
                     into.add(tensor.getCooSparse().getDenseShapeTensorName());
                 }
                 case COMPOSITE_TENSOR -> tensorNames(tensor.getCompositeTensor().getComponentsList(), into);
-                default -> { }
+                default -> {}
             }
         }
     }
@@ -131,9 +136,12 @@ final class GraphOpCheck {
         Path binary = folder.resolve("saved_model.pb");
         Path text = folder.resolve("saved_model.pbtxt");
         if (Files.exists(folder.resolve(CHUNKED_FILE), LinkOption.NOFOLLOW_LINKS)) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "the SavedModel holds a chunked graph ("
-                    + CHUNKED_FILE + "), which TensorFlow may prefer over saved_model.pb; its operations cannot be"
-                    + " checked, so it is not loaded");
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "the SavedModel holds a chunked graph ("
+                            + CHUNKED_FILE
+                            + "), which TensorFlow may prefer over saved_model.pb; its operations cannot be"
+                            + " checked, so it is not loaded");
         }
         try {
             // Like TensorFlow's loader: saved_model.pb wins whenever it exists, a symbolic link included (a directory
@@ -145,11 +153,15 @@ final class GraphOpCheck {
             TextFormat.getParser().merge(Files.readString(text, StandardCharsets.UTF_8), builder);
             return builder.build();
         } catch (InvalidProtocolBufferException | TextFormat.ParseException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "cannot load the SavedModel: its graph file"
-                    + " is not a SavedModel protobuf: " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "cannot load the SavedModel: its graph file" + " is not a SavedModel protobuf: " + e.getMessage(),
+                    e);
         } catch (IOException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "cannot load the SavedModel: its graph file"
-                    + " cannot be read: " + e, e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "cannot load the SavedModel: its graph file" + " cannot be read: " + e,
+                    e);
         }
     }
 }

@@ -63,7 +63,9 @@ final class ReachableOperations {
             functions.putIfAbsent(function.getSignature().getName(), function);
             String api = implementedApi(function);
             if (api != null) {
-                implementations.computeIfAbsent(api, k -> new ArrayList<>()).add(function.getSignature().getName());
+                implementations
+                        .computeIfAbsent(api, k -> new ArrayList<>())
+                        .add(function.getSignature().getName());
             }
         }
     }

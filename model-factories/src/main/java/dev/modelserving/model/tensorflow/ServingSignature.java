@@ -36,8 +36,9 @@ record ServingSignature(String key, SignatureDef definition) {
         }
         if (!requestedKey.isBlank()) {
             if (!servable.contains(requestedKey)) {
-                throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "the SavedModel has no signature '"
-                        + requestedKey + "'; signatures: " + servable);
+                throw new ModelLoadException(
+                        ModelProblem.SPEC_MISMATCH,
+                        "the SavedModel has no signature '" + requestedKey + "'; signatures: " + servable);
             }
             return new ServingSignature(requestedKey, all.get(requestedKey));
         }
@@ -45,9 +46,11 @@ record ServingSignature(String key, SignatureDef definition) {
             return new ServingSignature(DEFAULT_KEY, all.get(DEFAULT_KEY));
         }
         if (servable.size() != 1) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.signature_key is empty and the SavedModel"
-                    + " has " + servable.size() + " signatures " + servable + ", none of them '" + DEFAULT_KEY
-                    + "'; name one");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "input.signature_key is empty and the SavedModel"
+                            + " has " + servable.size() + " signatures " + servable + ", none of them '" + DEFAULT_KEY
+                            + "'; name one");
         }
         String only = servable.first();
         return new ServingSignature(only, all.get(only));
@@ -63,9 +66,8 @@ record ServingSignature(String key, SignatureDef definition) {
     /** The outputs for {@code requestedKeys}, or the signature's only output when none is requested. */
     List<NamedTensor> outputs(List<String> requestedKeys) throws ModelLoadException {
         Map<String, TensorInfo> outputs = definition.getOutputsMap();
-        List<String> keys = requestedKeys.isEmpty()
-                ? List.of(onlyKey(outputs, "output", "output.tensor_names"))
-                : requestedKeys;
+        List<String> keys =
+                requestedKeys.isEmpty() ? List.of(onlyKey(outputs, "output", "output.tensor_names")) : requestedKeys;
         List<NamedTensor> result = new ArrayList<>();
         for (String outputKey : keys) {
             result.add(tensor(outputs, outputKey, "output"));
@@ -80,9 +82,11 @@ record ServingSignature(String key, SignatureDef definition) {
 
     private String onlyKey(Map<String, TensorInfo> tensors, String role, String field) throws ModelLoadException {
         if (tensors.size() != 1) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, field + " is empty and signature '" + key
-                    + "' has " + tensors.size() + " " + role + "s " + new TreeSet<>(tensors.keySet())
-                    + "; name the one to use");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    field + " is empty and signature '" + key
+                            + "' has " + tensors.size() + " " + role + "s " + new TreeSet<>(tensors.keySet())
+                            + "; name the one to use");
         }
         return tensors.keySet().iterator().next();
     }
@@ -91,13 +95,17 @@ record ServingSignature(String key, SignatureDef definition) {
             throws ModelLoadException {
         TensorInfo info = tensors.get(tensorKey);
         if (info == null) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "signature '" + key + "' has no " + role
-                    + " '" + tensorKey + "'; its " + role + "s: " + new TreeSet<>(tensors.keySet()));
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "signature '" + key + "' has no " + role + " '" + tensorKey + "'; its " + role + "s: "
+                            + new TreeSet<>(tensors.keySet()));
         }
         String description = "signature '" + key + "' " + role + " '" + tensorKey + "'";
         if (info.getEncodingCase() != TensorInfo.EncodingCase.NAME) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "the " + description + " is a "
-                    + info.getEncodingCase() + " tensor; only dense tensors are supported");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "the " + description + " is a " + info.getEncodingCase()
+                            + " tensor; only dense tensors are supported");
         }
         TensorName name = TensorName.parse(info.getName());
         return new NamedTensor(name, description + " (tensor '" + name + "')");

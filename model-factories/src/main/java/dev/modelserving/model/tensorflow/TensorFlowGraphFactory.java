@@ -46,13 +46,14 @@ public final class TensorFlowGraphFactory implements ModelFactory {
     public Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy)
             throws ModelLoadException {
         if (artifact.isDirectory()) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, TYPE + " needs the GraphDef bytes (a .pb"
-                    + " file), not a directory: " + artifact.directory());
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    TYPE + " needs the GraphDef bytes (a .pb" + " file), not a directory: " + artifact.directory());
         }
         GraphDef graphDef = parse(artifact.bytes());
         RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput(), policy.maxInputElements());
-        GraphOpCheck.frozenGraph(graphDef, servedTensors(descriptor.getOutput()),
-                new TfOpPolicy(policy.extraAllowedTfOps()));
+        GraphOpCheck.frozenGraph(
+                graphDef, servedTensors(descriptor.getOutput()), new TfOpPolicy(policy.extraAllowedTfOps()));
         Graph graph = new Graph();
         Session session = null;
         try {
@@ -61,11 +62,17 @@ public final class TensorFlowGraphFactory implements ModelFactory {
             List<NamedTensor> outputs = outputs(graph, descriptor.getOutput());
             NamedTensor label = descriptor.getOutput().getLabelTensorName().isBlank()
                     ? null
-                    : NamedTensor.graphTensor("label", TensorName.parse(descriptor.getOutput().getLabelTensorName()));
+                    : NamedTensor.graphTensor(
+                            "label", TensorName.parse(descriptor.getOutput().getLabelTensorName()));
             GraphBinding binding = GraphBinding.bind(graph, input, outputs, label, vectorizer.staticShape());
             session = new Session(graph, TensorFlowModel.sessionConfig());
-            return new TensorFlowModel(ModelId.of(descriptor, artifact), session, binding, vectorizer,
-                    descriptor.getOutput(), List.of(session, graph));
+            return new TensorFlowModel(
+                    ModelId.of(descriptor, artifact),
+                    session,
+                    binding,
+                    vectorizer,
+                    descriptor.getOutput(),
+                    List.of(session, graph));
         } catch (ModelLoadException | RuntimeException e) {
             Closeables.closeAfterFailure(e, session, graph);
             throw e;
@@ -89,13 +96,16 @@ public final class TensorFlowGraphFactory implements ModelFactory {
         try {
             graphDef = GraphDef.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "the artifact (" + bytes.length
-                    + " bytes) is not a TensorFlow GraphDef: " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "the artifact (" + bytes.length + " bytes) is not a TensorFlow GraphDef: " + e.getMessage(),
+                    e);
         }
         // Also guards the native import, which crashes the JVM on an empty buffer.
         if (graphDef.getNodeCount() == 0) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "the artifact (" + bytes.length
-                    + " bytes) is not a TensorFlow GraphDef: it has no nodes");
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "the artifact (" + bytes.length + " bytes) is not a TensorFlow GraphDef: it has no nodes");
         }
         return graphDef;
     }
@@ -104,8 +114,10 @@ public final class TensorFlowGraphFactory implements ModelFactory {
         try {
             graph.importGraphDef(graphDef);
         } catch (TensorFlowException | IllegalArgumentException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "TensorFlow cannot import the GraphDef ("
-                    + graphDef.getNodeCount() + " nodes): " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "TensorFlow cannot import the GraphDef (" + graphDef.getNodeCount() + " nodes): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -115,17 +127,21 @@ public final class TensorFlowGraphFactory implements ModelFactory {
         }
         List<String> placeholders = GraphBinding.placeholders(graph);
         if (placeholders.size() != 1) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "input.tensor_name is empty and the graph has "
-                    + placeholders.size() + " placeholders " + placeholders + "; name the input tensor");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "input.tensor_name is empty and the graph has " + placeholders.size() + " placeholders "
+                            + placeholders + "; name the input tensor");
         }
         return NamedTensor.graphTensor("input", new TensorName(placeholders.get(0), 0));
     }
 
     private static List<NamedTensor> outputs(Graph graph, OutputSpec spec) throws ModelLoadException {
         if (spec.getTensorNamesCount() == 0) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "output.tensor_names is empty; a "
-                    + TYPE + " model needs its output tensors named (operations nothing consumes: "
-                    + GraphBinding.unconsumedOperations(graph, 10) + ")");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH,
+                    "output.tensor_names is empty; a "
+                            + TYPE + " model needs its output tensors named (operations nothing consumes: "
+                            + GraphBinding.unconsumedOperations(graph, 10) + ")");
         }
         List<NamedTensor> outputs = new ArrayList<>();
         for (String name : spec.getTensorNamesList()) {

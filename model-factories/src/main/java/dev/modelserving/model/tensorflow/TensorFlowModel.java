@@ -40,8 +40,13 @@ final class TensorFlowModel implements Model {
      * @param resources what the model owns, closed in this order (the session before its graph, the bundle before
      *     its unpacked directory)
      */
-    TensorFlowModel(ModelId id, Session session, GraphBinding binding, RecordVectorizer vectorizer,
-            OutputSpec outputSpec, List<AutoCloseable> resources) {
+    TensorFlowModel(
+            ModelId id,
+            Session session,
+            GraphBinding binding,
+            RecordVectorizer vectorizer,
+            OutputSpec outputSpec,
+            List<AutoCloseable> resources) {
         this.id = id;
         this.session = session;
         this.binding = binding;
@@ -71,12 +76,13 @@ final class TensorFlowModel implements Model {
         }
         InputVector vector = vectorizer.vectorize(record);
         long[] shape = binding.inputLayout().feedShape(vector.shape());
-        TensorShapes.requireFeedable(shape, vector.values().length, "the " + binding.inputLayout().description()
-                + " would get shape");
+        TensorShapes.requireFeedable(
+                shape, vector.values().length, "the " + binding.inputLayout().description() + " would get shape");
         double[] values;
         String label = null;
         try (Tensor input = TensorValues.input(binding.inputType(), shape, vector.values())) {
-            Session.Runner runner = session.runner().feed(binding.input(), input).fetch(binding.primaryOutput());
+            Session.Runner runner =
+                    session.runner().feed(binding.input(), input).fetch(binding.primaryOutput());
             if (binding.label() != null) {
                 runner.fetch(binding.label());
             }
@@ -87,8 +93,10 @@ final class TensorFlowModel implements Model {
                 }
             }
         } catch (TensorFlowException | IllegalArgumentException e) {
-            throw new ScoringException("TensorFlow could not score record '" + record.getId() + "' with model " + id
-                    + ": " + e.getMessage(), e);
+            throw new ScoringException(
+                    "TensorFlow could not score record '" + record.getId() + "' with model " + id + ": "
+                            + e.getMessage(),
+                    e);
         }
         return interpreter.interpret(values, label);
     }

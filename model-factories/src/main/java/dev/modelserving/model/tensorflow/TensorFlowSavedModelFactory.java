@@ -75,8 +75,9 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
 
     /** Unpacks an archive artifact within the subtask's budget; the model gives the bytes back when it closes. */
     @Override
-    public Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy,
-            UnpackedBytesBudget unpackedBytes) throws ModelLoadException {
+    public Model create(
+            ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy, UnpackedBytesBudget unpackedBytes)
+            throws ModelLoadException {
         RecordVectorizer vectorizer = new RecordVectorizer(descriptor.getInput(), policy.maxInputElements());
         UnpackedArchive unpacked = null;
         SavedModelBundle bundle = null;
@@ -107,8 +108,8 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
             if (unpacked != null) {
                 owned.add(unpacked);
             }
-            return new TensorFlowModel(ModelId.of(descriptor, artifact), bundle.session(), binding, vectorizer,
-                    outputSpec, owned);
+            return new TensorFlowModel(
+                    ModelId.of(descriptor, artifact), bundle.session(), binding, vectorizer, outputSpec, owned);
         } catch (ModelLoadException | RuntimeException e) {
             Closeables.closeAfterFailure(e, bundle, unpacked);
             throw e;
@@ -136,12 +137,16 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
             return found.get(0);
         }
         if (found.isEmpty()) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "no saved_model.pb at the top of the"
-                    + " artifact or in a top-level folder; top-level entries: "
-                    + topLevel.subList(0, Math.min(10, topLevel.size())));
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "no saved_model.pb at the top of the"
+                            + " artifact or in a top-level folder; top-level entries: "
+                            + topLevel.subList(0, Math.min(10, topLevel.size())));
         }
-        throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "several top-level folders hold a SavedModel: "
-                + found.stream().map(p -> p.getFileName().toString()).toList());
+        throw new ModelLoadException(
+                ModelProblem.INVALID_ARTIFACT,
+                "several top-level folders hold a SavedModel: "
+                        + found.stream().map(p -> p.getFileName().toString()).toList());
     }
 
     private static boolean holdsSavedModel(Path folder) {
@@ -159,22 +164,28 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
                 if (Files.isSymbolicLink(path)) {
                     Path target = path.toRealPath();
                     if (!target.startsWith(real)) {
-                        throw new ModelLoadException(ModelProblem.UNSAFE_ARCHIVE, "'" + directory.relativize(path)
-                                + "' in the SavedModel directory " + directory + " is a symbolic link to " + target
-                                + ", outside the directory");
+                        throw new ModelLoadException(
+                                ModelProblem.UNSAFE_ARCHIVE,
+                                "'" + directory.relativize(path)
+                                        + "' in the SavedModel directory " + directory + " is a symbolic link to "
+                                        + target
+                                        + ", outside the directory");
                     }
                 }
                 // A FIFO, device or socket would block or feed endless bytes to whoever opens it (TensorFlow's
                 // loader, or this factory's own op check): only files and folders are served.
                 if (!Files.isRegularFile(path) && !Files.isDirectory(path)) {
-                    throw new ModelLoadException(ModelProblem.UNSAFE_ARCHIVE, "'" + directory.relativize(path)
-                            + "' in the SavedModel directory " + directory + " is not a regular file or folder (a"
-                            + " FIFO, device or socket)");
+                    throw new ModelLoadException(
+                            ModelProblem.UNSAFE_ARCHIVE,
+                            "'" + directory.relativize(path)
+                                    + "' in the SavedModel directory " + directory
+                                    + " is not a regular file or folder (a"
+                                    + " FIFO, device or socket)");
                 }
             }
         } catch (IOException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "cannot read the SavedModel directory "
-                    + directory + ": " + e, e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT, "cannot read the SavedModel directory " + directory + ": " + e, e);
         }
     }
 
@@ -185,8 +196,10 @@ public final class TensorFlowSavedModelFactory implements ModelFactory {
                     .withConfigProto(TensorFlowModel.sessionConfig())
                     .load();
         } catch (TensorFlowException | IllegalArgumentException e) {
-            throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "TensorFlow cannot load the SavedModel with"
-                    + " tag '" + SERVE_TAG + "': " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    ModelProblem.INVALID_ARTIFACT,
+                    "TensorFlow cannot load the SavedModel with" + " tag '" + SERVE_TAG + "': " + e.getMessage(),
+                    e);
         }
     }
 }

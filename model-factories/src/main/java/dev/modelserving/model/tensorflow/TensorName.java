@@ -20,16 +20,16 @@ public record TensorName(String operation, int index) {
         }
         String suffix = trimmed.substring(colon + 1);
         if (suffix.isEmpty() || !suffix.chars().allMatch(Character::isDigit) || suffix.length() > 9) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "tensor name '" + name
-                    + "' must be 'operation' or 'operation:index'");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH, "tensor name '" + name + "' must be 'operation' or 'operation:index'");
         }
         return checked(trimmed.substring(0, colon), Integer.parseInt(suffix), name);
     }
 
     private static TensorName checked(String operation, int index, String original) throws ModelLoadException {
         if (operation.isEmpty()) {
-            throw new ModelLoadException(ModelProblem.SPEC_MISMATCH, "tensor name '" + original
-                    + "' has no operation name");
+            throw new ModelLoadException(
+                    ModelProblem.SPEC_MISMATCH, "tensor name '" + original + "' has no operation name");
         }
         return new TensorName(operation, index);
     }

@@ -68,8 +68,9 @@ final class TensorValues {
                     result[i] = values[i];
                 }
             }
-            default -> throw new ScoringException("the " + description + " returned a " + tensor.dataType()
-                    + " tensor; only float, double, int32 and int64 outputs are read");
+            default ->
+                throw new ScoringException("the " + description + " returned a " + tensor.dataType()
+                        + " tensor; only float, double, int32 and int64 outputs are read");
         }
         return result;
     }
@@ -86,8 +87,9 @@ final class TensorValues {
         return switch (tensor.dataType()) {
             case DT_INT32 -> ((TInt32) tensor).getInt(firstIndex(tensor));
             case DT_INT64 -> ((TInt64) tensor).getLong(firstIndex(tensor));
-            default -> throw new ScoringException("the " + description + " returned a " + tensor.dataType()
-                    + " tensor; a label must be int32, int64 or string");
+            default ->
+                throw new ScoringException("the " + description + " returned a " + tensor.dataType()
+                        + " tensor; a label must be int32, int64 or string");
         };
     }
 

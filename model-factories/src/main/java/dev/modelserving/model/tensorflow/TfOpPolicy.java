@@ -66,8 +66,9 @@ final class TfOpPolicy {
      * @throws ModelLoadException {@link ModelProblem#DISALLOWED_OPERATION} listing the op types and up to
      *     {@value #MAX_LISTED} nodes
      */
-    void check(List<ReachableOperations.Operation> operations, ReachableOperations graph, String purpose,
-            boolean restore) throws ModelLoadException {
+    void check(
+            List<ReachableOperations.Operation> operations, ReachableOperations graph, String purpose, boolean restore)
+            throws ModelLoadException {
         Map<String, ReachableOperations.Operation> refused = new LinkedHashMap<>();
         Set<String> refusedTypes = new TreeSet<>();
         for (ReachableOperations.Operation operation : operations) {
@@ -81,11 +82,14 @@ final class TfOpPolicy {
         if (refused.isEmpty()) {
             return;
         }
-        List<ReachableOperations.Operation> listed = refused.values().stream().limit(MAX_LISTED).toList();
-        throw new ModelLoadException(ModelProblem.DISALLOWED_OPERATION, purpose + " would run TensorFlow op types"
-                + " that are not allowed: " + refusedTypes + "; nodes: " + listed
-                + (refused.size() > MAX_LISTED ? " and " + (refused.size() - MAX_LISTED) + " more" : "")
-                + ". File, system and I/O ops are refused; a trusted custom op can be allowed with --allow-tf-ops");
+        List<ReachableOperations.Operation> listed =
+                refused.values().stream().limit(MAX_LISTED).toList();
+        throw new ModelLoadException(
+                ModelProblem.DISALLOWED_OPERATION,
+                purpose + " would run TensorFlow op types"
+                        + " that are not allowed: " + refusedTypes + "; nodes: " + listed
+                        + (refused.size() > MAX_LISTED ? " and " + (refused.size() - MAX_LISTED) + " more" : "")
+                        + ". File, system and I/O ops are refused; a trusted custom op can be allowed with --allow-tf-ops");
     }
 
     private static Set<String> readAllowlist() {

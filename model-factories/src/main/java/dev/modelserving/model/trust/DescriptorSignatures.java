@@ -23,7 +23,8 @@ public final class DescriptorSignatures {
 
     /** The bytes a signature covers: the descriptor without its signature and origin, serialized deterministically. */
     public static byte[] signedBytes(ModelDescriptor descriptor) {
-        ModelDescriptor unsigned = descriptor.toBuilder().clearSignature().clearOrigin().build();
+        ModelDescriptor unsigned =
+                descriptor.toBuilder().clearSignature().clearOrigin().build();
         byte[] bytes = new byte[unsigned.getSerializedSize()];
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         out.useDeterministicSerialization();
@@ -38,12 +39,17 @@ public final class DescriptorSignatures {
 
     /** The descriptor with {@code publisher_id} set to {@code publisherId} and signed with {@code key}. */
     public static ModelDescriptor sign(ModelDescriptor descriptor, String publisherId, PrivateKey key) {
-        ModelDescriptor withPublisher = descriptor.toBuilder().setPublisherId(publisherId).clearSignature().build();
+        ModelDescriptor withPublisher = descriptor.toBuilder()
+                .setPublisherId(publisherId)
+                .clearSignature()
+                .build();
         try {
             Signature signer = Signature.getInstance(SigningAlgorithm.of(key).signatureAlgorithm());
             signer.initSign(key);
             signer.update(signedBytes(withPublisher));
-            return withPublisher.toBuilder().setSignature(ByteString.copyFrom(signer.sign())).build();
+            return withPublisher.toBuilder()
+                    .setSignature(ByteString.copyFrom(signer.sign()))
+                    .build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign with this " + key.getAlgorithm() + " key", e);
         }

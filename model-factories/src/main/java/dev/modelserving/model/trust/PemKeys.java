@@ -53,8 +53,8 @@ public final class PemKeys {
         byte[] der = decode(pem, PUBLIC_LABEL);
         for (SigningAlgorithm algorithm : SigningAlgorithm.values()) {
             try {
-                PublicKey key = KeyFactory.getInstance(algorithm.keyAlgorithm())
-                        .generatePublic(new X509EncodedKeySpec(der));
+                PublicKey key =
+                        KeyFactory.getInstance(algorithm.keyAlgorithm()).generatePublic(new X509EncodedKeySpec(der));
                 SigningAlgorithm.of(key);
                 return key;
             } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -73,8 +73,8 @@ public final class PemKeys {
         byte[] der = decode(pem, PRIVATE_LABEL);
         for (SigningAlgorithm algorithm : SigningAlgorithm.values()) {
             try {
-                PrivateKey key = KeyFactory.getInstance(algorithm.keyAlgorithm())
-                        .generatePrivate(new PKCS8EncodedKeySpec(der));
+                PrivateKey key =
+                        KeyFactory.getInstance(algorithm.keyAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(der));
                 SigningAlgorithm.of(key);
                 return key;
             } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -106,7 +106,8 @@ public final class PemKeys {
 
     private static String encode(String label, byte[] der) {
         return "-----BEGIN " + label + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + label + "-----\n";
     }
 
@@ -116,8 +117,9 @@ public final class PemKeys {
             throw new IllegalArgumentException("no PEM block (expected -----BEGIN " + label + "-----)");
         }
         if (!matcher.group(1).equals(label)) {
-            String hint = matcher.group(1).equals("ENCRYPTED PRIVATE KEY") ? " (an encrypted key: decrypt it with"
-                    + " `openssl pkey -in KEY -out PLAIN`)" : "";
+            String hint = matcher.group(1).equals("ENCRYPTED PRIVATE KEY")
+                    ? " (an encrypted key: decrypt it with" + " `openssl pkey -in KEY -out PLAIN`)"
+                    : "";
             throw new IllegalArgumentException("a " + matcher.group(1) + " block, expected " + label + hint);
         }
         try {

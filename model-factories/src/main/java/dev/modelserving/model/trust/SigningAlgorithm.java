@@ -62,14 +62,15 @@ public enum SigningAlgorithm {
      * @throws IllegalArgumentException for any other key (RSA, another curve, Ed448)
      */
     public static SigningAlgorithm of(Key key) {
-        if (key instanceof EdECKey ed && "Ed25519".equalsIgnoreCase(ed.getParams().getName())) {
+        if (key instanceof EdECKey ed
+                && "Ed25519".equalsIgnoreCase(ed.getParams().getName())) {
             return ED25519;
         }
         if (key instanceof ECKey ec && isP256(ec.getParams())) {
             return EC_P256;
         }
-        throw new IllegalArgumentException("unsupported key (" + key.getAlgorithm() + describeCurve(key)
-                + "): use Ed25519 or ECDSA P-256");
+        throw new IllegalArgumentException(
+                "unsupported key (" + key.getAlgorithm() + describeCurve(key) + "): use Ed25519 or ECDSA P-256");
     }
 
     private static boolean isP256(ECParameterSpec params) {

@@ -35,6 +35,7 @@ public final class TrustPolicy implements Serializable {
 
     /** The policy with every key inline (what is serialized). */
     private final byte[] resolved;
+
     private final transient Map<String, Publisher> publishers;
 
     private TrustPolicy(dev.modelserving.proto.TrustPolicy proto) {
@@ -93,7 +94,8 @@ public final class TrustPolicy implements Serializable {
                 if (key.hasFile()) {
                     Path keyFile = baseDir.resolve(key.getFile());
                     String label = key.getLabel().isEmpty() ? key.getFile() : key.getLabel();
-                    key.setPem(Files.readString(keyFile, StandardCharsets.US_ASCII)).setLabel(label);
+                    key.setPem(Files.readString(keyFile, StandardCharsets.US_ASCII))
+                            .setLabel(label);
                 }
             }
         }
@@ -122,8 +124,10 @@ public final class TrustPolicy implements Serializable {
     public TrustDecision check(ModelDescriptor descriptor, boolean requireSignatures) {
         if (descriptor.getSignature().isEmpty()) {
             return requireSignatures
-                    ? TrustDecision.refused(Verdict.UNSIGNED, "the descriptor is not signed and this job requires"
-                            + " signatures (modelctl sign / publish --sign-key)")
+                    ? TrustDecision.refused(
+                            Verdict.UNSIGNED,
+                            "the descriptor is not signed and this job requires"
+                                    + " signatures (modelctl sign / publish --sign-key)")
                     : new TrustDecision(Verdict.UNSIGNED_ALLOWED, "unsigned; signatures are not required");
         }
         String id = descriptor.getPublisherId();
@@ -132,34 +136,44 @@ public final class TrustPolicy implements Serializable {
         }
         Publisher publisher = publishers.get(id);
         if (publisher == null) {
-            return TrustDecision.refused(Verdict.UNKNOWN_PUBLISHER, "publisher '" + id
-                    + "' is not in the trust policy");
+            return TrustDecision.refused(
+                    Verdict.UNKNOWN_PUBLISHER, "publisher '" + id + "' is not in the trust policy");
         }
         if (publisher.keys().stream().noneMatch(k -> DescriptorSignatures.verify(descriptor, k.key()))) {
-            return TrustDecision.refused(Verdict.BAD_SIGNATURE, "the signature does not verify with any of the "
-                    + publisher.keys().size() + " key(s) " + publisher.keyLabels() + " of publisher '" + id
-                    + "' (signed with another key, or changed after signing)");
+            return TrustDecision.refused(
+                    Verdict.BAD_SIGNATURE,
+                    "the signature does not verify with any of the "
+                            + publisher.keys().size() + " key(s) " + publisher.keyLabels() + " of publisher '" + id
+                            + "' (signed with another key, or changed after signing)");
         }
         if (!publisher.actions().contains(descriptor.getAction())) {
-            return TrustDecision.refused(Verdict.ACTION_NOT_ALLOWED, "publisher '" + id + "' may not "
-                    + actionName(descriptor) + " (allowed: " + publisher.actions() + ")");
+            return TrustDecision.refused(
+                    Verdict.ACTION_NOT_ALLOWED,
+                    "publisher '" + id + "' may not " + actionName(descriptor) + " (allowed: " + publisher.actions()
+                            + ")");
         }
         if (publisher.dataTypes().stream().noneMatch(p -> p.matches(descriptor.getDataType()))) {
-            return TrustDecision.refused(Verdict.DATA_TYPE_NOT_ALLOWED, "publisher '" + id
-                    + "' may not publish for data type '" + descriptor.getDataType() + "' (allowed: "
-                    + publisher.dataTypes() + ")");
+            return TrustDecision.refused(
+                    Verdict.DATA_TYPE_NOT_ALLOWED,
+                    "publisher '" + id
+                            + "' may not publish for data type '" + descriptor.getDataType() + "' (allowed: "
+                            + publisher.dataTypes() + ")");
         }
         if (publisher.modelNames().stream().noneMatch(p -> p.matches(descriptor.getName()))) {
-            return TrustDecision.refused(Verdict.MODEL_NAME_NOT_ALLOWED, "publisher '" + id
-                    + "' may not publish model '" + descriptor.getName() + "' (allowed: " + publisher.modelNames()
-                    + ")");
+            return TrustDecision.refused(
+                    Verdict.MODEL_NAME_NOT_ALLOWED,
+                    "publisher '" + id
+                            + "' may not publish model '" + descriptor.getName() + "' (allowed: "
+                            + publisher.modelNames()
+                            + ")");
         }
         return new TrustDecision(Verdict.TRUSTED, "signed by publisher '" + id + "'");
     }
 
     private static String actionName(ModelDescriptor descriptor) {
         return descriptor.getAction() == ModelAction.UNRECOGNIZED
-                ? "take action " + descriptor.getActionValue() : descriptor.getAction().name();
+                ? "take action " + descriptor.getActionValue()
+                : descriptor.getAction().name();
     }
 
     @Serial
@@ -173,14 +187,19 @@ public final class TrustPolicy implements Serializable {
 
     @Override
     public String toString() {
-        return "TrustPolicy" + publishers.values().stream().map(Publisher::summary).toList();
+        return "TrustPolicy"
+                + publishers.values().stream().map(Publisher::summary).toList();
     }
 
     /** One key of a publisher, with its label for messages. */
     private record Key(String label, PublicKey key) {}
 
     /** One publisher's keys and rights. */
-    private record Publisher(String id, List<Key> keys, List<NamePattern> dataTypes, List<NamePattern> modelNames,
+    private record Publisher(
+            String id,
+            List<Key> keys,
+            List<NamePattern> dataTypes,
+            List<NamePattern> modelNames,
             Set<ModelAction> actions) {
 
         static Publisher of(TrustedPublisher p) {

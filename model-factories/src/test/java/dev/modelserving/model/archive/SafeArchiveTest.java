@@ -54,7 +54,8 @@ class SafeArchiveTest {
         assertThat(Files.readAllBytes(root.resolve("model/saved_model.pb"))).isEqualTo(payload);
         assertThat(root.resolve("model/variables/variables.index")).hasContent("index");
         assertThat(root.resolve("top.txt")).hasContent("top");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root)))
+                .isEqualTo("rwx------");
 
         unpacked.close();
         assertThat(root).doesNotExist();
@@ -65,7 +66,10 @@ class SafeArchiveTest {
     @ParameterizedTest
     @EnumSource(Format.class)
     void refusesEntriesThatEscapeTheFolder(Format format) {
-        byte[] archive = TestArchiveBuilder.of(format).file("ok.txt", "ok").file("a/../../x", "evil").build();
+        byte[] archive = TestArchiveBuilder.of(format)
+                .file("ok.txt", "ok")
+                .file("a/../../x", "evil")
+                .build();
         assertRefused(() -> archives().unpack(archive), ModelProblem.UNSAFE_ARCHIVE, "'a/../../x'", "escapes");
         assertThat(parent.resolve("x")).doesNotExist();
     }
@@ -80,15 +84,21 @@ class SafeArchiveTest {
     @ParameterizedTest
     @EnumSource(Format.class)
     void refusesAbsolutePaths(Format format) {
-        byte[] archive = TestArchiveBuilder.of(format).file("/tmp/evil-modelserving-test", "evil").build();
-        assertRefused(() -> archives().unpack(archive), ModelProblem.UNSAFE_ARCHIVE,
-                "'/tmp/evil-modelserving-test'", "absolute");
+        byte[] archive = TestArchiveBuilder.of(format)
+                .file("/tmp/evil-modelserving-test", "evil")
+                .build();
+        assertRefused(
+                () -> archives().unpack(archive),
+                ModelProblem.UNSAFE_ARCHIVE,
+                "'/tmp/evil-modelserving-test'",
+                "absolute");
         assertThat(Path.of("/tmp/evil-modelserving-test")).doesNotExist();
     }
 
     @Test
     void refusesBackslashTraversal() {
-        byte[] archive = TestArchiveBuilder.of(Format.ZIP).file("..\\..\\x", "evil").build();
+        byte[] archive =
+                TestArchiveBuilder.of(Format.ZIP).file("..\\..\\x", "evil").build();
         assertRefused(() -> archives().unpack(archive), ModelProblem.UNSAFE_ARCHIVE, "escapes");
     }
 
@@ -103,7 +113,9 @@ class SafeArchiveTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Format.class, names = {"TAR", "TAR_GZ"})
+    @EnumSource(
+            value = Format.class,
+            names = {"TAR", "TAR_GZ"})
     void refusesHardLinks(Format format) {
         byte[] archive = TestArchiveBuilder.of(format)
                 .file("a", "x")
@@ -142,8 +154,8 @@ class SafeArchiveTest {
         assertThat(archive.length).isLessThan(format == Format.TAR ? 4_100_000 : 50_000);
         LoadPolicy policy = LoadPolicy.defaults().withMaxUnpackedBytes(1_000_000);
 
-        assertRefused(() -> archives(policy).unpack(archive), ModelProblem.ARTIFACT_TOO_LARGE,
-                "more than 1000000 bytes");
+        assertRefused(
+                () -> archives(policy).unpack(archive), ModelProblem.ARTIFACT_TOO_LARGE, "more than 1000000 bytes");
     }
 
     @Test
@@ -163,8 +175,7 @@ class SafeArchiveTest {
         try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
             gzip.write("just some text, not a tar stream".repeat(40).getBytes(StandardCharsets.UTF_8));
         }
-        assertRefused(() -> archives().unpack(bytes.toByteArray()), ModelProblem.INVALID_ARTIFACT,
-                "not a tar stream");
+        assertRefused(() -> archives().unpack(bytes.toByteArray()), ModelProblem.INVALID_ARTIFACT, "not a tar stream");
     }
 
     @ParameterizedTest
@@ -172,7 +183,10 @@ class SafeArchiveTest {
     void refusesTruncatedArchives(Format format) {
         byte[] content = new byte[200_000];
         new Random(3).nextBytes(content);
-        byte[] archive = TestArchiveBuilder.of(format).file("a", content).file("b", content).build();
+        byte[] archive = TestArchiveBuilder.of(format)
+                .file("a", content)
+                .file("b", content)
+                .build();
         byte[] truncated = Arrays.copyOf(archive, archive.length / 2);
         assertRefused(() -> archives().unpack(truncated), ModelProblem.INVALID_ARTIFACT, "corrupt");
     }
@@ -180,14 +194,16 @@ class SafeArchiveTest {
     @ParameterizedTest
     @EnumSource(Format.class)
     void refusesDuplicateEntries(Format format) {
-        byte[] archive = TestArchiveBuilder.of(format).file("a", "1").file("a", "2").build();
+        byte[] archive =
+                TestArchiveBuilder.of(format).file("a", "1").file("a", "2").build();
         assertRefused(() -> archives().unpack(archive), ModelProblem.INVALID_ARTIFACT, "'a'", "twice");
     }
 
     /** Asserts the exception and that the temporary directory it created is gone. */
     private void assertRefused(ThrowingCallable call, ModelProblem problem, String... messageParts) {
         assertThatThrownBy(call)
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(problem))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(problem))
                 .hasMessageContainingAll(messageParts);
         assertThat(parent).isEmptyDirectory();
     }

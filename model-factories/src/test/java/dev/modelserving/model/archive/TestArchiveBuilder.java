@@ -26,9 +26,18 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 public final class TestArchiveBuilder {
 
     /** The container format to write. */
-    public enum Format { ZIP, TAR, TAR_GZ }
+    public enum Format {
+        ZIP,
+        TAR,
+        TAR_GZ
+    }
 
-    private enum Kind { FILE, DIRECTORY, SYMLINK, HARD_LINK }
+    private enum Kind {
+        FILE,
+        DIRECTORY,
+        SYMLINK,
+        HARD_LINK
+    }
 
     private record Entry(Kind kind, String name, byte[] content, String linkTarget) {}
 

@@ -10,7 +10,8 @@ class PopulationStabilityTest {
 
     @Test
     void identicalDistributionsHaveNoDrift() {
-        assertThat(PopulationStability.psi(new long[] {50, 50}, 100, List.of(0.5, 0.5))).isZero();
+        assertThat(PopulationStability.psi(new long[] {50, 50}, 100, List.of(0.5, 0.5)))
+                .isZero();
     }
 
     @Test
@@ -32,7 +33,8 @@ class PopulationStabilityTest {
 
     @Test
     void noValuesNoDrift() {
-        assertThat(PopulationStability.psi(new long[] {0, 0}, 0, List.of(0.5, 0.5))).isZero();
+        assertThat(PopulationStability.psi(new long[] {0, 0}, 0, List.of(0.5, 0.5)))
+                .isZero();
     }
 
     @Test

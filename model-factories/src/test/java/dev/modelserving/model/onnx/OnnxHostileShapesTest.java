@@ -21,8 +21,10 @@ class OnnxHostileShapesTest {
 
     @Test
     void hostileShapesFailTheRecordAndTheModelKeepsScoring() throws Exception {
-        try (Model model = OnnxModelFactoryTest.create(OnnxModelFactoryTest.descriptor(OnnxTestModels.dynamicSum(),
-                InputSpec.newBuilder(), OutputSpec.newBuilder().setKind(OutputKind.REGRESSION)))) {
+        try (Model model = OnnxModelFactoryTest.create(OnnxModelFactoryTest.descriptor(
+                OnnxTestModels.dynamicSum(),
+                InputSpec.newBuilder(),
+                OutputSpec.newBuilder().setKind(OutputKind.REGRESSION)))) {
             assertThat(model.score(HostileShapes.vector(6, 2, 3)).outputs()).containsExactly(21.0);
             for (HostileShapes.Case hostile : HostileShapes.all()) {
                 assertThatThrownBy(() -> model.score(hostile.record()))
@@ -37,11 +39,13 @@ class OnnxHostileShapesTest {
 
     @Test
     void nanFeatureFailsTheRecordByName() throws Exception {
-        try (Model model = OnnxModelFactoryTest.create(OnnxModelFactoryTest.descriptor(OnnxTestModels.regressor(),
+        try (Model model = OnnxModelFactoryTest.create(OnnxModelFactoryTest.descriptor(
+                OnnxTestModels.regressor(),
                 InputSpec.newBuilder().addAllFeatureNames(OnnxTestModels.FEATURES),
                 OutputSpec.newBuilder().setKind(OutputKind.REGRESSION)))) {
             assertThatThrownBy(() -> model.score(OnnxTestModels.record(1, Double.NaN, 2)))
-                    .isInstanceOf(ScoringException.class).hasMessage("feature 'x2' is NaN");
+                    .isInstanceOf(ScoringException.class)
+                    .hasMessage("feature 'x2' is NaN");
             double[] x = {1, 2, 3};
             assertThat(model.score(OnnxTestModels.record(x)).outputs()[0])
                     .isCloseTo(OnnxTestModels.regressorScore(x), within(1e-5));

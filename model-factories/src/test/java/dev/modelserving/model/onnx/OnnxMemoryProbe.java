@@ -28,7 +28,8 @@ final class OnnxMemoryProbe {
         int total = Integer.parseInt(args[1]);
         int warmUp = Integer.parseInt(args[2]);
         ModelDescriptor descriptor = OnnxTestModels.classifierDescriptor("mlp", 1, "sensor");
-        ModelArtifact artifact = ModelArtifact.ofBytes(descriptor.getArtifactBytes().toByteArray());
+        ModelArtifact artifact =
+                ModelArtifact.ofBytes(descriptor.getArtifactBytes().toByteArray());
         OnnxModelFactory factory = new OnnxModelFactory();
         DataRecord[] records = new DataRecord[OnnxTestModels.SAMPLE_ROWS.length];
         for (int i = 0; i < records.length; i++) {
@@ -57,8 +58,9 @@ final class OnnxMemoryProbe {
         System.out.println("rss-after-warm-up-kb=" + afterWarmUp + " rss-at-end-kb=" + residentKb());
     }
 
-    private static void createScoreClose(OnnxModelFactory factory, ModelDescriptor descriptor,
-            ModelArtifact artifact, DataRecord[] records) throws ModelLoadException, ScoringException {
+    private static void createScoreClose(
+            OnnxModelFactory factory, ModelDescriptor descriptor, ModelArtifact artifact, DataRecord[] records)
+            throws ModelLoadException, ScoringException {
         try (Model model = factory.create(descriptor, artifact, LoadPolicy.defaults())) {
             score(model, records, records.length);
         }

@@ -48,8 +48,11 @@ class OnnxModelFactoryTest {
     }
 
     static Model create(ModelDescriptor descriptor) throws ModelLoadException {
-        return new OnnxModelFactory().create(descriptor,
-                ModelArtifact.ofBytes(descriptor.getArtifactBytes().toByteArray()), LoadPolicy.defaults());
+        return new OnnxModelFactory()
+                .create(
+                        descriptor,
+                        ModelArtifact.ofBytes(descriptor.getArtifactBytes().toByteArray()),
+                        LoadPolicy.defaults());
     }
 
     private static InputSpec.Builder namedFeatures() {
@@ -62,7 +65,9 @@ class OnnxModelFactoryTest {
 
     @Test
     void regressorScoresEqualThePlainJavaFormula() throws Exception {
-        try (Model model = create(descriptor(OnnxTestModels.regressor(), namedFeatures(),
+        try (Model model = create(descriptor(
+                OnnxTestModels.regressor(),
+                namedFeatures(),
                 OutputSpec.newBuilder().setKind(OutputKind.REGRESSION)))) {
             assertThat(model.id().type()).isEqualTo("ONNX");
             for (double[] row : SAMPLE_ROWS) {
@@ -76,7 +81,9 @@ class OnnxModelFactoryTest {
 
     @Test
     void classifierGivesArgmaxLabelAndProbabilitiesByDescriptorLabel() throws Exception {
-        try (Model model = create(descriptor(OnnxTestModels.classifier(), namedFeatures(),
+        try (Model model = create(descriptor(
+                OnnxTestModels.classifier(),
+                namedFeatures(),
                 OutputSpec.newBuilder().setKind(OutputKind.CLASSIFICATION).addAllLabels(CLASS_LABELS)))) {
             List<String> labelsSeen = new ArrayList<>();
             for (double[] row : SAMPLE_ROWS) {
@@ -98,8 +105,10 @@ class OnnxModelFactoryTest {
     void inputNamedExplicitlyOrInferredGivesTheSameResult() throws Exception {
         OutputSpec.Builder output = OutputSpec.newBuilder().setKind(OutputKind.CLASSIFICATION);
         try (Model inferred = create(descriptor(OnnxTestModels.classifier(), namedFeatures(), output));
-                Model named = create(descriptor(OnnxTestModels.classifier(),
-                        namedFeatures().setTensorName("features"), output.clone().addTensorNames("probabilities")))) {
+                Model named = create(descriptor(
+                        OnnxTestModels.classifier(),
+                        namedFeatures().setTensorName("features"),
+                        output.clone().addTensorNames("probabilities")))) {
             for (double[] row : SAMPLE_ROWS) {
                 Prediction prediction = inferred.score(record(row));
                 assertThat(prediction.label()).isEqualTo(Integer.toString(classifierArgmax(row)));
@@ -110,8 +119,12 @@ class OnnxModelFactoryTest {
 
     @Test
     void int64LabelTensorGivesTheLabel() throws Exception {
-        try (Model model = create(descriptor(OnnxTestModels.classifierWithClassIds(), namedFeatures(),
-                OutputSpec.newBuilder().setKind(OutputKind.CLASSIFICATION).addTensorNames("probabilities")
+        try (Model model = create(descriptor(
+                OnnxTestModels.classifierWithClassIds(),
+                namedFeatures(),
+                OutputSpec.newBuilder()
+                        .setKind(OutputKind.CLASSIFICATION)
+                        .addTensorNames("probabilities")
                         .setLabelTensorName("class_id")))) {
             for (double[] row : SAMPLE_ROWS) {
                 Prediction prediction = model.score(record(row));
@@ -125,7 +138,9 @@ class OnnxModelFactoryTest {
 
     @Test
     void int64TensorCanBeThePrimaryOutput() throws Exception {
-        try (Model model = create(descriptor(OnnxTestModels.classifierWithClassIds(), namedFeatures(),
+        try (Model model = create(descriptor(
+                OnnxTestModels.classifierWithClassIds(),
+                namedFeatures(),
                 OutputSpec.newBuilder().addTensorNames("class_id")))) {
             for (double[] row : SAMPLE_ROWS) {
                 assertThat(model.score(record(row)).outputs())
@@ -137,7 +152,9 @@ class OnnxModelFactoryTest {
     @Test
     void zipMapProbabilitiesAreKeyedByClassAndTheStringLabelTensorGivesTheLabel() throws Exception {
         // No tensor names: the primary output is the first output that is not the label tensor.
-        try (Model model = create(descriptor(OnnxTestModels.zipMapClassifier(), namedFeatures(),
+        try (Model model = create(descriptor(
+                OnnxTestModels.zipMapClassifier(),
+                namedFeatures(),
                 OutputSpec.newBuilder().setLabelTensorName("output_label")))) {
             for (double[] row : SAMPLE_ROWS) {
                 Prediction prediction = model.score(record(row));
@@ -156,8 +173,8 @@ class OnnxModelFactoryTest {
     @Test
     void aScikitLearnStyleClassifierIsRecognisedWithoutNamingOutputs() throws Exception {
         // output_label (STRING) + output_probability (ZipMap), no output named, kind AUTO: read as a classifier.
-        try (Model model = create(descriptor(OnnxTestModels.zipMapClassifier(), namedFeatures(),
-                OutputSpec.newBuilder()))) {
+        try (Model model =
+                create(descriptor(OnnxTestModels.zipMapClassifier(), namedFeatures(), OutputSpec.newBuilder()))) {
             for (double[] row : SAMPLE_ROWS) {
                 Prediction prediction = model.score(record(row));
                 double[] expected = classifierProbabilities(row);
@@ -168,8 +185,8 @@ class OnnxModelFactoryTest {
             }
         }
         // probabilities (FLOAT tensor) + class_id (INT64): the class id is the label.
-        try (Model model = create(descriptor(OnnxTestModels.classifierWithClassIds(), namedFeatures(),
-                OutputSpec.newBuilder()))) {
+        try (Model model =
+                create(descriptor(OnnxTestModels.classifierWithClassIds(), namedFeatures(), OutputSpec.newBuilder()))) {
             for (double[] row : SAMPLE_ROWS) {
                 Prediction prediction = model.score(record(row));
                 double[] expected = classifierProbabilities(row);
@@ -184,7 +201,9 @@ class OnnxModelFactoryTest {
 
     @Test
     void zipMapWithIntegerClassesIsOrderedNumericallyAndTheInt64LabelTensorGivesTheLabel() throws Exception {
-        try (Model model = create(descriptor(OnnxTestModels.zipMapClassifierWithClassIds(), namedFeatures(),
+        try (Model model = create(descriptor(
+                OnnxTestModels.zipMapClassifierWithClassIds(),
+                namedFeatures(),
                 OutputSpec.newBuilder().addTensorNames("output_probability").setLabelTensorName("output_label")))) {
             for (double[] row : SAMPLE_ROWS) {
                 Prediction prediction = model.score(record(row));
@@ -200,7 +219,9 @@ class OnnxModelFactoryTest {
 
     @Test
     void zipMapProbabilitiesFollowTheDescriptorLabelOrder() throws Exception {
-        try (Model model = create(descriptor(OnnxTestModels.zipMapClassifier(), namedFeatures(),
+        try (Model model = create(descriptor(
+                OnnxTestModels.zipMapClassifier(),
+                namedFeatures(),
                 OutputSpec.newBuilder().addTensorNames("output_probability").addAllLabels(CLASS_LABELS)))) {
             for (double[] row : SAMPLE_ROWS) {
                 Prediction prediction = model.score(record(row));
@@ -216,7 +237,9 @@ class OnnxModelFactoryTest {
 
     @Test
     void zipMapClassesThatDifferFromTheDescriptorLabelsFailTheRecord() throws Exception {
-        try (Model model = create(descriptor(OnnxTestModels.zipMapClassifier(), namedFeatures(),
+        try (Model model = create(descriptor(
+                OnnxTestModels.zipMapClassifier(),
+                namedFeatures(),
                 OutputSpec.newBuilder().addTensorNames("output_probability").addAllLabels(List.of("a", "b", "c"))))) {
             assertThatThrownBy(() -> model.score(record(SAMPLE_ROWS[0])))
                     .isInstanceOf(ScoringException.class)
@@ -228,11 +251,14 @@ class OnnxModelFactoryTest {
 
     @Test
     void packedVectorWithDeclaredShapeGetsABatchDimension() throws Exception {
-        try (Model model = create(descriptor(OnnxTestModels.packedRegressor(),
-                InputSpec.newBuilder().addShape(2).addShape(2), OutputSpec.newBuilder()))) {
+        try (Model model = create(descriptor(
+                OnnxTestModels.packedRegressor(),
+                InputSpec.newBuilder().addShape(2).addShape(2),
+                OutputSpec.newBuilder()))) {
             float[][] images = {{1f, 2f, 3f, 4f}, {-0.5f, 0.25f, 0f, 1.5f}, {0f, 0f, 0f, 0f}};
             for (float[] image : images) {
-                DataRecord.Builder record = DataRecord.newBuilder().addVectorShape(2).addVectorShape(2);
+                DataRecord.Builder record =
+                        DataRecord.newBuilder().addVectorShape(2).addVectorShape(2);
                 double[] asDoubles = new double[image.length];
                 for (int i = 0; i < image.length; i++) {
                     record.addVector(image[i]);
@@ -244,16 +270,21 @@ class OnnxModelFactoryTest {
                 DataRecord flat = record.clearVectorShape().build();
                 assertClose(model.score(flat).outputs()[0], OnnxTestModels.packedScore(asDoubles));
             }
-            DataRecord wrongSize = DataRecord.newBuilder().addVector(1f).addVector(2f).addVector(3f).build();
-            assertThatThrownBy(() -> model.score(wrongSize)).isInstanceOf(ScoringException.class)
+            DataRecord wrongSize = DataRecord.newBuilder()
+                    .addVector(1f)
+                    .addVector(2f)
+                    .addVector(3f)
+                    .build();
+            assertThatThrownBy(() -> model.score(wrongSize))
+                    .isInstanceOf(ScoringException.class)
                     .hasMessageContaining("3 values");
         }
     }
 
     @Test
     void doubleInputIsFedAtFullPrecision() throws Exception {
-        try (Model model = create(descriptor(OnnxTestModels.doubleRegressor(), namedFeatures(),
-                OutputSpec.newBuilder()))) {
+        try (Model model =
+                create(descriptor(OnnxTestModels.doubleRegressor(), namedFeatures(), OutputSpec.newBuilder()))) {
             double[][] rows = {{0.1, 0.2, 0.3}, {1.0 / 3, -2.0 / 7, 1e-3}, {12345.678901, -0.000123, 7.7}};
             for (double[] row : rows) {
                 // float32 rounding of the inputs would be off by ~1e-7 relative; double keeps ~1e-15.
@@ -267,13 +298,20 @@ class OnnxModelFactoryTest {
     @Test
     void missingOrNaNFeatureFailsTheRecordAndTheModelKeepsServing() throws Exception {
         try (Model model = create(descriptor(OnnxTestModels.regressor(), namedFeatures(), OutputSpec.newBuilder()))) {
-            DataRecord missing = DataRecord.newBuilder().putFeatures("x1", 1).putFeatures("x3", 2).build();
-            assertThatThrownBy(() -> model.score(missing)).isInstanceOf(ScoringException.class)
-                    .hasMessageContaining("x2");
-            DataRecord nan = DataRecord.newBuilder().putAllFeatures(Map.of("x1", 1.0, "x2", Double.NaN, "x3", 2.0))
+            DataRecord missing = DataRecord.newBuilder()
+                    .putFeatures("x1", 1)
+                    .putFeatures("x3", 2)
                     .build();
-            assertThatThrownBy(() -> model.score(nan)).isInstanceOf(ScoringException.class)
-                    .hasMessageContaining("x2").hasMessageContaining("NaN");
+            assertThatThrownBy(() -> model.score(missing))
+                    .isInstanceOf(ScoringException.class)
+                    .hasMessageContaining("x2");
+            DataRecord nan = DataRecord.newBuilder()
+                    .putAllFeatures(Map.of("x1", 1.0, "x2", Double.NaN, "x3", 2.0))
+                    .build();
+            assertThatThrownBy(() -> model.score(nan))
+                    .isInstanceOf(ScoringException.class)
+                    .hasMessageContaining("x2")
+                    .hasMessageContaining("NaN");
             double[] row = SAMPLE_ROWS[1];
             assertClose(model.score(record(row)).outputs()[0], OnnxTestModels.regressorScore(row));
         }
@@ -285,7 +323,8 @@ class OnnxModelFactoryTest {
         model.score(record(SAMPLE_ROWS[0]));
         model.close();
         model.close();
-        assertThatThrownBy(() -> model.score(record(SAMPLE_ROWS[0]))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> model.score(record(SAMPLE_ROWS[0])))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
     }
 }

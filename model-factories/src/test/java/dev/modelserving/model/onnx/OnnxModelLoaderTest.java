@@ -53,8 +53,8 @@ class OnnxModelLoaderTest {
         bad.getValidationSamplesBuilder(1).setExpectedOutputs(0, expected + 0.5);
         assertThatThrownBy(() -> loader.load(bad.build()))
                 .isInstanceOf(ModelLoadException.class)
-                .satisfies(e -> assertThat(((ModelLoadException) e).problem())
-                        .isEqualTo(ModelProblem.VALIDATION_FAILED))
+                .satisfies(
+                        e -> assertThat(((ModelLoadException) e).problem()).isEqualTo(ModelProblem.VALIDATION_FAILED))
                 .hasMessageContaining("validation sample 1")
                 .hasMessageContaining(Double.toString(expected + 0.5));
     }
@@ -63,13 +63,14 @@ class OnnxModelLoaderTest {
     void wrongExpectedLabelFailsValidation() {
         ModelDescriptor good = OnnxTestModels.classifierDescriptor("mlp", 1, "sensor");
         String label = good.getValidationSamples(0).getExpectedLabel();
-        String other = CLASS_LABELS.stream().filter(l -> !l.equals(label)).findFirst().orElseThrow();
+        String other =
+                CLASS_LABELS.stream().filter(l -> !l.equals(label)).findFirst().orElseThrow();
         ModelDescriptor.Builder bad = good.toBuilder();
         bad.getValidationSamplesBuilder(0).clearExpectedOutputs().setExpectedLabel(other);
         assertThatThrownBy(() -> loader.load(bad.build()))
                 .isInstanceOf(ModelLoadException.class)
-                .satisfies(e -> assertThat(((ModelLoadException) e).problem())
-                        .isEqualTo(ModelProblem.VALIDATION_FAILED))
+                .satisfies(
+                        e -> assertThat(((ModelLoadException) e).problem()).isEqualTo(ModelProblem.VALIDATION_FAILED))
                 .hasMessageContaining("label is " + label + ", expected " + other);
     }
 }

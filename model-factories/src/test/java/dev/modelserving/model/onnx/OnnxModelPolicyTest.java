@@ -24,44 +24,56 @@ class OnnxModelPolicyTest {
     private static final String PASSWD = "/etc/passwd";
 
     private static void assertRefused(byte[] model, String... messageParts) {
-        ThrowingCallable load = () -> OnnxModelFactoryTest.create(OnnxModelFactoryTest.descriptor(model,
+        ThrowingCallable load = () -> OnnxModelFactoryTest.create(OnnxModelFactoryTest.descriptor(
+                model,
                 InputSpec.newBuilder().addAllFeatureNames(OnnxTestModels.FEATURES),
                 OutputSpec.newBuilder().setKind(OutputKind.REGRESSION)));
         assertThatThrownBy(load)
-                .isInstanceOfSatisfying(ModelLoadException.class,
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class,
                         e -> assertThat(e.problem()).isEqualTo(ModelProblem.DISALLOWED_OPERATION))
                 .hasMessageContainingAll(messageParts);
     }
 
     @Test
     void anExternalInitializerIsRefused() {
-        assertRefused(OnnxTestModels.regressorWithExternalWeights(PASSWD), "external data",
-                "tensor 'w' -> '/etc/passwd'", "initializer");
+        assertRefused(
+                OnnxTestModels.regressorWithExternalWeights(PASSWD),
+                "external data",
+                "tensor 'w' -> '/etc/passwd'",
+                "initializer");
         assertRefused(OnnxTestModels.regressorWithExternalWeights("../../weights.bin"), "'../../weights.bin'");
     }
 
     @Test
     void anExternalConstantAttributeIsRefused() {
-        assertRefused(OnnxTestModels.regressorWithExternalConstant(PASSWD), "tensor 'b' -> '/etc/passwd'",
-                "attribute 'value'", "(Constant)");
+        assertRefused(
+                OnnxTestModels.regressorWithExternalConstant(PASSWD),
+                "tensor 'b' -> '/etc/passwd'",
+                "attribute 'value'",
+                "(Constant)");
     }
 
     @Test
     void anExternalTensorInsideAnIfSubgraphIsRefused() {
-        assertRefused(OnnxTestModels.ifWithExternalTensorInSubgraph(PASSWD), "tensor 'w_then'",
+        assertRefused(
+                OnnxTestModels.ifWithExternalTensorInSubgraph(PASSWD),
+                "tensor 'w_then'",
                 "subgraph attribute 'then_branch'");
     }
 
     @Test
     void anOpFromACustomDomainIsRefused() {
-        assertRefused(OnnxTestModels.regressorWithCustomOp("com.example.evil"), "com.example.evil:Exfiltrate",
+        assertRefused(
+                OnnxTestModels.regressorWithCustomOp("com.example.evil"),
+                "com.example.evil:Exfiltrate",
                 "custom-op library");
     }
 
     @Test
     void modelsOfTheStandardDomainsStillLoad() throws Exception {
-        for (byte[] model : List.of(OnnxTestModels.regressor(), OnnxTestModels.zipMapClassifier(),
-                OnnxTestModels.dynamicSum())) {
+        for (byte[] model :
+                List.of(OnnxTestModels.regressor(), OnnxTestModels.zipMapClassifier(), OnnxTestModels.dynamicSum())) {
             OnnxModelCheck.check(model, "test");
         }
     }
@@ -69,7 +81,8 @@ class OnnxModelPolicyTest {
     @Test
     void bytesThatAreNoOnnxModelAreAnInvalidArtifact() {
         assertThatThrownBy(() -> OnnxModelCheck.check(new byte[] {(byte) 0xff, 0x01, 0x02}, "junk"))
-                .isInstanceOfSatisfying(ModelLoadException.class,
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class,
                         e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT));
     }
 
@@ -82,9 +95,12 @@ class OnnxModelPolicyTest {
             List<Path> java = files.filter(f -> f.toString().endsWith(".java")).toList();
             assertThat(java).isNotEmpty();
             for (Path file : java) {
-                String code = Files.readString(file).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
-                assertThat(code).as(file.toString())
-                        .doesNotContain("registerCustomOp").doesNotContain("CustomOpLibrary");
+                String code =
+                        Files.readString(file).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\n]*", "");
+                assertThat(code)
+                        .as(file.toString())
+                        .doesNotContain("registerCustomOp")
+                        .doesNotContain("CustomOpLibrary");
             }
         }
     }

@@ -40,19 +40,20 @@ class OnnxNativeMemoryTest {
         assertBoundedGrowth("records", 300_000, 20_000, directory.resolve("probe.out"));
     }
 
-    private static void assertBoundedGrowth(String workload, int total, int warmUp, Path outputFile)
-            throws Exception {
+    private static void assertBoundedGrowth(String workload, int total, int warmUp, Path outputFile) throws Exception {
         String output = runProbe(workload, total, warmUp, outputFile);
         Matcher figures = FIGURES.matcher(output);
         assertThat(figures.find()).as("probe output: %s", output).isTrue();
         long afterWarmUp = Long.parseLong(figures.group(1));
         long atEnd = Long.parseLong(figures.group(2));
         long growth = atEnd - afterWarmUp;
-        System.out.printf("ONNX %s: VmRSS after %d warm-up iterations %d kB, after %d iterations %d kB, growth %d kB%n",
+        System.out.printf(
+                "ONNX %s: VmRSS after %d warm-up iterations %d kB, after %d iterations %d kB, growth %d kB%n",
                 workload, warmUp, afterWarmUp, total, atEnd, growth);
         assertThat(growth)
-                .as("VmRSS growth over %d '%s' iterations (after warm-up %d kB, at end %d kB)", total - warmUp,
-                        workload, afterWarmUp, atEnd)
+                .as(
+                        "VmRSS growth over %d '%s' iterations (after warm-up %d kB, at end %d kB)",
+                        total - warmUp, workload, afterWarmUp, atEnd)
                 .isLessThan(MAX_GROWTH_KB);
     }
 
@@ -60,10 +61,22 @@ class OnnxNativeMemoryTest {
             throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = List.of(java, "-Xms96m", "-Xmx96m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", classPath,
-                OnnxMemoryProbe.class.getName(), workload, Integer.toString(total), Integer.toString(warmUp));
-        Process probe = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(outputFile.toFile())
+        List<String> command = List.of(
+                java,
+                "-Xms96m",
+                "-Xmx96m",
+                "-XX:+AlwaysPreTouch",
+                "-XX:+UseSerialGC",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-cp",
+                classPath,
+                OnnxMemoryProbe.class.getName(),
+                workload,
+                Integer.toString(total),
+                Integer.toString(warmUp));
+        Process probe = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(outputFile.toFile())
                 .start();
         // A guard against a hung child, not a performance threshold.
         boolean finished = probe.waitFor(5, TimeUnit.MINUTES);
@@ -71,7 +84,9 @@ class OnnxNativeMemoryTest {
             probe.destroyForcibly();
         }
         String output = Files.readString(outputFile, StandardCharsets.UTF_8);
-        assertThat(finished).as("the memory probe finished; output so far: %s", output).isTrue();
+        assertThat(finished)
+                .as("the memory probe finished; output so far: %s", output)
+                .isTrue();
         assertThat(probe.exitValue()).as("probe exit code; output: %s", output).isZero();
         return output;
     }

@@ -96,10 +96,14 @@ public final class OnnxTestModels {
     public static byte[] classifierWithClassIds() {
         GraphProto.Builder graph = classifierGraph("classifier_with_class_ids");
         graph.addInitializer(int64Tensor("class_ids", new long[] {3}, CLASS_IDS));
-        graph.addNode(node("ArgMax", List.of("probabilities"), List.of("class_index"),
-                intAttribute("axis", 1), intAttribute("keepdims", 0)));
-        graph.addNode(node("Gather", List.of("class_ids", "class_index"), List.of("class_id"),
-                intAttribute("axis", 0)));
+        graph.addNode(node(
+                "ArgMax",
+                List.of("probabilities"),
+                List.of("class_index"),
+                intAttribute("axis", 1),
+                intAttribute("keepdims", 0)));
+        graph.addNode(
+                node("Gather", List.of("class_ids", "class_index"), List.of("class_id"), intAttribute("axis", 0)));
         graph.addOutput(tensorValue("probabilities", FLOAT, "N", 3L));
         graph.addOutput(tensorValue("class_id", INT64, "N"));
         return model(graph, false);
@@ -130,26 +134,37 @@ public final class OnnxTestModels {
             classes.setName("classlabels_int64s").setType(AttributeProto.AttributeType.INTS);
             Arrays.stream(CLASS_IDS).forEach(classes::addInts);
         } else {
-            TensorProto.Builder labels = TensorProto.newBuilder().setName("classes").addDims(3).setDataType(STRING);
+            TensorProto.Builder labels =
+                    TensorProto.newBuilder().setName("classes").addDims(3).setDataType(STRING);
             CLASS_LABELS.forEach(l -> labels.addStringData(ByteString.copyFromUtf8(l)));
             graph.addInitializer(labels);
             classes.setName("classlabels_strings").setType(AttributeProto.AttributeType.STRINGS);
             CLASS_LABELS.forEach(l -> classes.addStrings(ByteString.copyFrom(l, StandardCharsets.UTF_8)));
         }
         int keyType = classIds ? INT64 : STRING;
-        graph.addNode(node("ArgMax", List.of("probabilities"), List.of("class_index"),
-                intAttribute("axis", 1), intAttribute("keepdims", 0)));
-        graph.addNode(node("Gather", List.of("classes", "class_index"), List.of("output_label"),
-                intAttribute("axis", 0)));
-        graph.addNode(node("ZipMap", List.of("probabilities"), List.of("output_probability"), classes.build())
-                .toBuilder().setDomain("ai.onnx.ml").build());
+        graph.addNode(node(
+                "ArgMax",
+                List.of("probabilities"),
+                List.of("class_index"),
+                intAttribute("axis", 1),
+                intAttribute("keepdims", 0)));
+        graph.addNode(
+                node("Gather", List.of("classes", "class_index"), List.of("output_label"), intAttribute("axis", 0)));
+        graph.addNode(
+                node("ZipMap", List.of("probabilities"), List.of("output_probability"), classes.build()).toBuilder()
+                        .setDomain("ai.onnx.ml")
+                        .build());
         graph.addOutput(tensorValue("output_label", keyType, "N"));
         TypeProto floatScalar = TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT)).build();
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT))
+                .build();
         TypeProto mapType = TypeProto.newBuilder()
-                .setMapType(TypeProto.Map.newBuilder().setKeyType(keyType).setValueType(floatScalar)).build();
-        graph.addOutput(ValueInfoProto.newBuilder().setName("output_probability")
-                .setType(TypeProto.newBuilder().setSequenceType(TypeProto.Sequence.newBuilder().setElemType(mapType))));
+                .setMapType(TypeProto.Map.newBuilder().setKeyType(keyType).setValueType(floatScalar))
+                .build();
+        graph.addOutput(ValueInfoProto.newBuilder()
+                .setName("output_probability")
+                .setType(TypeProto.newBuilder()
+                        .setSequenceType(TypeProto.Sequence.newBuilder().setElemType(mapType))));
         return model(graph, true);
     }
 
@@ -202,10 +217,14 @@ public final class OnnxTestModels {
 
     /** A tensor whose data ONNX Runtime would read from the file {@code location} (external data). */
     public static TensorProto externalTensor(String name, long[] dims, String location) {
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
+        TensorProto.Builder tensor = TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(FLOAT)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue(location))
-                .addExternalData(StringStringEntryProto.newBuilder().setKey("offset").setValue("0"));
+                .addExternalData(
+                        StringStringEntryProto.newBuilder().setKey("location").setValue(location))
+                .addExternalData(
+                        StringStringEntryProto.newBuilder().setKey("offset").setValue("0"));
         Arrays.stream(dims).forEach(tensor::addDims);
         return tensor.build();
     }
@@ -222,9 +241,15 @@ public final class OnnxTestModels {
     public static byte[] regressorWithExternalConstant(String location) {
         GraphProto.Builder graph = regressorInput("external_constant", FLOAT);
         graph.addInitializer(floatTensor("w", new long[] {3, 1}, REGRESSION_WEIGHTS));
-        graph.addNode(node("Constant", List.of(), List.of("b"), AttributeProto.newBuilder().setName("value")
-                .setType(AttributeProto.AttributeType.TENSOR).setT(externalTensor("b", new long[] {1}, location))
-                .build()));
+        graph.addNode(node(
+                "Constant",
+                List.of(),
+                List.of("b"),
+                AttributeProto.newBuilder()
+                        .setName("value")
+                        .setType(AttributeProto.AttributeType.TENSOR)
+                        .setT(externalTensor("b", new long[] {1}, location))
+                        .build()));
         return regressorScore(graph, FLOAT);
     }
 
@@ -239,18 +264,29 @@ public final class OnnxTestModels {
         graph.addInitializer(floatTensor("zero", new long[] {}, 0.0));
         graph.addNode(node("ReduceSum", List.of("features"), List.of("total"), intAttribute("keepdims", 0)));
         graph.addNode(node("Greater", List.of("total", "zero"), List.of("positive")));
-        GraphProto.Builder thenBranch = GraphProto.newBuilder().setName("then")
+        GraphProto.Builder thenBranch = GraphProto.newBuilder()
+                .setName("then")
                 .addInitializer(externalTensor("w_then", new long[] {3, 1}, location))
                 .addNode(node("MatMul", List.of("features", "w_then"), List.of("then_score")))
                 .addOutput(tensorValue("then_score", FLOAT, "N", 1L));
-        GraphProto.Builder elseBranch = GraphProto.newBuilder().setName("else")
+        GraphProto.Builder elseBranch = GraphProto.newBuilder()
+                .setName("else")
                 .addNode(node("MatMul", List.of("features", "w"), List.of("else_score")))
                 .addOutput(tensorValue("else_score", FLOAT, "N", 1L));
-        graph.addNode(node("If", List.of("positive"), List.of("score"),
-                AttributeProto.newBuilder().setName("then_branch").setType(AttributeProto.AttributeType.GRAPH)
-                        .setG(thenBranch).build(),
-                AttributeProto.newBuilder().setName("else_branch").setType(AttributeProto.AttributeType.GRAPH)
-                        .setG(elseBranch).build()));
+        graph.addNode(node(
+                "If",
+                List.of("positive"),
+                List.of("score"),
+                AttributeProto.newBuilder()
+                        .setName("then_branch")
+                        .setType(AttributeProto.AttributeType.GRAPH)
+                        .setG(thenBranch)
+                        .build(),
+                AttributeProto.newBuilder()
+                        .setName("else_branch")
+                        .setType(AttributeProto.AttributeType.GRAPH)
+                        .setG(elseBranch)
+                        .build()));
         graph.addOutput(tensorValue("score", FLOAT, "N", 1L));
         return model(graph, false);
     }
@@ -261,7 +297,8 @@ public final class OnnxTestModels {
         graph.addInput(tensorValue("features", FLOAT, "N", 3L));
         graph.addInitializer(floatTensor("w", new long[] {3, 1}, REGRESSION_WEIGHTS));
         graph.addNode(node("MatMul", List.of("features", "w"), List.of("product")));
-        graph.addNode(node("Exfiltrate", List.of("product"), List.of("score")).toBuilder().setDomain(domain)
+        graph.addNode(node("Exfiltrate", List.of("product"), List.of("score")).toBuilder()
+                .setDomain(domain)
                 .build());
         graph.addOutput(tensorValue("score", FLOAT, "N", 1L));
         ModelProto parsed;
@@ -270,8 +307,11 @@ public final class OnnxTestModels {
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
         }
-        return parsed.toBuilder().addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(1))
-                .build().toByteArray();
+        return parsed.toBuilder()
+                .addOpsetImport(
+                        OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(1))
+                .build()
+                .toByteArray();
     }
 
     /** An INT64 input {@code ids[N,3]} cast to FLOAT {@code values[N,3]}. */
@@ -363,10 +403,13 @@ public final class OnnxTestModels {
      */
     public static ModelDescriptor classifierDescriptor(String name, long version, String dataType) {
         ModelDescriptor.Builder descriptor = descriptor(name, version, dataType, classifier())
-                .setOutput(OutputSpec.newBuilder().addTensorNames("probabilities").setKind(OutputKind.CLASSIFICATION)
+                .setOutput(OutputSpec.newBuilder()
+                        .addTensorNames("probabilities")
+                        .setKind(OutputKind.CLASSIFICATION)
                         .addAllLabels(CLASS_LABELS));
         for (double[] row : SAMPLE_ROWS) {
-            ValidationSample.Builder sample = ValidationSample.newBuilder().setInput(record(row))
+            ValidationSample.Builder sample = ValidationSample.newBuilder()
+                    .setInput(record(row))
                     .setExpectedLabel(CLASS_LABELS.get(classifierArgmax(row)));
             Arrays.stream(classifierProbabilities(row)).forEach(sample::addExpectedOutputs);
             descriptor.addValidationSamples(sample);
@@ -379,8 +422,8 @@ public final class OnnxTestModels {
         ModelDescriptor.Builder descriptor = descriptor(name, version, dataType, regressor())
                 .setOutput(OutputSpec.newBuilder().setKind(OutputKind.REGRESSION));
         for (double[] row : SAMPLE_ROWS) {
-            descriptor.addValidationSamples(ValidationSample.newBuilder().setInput(record(row))
-                    .addExpectedOutputs(regressorScore(row)));
+            descriptor.addValidationSamples(
+                    ValidationSample.newBuilder().setInput(record(row)).addExpectedOutputs(regressorScore(row)));
         }
         return descriptor.build();
     }
@@ -439,13 +482,13 @@ public final class OnnxTestModels {
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(graph);
         if (usesMlOperators) {
-            model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("ai.onnx.ml").setVersion(ML_OPSET));
+            model.addOpsetImport(
+                    OperatorSetIdProto.newBuilder().setDomain("ai.onnx.ml").setVersion(ML_OPSET));
         }
         return model.build().toByteArray();
     }
 
-    private static NodeProto node(String op, List<String> inputs, List<String> outputs,
-            AttributeProto... attributes) {
+    private static NodeProto node(String op, List<String> inputs, List<String> outputs, AttributeProto... attributes) {
         return NodeProto.newBuilder()
                 .setOpType(op)
                 .setName(op + "_" + outputs.get(0))
@@ -456,21 +499,27 @@ public final class OnnxTestModels {
     }
 
     private static AttributeProto intAttribute(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 
     /** A tensor value; a String dimension is symbolic, a Long one fixed. */
     private static ValueInfoProto tensorValue(String name, int type, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object dim : dims) {
-            shape.addDim(dim instanceof String symbol
-                    ? TensorShapeProto.Dimension.newBuilder().setDimParam(symbol)
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue((Long) dim));
+            shape.addDim(
+                    dim instanceof String symbol
+                            ? TensorShapeProto.Dimension.newBuilder().setDimParam(symbol)
+                            : TensorShapeProto.Dimension.newBuilder().setDimValue((Long) dim));
         }
         return ValueInfoProto.newBuilder()
                 .setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(type)
-                        .setShape(shape)))
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(
+                                TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape)))
                 .build();
     }
 

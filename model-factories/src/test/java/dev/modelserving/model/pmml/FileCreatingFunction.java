@@ -38,6 +38,7 @@ public final class FileCreatingFunction extends AbstractFunction {
     @Override
     public FieldValue evaluate(List<FieldValue> arguments) {
         checkFixedArityArguments(arguments, 1);
-        return FieldValueUtil.create(TypeInfos.CONTINUOUS_DOUBLE, getRequiredArgument(arguments, 0).asDouble() * 3);
+        return FieldValueUtil.create(
+                TypeInfos.CONTINUOUS_DOUBLE, getRequiredArgument(arguments, 0).asDouble() * 3);
     }
 }

@@ -22,12 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** Artifacts that are not usable PMML become INVALID_ARTIFACT with a clear reason; DOCTYPEs are refused. */
 class PmmlBadArtifactTest {
 
-    private static final ModelDescriptor DESCRIPTOR = descriptor("bad", PmmlDocuments.IRIS_REGRESSION).build();
+    private static final ModelDescriptor DESCRIPTOR =
+            descriptor("bad", PmmlDocuments.IRIS_REGRESSION).build();
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertLoading(byte[] bytes) {
-        return assertThatThrownBy(() -> new PmmlModelFactory()
-                        .create(DESCRIPTOR, ModelArtifact.ofBytes(bytes), LoadPolicy.defaults()))
-                .isInstanceOfSatisfying(ModelLoadException.class,
+        return assertThatThrownBy(() ->
+                        new PmmlModelFactory().create(DESCRIPTOR, ModelArtifact.ofBytes(bytes), LoadPolicy.defaults()))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class,
                         e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT));
     }
 
@@ -72,8 +74,9 @@ class PmmlBadArtifactTest {
         assertThat(document).contains("<!DOCTYPE PMML").contains("&secret;");
 
         for (byte[] bytes : new byte[][] {
-                document.getBytes(StandardCharsets.UTF_8),
-                document.replace("encoding=\"UTF-8\"", "encoding=\"UTF-16\"").getBytes(StandardCharsets.UTF_16)}) {
+            document.getBytes(StandardCharsets.UTF_8),
+            document.replace("encoding=\"UTF-8\"", "encoding=\"UTF-16\"").getBytes(StandardCharsets.UTF_16)
+        }) {
             assertLoading(bytes)
                     .hasMessageContaining("PMML with a DOCTYPE is refused")
                     .satisfies(e -> {
@@ -89,8 +92,8 @@ class PmmlBadArtifactTest {
     void directoryArtifactIsRefused(@TempDir Path dir) {
         assertThatThrownBy(() -> new PmmlModelFactory()
                         .create(DESCRIPTOR, ModelArtifact.ofDirectory(dir), LoadPolicy.defaults()))
-                .isInstanceOfSatisfying(ModelLoadException.class,
-                        e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT))
                 .hasMessageContaining("directory");
     }
 
@@ -98,10 +101,12 @@ class PmmlBadArtifactTest {
     void randomBytesThroughTheLoaderAreAnInvalidArtifact() {
         byte[] noise = new byte[512];
         new Random(7).nextBytes(noise);
-        ModelDescriptor d = DESCRIPTOR.toBuilder().setArtifactBytes(ByteString.copyFrom(noise)).build();
+        ModelDescriptor d = DESCRIPTOR.toBuilder()
+                .setArtifactBytes(ByteString.copyFrom(noise))
+                .build();
         assertThatThrownBy(() -> PmmlDescriptors.loader().load(d))
-                .isInstanceOfSatisfying(ModelLoadException.class,
-                        e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT))
                 .hasMessageContaining("not a PMML document");
     }
 }

@@ -30,7 +30,8 @@ class PmmlClassifierTest {
     @Test
     void treeGivesTheLeafScoreAndItsDistributionInCategoryOrder() throws Exception {
         double[][] readings = {{20, 900}, {60, 5000}, {60.5, 1499}, {95, 1500}, {80, 3000}, {-10, 0}};
-        try (PmmlModel model = create(descriptor("alarm", PmmlDocuments.MACHINE_ALARM_TREE).build())) {
+        try (PmmlModel model =
+                create(descriptor("alarm", PmmlDocuments.MACHINE_ALARM_TREE).build())) {
             assertThat(model.isClassifier()).isTrue();
             for (double[] reading : readings) {
                 int[] counts = alarmLeafCounts(reading[0], reading[1]);
@@ -41,7 +42,8 @@ class PmmlClassifierTest {
                 }
                 Prediction p = model.score(record(Map.of("temperature", reading[0], "fan rpm", reading[1])));
 
-                assertThat(p.label()).as("reading %s", List.of(reading[0], reading[1]))
+                assertThat(p.label())
+                        .as("reading %s", List.of(reading[0], reading[1]))
                         .isEqualTo(Integer.toString(winner));
                 assertThat(p.probabilities().keySet()).containsExactly("0", "1", "2");
                 assertThat(p.outputs()).hasSize(3);
@@ -55,29 +57,38 @@ class PmmlClassifierTest {
 
     @Test
     void declaredLabelsMustBeTheTargetCategories() throws Exception {
-        OutputSpec matching = OutputSpec.newBuilder().setKind(OutputKind.CLASSIFICATION)
-                .addAllLabels(List.of("0", "1", "2")).build();
+        OutputSpec matching = OutputSpec.newBuilder()
+                .setKind(OutputKind.CLASSIFICATION)
+                .addAllLabels(List.of("0", "1", "2"))
+                .build();
         try (PmmlModel model = create(descriptor("alarm", PmmlDocuments.MACHINE_ALARM_TREE)
-                .setOutput(matching).build())) {
+                .setOutput(matching)
+                .build())) {
             assertThat(model.isClassifier()).isTrue();
         }
-        OutputSpec reordered = OutputSpec.newBuilder().addAllLabels(List.of("2", "1", "0")).build();
+        OutputSpec reordered =
+                OutputSpec.newBuilder().addAllLabels(List.of("2", "1", "0")).build();
         assertThatThrownBy(() -> create(descriptor("alarm", PmmlDocuments.MACHINE_ALARM_TREE)
-                        .setOutput(reordered).build()))
-                .isInstanceOfSatisfying(ModelLoadException.class,
-                        e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
-                .hasMessageContaining("[2, 1, 0]").hasMessageContaining("[0, 1, 2]");
-        OutputSpec regression = OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).build();
+                        .setOutput(reordered)
+                        .build()))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
+                .hasMessageContaining("[2, 1, 0]")
+                .hasMessageContaining("[0, 1, 2]");
+        OutputSpec regression =
+                OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).build();
         assertThatThrownBy(() -> create(descriptor("alarm", PmmlDocuments.MACHINE_ALARM_TREE)
-                        .setOutput(regression).build()))
-                .isInstanceOfSatisfying(ModelLoadException.class,
-                        e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
+                        .setOutput(regression)
+                        .build()))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
                 .hasMessageContaining("'alarm' is categorical");
     }
 
     @Test
     void treeWithoutScoreDistributionGivesTheLabelOnly() throws Exception {
-        try (PmmlModel model = create(descriptor("state", PmmlDocuments.SCORE_ONLY_TREE).build())) {
+        try (PmmlModel model =
+                create(descriptor("state", PmmlDocuments.SCORE_ONLY_TREE).build())) {
             for (double temperature : new double[] {-5, 60, 60.01, 200}) {
                 Prediction p = model.score(record(Map.of("temperature", temperature)));
                 assertThat(p.label()).isEqualTo(temperature > 60 ? "hot" : "cold");
@@ -90,7 +101,8 @@ class PmmlClassifierTest {
     @Test
     void majorityVoteOfTreesCountsTheVotes() throws Exception {
         double[][] points = {{0, 0}, {2, 0}, {2, 5}, {4, 0}, {4, 5}, {0.5, 3}, {1, 2}};
-        try (PmmlModel model = create(descriptor("risk", PmmlDocuments.MAJORITY_VOTE_OF_TREES).build())) {
+        try (PmmlModel model =
+                create(descriptor("risk", PmmlDocuments.MAJORITY_VOTE_OF_TREES).build())) {
             for (double[] point : points) {
                 double x = point[0];
                 double z = point[1];
@@ -108,7 +120,8 @@ class PmmlClassifierTest {
     @Test
     void logisticRegressionWithDoubleCategoriesLabelsThemAsWritten() throws Exception {
         try (PmmlModel model = create(descriptor("failure", PmmlDocuments.FAILURE_LOGISTIC_REGRESSION)
-                .setOutput(OutputSpec.newBuilder().setKind(OutputKind.CLASSIFICATION)).build())) {
+                .setOutput(OutputSpec.newBuilder().setKind(OutputKind.CLASSIFICATION))
+                .build())) {
             for (double temperature : new double[] {0, 50, 79.9, 80.1, 120}) {
                 double p1 = 1 / (1 + Math.exp(-(-4 + 0.05 * temperature)));
                 Prediction p = model.score(record(Map.of("temperature", temperature)));

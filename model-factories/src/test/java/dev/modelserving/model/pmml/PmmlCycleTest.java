@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class PmmlCycleTest {
 
-    private static final DataRecord X_IS_3 = DataRecord.newBuilder().setId("r").putFeatures("x", 3.0).build();
-
+    private static final DataRecord X_IS_3 =
+            DataRecord.newBuilder().setId("r").putFeatures("x", 3.0).build();
 
     static final String RECURSIVE_FUNCTION = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -77,7 +77,8 @@ class PmmlCycleTest {
 
     /** f(v) = g(v), g(v) = f(v) + 1: mutual recursion. */
     static final String MUTUAL_FUNCTIONS = RECURSIVE_FUNCTION
-            .replace("<Apply function=\"loop\"><FieldRef field=\"v\"/></Apply>",
+            .replace(
+                    "<Apply function=\"loop\"><FieldRef field=\"v\"/></Apply>",
                     "<Apply function=\"other\"><FieldRef field=\"v\"/></Apply>")
             .replace("<DerivedField name=\"fx\"", """
                 <DefineFunction name="other" optype="continuous" dataType="double">
@@ -88,18 +89,21 @@ class PmmlCycleTest {
                 <DerivedField name="fx\"""");
 
     /** a = x + 1, b = a * 2, y = b: a chain of fields and functions without a cycle. */
-    static final String CHAIN = CYCLIC_FIELDS.replace(
-            "<Apply function=\"+\"><FieldRef field=\"b\"/><FieldRef field=\"x\"/></Apply>",
-            "<Apply function=\"+\"><FieldRef field=\"x\"/><Constant dataType=\"double\">1</Constant></Apply>")
-            .replace("<Apply function=\"+\"><FieldRef field=\"a\"/><FieldRef field=\"x\"/></Apply>",
+    static final String CHAIN = CYCLIC_FIELDS
+            .replace(
+                    "<Apply function=\"+\"><FieldRef field=\"b\"/><FieldRef field=\"x\"/></Apply>",
+                    "<Apply function=\"+\"><FieldRef field=\"x\"/><Constant dataType=\"double\">1</Constant></Apply>")
+            .replace(
+                    "<Apply function=\"+\"><FieldRef field=\"a\"/><FieldRef field=\"x\"/></Apply>",
                     "<Apply function=\"*\"><FieldRef field=\"a\"/><Constant dataType=\"double\">2</Constant></Apply>")
             .replace("<NumericPredictor name=\"a\"", "<NumericPredictor name=\"b\"");
 
     private static void assertRefused(String document, String... messageParts) {
         // Before the check these loaded, and scoring threw StackOverflowError.
-        assertThatThrownBy(() -> PmmlDescriptors.create(PmmlDescriptors.descriptor("cycle", document).build()))
-                .isInstanceOfSatisfying(ModelLoadException.class,
-                        e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT))
+        assertThatThrownBy(() -> PmmlDescriptors.create(
+                        PmmlDescriptors.descriptor("cycle", document).build()))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT))
                 .hasMessageContainingAll(messageParts);
     }
 
@@ -120,7 +124,8 @@ class PmmlCycleTest {
 
     @Test
     void aChainOfFieldsWithoutACycleStillScores() throws Exception {
-        try (PmmlModel model = PmmlDescriptors.create(PmmlDescriptors.descriptor("chain", CHAIN).build())) {
+        try (PmmlModel model = PmmlDescriptors.create(
+                PmmlDescriptors.descriptor("chain", CHAIN).build())) {
             assertThat(model.score(X_IS_3).outputs()[0]).isCloseTo(8.0, within(1e-9));
         }
     }
@@ -128,7 +133,8 @@ class PmmlCycleTest {
     @Test
     void aDocumentFunctionUsedByAFieldStillScores() throws Exception {
         String document = PmmlDocuments.applying("double", "double");
-        try (PmmlModel model = PmmlDescriptors.create(PmmlDescriptors.descriptor("fn", document).build())) {
+        try (PmmlModel model = PmmlDescriptors.create(
+                PmmlDescriptors.descriptor("fn", document).build())) {
             assertThat(model.score(X_IS_3).outputs()[0]).isCloseTo(6.0, within(1e-9));
         }
     }

@@ -30,7 +30,10 @@ final class PmmlDescriptors {
     }
 
     static FieldMapping mapping(String recordFeature, String modelField) {
-        return FieldMapping.newBuilder().setRecordFeature(recordFeature).setModelField(modelField).build();
+        return FieldMapping.newBuilder()
+                .setRecordFeature(recordFeature)
+                .setModelField(modelField)
+                .build();
     }
 
     static DataRecord record(Map<String, Double> features) {
@@ -44,8 +47,11 @@ final class PmmlDescriptors {
 
     /** Builds straight through the factory (no validation samples involved). */
     static PmmlModel create(ModelDescriptor descriptor) throws ModelLoadException {
-        Model model = new PmmlModelFactory().create(descriptor,
-                ModelArtifact.ofBytes(descriptor.getArtifactBytes().toByteArray()), LoadPolicy.defaults());
+        Model model = new PmmlModelFactory()
+                .create(
+                        descriptor,
+                        ModelArtifact.ofBytes(descriptor.getArtifactBytes().toByteArray()),
+                        LoadPolicy.defaults());
         return (PmmlModel) model;
     }
 }

@@ -405,10 +405,12 @@ final class PmmlDocuments {
      */
     static String withExternalEntity(String fileUri) {
         return IRIS_REGRESSION
-                .replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+                .replace(
+                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
                         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE PMML [\n  <!ENTITY secret SYSTEM \""
                                 + fileUri + "\">\n]>\n")
-                .replace("<Header description=\"petal width from sepal and petal length\"/>",
+                .replace(
+                        "<Header description=\"petal width from sepal and petal length\"/>",
                         "<Header description=\"&secret;\"/>");
     }
 

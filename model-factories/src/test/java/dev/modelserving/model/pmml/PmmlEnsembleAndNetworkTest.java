@@ -16,7 +16,8 @@ class PmmlEnsembleAndNetworkTest {
     @Test
     void averageOfSegmentsUsesOnlyTheSegmentsWhosePredicateHolds() throws Exception {
         double[][] points = {{1.5, 2}, {-1, 10}, {0, 3}, {0.25, -4}, {10, 0.5}};
-        try (PmmlModel model = create(descriptor("ensemble", PmmlDocuments.AVERAGE_OF_REGRESSIONS).build())) {
+        try (PmmlModel model = create(
+                descriptor("ensemble", PmmlDocuments.AVERAGE_OF_REGRESSIONS).build())) {
             for (double[] point : points) {
                 double a = point[0];
                 double b = point[1];
@@ -37,7 +38,8 @@ class PmmlEnsembleAndNetworkTest {
     @Test
     void neuralNetworkMatchesTheForwardPass() throws Exception {
         double[][] points = {{0, 0}, {1, 1}, {-2, 3.5}, {10, -10}, {0.3, 0.7}};
-        try (PmmlModel model = create(descriptor("net", PmmlDocuments.TWO_LAYER_NETWORK).build())) {
+        try (PmmlModel model =
+                create(descriptor("net", PmmlDocuments.TWO_LAYER_NETWORK).build())) {
             for (double[] point : points) {
                 double u = point[0];
                 double v = point[1];

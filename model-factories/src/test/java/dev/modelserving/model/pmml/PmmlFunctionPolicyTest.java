@@ -28,10 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 class PmmlFunctionPolicyTest {
 
     private static final String CLASS_FUNCTION = FileCreatingFunction.class.getName();
-    private static final DataRecord X_IS_2 = DataRecord.newBuilder().setId("r").putFeatures("x", 2.0).build();
+    private static final DataRecord X_IS_2 =
+            DataRecord.newBuilder().setId("r").putFeatures("x", 2.0).build();
 
     @TempDir
     Path dir;
+
     private Path marker;
 
     @BeforeEach
@@ -46,31 +48,38 @@ class PmmlFunctionPolicyTest {
     }
 
     private static Model create(String document, LoadPolicy policy) throws ModelLoadException {
-        ModelDescriptor descriptor = PmmlDescriptors.descriptor("functions", document).build();
-        return new PmmlModelFactory().create(descriptor, ModelArtifact.ofBytes(PmmlDocuments.bytes(document)),
-                policy);
+        ModelDescriptor descriptor =
+                PmmlDescriptors.descriptor("functions", document).build();
+        return new PmmlModelFactory().create(descriptor, ModelArtifact.ofBytes(PmmlDocuments.bytes(document)), policy);
     }
 
     private static void assertRefused(String document, String... messageParts) {
         assertThatThrownBy(() -> create(document, LoadPolicy.defaults()))
-                .isInstanceOfSatisfying(ModelLoadException.class,
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class,
                         e -> assertThat(e.problem()).isEqualTo(ModelProblem.DISALLOWED_OPERATION))
                 .hasMessageContainingAll(messageParts);
     }
 
     @Test
     void aFunctionNamingAJavaClassIsRefusedAndTheClassNeverRunsUnlessAllowed() throws Exception {
-        assertRefused(PmmlDocuments.applying("java.lang.System", null), "'java.lang.System'",
-                "neither PMML built-ins nor defined by the document", "--allow-pmml-functions");
+        assertRefused(
+                PmmlDocuments.applying("java.lang.System", null),
+                "'java.lang.System'",
+                "neither PMML built-ins nor defined by the document",
+                "--allow-pmml-functions");
         assertRefused(PmmlDocuments.applying(CLASS_FUNCTION, null), "'" + CLASS_FUNCTION + "'");
         assertThat(marker).doesNotExist();
         // A DefineFunction named like the class does not help: JPMML would run the class, not the definition.
-        assertRefused(PmmlDocuments.applying(CLASS_FUNCTION, CLASS_FUNCTION), "DefineFunctions named like Java classes",
+        assertRefused(
+                PmmlDocuments.applying(CLASS_FUNCTION, CLASS_FUNCTION),
+                "DefineFunctions named like Java classes",
                 "'" + CLASS_FUNCTION + "'");
         assertThat(marker).doesNotExist();
 
         // Allowed explicitly, JPMML loads the class (its static initializer creates the file) and evaluates it.
-        try (Model model = create(PmmlDocuments.applying(CLASS_FUNCTION, null),
+        try (Model model = create(
+                PmmlDocuments.applying(CLASS_FUNCTION, null),
                 LoadPolicy.defaults().withAllowedPmmlFunctions(List.of(CLASS_FUNCTION)))) {
             assertThat(model.score(X_IS_2).outputs()[0]).isCloseTo(6.0, within(1e-12));
         }
@@ -91,8 +100,11 @@ class PmmlFunctionPolicyTest {
             assertThat(model.score(X_IS_2).outputs()[0]).isCloseTo(Math.sqrt(2), within(1e-12));
         }
         try (Model model = create(PmmlDocuments.IRIS_REGRESSION, LoadPolicy.defaults())) {
-            assertThat(model.score(DataRecord.newBuilder().putFeatures("sepal length (cm)", 5)
-                    .putFeatures("petal length (cm)", 1).build()).outputs()[0])
+            assertThat(model.score(DataRecord.newBuilder()
+                                    .putFeatures("sepal length (cm)", 5)
+                                    .putFeatures("petal length (cm)", 1)
+                                    .build())
+                            .outputs()[0])
                     .isCloseTo(-0.3 - 0.21 * 5 + 0.53, within(1e-12));
         }
     }
@@ -103,7 +115,9 @@ class PmmlFunctionPolicyTest {
         Field table = FunctionRegistry.class.getDeclaredField("pmmlFunctions");
         table.setAccessible(true);
         Map<?, ?> jpmml = (Map<?, ?>) table.get(null);
-        assertThat(PmmlFunctionCheck.builtIns()).hasSize(jpmml.size()).containsExactlyInAnyOrderElementsOf(
-                jpmml.keySet().stream().map(String::valueOf).toList());
+        assertThat(PmmlFunctionCheck.builtIns())
+                .hasSize(jpmml.size())
+                .containsExactlyInAnyOrderElementsOf(
+                        jpmml.keySet().stream().map(String::valueOf).toList());
     }
 }

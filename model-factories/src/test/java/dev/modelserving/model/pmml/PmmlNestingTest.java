@@ -15,12 +15,15 @@ import org.junit.jupiter.api.Test;
  */
 class PmmlNestingTest {
 
-    private static final DataRecord X_IS_1 = DataRecord.newBuilder().setId("r").putFeatures("x", 1.0).build();
+    private static final DataRecord X_IS_1 =
+            DataRecord.newBuilder().setId("r").putFeatures("x", 1.0).build();
 
     /** {@code y = x + 1 + 1 + ...}: {@code depth} nested {@code Apply} elements. */
     static String nestedSum(int depth) {
         StringBuilder expression = new StringBuilder();
-        expression.append("<Apply function=\"+\">".repeat(depth)).append("<FieldRef field=\"x\"/>")
+        expression
+                .append("<Apply function=\"+\">".repeat(depth))
+                .append("<FieldRef field=\"x\"/>")
                 .append("<Constant dataType=\"double\">1</Constant></Apply>".repeat(depth));
         String document = PmmlDocuments.applying("+", null);
         String shallow = "<Apply function=\"+\"><FieldRef field=\"x\"/></Apply>";
@@ -31,26 +34,33 @@ class PmmlNestingTest {
     @Test
     void expressionNestedThousandsDeepIsRefusedAtLoad() {
         // Before the bound this loaded, and scoring threw StackOverflowError on a thread with the default stack.
-        assertThatThrownBy(() -> PmmlDescriptors.create(PmmlDescriptors.descriptor("deep", nestedSum(3000)).build()))
-                .isInstanceOfSatisfying(ModelLoadException.class,
-                        e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT))
+        assertThatThrownBy(() -> PmmlDescriptors.create(
+                        PmmlDescriptors.descriptor("deep", nestedSum(3000)).build()))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT))
                 .hasMessageContainingAll("nests elements deeper than " + PmmlNestingCheck.MAX_DEPTH, "<Apply>");
     }
 
     @Test
     void nestingJustBelowTheBoundScoresOnASmallStack() throws Exception {
         int depth = PmmlNestingCheck.MAX_DEPTH - 10;
-        PmmlModel model = PmmlDescriptors.create(PmmlDescriptors.descriptor("deep", nestedSum(depth)).build());
+        PmmlModel model = PmmlDescriptors.create(
+                PmmlDescriptors.descriptor("deep", nestedSum(depth)).build());
         double[] scored = new double[1];
         Throwable[] failure = new Throwable[1];
         // A thread with half the usual stack: the bound leaves room for the frames of the Flink task thread.
-        Thread scorer = new Thread(null, () -> {
-            try {
-                scored[0] = model.score(X_IS_1).outputs()[0];
-            } catch (Throwable e) { // the assertion below reports it: a StackOverflowError is what this test catches
-                failure[0] = e;
-            }
-        }, "small-stack-scorer", 512 * 1024);
+        Thread scorer = new Thread(
+                null,
+                () -> {
+                    try {
+                        scored[0] = model.score(X_IS_1).outputs()[0];
+                    } catch (Throwable e) { // the assertion below reports it: a StackOverflowError is what this test
+                        // catches
+                        failure[0] = e;
+                    }
+                },
+                "small-stack-scorer",
+                512 * 1024);
         scorer.start();
         scorer.join();
         model.close();
@@ -60,9 +70,10 @@ class PmmlNestingTest {
 
     @Test
     void documentThatIsNotXmlIsStillReportedByTheLoader() {
-        assertThatThrownBy(() -> PmmlDescriptors.create(PmmlDescriptors.descriptor("junk", "<PMML><unclosed").build()))
-                .isInstanceOfSatisfying(ModelLoadException.class,
-                        e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT))
+        assertThatThrownBy(() -> PmmlDescriptors.create(
+                        PmmlDescriptors.descriptor("junk", "<PMML><unclosed").build()))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(ModelProblem.INVALID_ARTIFACT))
                 .hasMessageContaining("not a PMML document");
     }
 }

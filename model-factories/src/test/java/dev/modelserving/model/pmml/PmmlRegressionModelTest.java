@@ -28,7 +28,8 @@ class PmmlRegressionModelTest {
     private static final double[][] FLOWERS = {{5.1, 1.4}, {7.0, 4.7}, {6.3, 6.0}, {4.3, 1.1}, {0.0, 0.0}};
 
     private static double petalWidth(double sepalLength, double petalLength) {
-        return IRIS_INTERCEPT + IRIS_SEPAL_LENGTH_COEFFICIENT * sepalLength
+        return IRIS_INTERCEPT
+                + IRIS_SEPAL_LENGTH_COEFFICIENT * sepalLength
                 + IRIS_PETAL_LENGTH_COEFFICIENT * petalLength;
     }
 
@@ -40,8 +41,10 @@ class PmmlRegressionModelTest {
                         .addFieldMapping(mapping("petal_length", "petal length (cm)")))
                 .build();
         try (PmmlModel model = create(d)) {
-            assertThat(model.recordFeatureByField()).containsExactly(
-                    Map.entry("sepal length (cm)", "sepal_length"), Map.entry("petal length (cm)", "petal_length"));
+            assertThat(model.recordFeatureByField())
+                    .containsExactly(
+                            Map.entry("sepal length (cm)", "sepal_length"),
+                            Map.entry("petal length (cm)", "petal_length"));
             assertThat(model.targetField()).isEqualTo("petal width (cm)");
             assertThat(model.isClassifier()).isFalse();
             for (double[] flower : FLOWERS) {
@@ -58,14 +61,21 @@ class PmmlRegressionModelTest {
     @Test
     void withoutMappingEachFieldIsFedByItsOwnName() throws Exception {
         try (PmmlModel model = create(descriptor("iris", IRIS_REGRESSION).build())) {
-            assertThat(model.recordFeatureByField()).containsExactly(
-                    Map.entry("sepal length (cm)", "sepal length (cm)"),
-                    Map.entry("petal length (cm)", "petal length (cm)"));
+            assertThat(model.recordFeatureByField())
+                    .containsExactly(
+                            Map.entry("sepal length (cm)", "sepal length (cm)"),
+                            Map.entry("petal length (cm)", "petal length (cm)"));
             for (double[] flower : FLOWERS) {
                 Prediction p = model.score(record(Map.of(
-                        "sepal length (cm)", flower[0], "petal length (cm)", flower[1],
+                        "sepal length (cm)",
+                        flower[0],
+                        "petal length (cm)",
+                        flower[1],
                         // Extra record features are ignored.
-                        "sepal_length", 1000.0, "sepal width (cm)", 1000.0)));
+                        "sepal_length",
+                        1000.0,
+                        "sepal width (cm)",
+                        1000.0)));
                 assertThat(p.outputs()[0]).isCloseTo(petalWidth(flower[0], flower[1]), within(1e-12));
             }
         }
@@ -74,13 +84,12 @@ class PmmlRegressionModelTest {
     @Test
     void mappingSomeFieldsLeavesTheOthersToTheirOwnNames() throws Exception {
         ModelDescriptor d = descriptor("iris", IRIS_REGRESSION)
-                .setInput(InputSpec.newBuilder()
-                        .addFieldMapping(mapping("petal_length", "petal length (cm)")))
+                .setInput(InputSpec.newBuilder().addFieldMapping(mapping("petal_length", "petal length (cm)")))
                 .build();
         try (PmmlModel model = create(d)) {
             // The mapped field reads "petal_length", not a record feature that happens to carry the field's name.
-            Prediction p = model.score(record(Map.of(
-                    "sepal length (cm)", 6.0, "petal_length", 5.0, "petal length (cm)", -99.0)));
+            Prediction p = model.score(
+                    record(Map.of("sepal length (cm)", 6.0, "petal_length", 5.0, "petal length (cm)", -99.0)));
             assertThat(p.outputs()[0]).isCloseTo(petalWidth(6.0, 5.0), within(1e-12));
         }
     }
@@ -94,7 +103,8 @@ class PmmlRegressionModelTest {
                             .addFieldMapping(mapping("x", field)))
                     .build();
             assertThatThrownBy(() -> create(d))
-                    .isInstanceOfSatisfying(ModelLoadException.class,
+                    .isInstanceOfSatisfying(
+                            ModelLoadException.class,
                             e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
                     .hasMessageContaining("'" + field + "'")
                     .hasMessageContaining("['sepal length (cm)', 'petal length (cm)']");
@@ -109,9 +119,11 @@ class PmmlRegressionModelTest {
                         .addFieldMapping(mapping("b", "sepal length (cm)")))
                 .build();
         assertThatThrownBy(() -> create(d))
-                .isInstanceOfSatisfying(ModelLoadException.class,
-                        e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
-                .hasMessageContaining("'a'").hasMessageContaining("'b'").hasMessageContaining("'sepal length (cm)'");
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
+                .hasMessageContaining("'a'")
+                .hasMessageContaining("'b'")
+                .hasMessageContaining("'sepal length (cm)'");
     }
 
     @Test
@@ -121,7 +133,8 @@ class PmmlRegressionModelTest {
                     .setOutput(OutputSpec.newBuilder().setTargetField(target))
                     .build();
             assertThatThrownBy(() -> create(d))
-                    .isInstanceOfSatisfying(ModelLoadException.class,
+                    .isInstanceOfSatisfying(
+                            ModelLoadException.class,
                             e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
                     .hasMessageContaining("'" + target + "'")
                     .hasMessageContaining("['petal width (cm)']");
@@ -131,7 +144,9 @@ class PmmlRegressionModelTest {
     @Test
     void namedTargetFieldIsReported() throws Exception {
         ModelDescriptor d = descriptor("iris", IRIS_REGRESSION)
-                .setOutput(OutputSpec.newBuilder().setTargetField("petal width (cm)").setKind(OutputKind.REGRESSION))
+                .setOutput(OutputSpec.newBuilder()
+                        .setTargetField("petal width (cm)")
+                        .setKind(OutputKind.REGRESSION))
                 .build();
         try (PmmlModel model = create(d)) {
             assertThat(model.targetField()).isEqualTo("petal width (cm)");
@@ -144,8 +159,9 @@ class PmmlRegressionModelTest {
                 .setOutput(OutputSpec.newBuilder().setKind(OutputKind.CLASSIFICATION))
                 .build();
         assertThatThrownBy(() -> create(d))
-                .isInstanceOfSatisfying(ModelLoadException.class,
-                        e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
-                .hasMessageContaining("CLASSIFICATION").hasMessageContaining("'petal width (cm)' is continuous");
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
+                .hasMessageContaining("CLASSIFICATION")
+                .hasMessageContaining("'petal width (cm)' is continuous");
     }
 }

@@ -58,7 +58,8 @@ class PmmlScoringErrorsTest {
 
     @Test
     void evaluatorFailureBecomesAScoringExceptionWithJpmmlsMessage() throws Exception {
-        try (PmmlModel model = create(descriptor("ghost", PmmlDocuments.UNDEFINED_FIELD_REGRESSION).build())) {
+        try (PmmlModel model = create(
+                descriptor("ghost", PmmlDocuments.UNDEFINED_FIELD_REGRESSION).build())) {
             for (int i = 0; i < 2; i++) {
                 assertThatThrownBy(() -> model.score(record(Map.of("x", 1.0))))
                         .isInstanceOf(ScoringException.class)
@@ -89,23 +90,27 @@ class PmmlScoringErrorsTest {
     /** A field whose MiningField declares a missingValueReplacement gets JPMML's handling for missing and NaN. */
     @Test
     void aModelThatDeclaresAMissingValueReplacementHandlesMissingAndNanItself() throws Exception {
-        String document = PmmlDocuments.IRIS_REGRESSION.replace("<MiningField name=\"sepal length (cm)\"/>",
+        String document = PmmlDocuments.IRIS_REGRESSION.replace(
+                "<MiningField name=\"sepal length (cm)\"/>",
                 "<MiningField name=\"sepal length (cm)\" missingValueReplacement=\"5.0\"/>");
         assertThat(document).contains("missingValueReplacement");
         double expected = -0.3 - 0.21 * 5.0 + 0.53 * 2.0;
         try (PmmlModel model = create(descriptor("iris-replacing", document).build())) {
             assertThat(model.score(record(Map.of("sepal length (cm)", Double.NaN, "petal length (cm)", 2.0)))
-                    .outputs()[0]).isCloseTo(expected, within(1e-12));
+                            .outputs()[0])
+                    .isCloseTo(expected, within(1e-12));
             assertThat(model.score(record(Map.of("petal length (cm)", 2.0))).outputs()[0])
                     .isCloseTo(expected, within(1e-12));
             assertThat(model.score(record(Map.of("sepal length (cm)", 1.0, "petal length (cm)", 2.0)))
-                    .outputs()[0]).isCloseTo(-0.3 - 0.21 + 1.06, within(1e-12));
+                            .outputs()[0])
+                    .isCloseTo(-0.3 - 0.21 + 1.06, within(1e-12));
             // The other field declares nothing: NaN and infinity still fail the record.
-            assertThatThrownBy(() -> model.score(record(Map.of("sepal length (cm)", 1.0,
-                    "petal length (cm)", Double.NaN)))).hasMessage(
-                    "feature 'petal length (cm)' is NaN (PMML field 'petal length (cm)')");
-            assertThatThrownBy(() -> model.score(record(Map.of("sepal length (cm)", Double.POSITIVE_INFINITY,
-                    "petal length (cm)", 2.0)))).hasMessageContaining("is Infinity");
+            assertThatThrownBy(() ->
+                            model.score(record(Map.of("sepal length (cm)", 1.0, "petal length (cm)", Double.NaN))))
+                    .hasMessage("feature 'petal length (cm)' is NaN (PMML field 'petal length (cm)')");
+            assertThatThrownBy(() -> model.score(
+                            record(Map.of("sepal length (cm)", Double.POSITIVE_INFINITY, "petal length (cm)", 2.0))))
+                    .hasMessageContaining("is Infinity");
         }
     }
 }

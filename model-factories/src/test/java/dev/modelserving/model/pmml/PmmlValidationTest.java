@@ -58,7 +58,8 @@ class PmmlValidationTest {
                 .addValidationSamples(irisSample(6.7, 5.2, petalWidth(6.7, 5.2) + 0.01))
                 .build();
         assertThatThrownBy(() -> loader().load(d))
-                .isInstanceOfSatisfying(ModelLoadException.class,
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class,
                         e -> assertThat(e.problem()).isEqualTo(ModelProblem.VALIDATION_FAILED))
                 .hasMessageContaining("validation sample 1");
     }
@@ -68,17 +69,22 @@ class PmmlValidationTest {
         ValidationSample hotSlowFan = ValidationSample.newBuilder()
                 .setInput(record(Map.of("temperature", 75.0, "fan rpm", 1000.0)))
                 .setExpectedLabel("2")
-                .addExpectedOutputs(0.1).addExpectedOutputs(0.3).addExpectedOutputs(0.6)
+                .addExpectedOutputs(0.1)
+                .addExpectedOutputs(0.3)
+                .addExpectedOutputs(0.6)
                 .build();
         ModelDescriptor good = descriptor("alarm", PmmlDocuments.MACHINE_ALARM_TREE)
-                .addValidationSamples(hotSlowFan).build();
+                .addValidationSamples(hotSlowFan)
+                .build();
         try (Model model = loader().load(good)) {
             assertThat(model.score(hotSlowFan.getInput()).label()).isEqualTo("2");
         }
         ModelDescriptor wrongLabel = descriptor("alarm", PmmlDocuments.MACHINE_ALARM_TREE)
-                .addValidationSamples(hotSlowFan.toBuilder().setExpectedLabel("2.0")).build();
+                .addValidationSamples(hotSlowFan.toBuilder().setExpectedLabel("2.0"))
+                .build();
         assertThatThrownBy(() -> loader().load(wrongLabel))
-                .isInstanceOfSatisfying(ModelLoadException.class,
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class,
                         e -> assertThat(e.problem()).isEqualTo(ModelProblem.VALIDATION_FAILED))
                 .hasMessageContaining("label is 2, expected 2.0");
     }
@@ -91,7 +97,8 @@ class PmmlValidationTest {
                         .addExpectedOutputs(3.0))
                 .build();
         assertThatThrownBy(() -> loader().load(d))
-                .isInstanceOfSatisfying(ModelLoadException.class,
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class,
                         e -> assertThat(e.problem()).isEqualTo(ModelProblem.VALIDATION_FAILED))
                 .hasMessageContaining("ghost");
     }
@@ -102,28 +109,31 @@ class PmmlValidationTest {
                 .setInput(InputSpec.newBuilder().addFieldMapping(mapping("sepal_length", "sepal_length")))
                 .build();
         assertThatThrownBy(() -> loader().load(unknownField))
-                .isInstanceOfSatisfying(ModelLoadException.class,
-                        e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
                 .hasMessageContaining("'sepal_length'")
                 .hasMessageContaining("'sepal length (cm)'");
         ModelDescriptor unknownTarget = descriptor("iris", PmmlDocuments.IRIS_REGRESSION)
                 .setOutput(OutputSpec.newBuilder().setTargetField("species"))
                 .build();
         assertThatThrownBy(() -> loader().load(unknownTarget))
-                .isInstanceOfSatisfying(ModelLoadException.class,
-                        e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(ModelProblem.SPEC_MISMATCH))
                 .hasMessageContaining("'species'")
                 .hasMessageContaining("'petal width (cm)'");
     }
 
     @Test
     void theDocumentsOwnModelVerificationIsChecked() throws Exception {
-        try (Model model = loader().load(descriptor("iris", PmmlDocuments.irisWithVerification(-0.29)).build())) {
+        try (Model model = loader().load(descriptor("iris", PmmlDocuments.irisWithVerification(-0.29))
+                .build())) {
             assertThat(model.id().name()).isEqualTo("iris");
         }
-        ModelDescriptor wrong = descriptor("iris", PmmlDocuments.irisWithVerification(0.5)).build();
+        ModelDescriptor wrong =
+                descriptor("iris", PmmlDocuments.irisWithVerification(0.5)).build();
         assertThatThrownBy(() -> loader().load(wrong))
-                .isInstanceOfSatisfying(ModelLoadException.class,
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class,
                         e -> assertThat(e.problem()).isEqualTo(ModelProblem.VALIDATION_FAILED))
                 .hasMessageContaining("ModelVerification");
     }

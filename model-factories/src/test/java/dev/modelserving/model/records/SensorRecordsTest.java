@@ -26,8 +26,9 @@ class SensorRecordsTest {
         assertThat(record.getKey()).isEqualTo("machine-07");
         assertThat(record.getId()).isEqualTo("machine-07-1767225600000");
         assertThat(record.getEventTimeMillis()).isEqualTo(1_767_225_600_000L);
-        assertThat(record.getFeaturesMap()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
-                "temperature_c", 61.25, "fan_rpm", 2140.0, "load_percent", 47.5));
+        assertThat(record.getFeaturesMap())
+                .containsExactlyInAnyOrderEntriesOf(
+                        java.util.Map.of("temperature_c", 61.25, "fan_rpm", 2140.0, "load_percent", 47.5));
         assertThat(record.getVectorCount()).isZero();
     }
 
@@ -40,17 +41,23 @@ class SensorRecordsTest {
 
     @Test
     void idsDifferPerMachineAndPerTimestamp() {
-        SensorReading later = READING.toBuilder().setTimestampMillis(READING.getTimestampMillis() + 1000).build();
-        SensorReading otherMachine = READING.toBuilder().setMachineId("machine-08").build();
+        SensorReading later = READING.toBuilder()
+                .setTimestampMillis(READING.getTimestampMillis() + 1000)
+                .build();
+        SensorReading otherMachine =
+                READING.toBuilder().setMachineId("machine-08").build();
 
-        assertThat(List.of(SensorRecords.recordId(READING), SensorRecords.recordId(later),
+        assertThat(List.of(
+                        SensorRecords.recordId(READING),
+                        SensorRecords.recordId(later),
                         SensorRecords.recordId(otherMachine)))
                 .doesNotHaveDuplicates();
     }
 
     @Test
     void nanValuesAreCarriedForScoringToRefuse() {
-        DataRecord record = SensorRecords.toRecord(READING.toBuilder().setTemperatureC(Double.NaN).build());
+        DataRecord record = SensorRecords.toRecord(
+                READING.toBuilder().setTemperatureC(Double.NaN).build());
 
         assertThat(record.getFeaturesOrThrow("temperature_c")).isNaN();
     }

@@ -39,9 +39,12 @@ class ServingSlotDriftTest {
     }
 
     private static DataRecord record(Random random, double shift) {
-        return DataRecord.newBuilder().setDataType("test").setId("r")
+        return DataRecord.newBuilder()
+                .setDataType("test")
+                .setId("r")
                 .putFeatures("f0", random.nextGaussian() + shift)
-                .putFeatures("f1", 10 + 2 * random.nextGaussian()).build();
+                .putFeatures("f1", 10 + 2 * random.nextGaussian())
+                .build();
     }
 
     /** The constant model "0" (it answers f0 + f1) with the statistics of 5000 undrifted training rows. */
@@ -52,11 +55,16 @@ class ServingSlotDriftTest {
             DataRecord r = record(random, 0);
             stats.add(r.getFeaturesMap(), r.getFeaturesOrThrow("f0") + r.getFeaturesOrThrow("f1"), null);
         }
-        return constant("0").setVersion(version).setTrainingStatistics(stats.build("test rows")).build();
+        return constant("0")
+                .setVersion(version)
+                .setTrainingStatistics(stats.build("test rows"))
+                .build();
     }
 
     private void serve(ModelDescriptor d) {
-        slot = new ServingSlot("test", ServingSlotState.getDefaultInstance(),
+        slot = new ServingSlot(
+                "test",
+                ServingSlotState.getDefaultInstance(),
                 new SlotSettings(loader, Runnable::run, "test-0", 2, () -> 1000L)
                         .withDrift(new DriftSettings(0.2, WINDOW)));
         slot.apply(d);
@@ -104,11 +112,17 @@ class ServingSlotDriftTest {
             assertThat(e.getDriftWindowRecords()).isEqualTo(WINDOW);
             assertThat(e.getReason()).contains(e.getDriftFeature()).contains("above");
         });
-        ModelEvent f0 = events.stream().filter(e -> e.getDriftFeature().equals("f0")).findFirst().orElseThrow();
-        assertThat(f0.getDriftOutOfRange()).as("f0 + 3 leaves the training range now and then").isPositive();
+        ModelEvent f0 = events.stream()
+                .filter(e -> e.getDriftFeature().equals("f0"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(f0.getDriftOutOfRange())
+                .as("f0 + 3 leaves the training range now and then")
+                .isPositive();
         assertThat(slot.driftMonitor().orElseThrow().outOfRange(0)).isPositive();
         // back to normal: each drifted feature clears once
-        assertThat(stream(3 * WINDOW, 0, 44)).extracting(e -> e.getType() + " " + e.getDriftFeature())
+        assertThat(stream(3 * WINDOW, 0, 44))
+                .extracting(e -> e.getType() + " " + e.getDriftFeature())
                 .containsExactlyInAnyOrder("DRIFT_CLEARED f0", "DRIFT_CLEARED output");
     }
 
@@ -118,9 +132,12 @@ class ServingSlotDriftTest {
         assertThat(stream(3 * WINDOW, 3, 42)).isEmpty();
         assertThat(slot.driftMonitor()).isEmpty();
         slot.apply(trained(2).toBuilder().setDriftThreshold(100).build());
-        assertThat(slot.poll()).extracting(ModelEvent::getType)
+        assertThat(slot.poll())
+                .extracting(ModelEvent::getType)
                 .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ACTIVATED);
-        assertThat(stream(3 * WINDOW, 3, 43)).as("the descriptor's threshold of 100 is not crossed").isEmpty();
+        assertThat(stream(3 * WINDOW, 3, 43))
+                .as("the descriptor's threshold of 100 is not crossed")
+                .isEmpty();
         assertThat(slot.driftMonitor().orElseThrow().threshold()).isEqualTo(100);
     }
 }

@@ -45,8 +45,13 @@ class ServingSlotTest {
 
     /** A command taking {@code version} (every command takes the next version number of its model name). */
     private static ModelDescriptor command(ModelAction action, long target, long version) {
-        return ModelDescriptor.newBuilder().setName("constant").setDataType("test").setAction(action)
-                .setRollbackToVersion(target).setVersion(version).build();
+        return ModelDescriptor.newBuilder()
+                .setName("constant")
+                .setDataType("test")
+                .setAction(action)
+                .setRollbackToVersion(target)
+                .setVersion(version)
+                .build();
     }
 
     private List<ModelEvent> deployAndPoll(ModelDescriptor d) {
@@ -76,7 +81,8 @@ class ServingSlotTest {
     @Test
     void aNewerVersionSupersedesTheCurrentOneAndResultsNameTheVersion() {
         slot = directSlot();
-        assertThat(deployAndPoll(version(1, "10"))).extracting(ModelEvent::getType)
+        assertThat(deployAndPoll(version(1, "10")))
+                .extracting(ModelEvent::getType)
                 .containsExactly(ModelEventType.ACTIVATED);
         ServingResult v1 = slot.score(record(1));
         assertThat(v1.getStatus()).isEqualTo(ServingStatus.SCORED);
@@ -85,7 +91,8 @@ class ServingSlotTest {
         assertThat(v1.getModelSha256()).hasSize(64);
 
         List<ModelEvent> events = deployAndPoll(version(2, "20"));
-        assertThat(events).extracting(ModelEvent::getType)
+        assertThat(events)
+                .extracting(ModelEvent::getType)
                 .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ACTIVATED);
         assertThat(events.get(1).getPreviousVersion()).isEqualTo(1);
         assertThat(events.get(1).getEmittedBy()).isEqualTo("test-0");
@@ -114,16 +121,20 @@ class ServingSlotTest {
     void aFailedCandidateLeavesTheCurrentModelServingAndItsVersionMayBeReused() {
         slot = directSlot();
         deployAndPoll(version(1, "1"));
-        List<ModelEvent> bad = deployAndPoll(constant("2").setVersion(2).addValidationSamples(sample(99)).build());
+        List<ModelEvent> bad = deployAndPoll(
+                constant("2").setVersion(2).addValidationSamples(sample(99)).build());
         assertThat(bad).singleElement().satisfies(e -> {
             assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
             assertThat(e.getModelVersion()).isEqualTo(2);
             assertThat(e.getReason()).contains("VALIDATION_FAILED").contains("expected 99.0");
         });
-        assertThat(deployAndPoll(version(2, "not a number"))).singleElement()
+        assertThat(deployAndPoll(version(2, "not a number")))
+                .singleElement()
                 .satisfies(e -> assertThat(e.getReason()).contains("INVALID_ARTIFACT"));
         assertThat(slot.score(record()).getModelVersion()).isEqualTo(1);
-        assertThat(deployAndPoll(version(2, "2"))).extracting(ModelEvent::getType).contains(ModelEventType.ACTIVATED);
+        assertThat(deployAndPoll(version(2, "2")))
+                .extracting(ModelEvent::getType)
+                .contains(ModelEventType.ACTIVATED);
     }
 
     @Test
@@ -140,7 +151,9 @@ class ServingSlotTest {
         assertThat(slot.snapshot().getPending().getVersion()).isEqualTo(2);
         assertThat(slot.score(record()).getModelVersion()).isEqualTo(1);
         manual.runAll();
-        assertThat(slot.score(record()).getModelVersion()).as("not current before poll").isEqualTo(1);
+        assertThat(slot.score(record()).getModelVersion())
+                .as("not current before poll")
+                .isEqualTo(1);
         slot.poll();
         assertThat(slot.score(record()).getModelVersion()).isEqualTo(2);
         assertThat(slot.snapshot().hasPending()).isFalse();
@@ -156,11 +169,14 @@ class ServingSlotTest {
             assertThat(e.getModelVersion()).isEqualTo(1);
             assertThat(e.getReason()).contains("replaced by version 2");
         });
-        assertThat(slot.apply(version(2, "3"))).singleElement()
+        assertThat(slot.apply(version(2, "3")))
+                .singleElement()
                 .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
         manual.runAll();
         assertThat(slot.poll()).extracting(ModelEvent::getModelVersion).containsExactly(2L);
-        assertThat(factory.openModels()).as("the replaced candidate was closed after loading").isEqualTo(1);
+        assertThat(factory.openModels())
+                .as("the replaced candidate was closed after loading")
+                .isEqualTo(1);
     }
 
     @Test
@@ -175,7 +191,8 @@ class ServingSlotTest {
         ServingResult result = slot.score(record(1));
         assertThat(result.getOutputsList()).containsExactly(31.0);
         assertThat(result.getModelVersion()).isEqualTo(3);
-        assertThat(slot.apply(version(3, "1"))).singleElement()
+        assertThat(slot.apply(version(3, "1")))
+                .singleElement()
                 .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
     }
 
@@ -192,7 +209,8 @@ class ServingSlotTest {
         manual.runAll();
 
         slot = slot(Runnable::run, snapshot);
-        assertThat(slot.poll()).extracting(ModelEvent::getType)
+        assertThat(slot.poll())
+                .extracting(ModelEvent::getType)
                 .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ACTIVATED);
         assertThat(slot.score(record()).getModelVersion()).isEqualTo(2);
     }
@@ -203,22 +221,32 @@ class ServingSlotTest {
         deployAndPoll(version(1, "1"));
         deployAndPoll(version(2, "2"));
         List<ModelEvent> events = deployAndPoll(command(ModelAction.ROLLBACK, 1, 3));
-        assertThat(events).extracting(ModelEvent::getType)
+        assertThat(events)
+                .extracting(ModelEvent::getType)
                 .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ROLLED_BACK);
         assertThat(slot.score(record()).getModelVersion()).isEqualTo(1);
-        assertThat(slot.snapshot().getHistoryList()).extracting(ModelDescriptor::getVersion).containsExactly(2L);
-        assertThat(slot.snapshot().getLatestVersionsMap()).as("the command's version is the newest").containsEntry(
-                "constant", 3L);
+        assertThat(slot.snapshot().getHistoryList())
+                .extracting(ModelDescriptor::getVersion)
+                .containsExactly(2L);
+        assertThat(slot.snapshot().getLatestVersionsMap())
+                .as("the command's version is the newest")
+                .containsEntry("constant", 3L);
 
-        assertThat(slot.apply(command(ModelAction.ROLLBACK, 7, 4))).singleElement().satisfies(e -> {
-            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
-            assertThat(e.getReason()).contains("not among the kept versions [constant@2]");
-        });
-        assertThat(slot.apply(command(ModelAction.ROLLBACK, 1, 4))).singleElement()
+        assertThat(slot.apply(command(ModelAction.ROLLBACK, 7, 4)))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+                    assertThat(e.getReason()).contains("not among the kept versions [constant@2]");
+                });
+        assertThat(slot.apply(command(ModelAction.ROLLBACK, 1, 4)))
+                .singleElement()
                 .satisfies(e -> assertThat(e.getReason()).contains("already serving"));
-        assertThat(slot.apply(version(3, "9"))).as("the rollback took version 3").singleElement()
+        assertThat(slot.apply(version(3, "9")))
+                .as("the rollback took version 3")
+                .singleElement()
                 .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
-        assertThat(deployAndPoll(version(4, "4"))).extracting(ModelEvent::getType)
+        assertThat(deployAndPoll(version(4, "4")))
+                .extracting(ModelEvent::getType)
                 .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ACTIVATED);
     }
 
@@ -227,37 +255,51 @@ class ServingSlotTest {
         slot = directSlot();
         deployAndPoll(version(1, "1"));
         deployAndPoll(version(2, "2"));
-        assertThat(slot.apply(command(ModelAction.ROLLBACK, 1, 2))).singleElement().satisfies(e -> {
-            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
-            assertThat(e.getReason()).startsWith("stale: rollback command version 2 is not newer than version 2");
-        });
-        assertThat(slot.apply(command(ModelAction.REMOVE, 0, 0))).singleElement().satisfies(e -> {
-            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
-            assertThat(e.getReason()).startsWith("stale: remove command version 0");
-        });
+        assertThat(slot.apply(command(ModelAction.ROLLBACK, 1, 2)))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+                    assertThat(e.getReason())
+                            .startsWith("stale: rollback command version 2 is not newer than version 2");
+                });
+        assertThat(slot.apply(command(ModelAction.REMOVE, 0, 0)))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+                    assertThat(e.getReason()).startsWith("stale: remove command version 0");
+                });
         assertThat(slot.score(record()).getModelVersion()).isEqualTo(2);
     }
 
     @Test
     void aSignedRollbackReplayedAfterANewerDeployIsStale() {
         slot = directSlot();
-        java.security.PrivateKey key = PemKeys.generate(SigningAlgorithm.ED25519).getPrivate();
+        java.security.PrivateKey key =
+                PemKeys.generate(SigningAlgorithm.ED25519).getPrivate();
         deployAndPoll(DescriptorSignatures.sign(version(1, "1"), "ci", key));
         deployAndPoll(DescriptorSignatures.sign(version(2, "2"), "ci", key));
         ModelDescriptor rollback = DescriptorSignatures.sign(command(ModelAction.ROLLBACK, 1, 3), "ops", key);
-        assertThat(deployAndPoll(rollback)).extracting(ModelEvent::getType)
+        assertThat(deployAndPoll(rollback))
+                .extracting(ModelEvent::getType)
                 .containsExactly(ModelEventType.SUPERSEDED, ModelEventType.ROLLED_BACK);
-        assertThat(slot.apply(version(3, "3"))).singleElement().as("the event tells the version to exceed")
+        assertThat(slot.apply(version(3, "3")))
+                .singleElement()
+                .as("the event tells the version to exceed")
                 .satisfies(e -> assertThat(e.getNewestVersion()).isEqualTo(3));
         assertThat(deployAndPoll(DescriptorSignatures.sign(version(4, "4"), "ci", key)))
-                .filteredOn(e -> e.getType() == ModelEventType.ACTIVATED).singleElement()
+                .filteredOn(e -> e.getType() == ModelEventType.ACTIVATED)
+                .singleElement()
                 .satisfies(e -> assertThat(e.getPublisherId()).isEqualTo("ci"));
 
-        assertThat(slot.apply(rollback)).as("the same signed bytes, replayed").singleElement().satisfies(e -> {
-            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
-            assertThat(e.getReason()).startsWith("stale: rollback command version 3 is not newer than version 4");
-            assertThat(e.getPublisherId()).isEqualTo("ops");
-        });
+        assertThat(slot.apply(rollback))
+                .as("the same signed bytes, replayed")
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+                    assertThat(e.getReason())
+                            .startsWith("stale: rollback command version 3 is not newer than version 4");
+                    assertThat(e.getPublisherId()).isEqualTo("ops");
+                });
         assertThat(slot.poll()).isEmpty();
         assertThat(slot.score(record()).getModelVersion()).isEqualTo(4);
         assertThat(slot.score(record()).getOutputs(0)).isEqualTo(4.0);
@@ -266,7 +308,8 @@ class ServingSlotTest {
     @Test
     void aRemoveReplayedAfterARedeployIsStale() {
         slot = directSlot();
-        java.security.PrivateKey key = PemKeys.generate(SigningAlgorithm.EC_P256).getPrivate();
+        java.security.PrivateKey key =
+                PemKeys.generate(SigningAlgorithm.EC_P256).getPrivate();
         deployAndPoll(version(1, "1"));
         ModelDescriptor remove = DescriptorSignatures.sign(command(ModelAction.REMOVE, 0, 2), "ops", key);
         assertThat(slot.apply(remove)).singleElement().satisfies(e -> {
@@ -275,7 +318,9 @@ class ServingSlotTest {
             assertThat(e.getModelVersion()).as("the version removed").isEqualTo(1);
             assertThat(e.getNewestVersion()).as("the version the command took").isEqualTo(2);
         });
-        assertThat(slot.apply(version(2, "9"))).as("the remove took version 2").singleElement()
+        assertThat(slot.apply(version(2, "9")))
+                .as("the remove took version 2")
+                .singleElement()
                 .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
         deployAndPoll(version(3, "3"));
 
@@ -292,23 +337,30 @@ class ServingSlotTest {
         for (long v = 1; v <= 5; v++) {
             deployAndPoll(version(v, Long.toString(v)));
         }
-        assertThat(slot.snapshot().getHistoryList()).extracting(ModelDescriptor::getVersion).containsExactly(3L, 4L);
+        assertThat(slot.snapshot().getHistoryList())
+                .extracting(ModelDescriptor::getVersion)
+                .containsExactly(3L, 4L);
     }
 
     @Test
     void removeStopsServingAndKeepsTheVersionForRollback() {
         slot = directSlot();
         deployAndPoll(version(1, "1"));
-        assertThat(slot.apply(command(ModelAction.REMOVE, 0, 2))).singleElement()
+        assertThat(slot.apply(command(ModelAction.REMOVE, 0, 2)))
+                .singleElement()
                 .satisfies(e -> assertThat(e.getType()).isEqualTo(ModelEventType.REMOVED));
         assertThat(slot.score(record()).getStatus()).isEqualTo(ServingStatus.NO_MODEL);
         assertThat(factory.openModels()).isZero();
-        assertThat(slot.apply(command(ModelAction.REMOVE, 0, 3))).singleElement().satisfies(e -> {
-            assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
-            assertThat(e.getReason()).contains("does not serve");
-        });
-        assertThat(deployAndPoll(command(ModelAction.ROLLBACK, 1, 3))).as("a refused remove takes no version")
-                .extracting(ModelEvent::getType).containsExactly(ModelEventType.ROLLED_BACK);
+        assertThat(slot.apply(command(ModelAction.REMOVE, 0, 3)))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
+                    assertThat(e.getReason()).contains("does not serve");
+                });
+        assertThat(deployAndPoll(command(ModelAction.ROLLBACK, 1, 3)))
+                .as("a refused remove takes no version")
+                .extracting(ModelEvent::getType)
+                .containsExactly(ModelEventType.ROLLED_BACK);
         assertThat(slot.score(record()).getModelVersion()).isEqualTo(1);
     }
 
@@ -324,8 +376,12 @@ class ServingSlotTest {
     }
 
     private static ModelDescriptor from(ModelDescriptor d, long offset) {
-        return d.toBuilder().setOrigin(dev.modelserving.proto.DescriptorOrigin.newBuilder().setTopic("models")
-                .setPartition(2).setOffset(offset)).build();
+        return d.toBuilder()
+                .setOrigin(dev.modelserving.proto.DescriptorOrigin.newBuilder()
+                        .setTopic("models")
+                        .setPartition(2)
+                        .setOffset(offset))
+                .build();
     }
 
     @Test
@@ -339,25 +395,35 @@ class ServingSlotTest {
             assertThat(e.getDescriptorPartition()).isEqualTo(2);
             assertThat(e.getDescriptorOffset()).isEqualTo(40);
         });
-        ModelDescriptor other = from(version(1, "2").toBuilder().setName("other").build(), 41);
-        assertThat(deployAndPoll(other)).filteredOn(e -> e.getType() == ModelEventType.ACTIVATED).singleElement()
+        ModelDescriptor other =
+                from(version(1, "2").toBuilder().setName("other").build(), 41);
+        assertThat(deployAndPoll(other))
+                .filteredOn(e -> e.getType() == ModelEventType.ACTIVATED)
+                .singleElement()
                 .satisfies(e -> {
                     assertThat(e.getModelName()).isEqualTo("other");
-                    assertThat(e.getPreviousModelName()).as("a swap to another model name").isEqualTo("constant");
+                    assertThat(e.getPreviousModelName())
+                            .as("a swap to another model name")
+                            .isEqualTo("constant");
                     assertThat(e.getPreviousVersion()).isEqualTo(1);
                     assertThat(e.getDescriptorOffset()).isEqualTo(41);
                 });
         assertThat(deployAndPoll(from(command(ModelAction.ROLLBACK, 1, 2), 42)))
-                .filteredOn(e -> e.getType() == ModelEventType.ROLLED_BACK).singleElement().satisfies(e -> {
+                .filteredOn(e -> e.getType() == ModelEventType.ROLLED_BACK)
+                .singleElement()
+                .satisfies(e -> {
                     assertThat(e.getModelVersion()).isEqualTo(1);
                     assertThat(e.getPreviousModelName()).isEqualTo("other");
-                    assertThat(e.getDescriptorOffset()).as("the rollback command, not the original deploy")
+                    assertThat(e.getDescriptorOffset())
+                            .as("the rollback command, not the original deploy")
                             .isEqualTo(42);
                 });
-        assertThat(slot.apply(from(command(ModelAction.REMOVE, 0, 3), 43))).singleElement().satisfies(e -> {
-            assertThat(e.getType()).isEqualTo(ModelEventType.REMOVED);
-            assertThat(e.getDescriptorOffset()).as("the remove command").isEqualTo(43);
-        });
+        assertThat(slot.apply(from(command(ModelAction.REMOVE, 0, 3), 43)))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getType()).isEqualTo(ModelEventType.REMOVED);
+                    assertThat(e.getDescriptorOffset()).as("the remove command").isEqualTo(43);
+                });
     }
 
     @Test
@@ -382,19 +448,29 @@ class ServingSlotTest {
             assertThat(s.getServing()).isTrue();
         });
         slot.score(record(3));
-        assertThat(slot.stats(6000)).as("cumulative").singleElement()
+        assertThat(slot.stats(6000))
+                .as("cumulative")
+                .singleElement()
                 .satisfies(s -> assertThat(s.getScored()).isEqualTo(3));
         deployAndPoll(version(2, "2"));
         slot.score(record(4));
         List<dev.modelserving.proto.ModelStats> afterSwap = slot.stats(7000);
-        assertThat(afterSwap).extracting(dev.modelserving.proto.ModelStats::getModelVersion,
-                dev.modelserving.proto.ModelStats::getRecords, dev.modelserving.proto.ModelStats::getServing)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 4L, false),
+        assertThat(afterSwap)
+                .extracting(
+                        dev.modelserving.proto.ModelStats::getModelVersion,
+                        dev.modelserving.proto.ModelStats::getRecords,
+                        dev.modelserving.proto.ModelStats::getServing)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1L, 4L, false),
                         org.assertj.core.groups.Tuple.tuple(2L, 1L, true));
-        assertThat(slot.stats(8000)).as("the superseded version is reported once").singleElement()
+        assertThat(slot.stats(8000))
+                .as("the superseded version is reported once")
+                .singleElement()
                 .satisfies(s -> assertThat(s.getModelVersion()).isEqualTo(2));
         slot.apply(command(ModelAction.REMOVE, 0, 3));
-        assertThat(slot.stats(9000)).singleElement().satisfies(s -> assertThat(s.getServing()).isFalse());
+        assertThat(slot.stats(9000))
+                .singleElement()
+                .satisfies(s -> assertThat(s.getServing()).isFalse());
         assertThat(slot.stats(10000)).isEmpty();
     }
 
@@ -411,7 +487,9 @@ class ServingSlotTest {
             assertThat(s.getServing()).isTrue();
         });
         slot.score(record(1));
-        assertThat(slot.stats(5000)).singleElement().satisfies(s -> assertThat(s.getScored()).isEqualTo(1));
+        assertThat(slot.stats(5000))
+                .singleElement()
+                .satisfies(s -> assertThat(s.getScored()).isEqualTo(1));
     }
 
     @Test

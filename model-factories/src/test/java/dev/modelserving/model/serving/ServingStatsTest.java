@@ -38,7 +38,9 @@ class ServingStatsTest {
         assertThat(snapshot.getLatencyMeanNanos()).isEqualTo(50_500.0);
         assertThat(snapshot.getLatencyP50Nanos()).isBetween(50_000L, 50_000L + 50_000L / 8);
         assertThat(snapshot.getLatencyP99Nanos()).isBetween(99_000L, 100_000L);
-        assertThat(snapshot.getDriftList()).as("no drift data from the stats alone").isEmpty();
+        assertThat(snapshot.getDriftList())
+                .as("no drift data from the stats alone")
+                .isEmpty();
     }
 
     @Test
@@ -74,9 +76,13 @@ class ServingStatsTest {
         long[] probes = {0, 1, 7, 8, 9, 15, 16, 17, 1000, 123_456_789, Long.MAX_VALUE / 3, Long.MAX_VALUE};
         for (long value : probes) {
             int bucket = ServingStats.bucket(value);
-            assertThat(ServingStats.upperBound(bucket)).as("upper bound of " + value).isGreaterThanOrEqualTo(value);
+            assertThat(ServingStats.upperBound(bucket))
+                    .as("upper bound of " + value)
+                    .isGreaterThanOrEqualTo(value);
             if (bucket > 0) {
-                assertThat(ServingStats.upperBound(bucket - 1)).as("previous bucket of " + value).isLessThan(value);
+                assertThat(ServingStats.upperBound(bucket - 1))
+                        .as("previous bucket of " + value)
+                        .isLessThan(value);
             }
         }
         assertThat(ServingStats.bucket(Long.MAX_VALUE)).isLessThan(64 * ServingStats.SUB_BUCKETS);

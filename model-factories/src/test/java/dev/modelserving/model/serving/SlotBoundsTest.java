@@ -52,8 +52,8 @@ class SlotBoundsTest {
 
     private SlotSettings settings(ModelLoads modelLoads, ModelCache cache, long restoreWaitMillis) {
         loads = modelLoads;
-        return new SlotSettings(loader, modelLoads, "test-0", 2, () -> 1000L, cache, restoreWaitMillis,
-                restoreWaits::add);
+        return new SlotSettings(
+                loader, modelLoads, "test-0", 2, () -> 1000L, cache, restoreWaitMillis, restoreWaits::add);
     }
 
     private ServingSlot slot(String dataType, ServingSlotState state, SlotSettings settings) {
@@ -101,8 +101,10 @@ class SlotBoundsTest {
         big.apply(HangingModelFactory.descriptor("big", "hung", 1, "hang").build());
         small.apply(constant("10").build());
 
-        assertThat(pollUntilEvents(small)).as("one load at a time: the small one starts once the hung one is"
-                + " abandoned").extracting(ModelEvent::getType).containsExactly(ModelEventType.ACTIVATED);
+        assertThat(pollUntilEvents(small))
+                .as("one load at a time: the small one starts once the hung one is" + " abandoned")
+                .extracting(ModelEvent::getType)
+                .containsExactly(ModelEventType.ACTIVATED);
         assertThat(small.score(record(1)).getOutputsList()).containsExactly(11.0);
         assertThat(pollUntilEvents(big)).singleElement().satisfies(e -> {
             assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
@@ -120,10 +122,14 @@ class SlotBoundsTest {
     void anAbandonedLoadThatReturnsLateHasItsModelClosed() {
         SlotSettings settings = settings(ModelLoads.threads("test-loader", 2, 200), ModelCache.unbounded(), 1000);
         ServingSlot slot = slot("big", ServingSlotState.getDefaultInstance(), settings);
-        slot.apply(HangingModelFactory.descriptor("big", "stubborn", 1, "stubborn 1500").build());
-        assertThat(pollUntilEvents(slot)).singleElement()
+        slot.apply(HangingModelFactory.descriptor("big", "stubborn", 1, "stubborn 1500")
+                .build());
+        assertThat(pollUntilEvents(slot))
+                .singleElement()
                 .satisfies(e -> assertThat(e.getReason()).startsWith("TIMEOUT:"));
-        assertThat(loads.abandonedAlive()).as("the stubborn thread ignores its interrupt").isEqualTo(1);
+        assertThat(loads.abandonedAlive())
+                .as("the stubborn thread ignores its interrupt")
+                .isEqualTo(1);
         assertThat(loads.running()).as("an abandoned load no longer counts").isZero();
         await("the late load to return", () -> loads.abandonedAlive() == 0);
         assertThat(hanging.openModels()).as("the late model was closed").isZero();
@@ -136,7 +142,9 @@ class SlotBoundsTest {
         List<ServingSlot> three = new ArrayList<>();
         for (String type : List.of("a", "b", "c")) {
             ServingSlot slot = slot(type, ServingSlotState.getDefaultInstance(), settings);
-            slot.apply(constant(type.equals("a") ? "10" : type.equals("b") ? "20" : "30").setDataType(type).build());
+            slot.apply(constant(type.equals("a") ? "10" : type.equals("b") ? "20" : "30")
+                    .setDataType(type)
+                    .build());
             assertThat(slot.poll()).extracting(ModelEvent::getType).containsExactly(ModelEventType.ACTIVATED);
             three.add(slot);
         }
@@ -154,7 +162,9 @@ class SlotBoundsTest {
         assertThat(rebuilt.getStatus()).isEqualTo(ServingStatus.SCORED);
         assertThat(rebuilt.getOutputsList()).containsExactly(11.0);
         assertThat(rebuilt.getModelVersion()).isEqualTo(1);
-        assertThat(cache.evictions()).as("b, the least recently used, made room").isEqualTo(2);
+        assertThat(cache.evictions())
+                .as("b, the least recently used, made room")
+                .isEqualTo(2);
         assertThat(b.currentId()).isEmpty();
         assertThat(c.currentId()).isPresent();
         assertThat(constants.openModels()).isEqualTo(2);
@@ -171,12 +181,13 @@ class SlotBoundsTest {
         first.apply(SlowModelFactory.descriptor("test", "slow", 3, 0, 0, 42).build());
         first.poll();
         ServingSlotState snapshot = first.snapshot().toBuilder()
-                .setCurrent(SlowModelFactory.descriptor("test", "slow", 3, 1000, 0, 42)).build();
+                .setCurrent(SlowModelFactory.descriptor("test", "slow", 3, 1000, 0, 42))
+                .build();
         first.close();
         loads.close();
 
-        ServingSlot restored = slot("test", snapshot, settings(ModelLoads.threads("test-loader", 2, 10_000),
-                ModelCache.unbounded(), 100));
+        ServingSlot restored = slot(
+                "test", snapshot, settings(ModelLoads.threads("test-loader", 2, 10_000), ModelCache.unbounded(), 100));
         restored.prepare();
         assertThat(restored.rebuilding()).isTrue();
         long start = System.nanoTime();
@@ -185,11 +196,14 @@ class SlotBoundsTest {
         assertThat(waited.getStatus()).isEqualTo(ServingStatus.FAILED);
         assertThat(waited.getError()).startsWith("model slow@3 is still being rebuilt after restore (waited ");
         assertThat(tookMillis).isBetween(100L, 900L);
-        assertThat(restoreWaits).singleElement()
-                .satisfies(nanos -> assertThat(TimeUnit.NANOSECONDS.toMillis(nanos)).isBetween(100L, 900L));
+        assertThat(restoreWaits)
+                .singleElement()
+                .satisfies(nanos ->
+                        assertThat(TimeUnit.NANOSECONDS.toMillis(nanos)).isBetween(100L, 900L));
 
-        await("the rebuild", () -> !restored.rebuilding() || restored.score(record(1)).getStatus()
-                == ServingStatus.SCORED);
+        await(
+                "the rebuild",
+                () -> !restored.rebuilding() || restored.score(record(1)).getStatus() == ServingStatus.SCORED);
         ServingResult scored = restored.score(record(1));
         assertThat(scored.getStatus()).isEqualTo(ServingStatus.SCORED);
         assertThat(scored.getOutputsList()).containsExactly(42.0);
@@ -224,7 +238,9 @@ class SlotBoundsTest {
         other.apply(constant("20").setDataType("b").build());
         other.poll();
         assertThat(cache.evictions()).as("the guarded model is in use").isZero();
-        assertThat(cache.liveModels()).as("over capacity until the next admission").isEqualTo(2);
+        assertThat(cache.liveModels())
+                .as("over capacity until the next admission")
+                .isEqualTo(2);
         assertThat(guarded.currentId()).isPresent();
         done.countDown();
         scorer.join();
@@ -249,12 +265,10 @@ class SlotBoundsTest {
         }
 
         @Override
-        public Model create(ModelDescriptor descriptor,
-                ModelArtifact artifact, LoadPolicy policy)
+        public Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy)
                 throws ModelLoadException {
             if (full) {
-                throw new ModelLoadException(ModelProblem.RESOURCE_LIMIT,
-                        "the budget is full");
+                throw new ModelLoadException(ModelProblem.RESOURCE_LIMIT, "the budget is full");
             }
             ModelId id = ModelId.of(descriptor, artifact);
             return new Model() {
@@ -290,8 +304,9 @@ class SlotBoundsTest {
         assertThat(refused.getStatus()).isEqualTo(ServingStatus.FAILED);
         assertThat(refused.getError()).contains("could not be rebuilt", "RESOURCE_LIMIT", "tried again in 1000 ms");
         scarce.full = false;
-        assertThat(restored.score(record(1)).getStatus()).as("not before the retry time").isEqualTo(
-                ServingStatus.FAILED);
+        assertThat(restored.score(record(1)).getStatus())
+                .as("not before the retry time")
+                .isEqualTo(ServingStatus.FAILED);
         await("the retried rebuild", () -> restored.score(record(1)).getStatus() == ServingStatus.SCORED);
         assertThat(restored.score(record(1)).getOutputsList()).containsExactly(5.0);
     }
@@ -309,7 +324,8 @@ class SlotBoundsTest {
         assertThat(slow.getType()).isEqualTo(ModelEventType.ACTIVATED);
         assertThat(slow.getLoadMillis()).isBetween(400L, 10_000L);
         assertThat(quick.getType()).isEqualTo(ModelEventType.ACTIVATED);
-        assertThat(quick.getLoadMillis()).as("waited ~400 ms for the only load place; that is not load time")
+        assertThat(quick.getLoadMillis())
+                .as("waited ~400 ms for the only load place; that is not load time")
                 .isLessThan(300L);
     }
 }

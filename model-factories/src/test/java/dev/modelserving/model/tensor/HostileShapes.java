@@ -30,10 +30,10 @@ public final class HostileShapes {
         cases.add(new Case("[2^63-1, 2^63-1]: product wraps to 1", vector(1, MAX, MAX)));
         cases.add(new Case("[2^63-1, 2^63-1, 2^63-1]: product wraps to 2^63-1", vector(3, MAX, MAX, MAX)));
         cases.add(new Case("[2^32, 2^32]: product wraps to 0", vector(1, 1L << 32, 1L << 32)));
-        cases.add(new Case("[3, 6148914691236517206]: product wraps to 2, the length",
-                vector(2, 3, 6148914691236517206L)));
-        cases.add(new Case("[6148914691236517206, 3]: product wraps to 2, the length",
-                vector(2, 6148914691236517206L, 3)));
+        cases.add(new Case(
+                "[3, 6148914691236517206]: product wraps to 2, the length", vector(2, 3, 6148914691236517206L)));
+        cases.add(new Case(
+                "[6148914691236517206, 3]: product wraps to 2, the length", vector(2, 6148914691236517206L, 3)));
         cases.add(new Case("rank 50", vector(1, ones(50))));
         cases.add(new Case("rank 9", vector(1, ones(9))));
         cases.add(new Case("[0, 5]: product 0", vector(1, 0, 5)));
@@ -55,7 +55,8 @@ public final class HostileShapes {
 
     /** A packed vector 1, 2, ..., values with the given vector_shape. */
     public static DataRecord vector(int values, long... shape) {
-        DataRecord.Builder record = DataRecord.newBuilder().setDataType("sensor").setId("hostile");
+        DataRecord.Builder record =
+                DataRecord.newBuilder().setDataType("sensor").setId("hostile");
         for (int i = 0; i < values; i++) {
             record.addVector(i + 1);
         }

@@ -70,8 +70,8 @@ final class HostileTfModels {
 
     /** A frozen graph whose output waits for PrintV2. */
     static byte[] printGraph() {
-        return frozen((tf, x) -> tf.withControlDependencies(tf.print(tf.constant("scored")))
-                .identity(rowSum(tf, x)));
+        return frozen((tf, x) ->
+                tf.withControlDependencies(tf.print(tf.constant("scored"))).identity(rowSum(tf, x)));
     }
 
     /**
@@ -79,7 +79,8 @@ final class HostileTfModels {
      * {@code target} with WriteFile before returning the row sums.
      */
     static byte[] writeFileInFunctionGraph(Path target) {
-        try (ConcreteFunction writing = writingFunction(target); Graph graph = new Graph()) {
+        try (ConcreteFunction writing = writingFunction(target);
+                Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> x = input(tf);
             @SuppressWarnings("unchecked")
@@ -93,7 +94,7 @@ final class HostileTfModels {
         return ConcreteFunction.create(tf -> {
             Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
             Operand<TFloat32> y = tf.withControlDependencies(
-                    tf.io.writeFile(tf.constant(target.toString()), tf.constant("written by a model")))
+                            tf.io.writeFile(tf.constant(target.toString()), tf.constant("written by a model")))
                     .identity(rowSum(tf, x));
             return Signature.builder().input("x", x).output("y", y).build();
         });
@@ -102,14 +103,16 @@ final class HostileTfModels {
     private static ConcreteFunction readingFunction(Path file) {
         return ConcreteFunction.create(tf -> {
             Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
-            return Signature.builder().input("x", x).output("y", plusFileLength(tf, x, file)).build();
+            return Signature.builder()
+                    .input("x", x)
+                    .output("y", plusFileLength(tf, x, file))
+                    .build();
         });
     }
 
     /** A TF1-style SavedModel (a variable, a session-exported signature) whose output is computed from ReadFile. */
     static Path readFileSavedModel(Path directory, Path file) {
-        return export(directory, (tf, x) -> tf.math.add(plusFileLength(tf, x, file),
-                tf.variable(tf.constant(0f))));
+        return export(directory, (tf, x) -> tf.math.add(plusFileLength(tf, x, file), tf.variable(tf.constant(0f))));
     }
 
     /** The harmless twin of {@link #readFileSavedModel}: same signature and variable, output sum(features). */
@@ -142,10 +145,16 @@ final class HostileTfModels {
         try {
             SavedModel savedModel = SavedModel.parseFrom(Files.readAllBytes(file));
             MetaGraphDef metaGraph = savedModel.getMetaGraphs(0).toBuilder()
-                    .putCollectionDef("saved_model_main_op", CollectionDef.newBuilder()
-                            .setNodeList(CollectionDef.NodeList.newBuilder().addValue("Init")).build())
+                    .putCollectionDef(
+                            "saved_model_main_op",
+                            CollectionDef.newBuilder()
+                                    .setNodeList(
+                                            CollectionDef.NodeList.newBuilder().addValue("Init"))
+                                    .build())
                     .build();
-            Files.write(file, savedModel.toBuilder().setMetaGraphs(0, metaGraph).build().toByteArray());
+            Files.write(
+                    file,
+                    savedModel.toBuilder().setMetaGraphs(0, metaGraph).build().toByteArray());
             return directory;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot register the init op in " + file, e);
@@ -160,8 +169,12 @@ final class HostileTfModels {
             try (Session session = new Session(graph)) {
                 session.initialize();
                 SavedModelBundle.exporter(directory.toString())
-                        .withFunction(SessionFunction.create(Signature.builder("serving_default")
-                                .input(TfTestModels.INPUT, x).output(SCORE, score).build(), session))
+                        .withFunction(SessionFunction.create(
+                                Signature.builder("serving_default")
+                                        .input(TfTestModels.INPUT, x)
+                                        .output(SCORE, score)
+                                        .build(),
+                                session))
                         .export();
             }
             return directory;

@@ -34,8 +34,10 @@ class SavedModelLinkedGraphTest {
 
     private Model load(Path savedModel, LoadPolicy policy) throws Exception {
         ModelDescriptor descriptor = TfDescriptors.descriptor(ModelType.TENSORFLOW_SAVED_MODEL, new byte[] {1})
-                .clearArtifactBytes().setArtifactLocation(savedModel.toString())
-                .setOutput(TfDescriptors.regressor(HostileTfModels.SCORE)).build();
+                .clearArtifactBytes()
+                .setArtifactLocation(savedModel.toString())
+                .setOutput(TfDescriptors.regressor(HostileTfModels.SCORE))
+                .build();
         return new TensorFlowSavedModelFactory(dir).create(descriptor, ModelArtifact.ofDirectory(savedModel), policy);
     }
 
@@ -45,7 +47,9 @@ class SavedModelLinkedGraphTest {
         Path evil = HostileTfModels.readFileSavedModel(dir.resolve("evil"), secret);
         Path plain = HostileTfModels.plainSavedModel(dir.resolve("plain"));
         SavedModel harmless = SavedModel.parseFrom(Files.readAllBytes(plain.resolve("saved_model.pb")));
-        Files.writeString(evil.resolve("saved_model.pbtxt"), TextFormat.printer().printToString(harmless),
+        Files.writeString(
+                evil.resolve("saved_model.pbtxt"),
+                TextFormat.printer().printToString(harmless),
                 StandardCharsets.UTF_8);
         Files.move(evil.resolve("saved_model.pb"), evil.resolve("graph.pb"));
         Files.createSymbolicLink(evil.resolve("saved_model.pb"), Path.of("graph.pb"));
@@ -55,12 +59,15 @@ class SavedModelLinkedGraphTest {
     @Test
     void theGraphBehindALinkedSavedModelPbIsTheOneChecked() throws Exception {
         Path savedModel = linkedGraphBesideAHarmlessText();
-        assertProblem(() -> load(savedModel, LoadPolicy.defaults()), ModelProblem.DISALLOWED_OPERATION,
-                "signature 'serving_default'", "[ReadFile]");
+        assertProblem(
+                () -> load(savedModel, LoadPolicy.defaults()),
+                ModelProblem.DISALLOWED_OPERATION,
+                "signature 'serving_default'",
+                "[ReadFile]");
         // TensorFlow itself loads the linked graph: with ReadFile allowed, the secret's length is in the score.
         try (Model model = load(savedModel, LoadPolicy.defaults().withExtraAllowedTfOps(List.of("ReadFile")))) {
-            assertThat(model.score(TfDescriptors.record(X)).outputs()[0]).isCloseTo(7.0 + SECRET.length(),
-                    within(1e-6));
+            assertThat(model.score(TfDescriptors.record(X)).outputs()[0])
+                    .isCloseTo(7.0 + SECRET.length(), within(1e-6));
         }
     }
 
@@ -68,10 +75,14 @@ class SavedModelLinkedGraphTest {
     void aFifoInTheSavedModelDirectoryIsRefusedWithoutOpeningIt() throws Exception {
         Path savedModel = HostileTfModels.plainSavedModel(dir.resolve("with-fifo"));
         Path fifo = savedModel.resolve("variables").resolve("notes.fifo");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        Process mkfifo =
+                new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertThat(mkfifo.waitFor()).isZero();
-        assertProblem(() -> load(savedModel, LoadPolicy.defaults()), ModelProblem.UNSAFE_ARCHIVE,
-                "notes.fifo", "not a regular file or folder");
+        assertProblem(
+                () -> load(savedModel, LoadPolicy.defaults()),
+                ModelProblem.UNSAFE_ARCHIVE,
+                "notes.fifo",
+                "not a regular file or folder");
         Files.delete(fifo);
         try (Model model = load(savedModel, LoadPolicy.defaults())) {
             assertThat(model.score(TfDescriptors.record(X)).outputs()[0]).isCloseTo(7.0, within(1e-6));

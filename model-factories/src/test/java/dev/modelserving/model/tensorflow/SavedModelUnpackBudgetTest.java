@@ -37,13 +37,15 @@ class SavedModelUnpackBudgetTest {
     }
 
     private ModelLoader loader(UnpackedBytesBudget budget) {
-        return new ModelLoader(ModelFactories.of(List.of(new TensorFlowSavedModelFactory(unpackRoot))),
-                LoadPolicy.defaults(), budget);
+        return new ModelLoader(
+                ModelFactories.of(List.of(new TensorFlowSavedModelFactory(unpackRoot))), LoadPolicy.defaults(), budget);
     }
 
     private static ModelDescriptor savedModel(long version, byte[] archive) {
-        return descriptor(ModelType.TENSORFLOW_SAVED_MODEL, archive).setVersion(version)
-                .setOutput(OutputSpec.newBuilder().setKind(OutputKind.RAW_VECTOR)).build();
+        return descriptor(ModelType.TENSORFLOW_SAVED_MODEL, archive)
+                .setVersion(version)
+                .setOutput(OutputSpec.newBuilder().setKind(OutputKind.RAW_VECTOR))
+                .build();
     }
 
     @Test
@@ -62,9 +64,14 @@ class SavedModelUnpackBudgetTest {
         ModelLoader loader = loader(budget);
         Model alive = loader.load(first);
         assertThat(budget.inUse()).isEqualTo(size);
-        assertProblem(() -> loader.load(second), ModelProblem.RESOURCE_LIMIT,
-                "budget of " + (size + size / 2) + " bytes", "--max-unpacked-bytes-per-subtask");
-        assertThat(budget.inUse()).as("the refused unpacking gave its bytes back").isEqualTo(size);
+        assertProblem(
+                () -> loader.load(second),
+                ModelProblem.RESOURCE_LIMIT,
+                "budget of " + (size + size / 2) + " bytes",
+                "--max-unpacked-bytes-per-subtask");
+        assertThat(budget.inUse())
+                .as("the refused unpacking gave its bytes back")
+                .isEqualTo(size);
         try (var entries = java.nio.file.Files.list(unpackRoot)) {
             assertThat(entries.count()).as("only the live model's directory").isEqualTo(1);
         }

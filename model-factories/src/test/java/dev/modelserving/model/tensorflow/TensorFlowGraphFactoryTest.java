@@ -59,7 +59,8 @@ class TensorFlowGraphFactoryTest {
 
     @Test
     void regressionScoresEqualThePlainJavaForwardPass() throws Exception {
-        ModelDescriptor d = graphDescriptor(graph).setOutput(regressor(TfTestModels.SCORE)).build();
+        ModelDescriptor d =
+                graphDescriptor(graph).setOutput(regressor(TfTestModels.SCORE)).build();
         try (Model model = loader.load(d)) {
             for (double[] x : inputs(25, 11)) {
                 Prediction p = model.score(record(x));
@@ -72,7 +73,9 @@ class TensorFlowGraphFactoryTest {
 
     @Test
     void classificationGivesTheArgmaxLabelAndTheProbabilities() throws Exception {
-        ModelDescriptor d = graphDescriptor(graph).setOutput(classifier(TfTestModels.PROBABILITIES)).build();
+        ModelDescriptor d = graphDescriptor(graph)
+                .setOutput(classifier(TfTestModels.PROBABILITIES))
+                .build();
         int[] perClass = new int[2];
         try (Model model = loader.load(d)) {
             for (double[] x : inputs(40, 12)) {
@@ -95,10 +98,13 @@ class TensorFlowGraphFactoryTest {
                 .setOutput(classifier(TfTestModels.PROBABILITIES).setLabelTensorName(TfTestModels.CLASS_INDEX))
                 .build();
         ModelDescriptor byName = graphDescriptor(graph)
-                .setOutput(OutputSpec.newBuilder().addTensorNames(TfTestModels.PROBABILITIES)
-                        .setKind(OutputKind.CLASSIFICATION).setLabelTensorName(TfTestModels.CLASS_NAME + ":0"))
+                .setOutput(OutputSpec.newBuilder()
+                        .addTensorNames(TfTestModels.PROBABILITIES)
+                        .setKind(OutputKind.CLASSIFICATION)
+                        .setLabelTensorName(TfTestModels.CLASS_NAME + ":0"))
                 .build();
-        try (Model indexModel = loader.load(byIndex); Model nameModel = loader.load(byName)) {
+        try (Model indexModel = loader.load(byIndex);
+                Model nameModel = loader.load(byName)) {
             for (double[] x : inputs(20, 13)) {
                 String expected = TfTestModels.CLASS_NAMES.get(TfTestModels.predictedClass(x));
                 assertThat(indexModel.score(record(x)).label()).isEqualTo(expected);
@@ -113,7 +119,8 @@ class TensorFlowGraphFactoryTest {
     @Test
     void integerOutputsAreReadAsDoubles() throws Exception {
         ModelDescriptor d = graphDescriptor(graph)
-                .setOutput(OutputSpec.newBuilder().addTensorNames(TfTestModels.CLASS_INDEX)).build();
+                .setOutput(OutputSpec.newBuilder().addTensorNames(TfTestModels.CLASS_INDEX))
+                .build();
         try (Model model = loader.load(d)) {
             for (double[] x : inputs(10, 14)) {
                 assertThat(model.score(record(x)).outputs()).containsExactly(TfTestModels.predictedClass(x));
@@ -125,7 +132,9 @@ class TensorFlowGraphFactoryTest {
     @ValueSource(strings = {"features", "features:0", " features:0 "})
     void inputTensorNamesWithAndWithoutIndex(String name) throws Exception {
         ModelDescriptor d = graphDescriptor(graph)
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(TfTestModels.FEATURE_NAMES).setTensorName(name))
+                .setInput(InputSpec.newBuilder()
+                        .addAllFeatureNames(TfTestModels.FEATURE_NAMES)
+                        .setTensorName(name))
                 .setOutput(regressor("score:0"))
                 .build();
         double[] x = {1.5, -0.5, 2.0};
@@ -136,7 +145,8 @@ class TensorFlowGraphFactoryTest {
 
     @Test
     void theOnlyPlaceholderIsTheInputWhenNoneIsNamed() throws Exception {
-        ModelDescriptor d = graphDescriptor(graph).setOutput(regressor(TfTestModels.SCORE)).build();
+        ModelDescriptor d =
+                graphDescriptor(graph).setOutput(regressor(TfTestModels.SCORE)).build();
         assertThat(d.getInput().getTensorName()).isEmpty();
         double[] x = {0.25, 1.0, -3.0};
         try (Model model = loader.load(d)) {
@@ -164,7 +174,8 @@ class TensorFlowGraphFactoryTest {
         double[] x = {2.0, 0.5, -1.0};
         for (Shape shape : Arrays.asList(Shape.of(3), null)) {
             ModelDescriptor d = graphDescriptor(TfTestModels.frozenGraph(TFloat32.class, shape))
-                    .setOutput(regressor(TfTestModels.SCORE)).build();
+                    .setOutput(regressor(TfTestModels.SCORE))
+                    .build();
             try (Model model = loader.load(d)) {
                 assertThat(model.score(record(x)).outputs()[0])
                         .as("placeholder shape %s", shape)
@@ -175,7 +186,10 @@ class TensorFlowGraphFactoryTest {
 
     @Test
     void packedVectorsAreFedWhenNoFeatureIsNamed() throws Exception {
-        ModelDescriptor d = graphDescriptor(graph).clearInput().setOutput(regressor(TfTestModels.SCORE)).build();
+        ModelDescriptor d = graphDescriptor(graph)
+                .clearInput()
+                .setOutput(regressor(TfTestModels.SCORE))
+                .build();
         double[] x = {-1.0, 2.5, 0.75};
         try (Model model = loader.load(d)) {
             assertThat(model.score(vectorRecord(x)).outputs()[0]).isCloseTo(TfTestModels.score(x), within(TOLERANCE));
@@ -192,7 +206,9 @@ class TensorFlowGraphFactoryTest {
     void tensorFlowFailuresOnARecordAreScoringExceptions() throws Exception {
         // Unknown rank: the shape is only checked inside the graph (reshape to [-1, 3]).
         ModelDescriptor d = graphDescriptor(TfTestModels.frozenGraph(TFloat32.class, null))
-                .clearInput().setOutput(regressor(TfTestModels.SCORE)).build();
+                .clearInput()
+                .setOutput(regressor(TfTestModels.SCORE))
+                .build();
         double[] x = {-1.0, 2.5, 0.75};
         try (Model model = loader.load(d)) {
             assertThatThrownBy(() -> model.score(vectorRecord(new double[] {1, 2, 3, 4})))
@@ -205,12 +221,15 @@ class TensorFlowGraphFactoryTest {
     @Test
     void validationSamplesAreCheckedThroughTheLoader() {
         double[] x = {1.0, 1.0, 1.0};
-        ModelDescriptor good = graphDescriptor(graph).setOutput(regressor(TfTestModels.SCORE))
-                .addValidationSamples(ValidationSample.newBuilder().setInput(record(x))
-                        .addExpectedOutputs(TfTestModels.score(x)))
+        ModelDescriptor good = graphDescriptor(graph)
+                .setOutput(regressor(TfTestModels.SCORE))
+                .addValidationSamples(
+                        ValidationSample.newBuilder().setInput(record(x)).addExpectedOutputs(TfTestModels.score(x)))
                 .build();
-        ModelDescriptor bad = good.toBuilder().setValidationSamples(0, good.getValidationSamples(0).toBuilder()
-                .setExpectedOutputs(0, TfTestModels.score(x) + 0.5)).build();
+        ModelDescriptor bad = good.toBuilder()
+                .setValidationSamples(
+                        0, good.getValidationSamples(0).toBuilder().setExpectedOutputs(0, TfTestModels.score(x) + 0.5))
+                .build();
         try (Model model = load(good)) {
             assertThat(model.id().type()).isEqualTo("TENSORFLOW_GRAPH");
         }
@@ -219,7 +238,8 @@ class TensorFlowGraphFactoryTest {
 
     @Test
     void closeIsIdempotentAndAClosedModelRefusesToScore() throws Exception {
-        Model model = loader.load(graphDescriptor(graph).setOutput(regressor(TfTestModels.SCORE)).build());
+        Model model = loader.load(
+                graphDescriptor(graph).setOutput(regressor(TfTestModels.SCORE)).build());
         model.close();
         model.close();
         assertThatThrownBy(() -> model.score(record(new double[] {1, 2, 3})))
@@ -234,7 +254,9 @@ class TensorFlowGraphFactoryTest {
         for (long seed = 1; seed <= 5; seed++) {
             byte[] random = new byte[2048];
             new Random(seed).nextBytes(random);
-            ModelDescriptor d = graphDescriptor(random).setOutput(regressor(TfTestModels.SCORE)).build();
+            ModelDescriptor d = graphDescriptor(random)
+                    .setOutput(regressor(TfTestModels.SCORE))
+                    .build();
             assertProblem(() -> loader.load(d), ModelProblem.INVALID_ARTIFACT, "GraphDef");
         }
     }
@@ -242,99 +264,138 @@ class TensorFlowGraphFactoryTest {
     @Test
     void truncatedGraphDefIsAnInvalidArtifact() {
         byte[] truncated = Arrays.copyOf(graph, graph.length * 2 / 3);
-        ModelDescriptor d = graphDescriptor(truncated).setOutput(regressor(TfTestModels.SCORE)).build();
+        ModelDescriptor d = graphDescriptor(truncated)
+                .setOutput(regressor(TfTestModels.SCORE))
+                .build();
         assertProblem(() -> loader.load(d), ModelProblem.INVALID_ARTIFACT, "not a TensorFlow GraphDef");
     }
 
     @Test
     void emptyBytesAreRefusedBeforeTheNativeImport() {
         // TensorFlow's native import crashes the JVM on an empty GraphDef: the factory must refuse it first.
-        ModelDescriptor d = graphDescriptor(new byte[0]).setOutput(regressor(TfTestModels.SCORE)).build();
-        assertProblem(() -> new TensorFlowGraphFactory().create(d, ModelArtifact.ofBytes(new byte[0]),
-                LoadPolicy.defaults()), ModelProblem.INVALID_ARTIFACT, "no nodes");
+        ModelDescriptor d = graphDescriptor(new byte[0])
+                .setOutput(regressor(TfTestModels.SCORE))
+                .build();
+        assertProblem(
+                () -> new TensorFlowGraphFactory().create(d, ModelArtifact.ofBytes(new byte[0]), LoadPolicy.defaults()),
+                ModelProblem.INVALID_ARTIFACT,
+                "no nodes");
     }
 
     @Test
     void aDirectoryIsNotAGraph(@TempDir Path dir) {
-        ModelDescriptor d = graphDescriptor(graph).setOutput(regressor(TfTestModels.SCORE)).build();
-        assertProblem(() -> new TensorFlowGraphFactory().create(d, ModelArtifact.ofDirectory(dir),
-                LoadPolicy.defaults()), ModelProblem.INVALID_ARTIFACT, "not a directory");
+        ModelDescriptor d =
+                graphDescriptor(graph).setOutput(regressor(TfTestModels.SCORE)).build();
+        assertProblem(
+                () -> new TensorFlowGraphFactory().create(d, ModelArtifact.ofDirectory(dir), LoadPolicy.defaults()),
+                ModelProblem.INVALID_ARTIFACT,
+                "not a directory");
     }
 
     @Test
     void unknownInputTensorIsASpecMismatchListingThePlaceholders() {
         ModelDescriptor d = graphDescriptor(graph)
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(TfTestModels.FEATURE_NAMES).setTensorName("input"))
-                .setOutput(regressor(TfTestModels.SCORE)).build();
-        assertProblem(() -> loader.load(d), ModelProblem.SPEC_MISMATCH,
-                "no tensor 'input' in the graph", "placeholders: [features]");
+                .setInput(InputSpec.newBuilder()
+                        .addAllFeatureNames(TfTestModels.FEATURE_NAMES)
+                        .setTensorName("input"))
+                .setOutput(regressor(TfTestModels.SCORE))
+                .build();
+        assertProblem(
+                () -> loader.load(d),
+                ModelProblem.SPEC_MISMATCH,
+                "no tensor 'input' in the graph",
+                "placeholders: [features]");
     }
 
     @Test
     void unknownOutputTensorIsASpecMismatchListingCandidates() {
-        ModelDescriptor d = graphDescriptor(graph).setOutput(regressor("prediction")).build();
-        assertProblem(() -> loader.load(d), ModelProblem.SPEC_MISMATCH,
-                "no tensor 'prediction' in the graph", TfTestModels.SCORE, TfTestModels.PROBABILITIES);
+        ModelDescriptor d =
+                graphDescriptor(graph).setOutput(regressor("prediction")).build();
+        assertProblem(
+                () -> loader.load(d),
+                ModelProblem.SPEC_MISMATCH,
+                "no tensor 'prediction' in the graph",
+                TfTestModels.SCORE,
+                TfTestModels.PROBABILITIES);
     }
 
     @Test
     void outputIndexBeyondTheOperationsOutputsIsASpecMismatch() {
-        ModelDescriptor d = graphDescriptor(graph).setOutput(regressor("score:1")).build();
+        ModelDescriptor d =
+                graphDescriptor(graph).setOutput(regressor("score:1")).build();
         assertProblem(() -> loader.load(d), ModelProblem.SPEC_MISMATCH, "no tensor 'score:1'", "1 output(s)");
     }
 
     @Test
     void malformedTensorNameIsASpecMismatch() {
-        ModelDescriptor d = graphDescriptor(graph).setOutput(regressor("score:x")).build();
+        ModelDescriptor d =
+                graphDescriptor(graph).setOutput(regressor("score:x")).build();
         assertProblem(() -> loader.load(d), ModelProblem.SPEC_MISMATCH, "'score:x'");
     }
 
     @Test
     void unknownLabelTensorIsASpecMismatch() {
         ModelDescriptor d = graphDescriptor(graph)
-                .setOutput(classifier(TfTestModels.PROBABILITIES).setLabelTensorName("label")).build();
+                .setOutput(classifier(TfTestModels.PROBABILITIES).setLabelTensorName("label"))
+                .build();
         assertProblem(() -> loader.load(d), ModelProblem.SPEC_MISMATCH, "no tensor 'label'", "label tensor");
     }
 
     @Test
     void graphsNeedTheirOutputsNamed() {
         ModelDescriptor d = graphDescriptor(graph).build();
-        assertProblem(() -> loader.load(d), ModelProblem.SPEC_MISMATCH, "output.tensor_names is empty",
-                TfTestModels.SCORE);
+        assertProblem(
+                () -> loader.load(d), ModelProblem.SPEC_MISMATCH, "output.tensor_names is empty", TfTestModels.SCORE);
     }
 
     @Test
     void severalPlaceholdersAndNoInputNamedIsASpecMismatchListingThem() {
-        ModelDescriptor d = graphDescriptor(TfTestModels.twoPlaceholderGraph()).setOutput(regressor("sum")).build();
+        ModelDescriptor d = graphDescriptor(TfTestModels.twoPlaceholderGraph())
+                .setOutput(regressor("sum"))
+                .build();
         assertProblem(() -> loader.load(d), ModelProblem.SPEC_MISMATCH, "2 placeholders [a, b]");
     }
 
     @Test
     void inputShapeThatDoesNotFitTheRecordsIsASpecMismatchNamingBothShapes() {
         ModelDescriptor d = graphDescriptor(graph)
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(TfTestModels.FEATURE_NAMES).addFeatureNames("extra"))
-                .setOutput(regressor(TfTestModels.SCORE)).build();
+                .setInput(InputSpec.newBuilder()
+                        .addAllFeatureNames(TfTestModels.FEATURE_NAMES)
+                        .addFeatureNames("extra"))
+                .setOutput(regressor(TfTestModels.SCORE))
+                .build();
         assertProblem(() -> loader.load(d), ModelProblem.SPEC_MISMATCH, "input tensor 'features:0'", "[-1, 3]", "[4]");
 
         ModelDescriptor wrongRank = graphDescriptor(graph)
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(TfTestModels.FEATURE_NAMES)
+                .setInput(InputSpec.newBuilder()
+                        .addAllFeatureNames(TfTestModels.FEATURE_NAMES)
                         .addAllShape(List.of(1L, 1L, 3L)))
-                .setOutput(regressor(TfTestModels.SCORE)).build();
+                .setOutput(regressor(TfTestModels.SCORE))
+                .build();
         assertProblem(() -> loader.load(wrongRank), ModelProblem.SPEC_MISMATCH, "[-1, 3]", "[1, 1, 3]");
     }
 
     @Test
     void tensorsOfTypesTheModelCannotFeedOrReadAreSpecMismatches() {
         ModelDescriptor intInput = graphDescriptor(graph)
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(TfTestModels.FEATURE_NAMES)
+                .setInput(InputSpec.newBuilder()
+                        .addAllFeatureNames(TfTestModels.FEATURE_NAMES)
                         .setTensorName(TfTestModels.CLASS_INDEX))
-                .setOutput(regressor(TfTestModels.SCORE)).build();
-        assertProblem(() -> loader.load(intInput), ModelProblem.SPEC_MISMATCH, "'class_index:0'", "DT_INT64",
+                .setOutput(regressor(TfTestModels.SCORE))
+                .build();
+        assertProblem(
+                () -> loader.load(intInput),
+                ModelProblem.SPEC_MISMATCH,
+                "'class_index:0'",
+                "DT_INT64",
                 "float or double");
-        ModelDescriptor stringOutput = graphDescriptor(graph).setOutput(regressor(TfTestModels.CLASS_NAME)).build();
+        ModelDescriptor stringOutput = graphDescriptor(graph)
+                .setOutput(regressor(TfTestModels.CLASS_NAME))
+                .build();
         assertProblem(() -> loader.load(stringOutput), ModelProblem.SPEC_MISMATCH, "'class_name:0'", "DT_STRING");
         ModelDescriptor floatLabel = graphDescriptor(graph)
-                .setOutput(classifier(TfTestModels.PROBABILITIES).setLabelTensorName(TfTestModels.SCORE)).build();
+                .setOutput(classifier(TfTestModels.PROBABILITIES).setLabelTensorName(TfTestModels.SCORE))
+                .build();
         assertProblem(() -> loader.load(floatLabel), ModelProblem.SPEC_MISMATCH, "'score:0'", "int32, int64 or string");
     }
 
@@ -348,7 +409,8 @@ class TensorFlowGraphFactoryTest {
 
     static void assertProblem(ThrowingCallable call, ModelProblem problem, String... messageParts) {
         assertThatThrownBy(call)
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(problem))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class, e -> assertThat(e.problem()).isEqualTo(problem))
                 .hasMessageContainingAll(messageParts);
     }
 }

@@ -53,18 +53,22 @@ class TensorFlowHostileShapesTest {
     void nanAndInfiniteFeaturesFailTheRecordByName() throws Exception {
         byte[] graph = TfTestModels.frozenGraph();
         ModelDescriptor descriptor = TfDescriptors.descriptor(ModelType.TENSORFLOW_GRAPH, graph)
-                .setOutput(TfDescriptors.regressor(TfTestModels.SCORE)).build();
-        try (Model model = new TensorFlowGraphFactory().create(descriptor, ModelArtifact.ofBytes(graph),
-                LoadPolicy.defaults())) {
+                .setOutput(TfDescriptors.regressor(TfTestModels.SCORE))
+                .build();
+        try (Model model =
+                new TensorFlowGraphFactory().create(descriptor, ModelArtifact.ofBytes(graph), LoadPolicy.defaults())) {
             assertThatThrownBy(() -> model.score(TfDescriptors.record(new double[] {1, Double.NaN, 2})))
-                    .isInstanceOf(ScoringException.class).hasMessage("feature 'fan_rpm' is NaN");
+                    .isInstanceOf(ScoringException.class)
+                    .hasMessage("feature 'fan_rpm' is NaN");
             assertThatThrownBy(() -> model.score(TfDescriptors.record(new double[] {Double.NEGATIVE_INFINITY, 1, 2})))
-                    .isInstanceOf(ScoringException.class).hasMessage("feature 'temperature_c' is -Infinity");
+                    .isInstanceOf(ScoringException.class)
+                    .hasMessage("feature 'temperature_c' is -Infinity");
             assertThatThrownBy(() -> model.score(TfDescriptors.vectorRecord(new double[] {1, 2, 3})))
-                    .isInstanceOf(ScoringException.class).hasMessageContaining("missing feature");
+                    .isInstanceOf(ScoringException.class)
+                    .hasMessageContaining("missing feature");
             double[] x = {0.5, 1.0, -2.0};
-            assertThat(model.score(TfDescriptors.record(x)).outputs()[0]).isCloseTo(TfTestModels.score(x),
-                    within(1e-5));
+            assertThat(model.score(TfDescriptors.record(x)).outputs()[0])
+                    .isCloseTo(TfTestModels.score(x), within(1e-5));
         }
     }
 
@@ -73,11 +77,16 @@ class TensorFlowHostileShapesTest {
         byte[] graph = TfTestModels.frozenGraph(TFloat32.class, Shape.unknown());
         ModelDescriptor descriptor = TfDescriptors.descriptor(ModelType.TENSORFLOW_GRAPH, graph)
                 .setInput(InputSpec.newBuilder().setTensorName(TfTestModels.INPUT))
-                .setOutput(TfDescriptors.regressor(TfTestModels.SCORE)).build();
-        try (Model model = new TensorFlowGraphFactory().create(descriptor, ModelArtifact.ofBytes(graph),
-                LoadPolicy.defaults().withMaxInputElements(5))) {
+                .setOutput(TfDescriptors.regressor(TfTestModels.SCORE))
+                .build();
+        try (Model model = new TensorFlowGraphFactory()
+                .create(
+                        descriptor,
+                        ModelArtifact.ofBytes(graph),
+                        LoadPolicy.defaults().withMaxInputElements(5))) {
             assertThatThrownBy(() -> model.score(HostileShapes.vector(6, 2, 3)))
-                    .isInstanceOf(ScoringException.class).hasMessageContaining("more than the 5");
+                    .isInstanceOf(ScoringException.class)
+                    .hasMessageContaining("more than the 5");
             assertThat(model.score(HostileShapes.vector(3, 1, 3)).outputs()).hasSize(1);
         }
     }

@@ -37,7 +37,9 @@ class TensorFlowLeakTest {
     @Test
     void frozenGraphLoadScoreCloseCyclesKeepMemoryBounded() throws Exception {
         byte[] graph = TfTestModels.frozenGraph();
-        ModelDescriptor d = descriptor(ModelType.TENSORFLOW_GRAPH, graph).setOutput(regressor(TfTestModels.SCORE)).build();
+        ModelDescriptor d = descriptor(ModelType.TENSORFLOW_GRAPH, graph)
+                .setOutput(regressor(TfTestModels.SCORE))
+                .build();
         ModelArtifact artifact = ModelArtifact.ofBytes(graph);
         TensorFlowGraphFactory factory = new TensorFlowGraphFactory();
 
@@ -52,11 +54,13 @@ class TensorFlowLeakTest {
             @TempDir Path exports, @TempDir Path unpackRoot) throws Exception {
         byte[] archive = TfTestModels.zip(TfTestModels.savedModel(exports.resolve("m"), "serving_default"), "");
         ModelDescriptor d = descriptor(ModelType.TENSORFLOW_SAVED_MODEL, archive)
-                .setOutput(OutputSpec.newBuilder()).build();
+                .setOutput(OutputSpec.newBuilder())
+                .build();
         ModelArtifact artifact = ModelArtifact.ofBytes(archive);
         TensorFlowSavedModelFactory factory = new TensorFlowSavedModelFactory(unpackRoot);
 
-        long[] rss = cycles(factory, d, artifact, 20, 200, () -> assertThat(unpackRoot).isEmptyDirectory());
+        long[] rss = cycles(
+                factory, d, artifact, 20, 200, () -> assertThat(unpackRoot).isEmptyDirectory());
 
         report("SavedModel zip", 20, 200, rss);
         assertThat(rss[1] - rss[0]).isLessThan(MAX_GROWTH_BYTES);
@@ -64,8 +68,9 @@ class TensorFlowLeakTest {
     }
 
     /** Runs the cycles; returns the RSS after the warm-up and at the end. */
-    private static long[] cycles(ModelFactory factory, ModelDescriptor d, ModelArtifact artifact, int warmUp,
-            int total, Runnable afterClose) throws Exception {
+    private static long[] cycles(
+            ModelFactory factory, ModelDescriptor d, ModelArtifact artifact, int warmUp, int total, Runnable afterClose)
+            throws Exception {
         double[] x = {1.0, -0.5, 2.0};
         DataRecord record = record(x);
         long afterWarmUp = 0;
@@ -87,7 +92,8 @@ class TensorFlowLeakTest {
     }
 
     private static void report(String what, int warmUp, int total, long[] rss) {
-        System.out.printf("%s: VmRSS after %d warm-up cycles %.1f MB, after %d cycles %.1f MB, growth %.1f MB%n",
+        System.out.printf(
+                "%s: VmRSS after %d warm-up cycles %.1f MB, after %d cycles %.1f MB, growth %.1f MB%n",
                 what, warmUp, rss[0] / 1048576.0, total, rss[1] / 1048576.0, (rss[1] - rss[0]) / 1048576.0);
     }
 

@@ -79,7 +79,8 @@ class TensorFlowSavedModelFactoryTest {
     @Test
     void zipArchiveWithTheDefaultSignatureAndInferredKeys() throws Exception {
         ModelDescriptor d = savedModelDescriptor(TfTestModels.zip(defaultSignature, ""))
-                .setOutput(OutputSpec.newBuilder().setKind(OutputKind.RAW_VECTOR)).build();
+                .setOutput(OutputSpec.newBuilder().setKind(OutputKind.RAW_VECTOR))
+                .build();
         try (Model model = loader().load(d)) {
             assertProbabilities(model, 21);
             assertThat(model.id().type()).isEqualTo("TENSORFLOW_SAVED_MODEL");
@@ -91,7 +92,8 @@ class TensorFlowSavedModelFactoryTest {
     @Test
     void tarGzArchiveWithTheModelInsideOneTopLevelFolder() throws Exception {
         ModelDescriptor d = savedModelDescriptor(TfTestModels.tarGz(defaultSignature, "my_model/"))
-                .setOutput(OutputSpec.newBuilder().setKind(OutputKind.CLASSIFICATION)
+                .setOutput(OutputSpec.newBuilder()
+                        .setKind(OutputKind.CLASSIFICATION)
                         .addAllLabels(TfTestModels.CLASS_NAMES))
                 .build();
         try (Model model = loader().load(d)) {
@@ -108,9 +110,12 @@ class TensorFlowSavedModelFactoryTest {
     @Test
     void plainTarArchiveAndExplicitKeys() throws Exception {
         ModelDescriptor d = savedModelDescriptor(TfTestModels.tar(defaultSignature, ""))
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(TfTestModels.FEATURE_NAMES)
-                        .setSignatureKey("serving_default").setTensorName(TfTestModels.INPUT))
-                .setOutput(OutputSpec.newBuilder().addTensorNames(TfTestModels.PROBABILITIES)).build();
+                .setInput(InputSpec.newBuilder()
+                        .addAllFeatureNames(TfTestModels.FEATURE_NAMES)
+                        .setSignatureKey("serving_default")
+                        .setTensorName(TfTestModels.INPUT))
+                .setOutput(OutputSpec.newBuilder().addTensorNames(TfTestModels.PROBABILITIES))
+                .build();
         try (Model model = loader().load(d)) {
             assertProbabilities(model, 23);
         }
@@ -118,7 +123,8 @@ class TensorFlowSavedModelFactoryTest {
 
     @Test
     void theOnlySignatureIsUsedEvenWithANonDefaultKey() throws Exception {
-        ModelDescriptor d = savedModelDescriptor(TfTestModels.zip(predictOnly, "")).build();
+        ModelDescriptor d =
+                savedModelDescriptor(TfTestModels.zip(predictOnly, "")).build();
         try (Model model = loader().load(d)) {
             assertProbabilities(model, 24);
         }
@@ -128,14 +134,19 @@ class TensorFlowSavedModelFactoryTest {
     void aNonDefaultSignatureIsSelectedByKeyWithItsLabelOutput() throws Exception {
         byte[] archive = TfTestModels.zip(twoSignatures, "");
         ModelDescriptor classify = savedModelDescriptor(archive)
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(TfTestModels.FEATURE_NAMES).setSignatureKey("predict"))
+                .setInput(InputSpec.newBuilder()
+                        .addAllFeatureNames(TfTestModels.FEATURE_NAMES)
+                        .setSignatureKey("predict"))
                 .setOutput(classifier(TfTestModels.PROBABILITIES).setLabelTensorName(TfTestModels.CLASS_INDEX))
                 .build();
         ModelDescriptor regress = savedModelDescriptor(archive)
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(TfTestModels.FEATURE_NAMES).setSignatureKey("regress"))
+                .setInput(InputSpec.newBuilder()
+                        .addAllFeatureNames(TfTestModels.FEATURE_NAMES)
+                        .setSignatureKey("regress"))
                 .setOutput(OutputSpec.newBuilder().setKind(OutputKind.REGRESSION))
                 .build();
-        try (Model classifier = loader().load(classify); Model regressor = loader().load(regress)) {
+        try (Model classifier = loader().load(classify);
+                Model regressor = loader().load(regress)) {
             for (double[] x : inputs(15, 25)) {
                 assertThat(classifier.score(record(x)).label())
                         .isEqualTo(TfTestModels.CLASS_NAMES.get(TfTestModels.predictedClass(x)));
@@ -148,8 +159,10 @@ class TensorFlowSavedModelFactoryTest {
     @Test
     void aDirectoryUnderAnAllowedRootIsLoadedInPlaceAndKept() throws Exception {
         LoadPolicy policy = LoadPolicy.defaults().withAllowedRoots(List.of(exports));
-        ModelDescriptor d = savedModelDescriptor(new byte[0]).clearArtifactBytes()
-                .setArtifactLocation(defaultSignature.toString()).build();
+        ModelDescriptor d = savedModelDescriptor(new byte[0])
+                .clearArtifactBytes()
+                .setArtifactLocation(defaultSignature.toString())
+                .build();
         List<Path> before = listTree(defaultSignature);
         try (Model model = loader(policy).load(d)) {
             assertProbabilities(model, 26);
@@ -161,8 +174,10 @@ class TensorFlowSavedModelFactoryTest {
     @Test
     void aDirectoryOutsideTheAllowedRootsIsRefused(@TempDir Path elsewhere) {
         LoadPolicy policy = LoadPolicy.defaults().withAllowedRoots(List.of(elsewhere));
-        ModelDescriptor d = savedModelDescriptor(new byte[0]).clearArtifactBytes()
-                .setArtifactLocation(defaultSignature.toString()).build();
+        ModelDescriptor d = savedModelDescriptor(new byte[0])
+                .clearArtifactBytes()
+                .setArtifactLocation(defaultSignature.toString())
+                .build();
         assertProblem(() -> loader(policy).load(d), ModelProblem.LOCATION_NOT_ALLOWED, "outside the allowed roots");
     }
 
@@ -173,8 +188,10 @@ class TensorFlowSavedModelFactoryTest {
         Files.copy(defaultSignature.resolve("saved_model.pb"), model.resolve("saved_model.pb"));
         Files.createSymbolicLink(model.resolve("variables"), defaultSignature.resolve("variables"));
         LoadPolicy policy = LoadPolicy.defaults().withAllowedRoots(List.of(root));
-        ModelDescriptor d = savedModelDescriptor(new byte[0]).clearArtifactBytes()
-                .setArtifactLocation(model.toString()).build();
+        ModelDescriptor d = savedModelDescriptor(new byte[0])
+                .clearArtifactBytes()
+                .setArtifactLocation(model.toString())
+                .build();
         assertProblem(() -> loader(policy).load(d), ModelProblem.UNSAFE_ARCHIVE, "'variables'", "symbolic link");
     }
 
@@ -183,15 +200,20 @@ class TensorFlowSavedModelFactoryTest {
     @Test
     void anUnknownSignatureKeyIsASpecMismatchListingTheSignatures() {
         ModelDescriptor d = savedModelDescriptor(TfTestModels.zip(twoSignatures, ""))
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(TfTestModels.FEATURE_NAMES).setSignatureKey("serve"))
+                .setInput(InputSpec.newBuilder()
+                        .addAllFeatureNames(TfTestModels.FEATURE_NAMES)
+                        .setSignatureKey("serve"))
                 .build();
         assertProblem(() -> loader().load(d), ModelProblem.SPEC_MISMATCH, "no signature 'serve'", "[predict, regress]");
-        assertThat(unpackRoot).as("the unpacked archive is deleted after a failed load").isEmptyDirectory();
+        assertThat(unpackRoot)
+                .as("the unpacked archive is deleted after a failed load")
+                .isEmptyDirectory();
     }
 
     @Test
     void severalSignaturesWithoutServingDefaultNeedAKey() {
-        ModelDescriptor d = savedModelDescriptor(TfTestModels.zip(twoSignatures, "")).build();
+        ModelDescriptor d =
+                savedModelDescriptor(TfTestModels.zip(twoSignatures, "")).build();
         assertProblem(() -> loader().load(d), ModelProblem.SPEC_MISMATCH, "2 signatures [predict, regress]");
         assertThat(unpackRoot).isEmptyDirectory();
     }
@@ -199,9 +221,14 @@ class TensorFlowSavedModelFactoryTest {
     @Test
     void severalOutputsAndNoneNamedIsASpecMismatchListingTheKeys() {
         ModelDescriptor d = savedModelDescriptor(TfTestModels.zip(twoSignatures, ""))
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(TfTestModels.FEATURE_NAMES).setSignatureKey("predict"))
+                .setInput(InputSpec.newBuilder()
+                        .addAllFeatureNames(TfTestModels.FEATURE_NAMES)
+                        .setSignatureKey("predict"))
                 .build();
-        assertProblem(() -> loader().load(d), ModelProblem.SPEC_MISMATCH, "output.tensor_names is empty",
+        assertProblem(
+                () -> loader().load(d),
+                ModelProblem.SPEC_MISMATCH,
+                "output.tensor_names is empty",
                 "[class_index, probabilities]");
     }
 
@@ -209,13 +236,17 @@ class TensorFlowSavedModelFactoryTest {
     void unknownInputAndOutputKeysAreSpecMismatchesListingTheAvailableOnes() {
         byte[] archive = TfTestModels.zip(defaultSignature, "");
         ModelDescriptor input = savedModelDescriptor(archive)
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(TfTestModels.FEATURE_NAMES).setTensorName("x"))
+                .setInput(InputSpec.newBuilder()
+                        .addAllFeatureNames(TfTestModels.FEATURE_NAMES)
+                        .setTensorName("x"))
                 .build();
         assertProblem(() -> loader().load(input), ModelProblem.SPEC_MISMATCH, "no input 'x'", "[features]");
-        ModelDescriptor output = savedModelDescriptor(archive).setOutput(regressor("scores")).build();
+        ModelDescriptor output =
+                savedModelDescriptor(archive).setOutput(regressor("scores")).build();
         assertProblem(() -> loader().load(output), ModelProblem.SPEC_MISMATCH, "no output 'scores'", "[probabilities]");
         ModelDescriptor label = savedModelDescriptor(archive)
-                .setOutput(OutputSpec.newBuilder().setLabelTensorName(TfTestModels.CLASS_INDEX)).build();
+                .setOutput(OutputSpec.newBuilder().setLabelTensorName(TfTestModels.CLASS_INDEX))
+                .build();
         assertProblem(() -> loader().load(label), ModelProblem.SPEC_MISMATCH, "no output 'class_index'");
         assertThat(unpackRoot).isEmptyDirectory();
     }
@@ -223,17 +254,26 @@ class TensorFlowSavedModelFactoryTest {
     @Test
     void inputShapeMismatchNamesBothShapes() {
         ModelDescriptor d = savedModelDescriptor(TfTestModels.zip(defaultSignature, ""))
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(List.of("a", "b"))).build();
-        assertProblem(() -> loader().load(d), ModelProblem.SPEC_MISMATCH,
-                "signature 'serving_default' input 'features'", "[-1, 3]", "[2]");
+                .setInput(InputSpec.newBuilder().addAllFeatureNames(List.of("a", "b")))
+                .build();
+        assertProblem(
+                () -> loader().load(d),
+                ModelProblem.SPEC_MISMATCH,
+                "signature 'serving_default' input 'features'",
+                "[-1, 3]",
+                "[2]");
         assertThat(unpackRoot).isEmptyDirectory();
     }
 
     @Test
     void anArchiveWithoutASavedModelIsAnInvalidArtifact() {
-        byte[] archive = TestArchiveBuilder.of(Format.ZIP).file("README.txt", "hello").build();
-        assertProblem(() -> loader().load(savedModelDescriptor(archive).build()), ModelProblem.INVALID_ARTIFACT,
-                "no saved_model.pb", "[README.txt]");
+        byte[] archive =
+                TestArchiveBuilder.of(Format.ZIP).file("README.txt", "hello").build();
+        assertProblem(
+                () -> loader().load(savedModelDescriptor(archive).build()),
+                ModelProblem.INVALID_ARTIFACT,
+                "no saved_model.pb",
+                "[README.txt]");
         assertThat(unpackRoot).isEmptyDirectory();
     }
 
@@ -241,8 +281,12 @@ class TensorFlowSavedModelFactoryTest {
     void aCorruptSavedModelIsAnInvalidArtifact() {
         byte[] garbage = new byte[4096];
         new Random(5).nextBytes(garbage);
-        byte[] archive = TestArchiveBuilder.of(Format.TAR_GZ).file("saved_model.pb", garbage).build();
-        assertProblem(() -> loader().load(savedModelDescriptor(archive).build()), ModelProblem.INVALID_ARTIFACT,
+        byte[] archive = TestArchiveBuilder.of(Format.TAR_GZ)
+                .file("saved_model.pb", garbage)
+                .build();
+        assertProblem(
+                () -> loader().load(savedModelDescriptor(archive).build()),
+                ModelProblem.INVALID_ARTIFACT,
                 "cannot load the SavedModel");
         assertThat(unpackRoot).isEmptyDirectory();
     }
@@ -252,22 +296,36 @@ class TensorFlowSavedModelFactoryTest {
         byte[] random = new byte[1000];
         new Random(9).nextBytes(random);
         random[0] = 0x42;
-        assertProblem(() -> loader().load(savedModelDescriptor(random).build()), ModelProblem.INVALID_ARTIFACT,
+        assertProblem(
+                () -> loader().load(savedModelDescriptor(random).build()),
+                ModelProblem.INVALID_ARTIFACT,
                 "not a zip, tar or tar.gz");
-        assertProblem(() -> loader().load(savedModelDescriptor(TfTestModels.frozenGraph()).build()),
-                ModelProblem.INVALID_ARTIFACT, "not a zip, tar or tar.gz");
+        assertProblem(
+                () -> loader().load(
+                                savedModelDescriptor(TfTestModels.frozenGraph()).build()),
+                ModelProblem.INVALID_ARTIFACT,
+                "not a zip, tar or tar.gz");
     }
 
     @Test
     void unsafeArchivesAreRefusedAndLeaveNothingBehind() {
-        byte[] traversal = TestArchiveBuilder.of(Format.TAR_GZ).tree(defaultSignature, "")
-                .file("../escaped.pb", "x").build();
-        assertProblem(() -> loader().load(savedModelDescriptor(traversal).build()), ModelProblem.UNSAFE_ARCHIVE,
+        byte[] traversal = TestArchiveBuilder.of(Format.TAR_GZ)
+                .tree(defaultSignature, "")
+                .file("../escaped.pb", "x")
+                .build();
+        assertProblem(
+                () -> loader().load(savedModelDescriptor(traversal).build()),
+                ModelProblem.UNSAFE_ARCHIVE,
                 "'../escaped.pb'");
-        byte[] link = TestArchiveBuilder.of(Format.ZIP).tree(defaultSignature, "")
-                .symlink("assets", "/etc").build();
-        assertProblem(() -> loader().load(savedModelDescriptor(link).build()), ModelProblem.UNSAFE_ARCHIVE,
-                "'assets'", "symbolic link");
+        byte[] link = TestArchiveBuilder.of(Format.ZIP)
+                .tree(defaultSignature, "")
+                .symlink("assets", "/etc")
+                .build();
+        assertProblem(
+                () -> loader().load(savedModelDescriptor(link).build()),
+                ModelProblem.UNSAFE_ARCHIVE,
+                "'assets'",
+                "symbolic link");
         assertThat(unpackRoot).isEmptyDirectory();
         assertThat(unpackRoot.resolveSibling("escaped.pb")).doesNotExist();
     }
@@ -276,11 +334,15 @@ class TensorFlowSavedModelFactoryTest {
     void archivesOverThePolicysUnpackLimitAreRefused() {
         byte[] archive = TfTestModels.zip(defaultSignature, "");
         LoadPolicy tight = LoadPolicy.defaults().withMaxUnpackedBytes(1024);
-        assertProblem(() -> loader(tight).load(savedModelDescriptor(archive).build()),
-                ModelProblem.ARTIFACT_TOO_LARGE, "more than 1024 bytes");
+        assertProblem(
+                () -> loader(tight).load(savedModelDescriptor(archive).build()),
+                ModelProblem.ARTIFACT_TOO_LARGE,
+                "more than 1024 bytes");
         LoadPolicy fewEntries = LoadPolicy.defaults().withMaxArchiveEntries(2);
-        assertProblem(() -> loader(fewEntries).load(savedModelDescriptor(archive).build()),
-                ModelProblem.ARTIFACT_TOO_LARGE, "more than 2 entries");
+        assertProblem(
+                () -> loader(fewEntries).load(savedModelDescriptor(archive).build()),
+                ModelProblem.ARTIFACT_TOO_LARGE,
+                "more than 2 entries");
         assertThat(unpackRoot).isEmptyDirectory();
     }
 

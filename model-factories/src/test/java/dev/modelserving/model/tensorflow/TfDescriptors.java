@@ -42,7 +42,8 @@ public final class TfDescriptors {
 
     /** A record with the three named features. */
     public static DataRecord record(double[] x) {
-        DataRecord.Builder record = DataRecord.newBuilder().setDataType("sensor").setId("r");
+        DataRecord.Builder record =
+                DataRecord.newBuilder().setDataType("sensor").setId("r");
         for (int i = 0; i < x.length; i++) {
             record.putFeatures(TfTestModels.FEATURE_NAMES.get(i), x[i]);
         }
@@ -51,7 +52,8 @@ public final class TfDescriptors {
 
     /** A record with the values as the packed vector. */
     public static DataRecord vectorRecord(double[] x) {
-        DataRecord.Builder record = DataRecord.newBuilder().setDataType("sensor").setId("v");
+        DataRecord.Builder record =
+                DataRecord.newBuilder().setDataType("sensor").setId("v");
         for (double v : x) {
             record.addVector((float) v);
         }
@@ -67,7 +69,9 @@ public final class TfDescriptors {
         List<double[]> inputs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             inputs.add(new double[] {
-                (float) (random.nextGaussian() * 2), (float) (random.nextGaussian() * 2), (float) (random.nextGaussian() * 2)
+                (float) (random.nextGaussian() * 2),
+                (float) (random.nextGaussian() * 2),
+                (float) (random.nextGaussian() * 2)
             });
         }
         return inputs;

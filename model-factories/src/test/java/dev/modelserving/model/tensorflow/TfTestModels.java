@@ -32,6 +32,7 @@ public final class TfTestModels {
 
     /** The input tensor / placeholder name and SavedModel input key. */
     public static final String INPUT = "features";
+
     public static final String LOGITS = "logits";
     public static final String PROBABILITIES = "probabilities";
     /** argmax of the logits: INT64 in the float graph, INT32 in the double graph. */
@@ -43,13 +44,15 @@ public final class TfTestModels {
 
     /** Record feature names, in input order. */
     public static final List<String> FEATURE_NAMES = List.of("temperature_c", "fan_rpm", "load_percent");
+
     public static final List<String> CLASS_NAMES = List.of("normal", "overheating");
 
     // Values exactly representable as floats, so the float graph computes on the very same weights.
     private static final double[][] W1 = {
         {0.5, -0.25, 0.75, 0.125},
         {-0.5, 0.375, 0.25, -0.625},
-        {0.25, 0.5, -0.375, 0.875}};
+        {0.25, 0.5, -0.375, 0.875}
+    };
     private static final double[] B1 = {0.125, -0.25, 0.0, 0.5};
     private static final double[][] W2 = {{1.5, -1.0}, {-0.75, 1.25}, {0.5, 0.25}, {-1.0, 2.0}};
     private static final double[] B2 = {0.25, -0.125};
@@ -146,8 +149,12 @@ public final class TfTestModels {
      * @param directory a directory that does not exist yet
      */
     public static Path savedModel(Path directory, String signatureKey) {
-        return export(directory, (tf, x, heads) -> List.of(Signature.builder(signatureKey)
-                .input(INPUT, x).output(PROBABILITIES, heads.probabilities()).build()));
+        return export(
+                directory,
+                (tf, x, heads) -> List.of(Signature.builder(signatureKey)
+                        .input(INPUT, x)
+                        .output(PROBABILITIES, heads.probabilities())
+                        .build()));
     }
 
     /**
@@ -156,25 +163,39 @@ public final class TfTestModels {
      * {@link #INPUT}; output {@link #SCORE}).
      */
     public static Path savedModelWithTwoSignatures(Path directory) {
-        return export(directory, (tf, x, heads) -> List.of(
-                Signature.builder("predict").input(INPUT, x).output(PROBABILITIES, heads.probabilities())
-                        .output(CLASS_INDEX, heads.classIndex()).build(),
-                Signature.builder("regress").input(INPUT, x).output(SCORE, heads.score()).build()));
+        return export(
+                directory,
+                (tf, x, heads) -> List.of(
+                        Signature.builder("predict")
+                                .input(INPUT, x)
+                                .output(PROBABILITIES, heads.probabilities())
+                                .output(CLASS_INDEX, heads.classIndex())
+                                .build(),
+                        Signature.builder("regress")
+                                .input(INPUT, x)
+                                .output(SCORE, heads.score())
+                                .build()));
     }
 
     /** A directory as a zip archive, entries under {@code prefix} ("" or e.g. "model/"). */
     public static byte[] zip(Path directory, String prefix) {
-        return TestArchiveBuilder.of(TestArchiveBuilder.Format.ZIP).tree(directory, prefix).build();
+        return TestArchiveBuilder.of(TestArchiveBuilder.Format.ZIP)
+                .tree(directory, prefix)
+                .build();
     }
 
     /** A directory as a tar.gz archive, entries under {@code prefix} ("" or e.g. "model/"). */
     public static byte[] tarGz(Path directory, String prefix) {
-        return TestArchiveBuilder.of(TestArchiveBuilder.Format.TAR_GZ).tree(directory, prefix).build();
+        return TestArchiveBuilder.of(TestArchiveBuilder.Format.TAR_GZ)
+                .tree(directory, prefix)
+                .build();
     }
 
     /** A directory as an uncompressed tar archive, entries under {@code prefix}. */
     public static byte[] tar(Path directory, String prefix) {
-        return TestArchiveBuilder.of(TestArchiveBuilder.Format.TAR).tree(directory, prefix).build();
+        return TestArchiveBuilder.of(TestArchiveBuilder.Format.TAR)
+                .tree(directory, prefix)
+                .build();
     }
 
     private interface Signatures {
@@ -184,7 +205,8 @@ public final class TfTestModels {
     private static Path export(Path directory, Signatures signatures) {
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
-            Placeholder<TFloat32> x = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
+            Placeholder<TFloat32> x =
+                    tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
             Heads<TFloat32> heads = heads(tf, x, TFloat32.class, true);
             try (Session session = new Session(graph)) {
                 session.initialize();
@@ -207,17 +229,27 @@ public final class TfTestModels {
 
     private static <T extends TNumber> Heads<T> heads(Ops tf, Operand<T> x, Class<T> type, boolean variables) {
         Operand<T> h = tf.nn.relu(tf.math.add(
-                tf.linalg.matMul(x, weights(tf, type, W1, variables)), weights(tf, type, new double[][] {B1}, variables)));
-        Operand<T> logits = tf.withName(LOGITS).math.add(
-                tf.linalg.matMul(h, weights(tf, type, W2, variables)), weights(tf, type, new double[][] {B2}, variables));
+                tf.linalg.matMul(x, weights(tf, type, W1, variables)),
+                weights(tf, type, new double[][] {B1}, variables)));
+        Operand<T> logits = tf.withName(LOGITS)
+                .math
+                .add(
+                        tf.linalg.matMul(h, weights(tf, type, W2, variables)),
+                        weights(tf, type, new double[][] {B2}, variables));
         Operand<T> probabilities = tf.withName(PROBABILITIES).nn.softmax(logits);
         Operand<? extends TNumber> classIndex = type == TFloat64.class
                 ? tf.withName(CLASS_INDEX).math.argMax(logits, tf.constant(1), TInt32.class)
                 : tf.withName(CLASS_INDEX).math.argMax(logits, tf.constant(1), TInt64.class);
-        tf.withName(CLASS_NAME).gather(
-                tf.constant(StandardCharsets.UTF_8, CLASS_NAMES.toArray(new String[0])), classIndex, tf.constant(0));
-        Operand<T> score = tf.withName(SCORE).math.add(
-                tf.linalg.matMul(h, weights(tf, type, W3, variables)), weights(tf, type, new double[][] {B3}, variables));
+        tf.withName(CLASS_NAME)
+                .gather(
+                        tf.constant(StandardCharsets.UTF_8, CLASS_NAMES.toArray(new String[0])),
+                        classIndex,
+                        tf.constant(0));
+        Operand<T> score = tf.withName(SCORE)
+                .math
+                .add(
+                        tf.linalg.matMul(h, weights(tf, type, W3, variables)),
+                        weights(tf, type, new double[][] {B3}, variables));
         return new Heads<>(probabilities, classIndex, score);
     }
 

@@ -29,8 +29,8 @@ final class TypicalTfGraphs {
     static byte[] cnn() {
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
-            Placeholder<TFloat32> x = tf.withName(TfTestModels.INPUT)
-                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 16)));
+            Placeholder<TFloat32> x =
+                    tf.withName(TfTestModels.INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 16)));
             Operand<TFloat32> image = tf.reshape(x, tf.constant(new long[] {-1, 4, 4, 1}));
             float[][][][] filter = new float[2][2][1][2];
             for (float[][][] row : filter) {
@@ -42,14 +42,18 @@ final class TypicalTfGraphs {
             Operand<TFloat32> conv = tf.nn.biasAdd(
                     tf.nn.conv2d(image, tf.constant(filter), List.of(1L, 1L, 1L, 1L), "SAME"),
                     tf.constant(new float[] {0.1f, 0.2f}));
-            FusedBatchNorm<TFloat32, TFloat32> norm = tf.nn.fusedBatchNorm(conv, tf.constant(new float[] {1f, 1f}),
-                    tf.constant(new float[] {0f, 0f}), tf.constant(new float[] {0f, 0f}),
-                    tf.constant(new float[] {1f, 1f}), FusedBatchNorm.isTraining(false));
+            FusedBatchNorm<TFloat32, TFloat32> norm = tf.nn.fusedBatchNorm(
+                    conv,
+                    tf.constant(new float[] {1f, 1f}),
+                    tf.constant(new float[] {0f, 0f}),
+                    tf.constant(new float[] {0f, 0f}),
+                    tf.constant(new float[] {1f, 1f}),
+                    FusedBatchNorm.isTraining(false));
             Operand<TFloat32> relu = tf.nn.relu(norm.y());
-            Operand<TFloat32> maxPooled = tf.nn.maxPool(relu, tf.constant(new int[] {1, 2, 2, 1}),
-                    tf.constant(new int[] {1, 2, 2, 1}), "VALID");
-            Operand<TFloat32> avgPooled = tf.nn.avgPool(maxPooled, List.of(1L, 2L, 2L, 1L),
-                    List.of(1L, 1L, 1L, 1L), "VALID");
+            Operand<TFloat32> maxPooled = tf.nn.maxPool(
+                    relu, tf.constant(new int[] {1, 2, 2, 1}), tf.constant(new int[] {1, 2, 2, 1}), "VALID");
+            Operand<TFloat32> avgPooled =
+                    tf.nn.avgPool(maxPooled, List.of(1L, 2L, 2L, 1L), List.of(1L, 1L, 1L, 1L), "VALID");
             tf.withName(OUTPUT).reduceSum(avgPooled, tf.constant(new int[] {1, 2, 3}), ReduceSum.keepDims(false));
             return graph.toGraphDef().toByteArray();
         }
@@ -60,22 +64,29 @@ final class TypicalTfGraphs {
         try (ConcreteFunction cond = ConcreteFunction.create(tf -> {
                     Placeholder<TInt32> i = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
                     Placeholder<TFloat32> v = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
-                    return Signature.builder().input("i", i).input("v", v)
-                            .output("keep_going", tf.math.less(i, tf.constant(3))).build();
+                    return Signature.builder()
+                            .input("i", i)
+                            .input("v", v)
+                            .output("keep_going", tf.math.less(i, tf.constant(3)))
+                            .build();
                 });
                 ConcreteFunction body = ConcreteFunction.create(tf -> {
                     Placeholder<TInt32> i = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
                     Placeholder<TFloat32> v = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 1)));
-                    return Signature.builder().input("i", i).input("v", v)
+                    return Signature.builder()
+                            .input("i", i)
+                            .input("v", v)
                             .output("i", tf.math.add(i, tf.constant(1)))
-                            .output("v", tf.math.mul(v, tf.constant(2f))).build();
+                            .output("v", tf.math.mul(v, tf.constant(2f)))
+                            .build();
                 });
                 Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
-            Placeholder<TFloat32> x = tf.withName(TfTestModels.INPUT)
-                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
+            Placeholder<TFloat32> x =
+                    tf.withName(TfTestModels.INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
             Operand<TFloat32> sum = tf.reduceSum(x, tf.constant(1), ReduceSum.keepDims(true));
-            List<org.tensorflow.Output<?>> loop = tf.whileOp(Arrays.asList(tf.constant(0), sum), cond, body).output();
+            List<org.tensorflow.Output<?>> loop =
+                    tf.whileOp(Arrays.asList(tf.constant(0), sum), cond, body).output();
             @SuppressWarnings("unchecked")
             Operand<TFloat32> result = (Operand<TFloat32>) loop.get(1);
             tf.withName(OUTPUT).identity(result);

@@ -26,8 +26,12 @@ class DescriptorSignaturesTest {
     Path dir;
 
     static ModelDescriptor descriptor() {
-        return ModelDescriptor.newBuilder().setName("forecast").setVersion(3).setDataType("sensor")
-                .setModelType(ModelType.PMML).setArtifactBytes(ByteString.copyFromUtf8("<PMML>model</PMML>"))
+        return ModelDescriptor.newBuilder()
+                .setName("forecast")
+                .setVersion(3)
+                .setDataType("sensor")
+                .setModelType(ModelType.PMML)
+                .setArtifactBytes(ByteString.copyFromUtf8("<PMML>model</PMML>"))
                 .build();
     }
 
@@ -38,35 +42,63 @@ class DescriptorSignaturesTest {
     @ParameterizedTest
     @EnumSource(SigningAlgorithm.class)
     void aSignedDescriptorVerifiesWithItsKeyOnly(SigningAlgorithm algorithm) {
-        ModelDescriptor signed = DescriptorSignatures.sign(descriptor(), "ci", pair(algorithm).getPrivate());
+        ModelDescriptor signed =
+                DescriptorSignatures.sign(descriptor(), "ci", pair(algorithm).getPrivate());
         assertThat(signed.getPublisherId()).isEqualTo("ci");
         assertThat(signed.getSignature().isEmpty()).isFalse();
-        assertThat(DescriptorSignatures.verify(signed, pair(algorithm).getPublic())).isTrue();
-        assertThat(DescriptorSignatures.verify(signed, KEYS.stranger.getPublic())).as("another key").isFalse();
-        assertThat(DescriptorSignatures.verify(descriptor(), pair(algorithm).getPublic())).as("unsigned").isFalse();
+        assertThat(DescriptorSignatures.verify(signed, pair(algorithm).getPublic()))
+                .isTrue();
+        assertThat(DescriptorSignatures.verify(signed, KEYS.stranger.getPublic()))
+                .as("another key")
+                .isFalse();
+        assertThat(DescriptorSignatures.verify(descriptor(), pair(algorithm).getPublic()))
+                .as("unsigned")
+                .isFalse();
     }
 
     @ParameterizedTest
     @EnumSource(SigningAlgorithm.class)
     void anyChangeAfterSigningBreaksTheSignature(SigningAlgorithm algorithm) {
         PublicKey key = pair(algorithm).getPublic();
-        ModelDescriptor signed = DescriptorSignatures.sign(descriptor(), "ci", pair(algorithm).getPrivate());
+        ModelDescriptor signed =
+                DescriptorSignatures.sign(descriptor(), "ci", pair(algorithm).getPrivate());
         byte[] artifact = signed.getArtifactBytes().toByteArray();
         artifact[3] ^= 1;
-        assertThat(DescriptorSignatures.verify(signed.toBuilder().setArtifactBytes(ByteString.copyFrom(artifact))
-                .build(), key)).as("one bit of the artifact").isFalse();
-        assertThat(DescriptorSignatures.verify(signed.toBuilder().setVersion(Long.MAX_VALUE).build(), key))
-                .as("the version").isFalse();
-        assertThat(DescriptorSignatures.verify(signed.toBuilder().setPublisherId("other").build(), key))
-                .as("the publisher").isFalse();
-        assertThat(DescriptorSignatures.verify(signed.toBuilder().setDataType("other").build(), key))
-                .as("the data type").isFalse();
+        assertThat(DescriptorSignatures.verify(
+                        signed.toBuilder()
+                                .setArtifactBytes(ByteString.copyFrom(artifact))
+                                .build(),
+                        key))
+                .as("one bit of the artifact")
+                .isFalse();
+        assertThat(DescriptorSignatures.verify(
+                        signed.toBuilder().setVersion(Long.MAX_VALUE).build(), key))
+                .as("the version")
+                .isFalse();
+        assertThat(DescriptorSignatures.verify(
+                        signed.toBuilder().setPublisherId("other").build(), key))
+                .as("the publisher")
+                .isFalse();
+        assertThat(DescriptorSignatures.verify(
+                        signed.toBuilder().setDataType("other").build(), key))
+                .as("the data type")
+                .isFalse();
         byte[] signature = signed.getSignature().toByteArray();
         signature[signature.length - 1] ^= 1;
-        assertThat(DescriptorSignatures.verify(signed.toBuilder().setSignature(ByteString.copyFrom(signature))
-                .build(), key)).as("the signature itself").isFalse();
-        assertThat(DescriptorSignatures.verify(signed.toBuilder().setSignature(ByteString.copyFromUtf8("junk"))
-                .build(), key)).as("a malformed signature").isFalse();
+        assertThat(DescriptorSignatures.verify(
+                        signed.toBuilder()
+                                .setSignature(ByteString.copyFrom(signature))
+                                .build(),
+                        key))
+                .as("the signature itself")
+                .isFalse();
+        assertThat(DescriptorSignatures.verify(
+                        signed.toBuilder()
+                                .setSignature(ByteString.copyFromUtf8("junk"))
+                                .build(),
+                        key))
+                .as("a malformed signature")
+                .isFalse();
     }
 
     @ParameterizedTest
@@ -74,20 +106,36 @@ class DescriptorSignaturesTest {
     void theOriginIsNeitherSignedNorAbleToBreakOrForgeASignature(SigningAlgorithm algorithm) {
         PublicKey key = pair(algorithm).getPublic();
         dev.modelserving.proto.DescriptorOrigin publisherSet = dev.modelserving.proto.DescriptorOrigin.newBuilder()
-                .setTopic("forged").setPartition(7).setOffset(99).build();
-        ModelDescriptor signedWithOrigin = DescriptorSignatures.sign(descriptor().toBuilder().setOrigin(publisherSet)
-                .build(), "ci", pair(algorithm).getPrivate());
-        ModelDescriptor signedWithout = DescriptorSignatures.sign(descriptor(), "ci", pair(algorithm).getPrivate());
+                .setTopic("forged")
+                .setPartition(7)
+                .setOffset(99)
+                .build();
+        ModelDescriptor signedWithOrigin = DescriptorSignatures.sign(
+                descriptor().toBuilder().setOrigin(publisherSet).build(),
+                "ci",
+                pair(algorithm).getPrivate());
+        ModelDescriptor signedWithout =
+                DescriptorSignatures.sign(descriptor(), "ci", pair(algorithm).getPrivate());
         assertThat(DescriptorSignatures.signedBytes(signedWithOrigin))
                 .as("the origin is not part of what is signed")
                 .isEqualTo(DescriptorSignatures.signedBytes(signedWithout));
-        ModelDescriptor consumed = signedWithOrigin.toBuilder().setOrigin(publisherSet.toBuilder()
-                .setTopic("models").setPartition(0).setOffset(12)).build();
-        assertThat(DescriptorSignatures.verify(consumed, key)).as("origin overwritten by the parser").isTrue();
-        assertThat(DescriptorSignatures.verify(signedWithout.toBuilder().setOrigin(publisherSet).build(), key))
-                .as("origin added after signing").isTrue();
-        assertThat(DescriptorSignatures.verify(consumed.toBuilder().setVersion(4).build(), key))
-                .as("other fields stay covered").isFalse();
+        ModelDescriptor consumed = signedWithOrigin.toBuilder()
+                .setOrigin(publisherSet.toBuilder()
+                        .setTopic("models")
+                        .setPartition(0)
+                        .setOffset(12))
+                .build();
+        assertThat(DescriptorSignatures.verify(consumed, key))
+                .as("origin overwritten by the parser")
+                .isTrue();
+        assertThat(DescriptorSignatures.verify(
+                        signedWithout.toBuilder().setOrigin(publisherSet).build(), key))
+                .as("origin added after signing")
+                .isTrue();
+        assertThat(DescriptorSignatures.verify(
+                        consumed.toBuilder().setVersion(4).build(), key))
+                .as("other fields stay covered")
+                .isFalse();
     }
 
     @Test
@@ -96,10 +144,13 @@ class DescriptorSignaturesTest {
         ModelDescriptor received = ModelDescriptor.parseFrom(signed.toByteArray());
         assertThat(DescriptorSignatures.verify(received, KEYS.ciEd.getPublic())).isTrue();
         byte[] withExtra = ByteString.copyFrom(signed.toByteArray())
-                .concat(ByteString.copyFrom(new byte[] {(byte) 0xF8, 0x06, 0x01})).toByteArray(); // field 111 = 1
+                .concat(ByteString.copyFrom(new byte[] {(byte) 0xF8, 0x06, 0x01}))
+                .toByteArray(); // field 111 = 1
         ModelDescriptor extended = ModelDescriptor.parseFrom(withExtra);
         assertThat(extended.getUnknownFields().asMap()).isNotEmpty();
-        assertThat(DescriptorSignatures.verify(extended, KEYS.ciEd.getPublic())).as("a field added later").isFalse();
+        assertThat(DescriptorSignatures.verify(extended, KEYS.ciEd.getPublic()))
+                .as("a field added later")
+                .isFalse();
     }
 
     @ParameterizedTest
@@ -115,8 +166,9 @@ class DescriptorSignaturesTest {
         assertThat(SigningAlgorithm.of(publicKey)).isEqualTo(algorithm);
         ModelDescriptor signed = DescriptorSignatures.sign(descriptor(), "ci", privateKey);
         assertThat(DescriptorSignatures.verify(signed, pair.getPublic())).isTrue();
-        assertThat(DescriptorSignatures.verify(DescriptorSignatures.sign(descriptor(), "ci", pair.getPrivate()),
-                publicKey)).isTrue();
+        assertThat(DescriptorSignatures.verify(
+                        DescriptorSignatures.sign(descriptor(), "ci", pair.getPrivate()), publicKey))
+                .isTrue();
     }
 
     @ParameterizedTest
@@ -126,8 +178,16 @@ class DescriptorSignaturesTest {
         Path publicFile = dir.resolve("openssl-public.pem");
         String[] genpkey = algorithm == SigningAlgorithm.ED25519
                 ? new String[] {"openssl", "genpkey", "-algorithm", "ed25519", "-out", privateFile.toString()}
-                : new String[] {"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-                    "-out", privateFile.toString()};
+                : new String[] {
+                    "openssl",
+                    "genpkey",
+                    "-algorithm",
+                    "EC",
+                    "-pkeyopt",
+                    "ec_paramgen_curve:P-256",
+                    "-out",
+                    privateFile.toString()
+                };
         Assumptions.assumeTrue(run(genpkey), "openssl is not on this machine");
         assertThat(run("openssl", "pkey", "-in", privateFile.toString(), "-pubout", "-out", publicFile.toString()))
                 .isTrue();
@@ -136,17 +196,36 @@ class DescriptorSignaturesTest {
         assertThat(SigningAlgorithm.of(privateKey)).isEqualTo(algorithm);
         ModelDescriptor signed = DescriptorSignatures.sign(descriptor(), "ci", privateKey);
         assertThat(DescriptorSignatures.verify(signed, publicKey)).isTrue();
-        assertThat(DescriptorSignatures.verify(signed, KEYS.stranger.getPublic())).isFalse();
+        assertThat(DescriptorSignatures.verify(signed, KEYS.stranger.getPublic()))
+                .isFalse();
 
         // and openssl itself verifies the JDK's signature over the signed bytes
         Files.write(dir.resolve("signed.bin"), DescriptorSignatures.signedBytes(signed));
         Files.write(dir.resolve("signature.bin"), signed.getSignature().toByteArray());
         String[] verify = algorithm == SigningAlgorithm.ED25519
-                ? new String[] {"openssl", "pkeyutl", "-verify", "-pubin", "-inkey", publicFile.toString(),
-                    "-rawin", "-in", dir.resolve("signed.bin").toString(), "-sigfile",
-                    dir.resolve("signature.bin").toString()}
-                : new String[] {"openssl", "dgst", "-sha256", "-verify", publicFile.toString(), "-signature",
-                    dir.resolve("signature.bin").toString(), dir.resolve("signed.bin").toString()};
+                ? new String[] {
+                    "openssl",
+                    "pkeyutl",
+                    "-verify",
+                    "-pubin",
+                    "-inkey",
+                    publicFile.toString(),
+                    "-rawin",
+                    "-in",
+                    dir.resolve("signed.bin").toString(),
+                    "-sigfile",
+                    dir.resolve("signature.bin").toString()
+                }
+                : new String[] {
+                    "openssl",
+                    "dgst",
+                    "-sha256",
+                    "-verify",
+                    publicFile.toString(),
+                    "-signature",
+                    dir.resolve("signature.bin").toString(),
+                    dir.resolve("signed.bin").toString()
+                };
         assertThat(run(verify)).as("openssl verifies").isTrue();
     }
 

@@ -25,11 +25,16 @@ public final class ExternalCommand {
     public static boolean run(Path log, String... command) throws InterruptedException {
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
             return false;
         }
-        assertThat(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("%s finishes", command[0]).isTrue();
+        assertThat(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                .as("%s finishes", command[0])
+                .isTrue();
         return process.exitValue() == 0;
     }
 }

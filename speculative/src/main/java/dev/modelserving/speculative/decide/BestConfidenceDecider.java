@@ -14,7 +14,8 @@ public final class BestConfidenceDecider implements Decider {
 
     @Override
     public Decision decide(RequestStart start, List<ExecutorAnswer> scoredInTime) {
-        boolean anyProbabilities = scoredInTime.stream().anyMatch(a -> Confidence.ofLabel(a).isPresent());
+        boolean anyProbabilities =
+                scoredInTime.stream().anyMatch(a -> Confidence.ofLabel(a).isPresent());
         ExecutorAnswer best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (ExecutorAnswer answer : scoredInTime) {

@@ -20,7 +20,9 @@ public final class Confidence {
         if (answer.getProbabilitiesMap().containsKey(answer.getLabel())) {
             return OptionalDouble.of(answer.getProbabilitiesMap().get(answer.getLabel()));
         }
-        return answer.getProbabilitiesMap().values().stream().mapToDouble(Double::doubleValue).max();
+        return answer.getProbabilitiesMap().values().stream()
+                .mapToDouble(Double::doubleValue)
+                .max();
     }
 
     /**
@@ -32,8 +34,8 @@ public final class Confidence {
             return OptionalDouble.empty();
         }
         String name = answer.getQualityMetricName().toLowerCase(Locale.ROOT);
-        boolean lowerIsBetter = name.endsWith("error") || name.endsWith("rmse") || name.endsWith("mae")
-                || name.endsWith("loss");
+        boolean lowerIsBetter =
+                name.endsWith("error") || name.endsWith("rmse") || name.endsWith("mae") || name.endsWith("loss");
         return OptionalDouble.of(lowerIsBetter ? -answer.getQualityMetricValue() : answer.getQualityMetricValue());
     }
 }

@@ -26,8 +26,12 @@ public final class MajorityDecider implements Decider {
         List<ExecutorAnswer> winners = null;
         double winnerConfidence = Double.NEGATIVE_INFINITY;
         for (List<ExecutorAnswer> group : votes.values()) {
-            double confidence = group.stream().mapToDouble(MajorityDecider::confidence).max().orElseThrow();
-            if (winners == null || group.size() > winners.size()
+            double confidence = group.stream()
+                    .mapToDouble(MajorityDecider::confidence)
+                    .max()
+                    .orElseThrow();
+            if (winners == null
+                    || group.size() > winners.size()
                     || (group.size() == winners.size() && confidence > winnerConfidence)) {
                 winners = group;
                 winnerConfidence = confidence;
@@ -39,7 +43,8 @@ public final class MajorityDecider implements Decider {
                 representative = answer;
             }
         }
-        Set<String> supporters = winners.stream().map(ExecutorAnswer::getModelName).collect(Collectors.toSet());
+        Set<String> supporters =
+                winners.stream().map(ExecutorAnswer::getModelName).collect(Collectors.toSet());
         return Decision.of(representative, supporters);
     }
 

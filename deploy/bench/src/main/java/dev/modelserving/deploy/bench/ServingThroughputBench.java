@@ -8,7 +8,6 @@ import dev.modelserving.deploy.samples.SensorGenerator;
 import dev.modelserving.job.KafkaServingIo;
 import dev.modelserving.job.ServingJob;
 import dev.modelserving.job.ServingJobConfig;
-import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.Model;
 import dev.modelserving.model.ModelLoader;
@@ -17,13 +16,14 @@ import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingStatus;
+import dev.modelserving.testkit.EmbeddedKafkaBroker;
+import dev.modelserving.testkit.LoopbackFlink;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import dev.modelserving.testkit.LoopbackFlink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -47,14 +47,22 @@ import picocli.CommandLine.Option;
  * </ol>
  * Run: {@code java -cp "deploy/target/deploy.jar:deploy/target/lib/*" dev.modelserving.deploy.bench.ServingThroughputBench}
  */
-@Command(name = "serving-throughput-bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "serving-throughput-bench",
+        mixinStandardHelpOptions = true,
         description = "Serving throughput of the job vs the raw evaluator, per model type.")
 public final class ServingThroughputBench implements Callable<Integer> {
 
-    @Option(names = "--records", defaultValue = "100000", description = "Records per measured run (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--records",
+            defaultValue = "100000",
+            description = "Records per measured run (default ${DEFAULT-VALUE}).")
     private int records;
 
-    @Option(names = "--raw-seconds", defaultValue = "3", description = "Seconds of raw scoring per model (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--raw-seconds",
+            defaultValue = "3",
+            description = "Seconds of raw scoring per model (default ${DEFAULT-VALUE}).")
     private int rawSeconds;
 
     @Option(names = "--mode", defaultValue = "keyed", description = "Serving mode (default ${DEFAULT-VALUE}).")
@@ -69,29 +77,46 @@ public final class ServingThroughputBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<ModelDescriptor> models = SampleModels.build().stream().map(SampleModel::descriptor)
-                .filter(d -> d.getVersion() == 1 && List.of(SampleModels.TEMPERATURE_FORECAST,
-                        SampleModels.OVERHEAT_LOGISTIC, SampleModels.TEMPERATURE_MLP_GRAPH).contains(d.getName()))
+        List<ModelDescriptor> models = SampleModels.build().stream()
+                .map(SampleModel::descriptor)
+                .filter(d -> d.getVersion() == 1
+                        && List.of(
+                                        SampleModels.TEMPERATURE_FORECAST,
+                                        SampleModels.OVERHEAT_LOGISTIC,
+                                        SampleModels.TEMPERATURE_MLP_GRAPH)
+                                .contains(d.getName()))
                 .toList();
-        List<DataRecord> data = new SensorGenerator(GeneratorSettings.of(SampleModels.SEED, 10)).take(10_000)
-                .stream().map(SensorRecords::toRecord).toList();
+        List<DataRecord> data = new SensorGenerator(GeneratorSettings.of(SampleModels.SEED, 10))
+                .take(10_000).stream().map(SensorRecords::toRecord).toList();
         // One unmeasured job run first: the first job in a JVM pays for class loading and JIT warm-up.
         jobThroughput(models.get(0), data);
-        System.out.printf(Locale.ROOT, "%-24s %-18s %14s %14s %8s%n", "model", "type", "raw rec/s", "job rec/s",
-                "job/raw");
+        System.out.printf(
+                Locale.ROOT, "%-24s %-18s %14s %14s %8s%n", "model", "type", "raw rec/s", "job rec/s", "job/raw");
         for (ModelDescriptor model : models) {
             double raw = rawThroughput(model, data);
             double job = jobThroughput(model, data);
-            System.out.printf(Locale.ROOT, "%-24s %-18s %,14.0f %,14.0f %7.1f%%%n", model.getName(),
-                    model.getModelType(), raw, job, 100 * job / raw);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-24s %-18s %,14.0f %,14.0f %7.1f%%%n",
+                    model.getName(),
+                    model.getModelType(),
+                    raw,
+                    job,
+                    100 * job / raw);
         }
-        System.out.printf(Locale.ROOT, "(%d records per job run, mode %s, parallelism %d, %d cores)%n", records,
-                mode, parallelism, Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                Locale.ROOT,
+                "(%d records per job run, mode %s, parallelism %d, %d cores)%n",
+                records,
+                mode,
+                parallelism,
+                Runtime.getRuntime().availableProcessors());
         return 0;
     }
 
     private double rawThroughput(ModelDescriptor descriptor, List<DataRecord> data) throws Exception {
-        try (Model model = ModelLoader.withDiscoveredFactories(LoadPolicy.defaults()).load(descriptor)) {
+        try (Model model =
+                ModelLoader.withDiscoveredFactories(LoadPolicy.defaults()).load(descriptor)) {
             for (int i = 0; i < 20_000; i++) {
                 model.score(data.get(i % data.size()));
             }
@@ -110,11 +135,25 @@ public final class ServingThroughputBench implements Callable<Integer> {
     private double jobThroughput(ModelDescriptor model, List<DataRecord> data) throws Exception {
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().start();
                 ProtoPublisher publisher = new ProtoPublisher(broker.bootstrapServers(), "bench")) {
-            ServingJobConfig config = ServingJobConfig.fromArgs("--bootstrap-servers", broker.bootstrapServers(),
-                    "--mode", mode, "--parallelism", Integer.toString(parallelism), "--checkpoint-interval-ms", "0",
-                    "--group-id", "bench-" + UUID.randomUUID());
-            broker.createTopics(parallelism, config.dataTopic(), config.modelTopic(), config.resultsTopic(),
-                    config.deadLetterTopic(), config.eventsTopic(), config.statsTopic());
+            ServingJobConfig config = ServingJobConfig.fromArgs(
+                    "--bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "--mode",
+                    mode,
+                    "--parallelism",
+                    Integer.toString(parallelism),
+                    "--checkpoint-interval-ms",
+                    "0",
+                    "--group-id",
+                    "bench-" + UUID.randomUUID());
+            broker.createTopics(
+                    parallelism,
+                    config.dataTopic(),
+                    config.modelTopic(),
+                    config.resultsTopic(),
+                    config.deadLetterTopic(),
+                    config.eventsTopic(),
+                    config.statsTopic());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(localConfiguration());
             new ServingJob(config, new KafkaServingIo(config)).build(env);
             JobClient job = env.executeAsync("bench " + model.getName());
@@ -124,7 +163,9 @@ public final class ServingThroughputBench implements Callable<Integer> {
                 long probe = 0;
                 boolean serving = false;
                 while (!serving) {
-                    publisher.sendAndWait(config.dataTopic(), "probe",
+                    publisher.sendAndWait(
+                            config.dataTopic(),
+                            "probe",
                             data.get(0).toBuilder().setId("probe-" + probe++).build());
                     for (ConsumerRecord<String, byte[]> r : results.poll(Duration.ofMillis(200))) {
                         serving |= ServingResult.parseFrom(r.value()).getStatus() == ServingStatus.SCORED;
@@ -134,7 +175,10 @@ public final class ServingThroughputBench implements Callable<Integer> {
                 long start = System.nanoTime();
                 for (int i = 0; i < records; i++) {
                     DataRecord record = data.get(i % data.size());
-                    publisher.send(config.dataTopic(), record.getKey(), record.toBuilder().setId("b-" + i).build());
+                    publisher.send(
+                            config.dataTopic(),
+                            record.getKey(),
+                            record.toBuilder().setId("b-" + i).build());
                 }
                 publisher.flush();
                 long seen = 0;

@@ -30,7 +30,8 @@ public final class SleepingModelFactory implements ModelFactory {
     @Override
     public Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy)
             throws ModelLoadException {
-        String[] parts = new String(artifact.bytes(), StandardCharsets.UTF_8).trim().split(",");
+        String[] parts =
+                new String(artifact.bytes(), StandardCharsets.UTF_8).trim().split(",");
         long scoreMillis;
         double value;
         try {

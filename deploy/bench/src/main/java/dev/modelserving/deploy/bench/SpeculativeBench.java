@@ -6,10 +6,8 @@ import dev.modelserving.deploy.samples.GeneratorSettings;
 import dev.modelserving.deploy.samples.SampleModels;
 import dev.modelserving.deploy.samples.SensorGenerator;
 import dev.modelserving.job.KafkaServingIo;
-import dev.modelserving.testkit.LoopbackFlink;
 import dev.modelserving.job.ServingJob;
 import dev.modelserving.job.ServingJobConfig;
-import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import dev.modelserving.model.records.SensorRecords;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DecisionStrategy;
@@ -21,6 +19,8 @@ import dev.modelserving.proto.ModelType;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingStatus;
 import dev.modelserving.proto.SpeculativeConfig;
+import dev.modelserving.testkit.EmbeddedKafkaBroker;
+import dev.modelserving.testkit.LoopbackFlink;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -80,8 +80,14 @@ public final class SpeculativeBench {
     private final long slowMs;
     private final PrintStream out;
 
-    private SpeculativeBench(EmbeddedKafkaBroker broker, Path services, int requests, int rate, long deadlineMs,
-            long slowMs, PrintStream out) {
+    private SpeculativeBench(
+            EmbeddedKafkaBroker broker,
+            Path services,
+            int requests,
+            int rate,
+            long deadlineMs,
+            long slowMs,
+            PrintStream out) {
         this.broker = broker;
         this.services = services;
         this.requests = requests;
@@ -105,16 +111,28 @@ public final class SpeculativeBench {
         List<ModelDescriptor> samples = SampleModels.descriptors();
         List<ModelDescriptor> fast = samples.stream()
                 .filter(d -> d.getModelType() == ModelType.PMML || d.getModelType() == ModelType.ONNX)
-                .limit(3).toList();
+                .limit(3)
+                .toList();
         if (fast.size() < 3) {
             throw new IllegalStateException("expected 3 PMML/ONNX sample models, found " + fast.size());
         }
-        ModelDescriptor slow = ModelDescriptor.newBuilder().setName("smart-but-slow").setVersion(1)
-                .setDataType(DATA_TYPE).setModelType(ModelType.CUSTOM).setCustomType(SleepingModelFactory.TYPE)
-                .setArtifactBytes(ByteString.copyFrom(slowMs + ",42", StandardCharsets.UTF_8)).build();
+        ModelDescriptor slow = ModelDescriptor.newBuilder()
+                .setName("smart-but-slow")
+                .setVersion(1)
+                .setDataType(DATA_TYPE)
+                .setModelType(ModelType.CUSTOM)
+                .setCustomType(SleepingModelFactory.TYPE)
+                .setArtifactBytes(ByteString.copyFrom(slowMs + ",42", StandardCharsets.UTF_8))
+                .build();
         PrintStream out = System.out;
-        out.printf(Locale.ROOT, "speculative bench: %d requests at %d/s per run, deadline %d ms, slow model %d ms,"
-                + " %d cores%n", requests, rate, deadlineMs, slowMs, Runtime.getRuntime().availableProcessors());
+        out.printf(
+                Locale.ROOT,
+                "speculative bench: %d requests at %d/s per run, deadline %d ms, slow model %d ms," + " %d cores%n",
+                requests,
+                rate,
+                deadlineMs,
+                slowMs,
+                Runtime.getRuntime().availableProcessors());
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().start()) {
             SpeculativeBench bench = new SpeculativeBench(broker, services, requests, rate, deadlineMs, slowMs, out);
             try {
@@ -146,18 +164,53 @@ public final class SpeculativeBench {
             throws Exception {
         String records = name + "-records";
         String results = name + "-results";
-        broker.createTopics(2, records, name + "-models", name + "-configs", results, name + "-dead",
-                name + "-events", name + "-stats");
+        broker.createTopics(
+                2,
+                records,
+                name + "-models",
+                name + "-configs",
+                results,
+                name + "-dead",
+                name + "-events",
+                name + "-stats");
         for (ModelDescriptor model : models) {
             send(name + "-models", DATA_TYPE, model.toByteArray());
         }
-        send(name + "-configs", DATA_TYPE, SpeculativeConfig.newBuilder().setDataType(DATA_TYPE).setVersion(1)
-                .setDeadlineMillis(deadlineMs).setStrategy(strategy).build().toByteArray());
-        ServingJobConfig config = ServingJobConfig.fromArgs("--bootstrap-servers", broker.bootstrapServers(),
-                "--mode", "speculative", "--parallelism", "2", "--checkpoint-interval-ms", "0",
-                "--data-topic", records, "--model-topic", name + "-models", "--config-topic", name + "-configs",
-                "--results-topic", results, "--dead-letter-topic", name + "-dead", "--events-topic",
-                name + "-events", "--stats-topic", name + "-stats", "--group-id", name);
+        send(
+                name + "-configs",
+                DATA_TYPE,
+                SpeculativeConfig.newBuilder()
+                        .setDataType(DATA_TYPE)
+                        .setVersion(1)
+                        .setDeadlineMillis(deadlineMs)
+                        .setStrategy(strategy)
+                        .build()
+                        .toByteArray());
+        ServingJobConfig config = ServingJobConfig.fromArgs(
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--mode",
+                "speculative",
+                "--parallelism",
+                "2",
+                "--checkpoint-interval-ms",
+                "0",
+                "--data-topic",
+                records,
+                "--model-topic",
+                name + "-models",
+                "--config-topic",
+                name + "-configs",
+                "--results-topic",
+                results,
+                "--dead-letter-topic",
+                name + "-dead",
+                "--events-topic",
+                name + "-events",
+                "--stats-topic",
+                name + "-stats",
+                "--group-id",
+                name);
         Configuration conf = LoopbackFlink.configuration();
         conf.set(PipelineOptions.CLASSPATHS, List.of(services.toUri().toURL().toString()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
@@ -169,8 +222,11 @@ public final class SpeculativeBench {
             awaitActivated(name + "-events", models.size());
             warmUp(records, consumer, strategy, models.size(), fastModels);
             long start = System.nanoTime();
-            SensorGenerator generator = new SensorGenerator(new GeneratorSettings(SampleModels.SEED, 10,
-                    GeneratorSettings.DEFAULT_PERIOD, GeneratorSettings.DEFAULT_START,
+            SensorGenerator generator = new SensorGenerator(new GeneratorSettings(
+                    SampleModels.SEED,
+                    10,
+                    GeneratorSettings.DEFAULT_PERIOD,
+                    GeneratorSettings.DEFAULT_START,
                     GeneratorSettings.DEFAULT_FAULT_PROBABILITY));
             for (int i = 0; i < requests; i++) {
                 long due = start + (long) (i * 1e9 / rate);
@@ -178,8 +234,10 @@ public final class SpeculativeBench {
                     poll(consumer, Duration.ZERO, arrivals, byId);
                     LockSupport.parkNanos(200_000);
                 }
-                DataRecord record = SensorRecords.toRecord(generator.next()).toBuilder().setId("m-" + i)
-                        .setEventTimeMillis(System.currentTimeMillis()).build();
+                DataRecord record = SensorRecords.toRecord(generator.next()).toBuilder()
+                        .setId("m-" + i)
+                        .setEventTimeMillis(System.currentTimeMillis())
+                        .build();
                 producer.send(new ProducerRecord<>(records, record.getKey(), record.toByteArray()));
             }
             producer.flush();
@@ -221,19 +279,32 @@ public final class SpeculativeBench {
         }
     }
 
-    private void warmUp(String records, KafkaConsumer<byte[], byte[]> consumer, DecisionStrategy strategy,
-            int models, int fastModels) throws Exception {
+    private void warmUp(
+            String records,
+            KafkaConsumer<byte[], byte[]> consumer,
+            DecisionStrategy strategy,
+            int models,
+            int fastModels)
+            throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         int probe = 0;
         while (System.nanoTime() < deadline) {
-            DataRecord record = DataRecord.newBuilder().setDataType(DATA_TYPE).setId("probe-" + probe++)
-                    .setKey("probe").putFeatures(SensorRecords.TEMPERATURE_C, 60)
-                    .putFeatures(SensorRecords.FAN_RPM, 2000).putFeatures(SensorRecords.LOAD_PERCENT, 50).build();
+            DataRecord record = DataRecord.newBuilder()
+                    .setDataType(DATA_TYPE)
+                    .setId("probe-" + probe++)
+                    .setKey("probe")
+                    .putFeatures(SensorRecords.TEMPERATURE_C, 60)
+                    .putFeatures(SensorRecords.FAN_RPM, 2000)
+                    .putFeatures(SensorRecords.LOAD_PERCENT, 50)
+                    .build();
             send(records, "probe", record.toByteArray());
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(300))) {
                 ServingResult result = parse(r.value());
-                long inTime = result.getAnswersList().stream().filter(ModelAnswer::getInTime).count();
-                if (result.getStrategy().equals(strategy.name()) && result.getStatus() == ServingStatus.SCORED
+                long inTime = result.getAnswersList().stream()
+                        .filter(ModelAnswer::getInTime)
+                        .count();
+                if (result.getStrategy().equals(strategy.name())
+                        && result.getStatus() == ServingStatus.SCORED
                         && result.getAnswersCount() == models
                         && (strategy == DecisionStrategy.FIRST || inTime >= fastModels)) {
                     return;
@@ -243,7 +314,10 @@ public final class SpeculativeBench {
         throw new IllegalStateException("the job never answered with " + fastModels + " models under " + strategy);
     }
 
-    private static void poll(KafkaConsumer<byte[], byte[]> consumer, Duration timeout, Map<String, Long> arrivals,
+    private static void poll(
+            KafkaConsumer<byte[], byte[]> consumer,
+            Duration timeout,
+            Map<String, Long> arrivals,
             Map<String, ServingResult> byId) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
             long now = System.currentTimeMillis();
@@ -254,8 +328,12 @@ public final class SpeculativeBench {
         }
     }
 
-    private void report(String name, DecisionStrategy strategy, List<ModelDescriptor> models,
-            Map<String, Long> arrivals, Map<String, ServingResult> byId) {
+    private void report(
+            String name,
+            DecisionStrategy strategy,
+            List<ModelDescriptor> models,
+            Map<String, Long> arrivals,
+            Map<String, ServingResult> byId) {
         List<Double> e2e = new ArrayList<>();
         Map<String, List<Double>> scoring = new TreeMap<>();
         Map<String, Integer> inTime = new TreeMap<>();
@@ -273,16 +351,34 @@ public final class SpeculativeBench {
                 }
             }
         }
-        out.printf(Locale.ROOT, "%n[%s] %s, models %s%n", name, strategy,
-                models.stream().map(m -> m.getName() + " (" + (m.getModelType() == ModelType.CUSTOM
-                        ? m.getCustomType() : m.getModelType()) + ")").toList());
-        out.printf(Locale.ROOT, "  results %d of %d (missing %d), SCORED %d%n", byId.size(), requests,
-                requests - byId.size(), scored);
-        out.printf(Locale.ROOT, "  end-to-end (event time -> result received), p50 / p99 / max: %s%n",
-                Percentiles.of(e2e.stream().mapToDouble(Double::doubleValue).toArray()).format("ms"));
-        scoring.forEach((model, values) -> out.printf(Locale.ROOT,
-                "  raw evaluator %-22s in time %5d, p50 / p99 / max: %s%n", model, inTime.get(model),
-                Percentiles.of(values.stream().mapToDouble(Double::doubleValue).toArray()).format("us")));
+        out.printf(
+                Locale.ROOT,
+                "%n[%s] %s, models %s%n",
+                name,
+                strategy,
+                models.stream()
+                        .map(m -> m.getName() + " ("
+                                + (m.getModelType() == ModelType.CUSTOM ? m.getCustomType() : m.getModelType()) + ")")
+                        .toList());
+        out.printf(
+                Locale.ROOT,
+                "  results %d of %d (missing %d), SCORED %d%n",
+                byId.size(),
+                requests,
+                requests - byId.size(),
+                scored);
+        out.printf(
+                Locale.ROOT,
+                "  end-to-end (event time -> result received), p50 / p99 / max: %s%n",
+                Percentiles.of(e2e.stream().mapToDouble(Double::doubleValue).toArray())
+                        .format("ms"));
+        scoring.forEach((model, values) -> out.printf(
+                Locale.ROOT,
+                "  raw evaluator %-22s in time %5d, p50 / p99 / max: %s%n",
+                model,
+                inTime.get(model),
+                Percentiles.of(values.stream().mapToDouble(Double::doubleValue).toArray())
+                        .format("us")));
     }
 
     private KafkaConsumer<byte[], byte[]> consumer(String topic) {
@@ -292,7 +388,8 @@ public final class SpeculativeBench {
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(info -> new TopicPartition(topic, info.partition())).toList();
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return consumer;

@@ -26,7 +26,10 @@ import picocli.CommandLine.Parameters;
  * brokers answer, creates the topics that are missing (replication factor 1) and waits until every partition has a
  * leader, so that the first records produced are not lost. Existing topics are left as they are.
  */
-@Command(name = "kafka-topics", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "kafka-topics",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Waits for the brokers, creates missing topics and waits for their partition leaders.")
 public final class KafkaTopics implements Callable<Integer> {
 
@@ -35,10 +38,15 @@ public final class KafkaTopics implements Callable<Integer> {
     @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
     private String bootstrapServer;
 
-    @Option(names = "--partitions", defaultValue = "2", description = "Partitions of new topics (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--partitions",
+            defaultValue = "2",
+            description = "Partitions of new topics (default ${DEFAULT-VALUE}).")
     private int partitions;
 
-    @Option(names = "--timeout-seconds", defaultValue = "60",
+    @Option(
+            names = "--timeout-seconds",
+            defaultValue = "60",
             description = "Give up after this long (default ${DEFAULT-VALUE}).")
     private long timeoutSeconds;
 
@@ -70,10 +78,11 @@ public final class KafkaTopics implements Callable<Integer> {
             awaitLeaders(admin, deadline);
             return 0;
         } catch (ExecutionException e) {
-            System.err.println("kafka-topics: " + bootstrapServer + ": " + e.getCause().getMessage());
+            System.err.println(
+                    "kafka-topics: " + bootstrapServer + ": " + e.getCause().getMessage());
         } catch (TimeoutException e) {
-            System.err.println("kafka-topics: " + bootstrapServer + " did not answer within " + timeoutSeconds
-                    + " s: " + e.getMessage());
+            System.err.println("kafka-topics: " + bootstrapServer + " did not answer within " + timeoutSeconds + " s: "
+                    + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             System.err.println("kafka-topics: interrupted");
@@ -99,8 +108,8 @@ public final class KafkaTopics implements Callable<Integer> {
     private void awaitLeaders(Admin admin, long deadline)
             throws InterruptedException, TimeoutException, ExecutionException {
         while (true) {
-            Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
-                    .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            Map<String, TopicDescription> descriptions =
+                    admin.describeTopics(topics).allTopicNames().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
             if (descriptions.values().stream().allMatch(KafkaTopics::hasAllLeaders)) {
                 return;
             }

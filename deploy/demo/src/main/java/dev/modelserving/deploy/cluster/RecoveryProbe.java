@@ -32,7 +32,10 @@ import picocli.CommandLine.Option;
  * {@code probe_start=... first_result_uncommitted=... first_result_committed=...}; exits 1 when no result arrives in
  * time.
  */
-@Command(name = "recovery-probe", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "recovery-probe",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Sends probe readings until the serving job answers one; prints when (epoch ms).")
 public final class RecoveryProbe implements Callable<Integer> {
 
@@ -42,18 +45,24 @@ public final class RecoveryProbe implements Callable<Integer> {
     @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
     private String bootstrapServer;
 
-    @Option(names = "--records-topic", defaultValue = "records",
+    @Option(
+            names = "--records-topic",
+            defaultValue = "records",
             description = "Topic the job reads sensor readings from (default ${DEFAULT-VALUE}).")
     private String recordsTopic;
 
-    @Option(names = "--results-topic", defaultValue = "results",
+    @Option(
+            names = "--results-topic",
+            defaultValue = "results",
             description = "Topic the job writes results to (default ${DEFAULT-VALUE}).")
     private String resultsTopic;
 
     @Option(names = "--interval-ms", defaultValue = "200", description = "Between probes (default ${DEFAULT-VALUE}).")
     private long intervalMs;
 
-    @Option(names = "--timeout-seconds", defaultValue = "180",
+    @Option(
+            names = "--timeout-seconds",
+            defaultValue = "180",
             description = "Give up after this long (default ${DEFAULT-VALUE}).")
     private long timeoutSeconds;
 
@@ -107,8 +116,9 @@ public final class RecoveryProbe implements Callable<Integer> {
                 .setFanRpm(1500.0)
                 .setLoadPercent(50.0)
                 .build();
-        producer.send(new ProducerRecord<>(recordsTopic, PROBE_MACHINE.getBytes(StandardCharsets.UTF_8),
-                probe.toByteArray()), (metadata, error) -> {
+        producer.send(
+                new ProducerRecord<>(recordsTopic, PROBE_MACHINE.getBytes(StandardCharsets.UTF_8), probe.toByteArray()),
+                (metadata, error) -> {
                     if (error != null) {
                         System.err.println("recovery-probe: sending a probe failed: " + error);
                     }
@@ -122,8 +132,8 @@ public final class RecoveryProbe implements Callable<Integer> {
                     return true;
                 }
             } catch (InvalidProtocolBufferException e) {
-                System.err.println("recovery-probe: not a ServingResult at " + record.topic() + "-"
-                        + record.partition() + "@" + record.offset() + ": " + e.getMessage());
+                System.err.println("recovery-probe: not a ServingResult at " + record.topic() + "-" + record.partition()
+                        + "@" + record.offset() + ": " + e.getMessage());
             }
         }
         return false;

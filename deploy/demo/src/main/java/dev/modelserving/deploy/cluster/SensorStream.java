@@ -15,17 +15,26 @@ import picocli.CommandLine.Option;
  * rate until the process is stopped (used by {@code deploy/cluster/start-sensors.sh}); the serving job reads them
  * with {@code --data-format sensor-reading}.
  */
-@Command(name = "sensor-stream", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "sensor-stream",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Streams generated sensor readings to a Kafka topic until stopped.")
 public final class SensorStream implements Callable<Integer> {
 
     @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT", description = "Kafka brokers.")
     private String bootstrapServer;
 
-    @Option(names = "--topic", defaultValue = "records", description = "Topic of the readings (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--topic",
+            defaultValue = "records",
+            description = "Topic of the readings (default ${DEFAULT-VALUE}).")
     private String topic;
 
-    @Option(names = "--rate", defaultValue = "20", paramLabel = "READINGS_PER_SECOND",
+    @Option(
+            names = "--rate",
+            defaultValue = "20",
+            paramLabel = "READINGS_PER_SECOND",
             description = "Readings per second (default ${DEFAULT-VALUE}).")
     private int rate;
 
@@ -45,14 +54,17 @@ public final class SensorStream implements Callable<Integer> {
         try (ProtoPublisher publisher = new ProtoPublisher(bootstrapServer, "sensor-stream")) {
             SensorFeed feed = new SensorFeed(new SensorGenerator(settings), publisher, topic, rate);
             Thread feeder = new Thread(feed, "sensor-feed");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                feed.stop();
-                try {
-                    feeder.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "sensor-feed-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                feed.stop();
+                                try {
+                                    feeder.join(10_000);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            },
+                            "sensor-feed-stop"));
             feeder.start();
             feeder.join();
             System.err.println("sensor-stream: sent " + feed.sent() + " readings to " + topic);

@@ -43,8 +43,13 @@ public final class ConsoleReport implements Runnable {
     private ServingResult last;
     private volatile boolean running = true;
 
-    public ConsoleReport(String bootstrapServers, String resultsTopic, String eventsTopic, String deadLetterTopic,
-            PrintStream out, long startNanos) {
+    public ConsoleReport(
+            String bootstrapServers,
+            String resultsTopic,
+            String eventsTopic,
+            String deadLetterTopic,
+            PrintStream out,
+            long startNanos) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-console-" + UUID.randomUUID());
@@ -88,19 +93,33 @@ public final class ConsoleReport implements Runnable {
             } else if (record.topic().equals(eventsTopic)) {
                 ModelEvent event = ModelEvent.parseFrom(record.value());
                 String by = event.getEmittedBy();
-                out.printf(Locale.ROOT, "%s EVENT [subtask %s] %s %s %s v%d%s%s: %s%n", elapsed(),
-                        by.substring(by.lastIndexOf('#') + 1), event.getType(),
-                        event.getDataType(), event.getModelName(), event.getModelVersion(),
+                out.printf(
+                        Locale.ROOT,
+                        "%s EVENT [subtask %s] %s %s %s v%d%s%s: %s%n",
+                        elapsed(),
+                        by.substring(by.lastIndexOf('#') + 1),
+                        event.getType(),
+                        event.getDataType(),
+                        event.getModelName(),
+                        event.getModelVersion(),
                         event.getPublisherId().isEmpty() ? "" : " by " + event.getPublisherId(),
-                        event.getType() != ModelEventType.SUPERSEDED && event.getPreviousVersion() > 0
-                                && event.getDriftFeature().isEmpty()
-                                ? " (serving before: v" + event.getPreviousVersion() + ")" : "",
+                        event.getType() != ModelEventType.SUPERSEDED
+                                        && event.getPreviousVersion() > 0
+                                        && event.getDriftFeature().isEmpty()
+                                ? " (serving before: v" + event.getPreviousVersion() + ")"
+                                : "",
                         event.getReason());
             } else {
                 DeadLetter letter = DeadLetter.parseFrom(record.value());
                 deadLetters++;
-                out.printf(Locale.ROOT, "%s DEAD LETTER from %s-%d@%d: %s%n", elapsed(), letter.getSourceTopic(),
-                        letter.getSourcePartition(), letter.getSourceOffset(), letter.getReason());
+                out.printf(
+                        Locale.ROOT,
+                        "%s DEAD LETTER from %s-%d@%d: %s%n",
+                        elapsed(),
+                        letter.getSourceTopic(),
+                        letter.getSourcePartition(),
+                        letter.getSourceOffset(),
+                        letter.getReason());
             }
         } catch (InvalidProtocolBufferException e) {
             out.printf(Locale.ROOT, "%s unreadable message on %s: %s%n", elapsed(), record.topic(), e.getMessage());
@@ -122,17 +141,25 @@ public final class ConsoleReport implements Runnable {
     private void report() {
         long perSecond = (total - totalAtLastReport) / Math.max(1, REPORT_EVERY.toSeconds());
         totalAtLastReport = total;
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s results %5d/s | ", elapsed(),
-                perSecond));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s results %5d/s | ", elapsed(), perSecond));
         if (byModel.isEmpty()) {
             line.append("no model serving yet | ");
         }
-        byModel.forEach((model, count) -> line.append(model).append(": ").append(count).append(" | "));
-        line.append("NO_MODEL ").append(noModel).append(" | FAILED ").append(failed).append(" | dead letters ")
+        byModel.forEach(
+                (model, count) -> line.append(model).append(": ").append(count).append(" | "));
+        line.append("NO_MODEL ")
+                .append(noModel)
+                .append(" | FAILED ")
+                .append(failed)
+                .append(" | dead letters ")
                 .append(deadLetters);
         if (last != null && last.getOutputsCount() > 0) {
-            line.append(String.format(Locale.ROOT, " | %s next: %.2f °C (%.0f µs)", last.getKey(),
-                    last.getOutputs(0), last.getLatencyNanos() / 1000.0));
+            line.append(String.format(
+                    Locale.ROOT,
+                    " | %s next: %.2f °C (%.0f µs)",
+                    last.getKey(),
+                    last.getOutputs(0),
+                    last.getLatencyNanos() / 1000.0));
         }
         out.println(line);
     }

@@ -1,10 +1,10 @@
 package dev.modelserving.deploy.demo;
 
 import com.google.protobuf.TextFormat;
+import dev.modelserving.model.records.SensorRecords;
 import dev.modelserving.model.trust.DescriptorSignatures;
 import dev.modelserving.model.trust.PemKeys;
 import dev.modelserving.model.trust.SigningAlgorithm;
-import dev.modelserving.model.records.SensorRecords;
 import dev.modelserving.proto.ModelAction;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.TrustPolicy;
@@ -38,16 +38,24 @@ record DemoPublisher(Path policyFile, Path publicKeyFile, PrivateKey key, Privat
         TrustPolicy policy = TrustPolicy.newBuilder()
                 .addPublishers(TrustedPublisher.newBuilder()
                         .setId(ID)
-                        .addKeys(TrustedKey.newBuilder().setFile(publicKey.getFileName().toString()).setLabel("demo"))
+                        .addKeys(TrustedKey.newBuilder()
+                                .setFile(publicKey.getFileName().toString())
+                                .setLabel("demo"))
                         .addDataTypes(SensorRecords.DATA_TYPE)
                         .addModelNames("*")
-                        .addActions(ModelAction.DEPLOY).addActions(ModelAction.ROLLBACK)
+                        .addActions(ModelAction.DEPLOY)
+                        .addActions(ModelAction.ROLLBACK)
                         .addActions(ModelAction.REMOVE))
                 .build();
         Path policyFile = dir.resolve("trust-policy.txtpb");
-        Files.writeString(policyFile, "# written by the local demo: trust its own publisher key\n"
-                + TextFormat.printer().printToString(policy));
-        return new DemoPublisher(policyFile, publicKey, pair.getPrivate(),
+        Files.writeString(
+                policyFile,
+                "# written by the local demo: trust its own publisher key\n"
+                        + TextFormat.printer().printToString(policy));
+        return new DemoPublisher(
+                policyFile,
+                publicKey,
+                pair.getPrivate(),
                 PemKeys.generate(SigningAlgorithm.ED25519).getPrivate());
     }
 

@@ -8,9 +8,10 @@ import dev.modelserving.deploy.samples.SensorGenerator;
 import dev.modelserving.job.KafkaServingIo;
 import dev.modelserving.job.ServingJob;
 import dev.modelserving.job.ServingJobConfig;
-import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import dev.modelserving.model.records.SensorRecords;
 import dev.modelserving.proto.ModelDescriptor;
+import dev.modelserving.testkit.EmbeddedKafkaBroker;
+import dev.modelserving.testkit.LoopbackFlink;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import dev.modelserving.testkit.LoopbackFlink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -39,37 +39,61 @@ import picocli.CommandLine.Option;
  * required: the demo makes a publisher key pair and a trust policy in its temporary directory and signs its models.
  * Stops on Ctrl-C or after {@code --duration}.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Runs the model-serving job locally with an in-process Kafka broker, generated sensor data and"
                 + " sample models that are swapped live.")
 public final class LocalDemo implements Callable<Integer> {
 
-    @Option(names = "--mode", defaultValue = "keyed", description = "Serving mode: keyed or partitioned (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--mode",
+            defaultValue = "keyed",
+            description = "Serving mode: keyed or partitioned (default ${DEFAULT-VALUE}).")
     private String mode;
 
-    @Option(names = "--duration", defaultValue = "0", paramLabel = "SECONDS",
+    @Option(
+            names = "--duration",
+            defaultValue = "0",
+            paramLabel = "SECONDS",
             description = "Stop this many seconds after launch; 0 = run until Ctrl-C (default ${DEFAULT-VALUE}).")
     private long durationSeconds;
 
-    @Option(names = "--rate", defaultValue = "200", paramLabel = "RECORDS_PER_SECOND",
+    @Option(
+            names = "--rate",
+            defaultValue = "200",
+            paramLabel = "RECORDS_PER_SECOND",
             description = "Sensor readings per second (default ${DEFAULT-VALUE}).")
     private int rate;
 
-    @Option(names = "--machines", defaultValue = "10", description = "Machines in the generated data (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--machines",
+            defaultValue = "10",
+            description = "Machines in the generated data (default ${DEFAULT-VALUE}).")
     private int machines;
 
-    @Option(names = "--swap-after", defaultValue = "20", paramLabel = "SECONDS",
+    @Option(
+            names = "--swap-after",
+            defaultValue = "20",
+            paramLabel = "SECONDS",
             description = "Publish version 2 this many seconds after version 1 (default ${DEFAULT-VALUE}); the forged"
                     + " version 4 follows at 1.5 times that, the corrupt version 3 at 1.75 times.")
     private long swapAfterSeconds;
 
-    @Option(names = "--drift-after", defaultValue = "40", paramLabel = "SECONDS",
+    @Option(
+            names = "--drift-after",
+            defaultValue = "40",
+            paramLabel = "SECONDS",
             description = "Switch machines into a drifted regime (temperature +" + DRIFT_TEMPERATURE_C + " °C, load +"
                     + DRIFT_LOAD_PERCENT + " %%) this many seconds after launch, so the job reports DRIFT_DETECTED"
                     + " events; 0 = never (default ${DEFAULT-VALUE}).")
     private long driftAfterSeconds;
 
-    @Option(names = "--drift-machines", defaultValue = "0", paramLabel = "N",
+    @Option(
+            names = "--drift-machines",
+            defaultValue = "0",
+            paramLabel = "N",
             description = "How many machines drift (default: all; PSI grows with the drifted share, and the sample"
                     + " models' threshold is high because the generated readings vary a lot from window to window).")
     private int driftMachines;
@@ -77,11 +101,15 @@ public final class LocalDemo implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default ${DEFAULT-VALUE}).")
     private int parallelism;
 
-    @Option(names = "--web-ui-port", defaultValue = "8081", description = "Port of the Flink web UI on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--web-ui-port",
+            defaultValue = "8081",
+            description = "Port of the Flink web UI on 127.0.0.1 (default ${DEFAULT-VALUE}).")
     private int webUiPort;
 
     /** The drifted regime: reported temperature and load offsets. */
     static final double DRIFT_TEMPERATURE_C = SampleModels.DRIFT_REGIME_TEMPERATURE_C;
+
     static final double DRIFT_LOAD_PERCENT = SampleModels.DRIFT_REGIME_LOAD_PERCENT;
 
     private final PrintStream out = System.out;
@@ -95,10 +123,12 @@ public final class LocalDemo implements Callable<Integer> {
         long start = System.nanoTime();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            awaitQuietly(stopped, 60);
-        }, "demo-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    awaitQuietly(stopped, 60);
+                },
+                "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Path work = Files.createTempDirectory("model-serving-demo");
         try {
@@ -120,41 +150,70 @@ public final class LocalDemo implements Callable<Integer> {
             out.println("Signatures required: publisher '" + DemoPublisher.ID + "' trusted with the key "
                     + signer.publicKeyFile() + " (trust policy " + signer.policyFile() + ")");
             ServingJobConfig config = ServingJobConfig.fromArgs(
-                    "--trust-policy", signer.policyFile().toString(), "--require-signatures", "true",
-                    "--bootstrap-servers", broker.bootstrapServers(),
-                    "--data-format", "sensor-reading",
-                    "--mode", mode,
-                    "--parallelism", Integer.toString(parallelism),
-                    "--checkpoint-interval-ms", "5000",
-                    "--checkpoint-dir", work.resolve("checkpoints").toUri().toString(),
-                    "--delivery", "at-least-once");
-            broker.createTopics(2, config.dataTopic(), config.modelTopic(), config.resultsTopic(),
-                    config.deadLetterTopic(), config.eventsTopic(), config.statsTopic());
+                    "--trust-policy",
+                    signer.policyFile().toString(),
+                    "--require-signatures",
+                    "true",
+                    "--bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "--data-format",
+                    "sensor-reading",
+                    "--mode",
+                    mode,
+                    "--parallelism",
+                    Integer.toString(parallelism),
+                    "--checkpoint-interval-ms",
+                    "5000",
+                    "--checkpoint-dir",
+                    work.resolve("checkpoints").toUri().toString(),
+                    "--delivery",
+                    "at-least-once");
+            broker.createTopics(
+                    2,
+                    config.dataTopic(),
+                    config.modelTopic(),
+                    config.resultsTopic(),
+                    config.deadLetterTopic(),
+                    config.eventsTopic(),
+                    config.statsTopic());
             out.println("Kafka at " + broker.bootstrapServers() + "; training the sample models ...");
-            List<ModelDescriptor> forecasts = SampleModels.build().stream().map(SampleModel::descriptor)
-                    .filter(d -> d.getName().equals(SampleModels.TEMPERATURE_FORECAST)).toList();
+            List<ModelDescriptor> forecasts = SampleModels.build().stream()
+                    .map(SampleModel::descriptor)
+                    .filter(d -> d.getName().equals(SampleModels.TEMPERATURE_FORECAST))
+                    .toList();
             ModelDescriptor v1 = signer.sign(version(forecasts, 1));
             ModelDescriptor v2 = signer.sign(version(forecasts, 2));
-            ModelDescriptor corrupt = signer.sign(version(forecasts, 2).toBuilder().setVersion(3).clearArtifactSha256()
+            ModelDescriptor corrupt = signer.sign(version(forecasts, 2).toBuilder()
+                    .setVersion(3)
+                    .clearArtifactSha256()
                     .setArtifactBytes(com.google.protobuf.ByteString.copyFrom(randomBytes(4096)))
-                    .setDescription("deliberately corrupt, to show a rejected candidate").build());
-            ModelDescriptor forged = signer.forge(version(forecasts, 1).toBuilder().setVersion(4)
-                    .setDescription("forged: signed with a key the job does not trust").build());
+                    .setDescription("deliberately corrupt, to show a rejected candidate")
+                    .build());
+            ModelDescriptor forged = signer.forge(version(forecasts, 1).toBuilder()
+                    .setVersion(4)
+                    .setDescription("forged: signed with a key the job does not trust")
+                    .build());
 
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(
-                    flinkConfiguration());
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfiguration());
             new ServingJob(config, new KafkaServingIo(config)).build(env);
             JobClient job = env.executeAsync(ServingJob.jobName(config));
-            out.println("Job " + job.getJobID() + " running (" + config.mode().name().toLowerCase() + " mode). Flink web UI:"
+            out.println("Job " + job.getJobID() + " running ("
+                    + config.mode().name().toLowerCase() + " mode). Flink web UI:"
                     + " http://127.0.0.1:" + webUiPort + "  — Ctrl-C to stop"
                     + (durationSeconds > 0 ? ", or it stops after " + durationSeconds + " s" : ""));
 
             ScheduledExecutorService timeline = Executors.newSingleThreadScheduledExecutor();
             try (ProtoPublisher publisher = new ProtoPublisher(broker.bootstrapServers(), "demo")) {
-                ConsoleReport report = new ConsoleReport(broker.bootstrapServers(), config.resultsTopic(),
-                        config.eventsTopic(), config.deadLetterTopic(), out, start);
-                SensorGenerator generator = new SensorGenerator(GeneratorSettings.of(SampleModels.SEED, machines)
-                        .withStart(Instant.now()));
+                ConsoleReport report = new ConsoleReport(
+                        broker.bootstrapServers(),
+                        config.resultsTopic(),
+                        config.eventsTopic(),
+                        config.deadLetterTopic(),
+                        out,
+                        start);
+                SensorGenerator generator = new SensorGenerator(
+                        GeneratorSettings.of(SampleModels.SEED, machines).withStart(Instant.now()));
                 SensorFeed feed = new SensorFeed(generator, publisher, config.dataTopic(), rate);
                 Thread reportThread = new Thread(report, "demo-report");
                 Thread feedThread = new Thread(feed, "demo-sensor-feed");
@@ -164,25 +223,32 @@ public final class LocalDemo implements Callable<Integer> {
                 publishModel(publisher, config, v1);
                 long swapMillis = swapAfterSeconds * 1000;
                 timeline.schedule(() -> publishModel(publisher, config, v2), swapMillis, TimeUnit.MILLISECONDS);
-                timeline.schedule(() -> {
-                    out.println("Publishing one garbage record: it becomes a dead letter.");
-                    publisher.sendAndWait(config.dataTopic(), "garbage", new byte[] {(byte) 0xff, 0x01, 0x02});
-                }, swapMillis / 2, TimeUnit.MILLISECONDS);
-                timeline.schedule(() -> publishModel(publisher, config, forged), swapMillis * 3 / 2,
+                timeline.schedule(
+                        () -> {
+                            out.println("Publishing one garbage record: it becomes a dead letter.");
+                            publisher.sendAndWait(config.dataTopic(), "garbage", new byte[] {(byte) 0xff, 0x01, 0x02});
+                        },
+                        swapMillis / 2,
                         TimeUnit.MILLISECONDS);
-                timeline.schedule(() -> publishModel(publisher, config, corrupt), swapMillis * 7 / 4,
-                        TimeUnit.MILLISECONDS);
+                timeline.schedule(
+                        () -> publishModel(publisher, config, forged), swapMillis * 3 / 2, TimeUnit.MILLISECONDS);
+                timeline.schedule(
+                        () -> publishModel(publisher, config, corrupt), swapMillis * 7 / 4, TimeUnit.MILLISECONDS);
 
                 if (driftAfterSeconds > 0) {
                     int drifting = driftMachines > 0 ? Math.min(driftMachines, machines) : machines;
-                    timeline.schedule(() -> {
-                        out.println("Switching " + drifting + " of " + machines + " machines into a drifted regime"
-                                + " (temperature +" + DRIFT_TEMPERATURE_C + " °C, load +" + DRIFT_LOAD_PERCENT
-                                + " %): the job should report DRIFT_DETECTED once per drifted feature.");
-                        for (int i = 0; i < drifting; i++) {
-                            generator.drift(i, DRIFT_TEMPERATURE_C, DRIFT_LOAD_PERCENT);
-                        }
-                    }, TimeUnit.SECONDS.toNanos(driftAfterSeconds) - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+                    timeline.schedule(
+                            () -> {
+                                out.println("Switching " + drifting + " of " + machines
+                                        + " machines into a drifted regime"
+                                        + " (temperature +" + DRIFT_TEMPERATURE_C + " °C, load +" + DRIFT_LOAD_PERCENT
+                                        + " %): the job should report DRIFT_DETECTED once per drifted feature.");
+                                for (int i = 0; i < drifting; i++) {
+                                    generator.drift(i, DRIFT_TEMPERATURE_C, DRIFT_LOAD_PERCENT);
+                                }
+                            },
+                            TimeUnit.SECONDS.toNanos(driftAfterSeconds) - (System.nanoTime() - start),
+                            TimeUnit.NANOSECONDS);
                 }
                 if (durationSeconds > 0) {
                     long left = TimeUnit.SECONDS.toNanos(durationSeconds) - (System.nanoTime() - start);
@@ -221,9 +287,11 @@ public final class LocalDemo implements Callable<Integer> {
     }
 
     private static ModelDescriptor version(List<ModelDescriptor> descriptors, long version) {
-        return descriptors.stream().filter(d -> d.getVersion() == version).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no sample " + SampleModels.TEMPERATURE_FORECAST
-                        + " v" + version));
+        return descriptors.stream()
+                .filter(d -> d.getVersion() == version)
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalStateException("no sample " + SampleModels.TEMPERATURE_FORECAST + " v" + version));
     }
 
     private static byte[] randomBytes(int n) {
@@ -242,7 +310,8 @@ public final class LocalDemo implements Callable<Integer> {
 
     private static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {
             System.err.println("could not delete " + dir + ": " + e.getMessage());
         }

@@ -45,8 +45,10 @@ class ClusterEndToEndTest {
     void servesPublishedModelsAcrossTaskManagerLossAndSavepointResubmission() throws Exception {
         Path repo = repositoryRoot();
         Optional<Path> jobJar = jobJar(repo);
-        Assumptions.assumeTrue(jobJar.isPresent(), "no flink-job/target/flink-job-*-job.jar: the cluster test needs"
-                + " the shaded job jar, built by `./mvnw -B -ntp verify` (or package) before deploy's tests");
+        Assumptions.assumeTrue(
+                jobJar.isPresent(),
+                "no flink-job/target/flink-job-*-job.jar: the cluster test needs"
+                        + " the shaded job jar, built by `./mvnw -B -ntp verify` (or package) before deploy's tests");
         Assumptions.assumeTrue(onPath("curl"), "the cluster scripts need curl");
 
         Path home = repo.resolve("deploy/demo/target/cluster-e2e");
@@ -62,9 +64,12 @@ class ClusterEndToEndTest {
             List<Long> started = scripts.pids();
             stopAll(scripts);
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
-            assertThat(started).as("processes started by the scripts").isNotEmpty()
+            assertThat(started)
+                    .as("processes started by the scripts")
+                    .isNotEmpty()
                     .allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
-                            .as("process %d after stop-all.sh", pid).isEmpty());
+                            .as("process %d after stop-all.sh", pid)
+                            .isEmpty());
             if (passed) {
                 for (String bulky : List.of("blobs", "web-upload", "tmp", "checkpoints", "savepoints", "kafka")) {
                     deleteRecursively(home.resolve(bulky)); // keep the logs and configuration for a look
@@ -74,8 +79,17 @@ class ClusterEndToEndTest {
     }
 
     private void runScenario(ClusterScripts scripts) throws Exception {
-        String[] jobFlags = {"--", "--bootstrap-servers", scripts.bootstrapServer(), "--data-format", "sensor-reading",
-            "--checkpoint-interval-ms", "1000", "--group-id", "cluster-e2e"};
+        String[] jobFlags = {
+            "--",
+            "--bootstrap-servers",
+            scripts.bootstrapServer(),
+            "--data-format",
+            "sensor-reading",
+            "--checkpoint-interval-ms",
+            "1000",
+            "--group-id",
+            "cluster-e2e"
+        };
         scripts.run(SCRIPT_TIMEOUT, "start-kafka.sh");
         scripts.run(SCRIPT_TIMEOUT, "start-cluster.sh");
         String jobId = ClusterScripts.lastLine(scripts.run(SCRIPT_TIMEOUT, "submit-rest.sh", jobFlags));
@@ -91,13 +105,28 @@ class ClusterEndToEndTest {
         String key = scripts.home().resolve("trust/publisher.pem").toString();
         assertThat(scripts.home().resolve("trust/trust-policy.txtpb")).exists();
         try (ResultsTopic results = new ResultsTopic(scripts.bootstrapServer(), "results")) {
-            assertThat(modelctl("publish", "--bootstrap-server", scripts.bootstrapServer(), "--sign-key", key,
-                    "--publisher", "local-publisher", v1.toString()))
-                    .contains("published " + MODEL + " v1").contains("signed by local-publisher");
+            assertThat(modelctl(
+                            "publish",
+                            "--bootstrap-server",
+                            scripts.bootstrapServer(),
+                            "--sign-key",
+                            key,
+                            "--publisher",
+                            "local-publisher",
+                            v1.toString()))
+                    .contains("published " + MODEL + " v1")
+                    .contains("signed by local-publisher");
             results.readUntil(r -> isScoredBy(r, 1), RESULTS_TIMEOUT, "result scored by v1");
 
-            modelctl("publish", "--bootstrap-server", scripts.bootstrapServer(), "--sign-key", key,
-                    "--publisher", "local-publisher", v2.toString());
+            modelctl(
+                    "publish",
+                    "--bootstrap-server",
+                    scripts.bootstrapServer(),
+                    "--sign-key",
+                    key,
+                    "--publisher",
+                    "local-publisher",
+                    v2.toString());
             results.readUntil(r -> isScoredBy(r, 2), RESULTS_TIMEOUT, "result scored by v2");
 
             // A crashed TaskManager: the job restarts from its last checkpoint once slots are back.
@@ -110,15 +139,16 @@ class ClusterEndToEndTest {
             String savepoint = ClusterScripts.lastLine(scripts.run(SCRIPT_TIMEOUT, "savepoint-stop.sh", jobId));
             assertThat(savepoint).startsWith("file:").contains("savepoint-");
             results.skipToEnd();
-            String resumed = ClusterScripts.lastLine(scripts.run(SCRIPT_TIMEOUT, "submit-rest.sh",
-                    prepend(new String[] {"-s", savepoint}, jobFlags)));
+            String resumed = ClusterScripts.lastLine(
+                    scripts.run(SCRIPT_TIMEOUT, "submit-rest.sh", prepend(new String[] {"-s", savepoint}, jobFlags)));
             assertThat(resumed).matches("[0-9a-f]{32}").isNotEqualTo(jobId);
             assertAllScoredByV2(results.readAtLeast(30, RESULTS_TIMEOUT, "30 results of the resumed job"));
         }
     }
 
     private static boolean isScoredBy(ServingResult result, long version) {
-        return result.getStatus() == ServingStatus.SCORED && result.getModelName().equals(MODEL)
+        return result.getStatus() == ServingStatus.SCORED
+                && result.getModelName().equals(MODEL)
                 && result.getModelVersion() == version;
     }
 
@@ -126,7 +156,9 @@ class ClusterEndToEndTest {
         assertThat(results).allSatisfy(r -> {
             assertThat(r.getStatus()).as("status of %s", r.getRecordId()).isEqualTo(ServingStatus.SCORED);
             assertThat(r.getModelName()).isEqualTo(MODEL);
-            assertThat(r.getModelVersion()).as("model version of %s", r.getRecordId()).isEqualTo(2);
+            assertThat(r.getModelVersion())
+                    .as("model version of %s", r.getRecordId())
+                    .isEqualTo(2);
             assertThat(r.getOutputsList()).hasSize(1);
         });
     }
@@ -164,7 +196,8 @@ class ClusterEndToEndTest {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("no deploy/cluster above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "no deploy/cluster above " + Path.of("").toAbsolutePath());
         }
         return dir;
     }
@@ -175,7 +208,8 @@ class ClusterEndToEndTest {
             return Optional.empty();
         }
         try (Stream<Path> files = Files.list(target)) {
-            return files.filter(f -> f.getFileName().toString().matches("flink-job-.*-job\\.jar")).findFirst();
+            return files.filter(f -> f.getFileName().toString().matches("flink-job-.*-job\\.jar"))
+                    .findFirst();
         }
     }
 

@@ -27,7 +27,8 @@ final class ResultsTopic implements AutoCloseable {
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(info -> new TopicPartition(topic, info.partition())).toList();
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }
@@ -64,8 +65,10 @@ final class ResultsTopic implements AutoCloseable {
                 try {
                     read.add(ServingResult.parseFrom(record.value()));
                 } catch (InvalidProtocolBufferException e) {
-                    throw new AssertionError("not a ServingResult at " + record.topic() + "-" + record.partition()
-                            + "@" + record.offset(), e);
+                    throw new AssertionError(
+                            "not a ServingResult at " + record.topic() + "-" + record.partition() + "@"
+                                    + record.offset(),
+                            e);
                 }
                 if (done.test(read)) {
                     return read;

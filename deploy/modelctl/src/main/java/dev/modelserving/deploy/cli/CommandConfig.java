@@ -43,8 +43,8 @@ final class CommandConfig {
         } catch (IOException e) {
             throw IoMessages.failure("cannot read " + FLAG + " " + file, e);
         } catch (IllegalArgumentException e) {
-            throw new CliException("cannot read " + FLAG + " " + file + ": not a properties file ("
-                    + e.getMessage() + ")", e);
+            throw new CliException(
+                    "cannot read " + FLAG + " " + file + ": not a properties file (" + e.getMessage() + ")", e);
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (String key : new TreeSet<>(properties.stringPropertyNames())) {
@@ -60,12 +60,15 @@ final class CommandConfig {
     static Optional<CliException> refusal(String bootstrapServers, Throwable failure) {
         for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
             if (e instanceof AuthenticationException) {
-                return Optional.of(new CliException("authentication failed against " + bootstrapServers + ": "
-                        + reason(e) + "; check " + FLAG, failure));
+                return Optional.of(new CliException(
+                        "authentication failed against " + bootstrapServers + ": " + reason(e) + "; check " + FLAG,
+                        failure));
             }
             if (e instanceof AuthorizationException) {
-                return Optional.of(new CliException("not authorized on " + bootstrapServers + ": " + reason(e)
-                        + "; check the ACLs of the user in " + FLAG, failure));
+                return Optional.of(new CliException(
+                        "not authorized on " + bootstrapServers + ": " + reason(e) + "; check the ACLs of the user in "
+                                + FLAG,
+                        failure));
             }
         }
         return Optional.empty();
@@ -73,7 +76,8 @@ final class CommandConfig {
 
     /** The hint for brokers that did not answer: a secured listener looks like that to a plaintext client. */
     static String silenceHint(boolean configured) {
-        return configured ? "are they running, is the address right, does " + FLAG + " match their listener?"
+        return configured
+                ? "are they running, is the address right, does " + FLAG + " match their listener?"
                 : "are they running, is the address right? brokers that require TLS or SASL look like this too:"
                         + " give their settings with " + FLAG;
     }

@@ -17,12 +17,17 @@ final class CommandVersionOptions {
     /** How long the default lookup waits for the brokers. */
     static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(15);
 
-    @Option(names = "--version", paramLabel = "N",
+    @Option(
+            names = "--version",
+            paramLabel = "N",
             description = "The version this command takes: newer than every version of the model so far. Default:"
                     + " the newest version of the model on the model-event topic, plus one.")
     private Long version;
 
-    @Option(names = "--events-topic", defaultValue = "model-events", paramLabel = "TOPIC",
+    @Option(
+            names = "--events-topic",
+            defaultValue = "model-events",
+            paramLabel = "TOPIC",
             description = "The serving job's model-event topic, read for the default --version"
                     + " (default ${DEFAULT-VALUE}).")
     private String eventsTopic;
@@ -32,8 +37,7 @@ final class CommandVersionOptions {
      *
      * @throws ParameterException a given version below 1, or no default: the topic has no event of that model
      */
-    long resolve(CommandLine commandLine, ModelTopicOptions brokers, String dataType, String name)
-            throws CliException {
+    long resolve(CommandLine commandLine, ModelTopicOptions brokers, String dataType, String name) throws CliException {
         if (version != null) {
             if (version < 1) {
                 throw new ParameterException(commandLine, "--version must be 1 or more, not " + version);
@@ -45,8 +49,10 @@ final class CommandVersionOptions {
             newest = newest(ModelEventTopic.readToEnd(reader, eventsTopic), dataType, name);
         }
         if (newest == 0) {
-            throw new ParameterException(commandLine, "no event of model '" + name + "' (data type " + dataType
-                    + ") on topic " + eventsTopic + ": give --version (newer than every version of the model)");
+            throw new ParameterException(
+                    commandLine,
+                    "no event of model '" + name + "' (data type " + dataType + ") on topic " + eventsTopic
+                            + ": give --version (newer than every version of the model)");
         }
         if (newest == Long.MAX_VALUE) {
             throw new CliException("model '" + name + "' already took version " + Long.MAX_VALUE

@@ -12,16 +12,24 @@ import picocli.CommandLine.ParameterException;
  */
 final class ConsumerOptions {
 
-    @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
+    @Option(
+            names = "--bootstrap-server",
+            required = true,
+            paramLabel = "HOST:PORT[,HOST:PORT...]",
             description = "Kafka brokers to connect to.")
     private String bootstrapServer;
 
-    @Option(names = "--broker-timeout-ms", defaultValue = "15000", paramLabel = "MS",
+    @Option(
+            names = "--broker-timeout-ms",
+            defaultValue = "15000",
+            paramLabel = "MS",
             description = "Give up when the brokers do not answer (metadata, offsets) within this time"
                     + " (default ${DEFAULT-VALUE}).")
     private long brokerTimeoutMs;
 
-    @Option(names = CommandConfig.FLAG, paramLabel = "FILE",
+    @Option(
+            names = CommandConfig.FLAG,
+            paramLabel = "FILE",
             description = "Kafka client properties (security.protocol, sasl.*, ssl.*), a properties file as for"
                     + " Kafka's own tools.")
     private Path commandConfig;
@@ -31,7 +39,10 @@ final class ConsumerOptions {
         if (brokerTimeoutMs <= 0) {
             throw new ParameterException(commandLine, "--broker-timeout-ms must be positive, not " + brokerTimeoutMs);
         }
-        return TopicReader.open(bootstrapServer, Duration.ofMillis(brokerTimeoutMs), CommandConfig.load(commandConfig),
+        return TopicReader.open(
+                bootstrapServer,
+                Duration.ofMillis(brokerTimeoutMs),
+                CommandConfig.load(commandConfig),
                 commandConfig != null);
     }
 }

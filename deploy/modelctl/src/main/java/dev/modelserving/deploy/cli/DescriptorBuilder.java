@@ -27,8 +27,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -58,7 +58,10 @@ final class DescriptorBuilder {
      * @param allowedRoots {@code --allowed-root}; with {@code --location} and none given: the model's own directory
      * @param noValidate {@code --no-validate}: skip the final load (samples without expectations still need the model)
      */
-    DescriptorBuilder(ModelOptions options, Function<List<Path>, ModelLoader> loaders, List<Path> allowedRoots,
+    DescriptorBuilder(
+            ModelOptions options,
+            Function<List<Path>, ModelLoader> loaders,
+            List<Path> allowedRoots,
             boolean noValidate) {
         this.options = options;
         this.loaders = loaders;
@@ -122,7 +125,8 @@ final class DescriptorBuilder {
                     + " them will refuse it)");
         }
         if (options.trainingCsv().isPresent()) {
-            descriptor = withTrainingStatistics(descriptor, withoutSamples, loader, options.trainingCsv().get(), notes);
+            descriptor = withTrainingStatistics(
+                    descriptor, withoutSamples, loader, options.trainingCsv().get(), notes);
         }
         if (!noValidate) {
             try (Model validated = loader.load(descriptor)) {
@@ -177,8 +181,13 @@ final class DescriptorBuilder {
      * {@code vector[i]} for a packed input vector) and of the model's primary output and labels on those rows, the
      * model scoring each row as the serving job would.
      */
-    private ModelDescriptor withTrainingStatistics(ModelDescriptor descriptor, ModelDescriptor withoutSamples,
-            ModelLoader loader, Path csv, List<String> notes) throws CliException {
+    private ModelDescriptor withTrainingStatistics(
+            ModelDescriptor descriptor,
+            ModelDescriptor withoutSamples,
+            ModelLoader loader,
+            Path csv,
+            List<String> notes)
+            throws CliException {
         List<CsvRow> rows;
         CsvLayout layout;
         try (InputStream in = Files.newInputStream(csv);
@@ -193,7 +202,8 @@ final class DescriptorBuilder {
         }
         RecordBuilder records = RecordBuilder.forModel(withoutSamples, options.dataType);
         List<String> names = withoutSamples.getInput().getFeatureNamesCount() > 0
-                ? withoutSamples.getInput().getFeatureNamesList() : layout.featureNames();
+                ? withoutSamples.getInput().getFeatureNamesList()
+                : layout.featureNames();
         TrainingStatisticsBuilder stats = new TrainingStatisticsBuilder();
         int unscored = 0;
         try (Model loaded = loader.load(withoutSamples)) {
@@ -222,8 +232,12 @@ final class DescriptorBuilder {
                 } catch (ScoringException | RuntimeException e) {
                     unscored++;
                 }
-                stats.add(inputs, prediction == null || prediction.outputs().length == 0 ? null
-                        : prediction.outputs()[0], prediction == null ? null : prediction.label());
+                stats.add(
+                        inputs,
+                        prediction == null || prediction.outputs().length == 0
+                                ? null
+                                : prediction.outputs()[0],
+                        prediction == null ? null : prediction.label());
             }
         } catch (ModelLoadException e) {
             throw new CliException(options.model + ": " + e.getMessage(), e);
@@ -297,8 +311,13 @@ final class DescriptorBuilder {
     }
 
     /** Scores every sample with the model built without samples, checking (or recording) its result. */
-    private void checkOrPin(ModelDescriptor withoutSamples, ModelLoader loader, List<CsvRow> rows,
-            List<ValidationSample.Builder> built, boolean pin) throws CliException {
+    private void checkOrPin(
+            ModelDescriptor withoutSamples,
+            ModelLoader loader,
+            List<CsvRow> rows,
+            List<ValidationSample.Builder> built,
+            boolean pin)
+            throws CliException {
         double tol = withoutSamples.getValidationTolerance() > 0
                 ? withoutSamples.getValidationTolerance()
                 : ModelValidator.DEFAULT_TOLERANCE;
@@ -316,8 +335,8 @@ final class DescriptorBuilder {
                 } else {
                     String mismatch = ModelValidator.mismatch(sample.build(), prediction, tol);
                     if (mismatch != null) {
-                        throw new CliException("validation sample " + i + ", " + rows.get(i).describe() + ": "
-                                + mismatch);
+                        throw new CliException(
+                                "validation sample " + i + ", " + rows.get(i).describe() + ": " + mismatch);
                     }
                 }
             }

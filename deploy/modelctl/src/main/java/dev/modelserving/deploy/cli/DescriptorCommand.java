@@ -44,22 +44,33 @@ final class DescriptorCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
     @ArgGroup(exclusive = false, multiplicity = "1")
     private ModelOptions modelOptions;
 
-    @Option(names = "--allowed-root", paramLabel = "DIR", description = "With --location: a directory the model may"
-            + " be under when validating (repeatable). Default: the model's own directory.")
+    @Option(
+            names = "--allowed-root",
+            paramLabel = "DIR",
+            description = "With --location: a directory the model may"
+                    + " be under when validating (repeatable). Default: the model's own directory.")
     private List<Path> allowedRoots = new ArrayList<>();
 
-    @Option(names = "--no-validate", description = "Write the descriptor without loading the model or checking the"
-            + " samples (samples without expected columns still need the model).")
+    @Option(
+            names = "--no-validate",
+            description = "Write the descriptor without loading the model or checking the"
+                    + " samples (samples without expected columns still need the model).")
     private boolean noValidate;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the descriptor"
-            + " (binary protobuf; replaced only when complete).")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "FILE",
+            description = "Where to write the descriptor" + " (binary protobuf; replaced only when complete).")
     private Path out;
 
     @Override
@@ -68,15 +79,17 @@ final class DescriptorCommand implements Callable<Integer> {
         if (modelOptions.samples != null) {
             refuseToOverwrite(modelOptions.samples, "--samples");
         }
-        DescriptorBuilder.Built built = new DescriptorBuilder(modelOptions, cli::loader, allowedRoots, noValidate)
-                .build(spec.commandLine());
+        DescriptorBuilder.Built built =
+                new DescriptorBuilder(modelOptions, cli::loader, allowedRoots, noValidate).build(spec.commandLine());
         ModelDescriptor descriptor = built.descriptor();
         DescriptorFiles.write(out, descriptor);
         PrintWriter err = spec.commandLine().getErr();
         built.notes().forEach(note -> err.println(ModelCli.PREFIX + note));
         err.println(ModelCli.PREFIX + "wrote " + out + ": " + descriptor.getName() + " v" + descriptor.getVersion()
                 + " (" + descriptor.getModelType() + "), sha256 "
-                + (descriptor.getArtifactSha256().isEmpty() ? "(directory, not hashed)" : descriptor.getArtifactSha256())
+                + (descriptor.getArtifactSha256().isEmpty()
+                        ? "(directory, not hashed)"
+                        : descriptor.getArtifactSha256())
                 + ", " + descriptor.getValidationSamplesCount() + " validation sample"
                 + (descriptor.getValidationSamplesCount() == 1 ? "" : "s")
                 + (noValidate ? " (not validated: --no-validate)" : ", validated"));
@@ -88,8 +101,9 @@ final class DescriptorCommand implements Callable<Integer> {
     private void refuseToOverwrite(Path input, String option) throws CliException {
         try {
             if (Files.exists(out) && Files.exists(input) && Files.isSameFile(out, input)) {
-                throw new ParameterException(spec.commandLine(), "--out " + out + " is the same file as " + option
-                        + "; it would be overwritten");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--out " + out + " is the same file as " + option + "; it would be overwritten");
             }
         } catch (IOException e) {
             throw IoMessages.failure("cannot compare --out " + out + " with " + option + " " + input, e);

@@ -32,8 +32,10 @@ final class DescriptorFiles {
         try {
             descriptor = ModelDescriptor.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            throw new CliException(file + " is not a ModelDescriptor (binary protobuf): " + e.getMessage()
-                    + (looksLikeText(bytes) ? " It looks like a text file." : ""), e);
+            throw new CliException(
+                    file + " is not a ModelDescriptor (binary protobuf): " + e.getMessage()
+                            + (looksLikeText(bytes) ? " It looks like a text file." : ""),
+                    e);
         }
         String unknown = UnknownFields.first(descriptor);
         if (unknown != null) {

@@ -49,6 +49,8 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     }
 
     private static String oneLine(String message) {
-        return message == null ? "(no message)" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+        return message == null
+                ? "(no message)"
+                : message.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 }

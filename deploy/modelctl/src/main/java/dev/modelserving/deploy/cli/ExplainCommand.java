@@ -36,17 +36,16 @@ import picocli.CommandLine.Spec;
             "Both topics are read from their beginning to their end; a record id answered several times (e.g."
                     + " replayed) is explained for its last result."
         },
-        footer = {
-            "",
-            "Example:",
-            "  modelctl explain --bootstrap-server localhost:9092 --record-id wine-42"
-        })
+        footer = {"", "Example:", "  modelctl explain --bootstrap-server localhost:9092 --record-id wine-42"})
 final class ExplainCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
     @Mixin
@@ -55,11 +54,17 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--record-id", required = true, paramLabel = "ID", description = "DataRecord.id of the record.")
     private String recordId;
 
-    @Option(names = "--results-topic", defaultValue = "results", paramLabel = "TOPIC",
+    @Option(
+            names = "--results-topic",
+            defaultValue = "results",
+            paramLabel = "TOPIC",
             description = "The serving job's results topic (default ${DEFAULT-VALUE}).")
     private String resultsTopic;
 
-    @Option(names = "--events-topic", defaultValue = "model-events", paramLabel = "TOPIC",
+    @Option(
+            names = "--events-topic",
+            defaultValue = "model-events",
+            paramLabel = "TOPIC",
             description = "The serving job's model-event topic (default ${DEFAULT-VALUE}).")
     private String eventsTopic;
 
@@ -103,13 +108,18 @@ final class ExplainCommand implements Callable<Integer> {
             ModelEvent e = activation.get();
             out.println("  activated:   " + MessageLines.time(e.getTimestampMillis()) + " (" + e.getType() + ", "
                     + MessageLines.quoted(e.getReason()) + ", reported by " + orDash(e.getEmittedBy()) + ")");
-            out.println("  descriptor:  " + (e.getDescriptorTopic().isEmpty() ? "- (origin not recorded)"
-                    : e.getDescriptorTopic() + "-" + e.getDescriptorPartition() + "@" + e.getDescriptorOffset()));
+            out.println("  descriptor:  "
+                    + (e.getDescriptorTopic().isEmpty()
+                            ? "- (origin not recorded)"
+                            : e.getDescriptorTopic() + "-" + e.getDescriptorPartition() + "@"
+                                    + e.getDescriptorOffset()));
             out.println("  publisher:   " + orDash(e.getPublisherId()));
-            out.println("  replaced:    " + (e.getPreviousVersion() == 0 && e.getPreviousModelName().isEmpty()
-                    ? "- (nothing served before)"
-                    : orDash(e.getPreviousModelName()) + " version " + e.getPreviousVersion()));
-            if (!e.getModelSha256().isEmpty() && !r.getModelSha256().isEmpty()
+            out.println("  replaced:    "
+                    + (e.getPreviousVersion() == 0 && e.getPreviousModelName().isEmpty()
+                            ? "- (nothing served before)"
+                            : orDash(e.getPreviousModelName()) + " version " + e.getPreviousVersion()));
+            if (!e.getModelSha256().isEmpty()
+                    && !r.getModelSha256().isEmpty()
                     && !e.getModelSha256().equals(r.getModelSha256())) {
                 out.println("  warning:     the event's sha256 " + e.getModelSha256() + " differs from the result's");
             }
@@ -139,11 +149,13 @@ final class ExplainCommand implements Callable<Integer> {
     static Optional<ModelEvent> activation(List<ModelEvent> events, ServingResult r, long resultMillis) {
         List<ModelEvent> candidates = events.stream()
                 .filter(e -> e.getType() == ModelEventType.ACTIVATED || e.getType() == ModelEventType.ROLLED_BACK)
-                .filter(e -> e.getDataType().equals(r.getDataType()) && e.getModelName().equals(r.getModelName())
+                .filter(e -> e.getDataType().equals(r.getDataType())
+                        && e.getModelName().equals(r.getModelName())
                         && e.getModelVersion() == r.getModelVersion())
                 .sorted(Comparator.comparingLong(ModelEvent::getTimestampMillis))
                 .toList();
-        Optional<ModelEvent> before = candidates.stream().filter(e -> e.getTimestampMillis() <= resultMillis)
+        Optional<ModelEvent> before = candidates.stream()
+                .filter(e -> e.getTimestampMillis() <= resultMillis)
                 .reduce((a, b) -> b);
         return before.isPresent() ? before : candidates.stream().reduce((a, b) -> b);
     }

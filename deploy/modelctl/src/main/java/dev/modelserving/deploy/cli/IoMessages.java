@@ -30,7 +30,8 @@ final class IoMessages {
             return "directory not empty: " + f.getFile();
         }
         if (e instanceof FileSystemException f) {
-            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+            return f.getFile() + ": "
+                    + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
@@ -41,7 +42,9 @@ final class IoMessages {
      */
     static CliException failure(String what, IOException e) {
         String reason = describe(e);
-        if (e instanceof FileSystemException f && f.getFile() != null && what.contains(f.getFile())
+        if (e instanceof FileSystemException f
+                && f.getFile() != null
+                && what.contains(f.getFile())
                 && reason.endsWith(": " + f.getFile())) {
             reason = reason.substring(0, reason.length() - f.getFile().length() - 2);
         }

@@ -31,28 +31,36 @@ import picocli.CommandLine.Spec;
                     + " public key for the serving job's trust policy (X.509 PEM). Keys made with `openssl genpkey"
                     + " -algorithm ed25519` work the same."
         },
-        footer = {
-            "",
-            "Example:",
-            "  modelctl keygen --algorithm ed25519 --out-private ci.pem --out-public ci.pub.pem"
-        })
+        footer = {"", "Example:", "  modelctl keygen --algorithm ed25519 --out-private ci.pem --out-public ci.pub.pem"})
 final class KeygenCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
-    @Option(names = "--algorithm", defaultValue = "ed25519", paramLabel = "ed25519|ec-p256",
+    @Option(
+            names = "--algorithm",
+            defaultValue = "ed25519",
+            paramLabel = "ed25519|ec-p256",
             description = "Ed25519 or ECDSA on P-256 (default ${DEFAULT-VALUE}).")
     private String algorithm;
 
-    @Option(names = "--out-private", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--out-private",
+            required = true,
+            paramLabel = "FILE",
             description = "Where the private key goes (must not exist). Keep it secret.")
     private Path privateFile;
 
-    @Option(names = "--out-public", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--out-public",
+            required = true,
+            paramLabel = "FILE",
             description = "Where the public key goes (must not exist).")
     private Path publicFile;
 
@@ -64,7 +72,10 @@ final class KeygenCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--algorithm " + e.getMessage());
         }
-        if (privateFile.toAbsolutePath().normalize().equals(publicFile.toAbsolutePath().normalize())) {
+        if (privateFile
+                .toAbsolutePath()
+                .normalize()
+                .equals(publicFile.toAbsolutePath().normalize())) {
             throw new ParameterException(spec.commandLine(), "--out-private and --out-public must differ");
         }
         for (Path file : new Path[] {privateFile, publicFile}) {
@@ -75,8 +86,9 @@ final class KeygenCommand implements Callable<Integer> {
         KeyPair pair = PemKeys.generate(chosen);
         write(privateFile, PemKeys.pem(pair.getPrivate()), "rw-------");
         write(publicFile, PemKeys.pem(pair.getPublic()), "rw-r--r--");
-        spec.commandLine().getOut().printf("wrote %s key pair: private %s, public %s%n", chosen.flagValue(),
-                privateFile, publicFile);
+        spec.commandLine()
+                .getOut()
+                .printf("wrote %s key pair: private %s, public %s%n", chosen.flagValue(), privateFile, publicFile);
         spec.commandLine().getOut().flush();
         return 0;
     }
@@ -86,8 +98,8 @@ final class KeygenCommand implements Callable<Integer> {
         try {
             Path absolute = file.toAbsolutePath();
             if (Files.getFileStore(absolute.getParent()).supportsFileAttributeView(PosixFileAttributeView.class)) {
-                Files.createFile(absolute, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString(permissions)));
+                Files.createFile(
+                        absolute, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
             } else {
                 Files.createFile(absolute);
             }

@@ -28,11 +28,7 @@ import picocli.CommandLine.Spec;
                     + " model, version, publisher (from the signed descriptor; `by -`: none), reason.",
             "A change reported by several serving subtasks (partitioned mode) is shown once."
         },
-        footer = {
-            "",
-            "Example:",
-            "  modelctl list --bootstrap-server localhost:9092 --history"
-        })
+        footer = {"", "Example:", "  modelctl list --bootstrap-server localhost:9092 --history"})
 final class ListCommand implements Callable<Integer> {
 
     /** Reports of one change by different subtasks closer than this are one change. */
@@ -41,13 +37,19 @@ final class ListCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
     @Mixin
     private ConsumerOptions consumer;
 
-    @Option(names = "--events-topic", defaultValue = "model-events", paramLabel = "TOPIC",
+    @Option(
+            names = "--events-topic",
+            defaultValue = "model-events",
+            paramLabel = "TOPIC",
             description = "The serving job's model-event topic (default ${DEFAULT-VALUE}).")
     private String eventsTopic;
 
@@ -96,8 +98,13 @@ final class ListCommand implements Callable<Integer> {
             }
             for (ModelEventLog.Change change : changes) {
                 ModelEvent e = change.event();
-                rows.add(new String[] {type, e.getModelName(), Long.toString(e.getModelVersion()),
-                    MessageLines.time(e.getTimestampMillis()), e.getType().name()});
+                rows.add(new String[] {
+                    type,
+                    e.getModelName(),
+                    Long.toString(e.getModelVersion()),
+                    MessageLines.time(e.getTimestampMillis()),
+                    e.getType().name()
+                });
             }
         });
         if (rows.size() == 1) {
@@ -114,11 +121,15 @@ final class ListCommand implements Callable<Integer> {
             List<String[]> rows = new ArrayList<>();
             for (ModelEventLog.Change change : list) {
                 ModelEvent e = change.event();
-                rows.add(new String[] {"  " + MessageLines.time(e.getTimestampMillis()), e.getType().name(),
-                    e.getModelName(), "v" + e.getModelVersion(),
+                rows.add(new String[] {
+                    "  " + MessageLines.time(e.getTimestampMillis()),
+                    e.getType().name(),
+                    e.getModelName(),
+                    "v" + e.getModelVersion(),
                     "by " + (e.getPublisherId().isEmpty() ? "-" : e.getPublisherId()),
                     MessageLines.quoted(e.getReason())
-                            + (change.reports() > 1 ? " (reported by " + change.reports() + " instances)" : "")});
+                            + (change.reports() > 1 ? " (reported by " + change.reports() + " instances)" : "")
+                });
             }
             Tables.print(out, rows);
         });

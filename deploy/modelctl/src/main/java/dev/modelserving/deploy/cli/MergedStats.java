@@ -16,10 +16,24 @@ import java.util.Optional;
  * @param maxDrift the feature with the largest PSI across instances, if any instance reported drift
  * @param instances how many instances reported it
  */
-record MergedStats(String dataType, String modelName, long modelVersion, String modelSha256,
-        long servingSinceMillis, long records, long scored, long failed, long latencyMinNanos,
-        double latencyMeanNanos, long latencyMaxNanos, long latencyP50Nanos, long latencyP99Nanos,
-        long statsUntilMillis, boolean serving, Optional<FeatureDrift> maxDrift, int instances) {
+record MergedStats(
+        String dataType,
+        String modelName,
+        long modelVersion,
+        String modelSha256,
+        long servingSinceMillis,
+        long records,
+        long scored,
+        long failed,
+        long latencyMinNanos,
+        double latencyMeanNanos,
+        long latencyMaxNanos,
+        long latencyP50Nanos,
+        long latencyP99Nanos,
+        long statsUntilMillis,
+        boolean serving,
+        Optional<FeatureDrift> maxDrift,
+        int instances) {
 
     /** Merges the latest snapshots of one version, one per instance (not empty, all of the same version). */
     static MergedStats merge(Collection<ModelStats> latestPerInstance) {
@@ -41,7 +55,8 @@ record MergedStats(String dataType, String modelName, long modelVersion, String 
         boolean serving = false;
         FeatureDrift drift = null;
         for (ModelStats s : latestPerInstance) {
-            if (!s.getDataType().equals(first.getDataType()) || !s.getModelName().equals(first.getModelName())
+            if (!s.getDataType().equals(first.getDataType())
+                    || !s.getModelName().equals(first.getModelName())
                     || s.getModelVersion() != first.getModelVersion()) {
                 throw new IllegalArgumentException("stats of different versions: " + first.getModelName() + "@"
                         + first.getModelVersion() + " and " + s.getModelName() + "@" + s.getModelVersion());
@@ -68,8 +83,23 @@ record MergedStats(String dataType, String modelName, long modelVersion, String 
                 }
             }
         }
-        return new MergedStats(first.getDataType(), first.getModelName(), first.getModelVersion(), sha, since,
-                records, scored, failed, scored == 0 ? 0 : min, scored == 0 ? 0 : weightedSum / scored, max, p50,
-                p99, until, serving, Optional.ofNullable(drift), latestPerInstance.size());
+        return new MergedStats(
+                first.getDataType(),
+                first.getModelName(),
+                first.getModelVersion(),
+                sha,
+                since,
+                records,
+                scored,
+                failed,
+                scored == 0 ? 0 : min,
+                scored == 0 ? 0 : weightedSum / scored,
+                max,
+                p50,
+                p99,
+                until,
+                serving,
+                Optional.ofNullable(drift),
+                latestPerInstance.size());
     }
 }

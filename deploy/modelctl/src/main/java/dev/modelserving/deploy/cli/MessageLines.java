@@ -23,9 +23,12 @@ final class MessageLines {
      */
     static String result(ServingResult r) {
         StringBuilder line = new StringBuilder()
-                .append("id=").append(orDash(r.getRecordId()))
-                .append(" key=").append(orDash(r.getKey()))
-                .append(' ').append(status(r.getStatus()));
+                .append("id=")
+                .append(orDash(r.getRecordId()))
+                .append(" key=")
+                .append(orDash(r.getKey()))
+                .append(' ')
+                .append(status(r.getStatus()));
         if (r.getStatus() == ServingStatus.NO_MODEL) {
             return line.append(" data_type=").append(orDash(r.getDataType())).toString();
         }
@@ -51,7 +54,8 @@ final class MessageLines {
     /** A dead letter: when, where it came from (topic-partition@offset), why, how big the payload was. */
     static String deadLetter(DeadLetter d) {
         return time(d.getTimestampMillis()) + " " + orDash(d.getSourceTopic()) + "-" + d.getSourcePartition() + "@"
-                + d.getSourceOffset() + " reason=" + quoted(d.getReason()) + " payload=" + d.getPayload().size()
+                + d.getSourceOffset() + " reason=" + quoted(d.getReason()) + " payload="
+                + d.getPayload().size()
                 + " bytes";
     }
 
@@ -59,11 +63,16 @@ final class MessageLines {
     static String event(ModelEvent e) {
         return time(e.getTimestampMillis()) + " " + e.getType() + " " + orDash(e.getDataType()) + " "
                 + orDash(e.getModelName()) + "@" + e.getModelVersion() + " previous="
-                + (e.getPreviousVersion() == 0 ? "-" : (e.getPreviousModelName().isEmpty() ? ""
-                        : e.getPreviousModelName() + "@") + e.getPreviousVersion()) + " reason="
+                + (e.getPreviousVersion() == 0
+                        ? "-"
+                        : (e.getPreviousModelName().isEmpty() ? "" : e.getPreviousModelName() + "@")
+                                + e.getPreviousVersion())
+                + " reason="
                 + quoted(e.getReason()) + " emitted_by=" + orDash(e.getEmittedBy())
-                + (e.getDescriptorTopic().isEmpty() ? "" : " descriptor=" + e.getDescriptorTopic() + "-"
-                        + e.getDescriptorPartition() + "@" + e.getDescriptorOffset());
+                + (e.getDescriptorTopic().isEmpty()
+                        ? ""
+                        : " descriptor=" + e.getDescriptorTopic() + "-" + e.getDescriptorPartition() + "@"
+                                + e.getDescriptorOffset());
     }
 
     /** Milliseconds since the epoch as an ISO-8601 instant (UTC); "-" when not set. */

@@ -30,10 +30,23 @@ import picocli.CommandLine.ScopeType;
         description = "Makes, checks, tries and publishes model descriptors for the serving job; lists, rolls back"
                 + " and removes the models it serves; tails its results, dead letters and model events; shows how"
                 + " each model serves (status) and which model produced a result (explain).",
-        subcommands = {DescriptorCommand.class, ScoreCommand.class, ShowCommand.class, PublishCommand.class,
-            ListCommand.class, RollbackCommand.class, RemoveCommand.class, TailCommand.class, SamplesCommand.class,
-            KeygenCommand.class, SignCommand.class, VerifyCommand.class, StatusCommand.class,
-            ExplainCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            DescriptorCommand.class,
+            ScoreCommand.class,
+            ShowCommand.class,
+            PublishCommand.class,
+            ListCommand.class,
+            RollbackCommand.class,
+            RemoveCommand.class,
+            TailCommand.class,
+            SamplesCommand.class,
+            KeygenCommand.class,
+            SignCommand.class,
+            VerifyCommand.class,
+            StatusCommand.class,
+            ExplainCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0  success",
@@ -46,10 +59,7 @@ public final class ModelCli implements Runnable {
     /** Prefix of every message the tool prints on stderr. */
     static final String PREFIX = "modelctl: ";
 
-    @Option(
-            names = "--verbose",
-            scope = ScopeType.INHERIT,
-            description = "Print stack traces with errors.")
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces with errors.")
     private boolean verbose;
 
     @CommandLine.Spec
@@ -91,8 +101,10 @@ public final class ModelCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: descriptor, score, show,"
-                + " publish, list, rollback, remove, tail, samples, keygen, sign or verify");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "missing command: descriptor, score, show,"
+                        + " publish, list, rollback, remove, tail, samples, keygen, sign or verify");
     }
 
     /** A loader for the discovered (or injected) factories that accepts locations under these roots. */

@@ -12,14 +12,19 @@ import picocli.CommandLine.ParameterException;
  */
 final class ModelCommandOptions {
 
-    @Option(names = "--data-type", required = true, paramLabel = "TYPE",
+    @Option(
+            names = "--data-type",
+            required = true,
+            paramLabel = "TYPE",
             description = "The data type the model serves (the record key on the model topic).")
     private String dataType;
 
     @Option(names = "--name", required = true, description = "The model's name.")
     private String name;
 
-    @Option(names = "--reason", paramLabel = "TEXT",
+    @Option(
+            names = "--reason",
+            paramLabel = "TEXT",
             description = "Why (stored as the descriptor's description; the job's model event repeats it).")
     private String reason;
 

@@ -27,99 +27,161 @@ final class ModelOptions {
             + " in order, form the input vector. Without expected columns the model scores each sample and its"
             + " outputs become the expectations (this pins the current behaviour).";
 
-    @Option(names = "--model", required = true, paramLabel = "PATH", description = "The model: a PMML file, an ONNX"
-            + " file, a frozen TF graph (.pb), a TF SavedModel directory (zipped into the descriptor) or a .zip/.tar.gz"
-            + " of one (embedded as it is).")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "PATH",
+            description = "The model: a PMML file, an ONNX"
+                    + " file, a frozen TF graph (.pb), a TF SavedModel directory (zipped into the descriptor) or a .zip/.tar.gz"
+                    + " of one (embedded as it is).")
     Path model;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "Model type: ${COMPLETION-CANDIDATES}. Default: from"
-            + " the name: .pmml/.xml, .onnx, .pb, a directory with saved_model.pb, .zip/.tar.gz/.tgz/.tar.")
+    @Option(
+            names = "--type",
+            paramLabel = "TYPE",
+            description = "Model type: ${COMPLETION-CANDIDATES}. Default: from"
+                    + " the name: .pmml/.xml, .onnx, .pb, a directory with saved_model.pb, .zip/.tar.gz/.tgz/.tar.")
     ArtifactType type;
 
     @Option(names = "--name", required = true, description = "Model name, unique within the data type.")
     String name;
 
-    @Option(names = "--version", required = true, paramLabel = "N", description = "Model version (>= 1), higher than"
-            + " any version of this name already published.")
+    @Option(
+            names = "--version",
+            required = true,
+            paramLabel = "N",
+            description = "Model version (>= 1), higher than" + " any version of this name already published.")
     long version;
 
-    @Option(names = "--data-type", required = true, paramLabel = "TYPE", description = "The record type the model"
-            + " scores (DataRecord.data_type).")
+    @Option(
+            names = "--data-type",
+            required = true,
+            paramLabel = "TYPE",
+            description = "The record type the model" + " scores (DataRecord.data_type).")
     String dataType;
 
     @Option(names = "--description", paramLabel = "TEXT", description = "Free text for humans.")
     String description;
 
-    @Option(names = "--features", split = ",", paramLabel = "NAME", description = "Record feature names in model"
-            + " input order (comma-separated or repeated). TF/ONNX: without it the record's packed vector is the"
-            + " input.")
+    @Option(
+            names = "--features",
+            split = ",",
+            paramLabel = "NAME",
+            description = "Record feature names in model"
+                    + " input order (comma-separated or repeated). TF/ONNX: without it the record's packed vector is the"
+                    + " input.")
     List<String> features = new ArrayList<>();
 
-    @Option(names = "--field-map", paramLabel = "FEATURE=FIELD", description = "PMML: maps a record feature to a"
-            + " PMML field, e.g. 'temperature_c=Temperature (C)' (field names may contain spaces; repeatable)."
-            + " Fields not mapped are looked up by their own name.")
+    @Option(
+            names = "--field-map",
+            paramLabel = "FEATURE=FIELD",
+            description = "PMML: maps a record feature to a"
+                    + " PMML field, e.g. 'temperature_c=Temperature (C)' (field names may contain spaces; repeatable)."
+                    + " Fields not mapped are looked up by their own name.")
     List<String> fieldMaps = new ArrayList<>();
 
-    @Option(names = "--input-tensor", paramLabel = "NAME", description = "TF/ONNX: the input tensor (graph tensor,"
-            + " SavedModel signature input key or ONNX input name). Default: the model's only input.")
+    @Option(
+            names = "--input-tensor",
+            paramLabel = "NAME",
+            description = "TF/ONNX: the input tensor (graph tensor,"
+                    + " SavedModel signature input key or ONNX input name). Default: the model's only input.")
     String inputTensor;
 
-    @Option(names = "--shape", split = ",", paramLabel = "DIM", description = "TF/ONNX: shape of one record's input"
-            + " without the batch dimension, e.g. 28,28,1 (-1: any). Default: [number of values].")
+    @Option(
+            names = "--shape",
+            split = ",",
+            paramLabel = "DIM",
+            description = "TF/ONNX: shape of one record's input"
+                    + " without the batch dimension, e.g. 28,28,1 (-1: any). Default: [number of values].")
     List<Long> shape = new ArrayList<>();
 
-    @Option(names = "--signature", paramLabel = "KEY", description = "TF SavedModel: the signature to serve. Default:"
-            + " serving_default, or the only signature.")
+    @Option(
+            names = "--signature",
+            paramLabel = "KEY",
+            description =
+                    "TF SavedModel: the signature to serve. Default:" + " serving_default, or the only signature.")
     String signature;
 
-    @Option(names = "--output-tensors", split = ",", paramLabel = "NAME", description = "TF/ONNX: output tensors to"
-            + " fetch (comma-separated), the primary one first. Default: the model's only (ONNX: first) output.")
+    @Option(
+            names = "--output-tensors",
+            split = ",",
+            paramLabel = "NAME",
+            description =
+                    "TF/ONNX: output tensors to"
+                            + " fetch (comma-separated), the primary one first. Default: the model's only (ONNX: first) output.")
     List<String> outputTensors = new ArrayList<>();
 
-    @Option(names = "--output-kind", paramLabel = "KIND", defaultValue = "AUTO", description = "How the primary"
-            + " output is read: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: one value is a score, several a"
-            + " raw vector).")
+    @Option(
+            names = "--output-kind",
+            paramLabel = "KIND",
+            defaultValue = "AUTO",
+            description = "How the primary"
+                    + " output is read: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}: one value is a score, several a"
+                    + " raw vector).")
     OutputKindOption outputKind = OutputKindOption.AUTO;
 
-    @Option(names = "--labels", split = ",", paramLabel = "LABEL", description = "Class labels in the order of the"
-            + " probability vector (comma-separated). Default: the index is the label.")
+    @Option(
+            names = "--labels",
+            split = ",",
+            paramLabel = "LABEL",
+            description = "Class labels in the order of the"
+                    + " probability vector (comma-separated). Default: the index is the label.")
     List<String> labels = new ArrayList<>();
 
-    @Option(names = "--label-tensor", paramLabel = "NAME", description = "TF/ONNX classifiers: an output tensor"
-            + " holding the predicted label.")
+    @Option(
+            names = "--label-tensor",
+            paramLabel = "NAME",
+            description = "TF/ONNX classifiers: an output tensor" + " holding the predicted label.")
     String labelTensor;
 
-    @Option(names = "--target-field", paramLabel = "FIELD", description = "PMML: the target field to report when the"
-            + " model has several. Default: the first.")
+    @Option(
+            names = "--target-field",
+            paramLabel = "FIELD",
+            description = "PMML: the target field to report when the" + " model has several. Default: the first.")
     String targetField;
 
     @Option(names = "--samples", paramLabel = "CSV", description = "Validation samples (see below).")
     Path samples;
 
-    @Option(names = "--tolerance", paramLabel = "T", description = "Validation tolerance: |actual - expected| <= T *"
-            + " max(1, |expected|). Default: 1e-4.")
+    @Option(
+            names = "--tolerance",
+            paramLabel = "T",
+            description = "Validation tolerance: |actual - expected| <= T *" + " max(1, |expected|). Default: 1e-4.")
     Double tolerance;
 
-    @Option(names = "--location", description = "Record the model's absolute path as artifact_location instead of"
-            + " embedding its bytes (the serving job must allow that directory).")
+    @Option(
+            names = "--location",
+            description = "Record the model's absolute path as artifact_location instead of"
+                    + " embedding its bytes (the serving job must allow that directory).")
     boolean location;
 
-    @Option(names = "--training-data", paramLabel = "ID|CSV", description = "Provenance: the training data (a"
-            + " snapshot, file hash, generator seed). A CSV file (name ending in .csv, same layout as --samples):"
-            + " also stores its per-feature statistics and the model's outputs on it in the descriptor, for drift"
-            + " monitoring.")
+    @Option(
+            names = "--training-data",
+            paramLabel = "ID|CSV",
+            description = "Provenance: the training data (a"
+                    + " snapshot, file hash, generator seed). A CSV file (name ending in .csv, same layout as --samples):"
+                    + " also stores its per-feature statistics and the model's outputs on it in the descriptor, for drift"
+                    + " monitoring.")
     String trainingData;
 
-    @Option(names = "--drift-threshold", paramLabel = "PSI", description = "PSI above which the serving job reports"
-            + " a feature of this model as drifted. Default: the job's --drift-threshold.")
+    @Option(
+            names = "--drift-threshold",
+            paramLabel = "PSI",
+            description = "PSI above which the serving job reports"
+                    + " a feature of this model as drifted. Default: the job's --drift-threshold.")
     Double driftThreshold;
 
-    @Option(names = "--code-version", paramLabel = "VERSION", description = "Provenance: the version of the code that"
-            + " trained the model (git commit, package version).")
+    @Option(
+            names = "--code-version",
+            paramLabel = "VERSION",
+            description =
+                    "Provenance: the version of the code that" + " trained the model (git commit, package version).")
     String codeVersion;
 
-    @Option(names = "--metric", paramLabel = "NAME=VALUE", description = "Provenance: quality metric on held-out"
-            + " data, e.g. rmse=0.42.")
+    @Option(
+            names = "--metric",
+            paramLabel = "NAME=VALUE",
+            description = "Provenance: quality metric on held-out" + " data, e.g. rmse=0.42.")
     String metric;
 
     /** Flag checks that need no file: usage errors (exit 2). */
@@ -182,7 +244,10 @@ final class ModelOptions {
         } else {
             rejectFor(commandLine, artifactType, "--field-map", !fieldMaps.isEmpty());
             rejectFor(commandLine, artifactType, "--target-field", targetField != null);
-            rejectFor(commandLine, artifactType, "--signature",
+            rejectFor(
+                    commandLine,
+                    artifactType,
+                    "--signature",
                     signature != null && artifactType != ArtifactType.TENSORFLOW_SAVED_MODEL);
         }
     }
@@ -211,7 +276,8 @@ final class ModelOptions {
 
     /** The training CSV whose statistics go into the descriptor: {@code --training-data} naming a .csv file. */
     java.util.Optional<Path> trainingCsv() {
-        if (trainingData == null || !trainingData.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+        if (trainingData == null
+                || !trainingData.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(Path.of(trainingData));
@@ -231,8 +297,7 @@ final class ModelOptions {
     }
 
     Provenance provenance() {
-        Provenance.Builder provenance = Provenance.newBuilder()
-                .setCreatedAtEpochMillis(System.currentTimeMillis());
+        Provenance.Builder provenance = Provenance.newBuilder().setCreatedAtEpochMillis(System.currentTimeMillis());
         if (trainingData != null) {
             provenance.setTrainingDataId(trainingData);
         }
@@ -250,9 +315,12 @@ final class ModelOptions {
     /** "record feature=PMML field": split at the first '=', since PMML field names may contain anything else. */
     private static FieldMapping parseFieldMap(String map) {
         int eq = map.indexOf('=');
-        if (eq <= 0 || eq == map.length() - 1 || map.substring(0, eq).isBlank() || map.substring(eq + 1).isBlank()) {
-            throw new IllegalArgumentException("--field-map needs FEATURE=FIELD, e.g. 'temperature_c=Temperature (C)',"
-                    + " not '" + map + "'");
+        if (eq <= 0
+                || eq == map.length() - 1
+                || map.substring(0, eq).isBlank()
+                || map.substring(eq + 1).isBlank()) {
+            throw new IllegalArgumentException(
+                    "--field-map needs FEATURE=FIELD, e.g. 'temperature_c=Temperature (C)'," + " not '" + map + "'");
         }
         return FieldMapping.newBuilder()
                 .setRecordFeature(map.substring(0, eq).strip())
@@ -268,13 +336,13 @@ final class ModelOptions {
         try {
             double number = Double.parseDouble(value.substring(eq + 1).strip());
             if (!Double.isFinite(number)) {
-                throw new IllegalArgumentException("--metric value must be a finite number, not '"
-                        + value.substring(eq + 1) + "'");
+                throw new IllegalArgumentException(
+                        "--metric value must be a finite number, not '" + value.substring(eq + 1) + "'");
             }
             return number;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--metric value must be a number, not '" + value.substring(eq + 1)
-                    + "'");
+            throw new IllegalArgumentException(
+                    "--metric value must be a number, not '" + value.substring(eq + 1) + "'");
         }
     }
 

@@ -45,8 +45,8 @@ final class ModelPath {
             throw new CliException("model " + path + " is a directory; only a TENSORFLOW_SAVED_MODEL can be one");
         }
         if (directory && !isSavedModelDirectory(path)) {
-            throw new CliException("model " + path + " is a directory without " + SAVED_MODEL_PB
-                    + ": not a TensorFlow SavedModel");
+            throw new CliException(
+                    "model " + path + " is a directory without " + SAVED_MODEL_PB + ": not a TensorFlow SavedModel");
         }
         if (!directory && !Files.isRegularFile(path)) {
             throw new CliException("model " + path + " is not a regular file");
@@ -63,13 +63,15 @@ final class ModelPath {
             if (isSavedModelDirectory(path)) {
                 return ArtifactType.TENSORFLOW_SAVED_MODEL;
             }
-            throw new CliException("model " + path + " is a directory without " + SAVED_MODEL_PB
-                    + ": not a TensorFlow SavedModel");
+            throw new CliException(
+                    "model " + path + " is a directory without " + SAVED_MODEL_PB + ": not a TensorFlow SavedModel");
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.equals(SAVED_MODEL_PB)) {
             throw new CliException("model " + path + " is the graph file of a SavedModel: pass its directory, "
-                    + (path.toAbsolutePath().getParent() == null ? "" : path.toAbsolutePath().getParent()));
+                    + (path.toAbsolutePath().getParent() == null
+                            ? ""
+                            : path.toAbsolutePath().getParent()));
         }
         if (name.endsWith(".pmml") || name.endsWith(".xml")) {
             return ArtifactType.PMML;
@@ -102,8 +104,7 @@ final class ModelPath {
         }
         boolean zip = head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
         boolean gzip = head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
-        boolean tar = head.length >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII)
-                .equals("ustar");
+        boolean tar = head.length >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
         return zip || gzip || tar;
     }
 

@@ -22,15 +22,23 @@ import picocli.CommandLine.Option;
  */
 final class ModelTopicOptions {
 
-    @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
+    @Option(
+            names = "--bootstrap-server",
+            required = true,
+            paramLabel = "HOST:PORT[,HOST:PORT...]",
             description = "Kafka brokers to connect to.")
     private String bootstrapServer;
 
-    @Option(names = "--topic", defaultValue = "models", paramLabel = "TOPIC",
+    @Option(
+            names = "--topic",
+            defaultValue = "models",
+            paramLabel = "TOPIC",
             description = "The serving job's model topic (default ${DEFAULT-VALUE}).")
     private String topic;
 
-    @Option(names = CommandConfig.FLAG, paramLabel = "FILE",
+    @Option(
+            names = CommandConfig.FLAG,
+            paramLabel = "FILE",
             description = "Kafka client properties (security.protocol, sasl.*, ssl.*), a properties file as for"
                     + " Kafka's own tools.")
     private Path commandConfig;
@@ -46,8 +54,9 @@ final class ModelTopicOptions {
         try (ProtoPublisher publisher = new ProtoPublisher(bootstrapServer, "modelctl", clientProperties)) {
             for (ModelDescriptor d : descriptors) {
                 RecordMetadata written = publisher.sendAndWait(topic, d.getDataType(), d);
-                out.printf("%s to %s-%d at offset %d%n", describe(d), written.topic(), written.partition(),
-                        written.offset());
+                out.printf(
+                        "%s to %s-%d at offset %d%n",
+                        describe(d), written.topic(), written.partition(), written.offset());
                 out.flush();
             }
         } catch (IllegalStateException | KafkaException e) {
@@ -56,8 +65,8 @@ final class ModelTopicOptions {
                 throw refused.get();
             }
             // Kafka's timeout (metadata, delivery) or the publisher's own wait for the acknowledgement.
-            boolean silent = hasCause(e, TimeoutException.class)
-                    || hasCause(e, java.util.concurrent.TimeoutException.class);
+            boolean silent =
+                    hasCause(e, TimeoutException.class) || hasCause(e, java.util.concurrent.TimeoutException.class);
             String hint = silent ? " (" + CommandConfig.silenceHint(commandConfig != null) + ")" : "";
             throw new CliException("cannot publish to " + bootstrapServer + ": " + e.getMessage() + hint, e);
         }
@@ -74,21 +83,23 @@ final class ModelTopicOptions {
 
     /** A reader of these brokers with the {@code --command-config} client properties (e.g. for the model events). */
     TopicReader openReader(Duration brokerTimeout) throws CliException {
-        return TopicReader.open(bootstrapServer, brokerTimeout, CommandConfig.load(commandConfig),
-                commandConfig != null);
+        return TopicReader.open(
+                bootstrapServer, brokerTimeout, CommandConfig.load(commandConfig), commandConfig != null);
     }
-
 
     /** What was sent, in words: a model version, a rollback or a removal. */
     static String describe(ModelDescriptor d) {
         return switch (d.getAction()) {
-            case ROLLBACK -> "sent rollback of " + d.getName() + " to v" + d.getRollbackToVersion() + " as v"
-                    + d.getVersion() + " (data type " + d.getDataType() + reasonSuffix(d) + signedSuffix(d) + ")";
-            case REMOVE -> "sent removal of " + d.getName() + " as v" + d.getVersion() + " (data type "
-                    + d.getDataType() + reasonSuffix(d) + signedSuffix(d) + ")";
-            default -> "published " + d.getName() + " v" + d.getVersion() + " ("
-                    + (d.getAction() == ModelAction.DEPLOY ? d.getModelType() : d.getAction()) + ", data type "
-                    + d.getDataType() + signedSuffix(d) + ")";
+            case ROLLBACK ->
+                "sent rollback of " + d.getName() + " to v" + d.getRollbackToVersion() + " as v" + d.getVersion()
+                        + " (data type " + d.getDataType() + reasonSuffix(d) + signedSuffix(d) + ")";
+            case REMOVE ->
+                "sent removal of " + d.getName() + " as v" + d.getVersion() + " (data type " + d.getDataType()
+                        + reasonSuffix(d) + signedSuffix(d) + ")";
+            default ->
+                "published " + d.getName() + " v" + d.getVersion() + " ("
+                        + (d.getAction() == ModelAction.DEPLOY ? d.getModelType() : d.getAction()) + ", data type "
+                        + d.getDataType() + signedSuffix(d) + ")";
         };
     }
 

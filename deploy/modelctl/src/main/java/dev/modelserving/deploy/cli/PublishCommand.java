@@ -54,7 +54,10 @@ final class PublishCommand implements Callable<Integer> {
     @ParentCommand
     private ModelCli cli;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
     @Mixin
@@ -63,7 +66,9 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     private SigningOptions signing;
 
-    @Option(names = "--allowed-root", paramLabel = "DIR",
+    @Option(
+            names = "--allowed-root",
+            paramLabel = "DIR",
             description = "Directory that artifact locations may point into when validating (repeatable). With"
                     + " --model --location, default: the model's own directory.")
     private List<Path> allowedRoots = new ArrayList<>();
@@ -74,19 +79,24 @@ final class PublishCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, multiplicity = "0..1")
     private ModelOptions modelOptions;
 
-    @Parameters(arity = "0..*", paramLabel = "DESCRIPTOR",
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "DESCRIPTOR",
             description = "Descriptor files (binary ModelDescriptor), published in this order; or none with --model.")
     private List<Path> files = new ArrayList<>();
 
     @Override
     public Integer call() throws CliException {
         if (modelOptions == null && files.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "nothing to publish: give descriptor files, or --model"
-                    + " with --name, --version and --data-type");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "nothing to publish: give descriptor files, or --model"
+                            + " with --name, --version and --data-type");
         }
         if (modelOptions != null && !files.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "give either descriptor files " + files + " or --model "
-                    + modelOptions.model + ", not both");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "give either descriptor files " + files + " or --model " + modelOptions.model + ", not both");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (modelOptions != null) {

@@ -46,18 +46,16 @@ final class RecordBuilder {
             throw new RowException("the row has " + row.values().size() + " cells but the header has "
                     + layout.header().size() + " columns");
         }
-        DataRecord.Builder record = DataRecord.newBuilder()
-                .setDataType(dataType)
-                .setId(row.id())
-                .setKey(row.key());
+        DataRecord.Builder record =
+                DataRecord.newBuilder().setDataType(dataType).setId(row.id()).setKey(row.key());
         List<Integer> columns = layout.featureColumns();
         for (int column : columns) {
             String name = layout.header().get(column);
             String cell = row.cell(column);
             if (cell.isEmpty()) {
                 if (packedVector) {
-                    throw new RowException("column '" + name + "' is empty; the model's input vector needs every"
-                            + " value");
+                    throw new RowException(
+                            "column '" + name + "' is empty; the model's input vector needs every" + " value");
                 }
                 continue;
             }

@@ -20,7 +20,8 @@ import org.apache.commons.csv.CSVRecord;
  */
 final class RecordCsvReader implements AutoCloseable {
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT
+            .builder()
             .setIgnoreSurroundingSpaces(true)
             .setIgnoreEmptyLines(true)
             .get();
@@ -34,7 +35,8 @@ final class RecordCsvReader implements AutoCloseable {
     private RecordCsvReader(String source, Reader reader) throws CliException {
         this.source = source;
         try {
-            this.parser = CSVParser.builder().setReader(reader).setFormat(FORMAT).get();
+            this.parser =
+                    CSVParser.builder().setReader(reader).setFormat(FORMAT).get();
         } catch (IOException e) {
             throw IoMessages.failure("cannot read " + source, e);
         }
@@ -92,8 +94,10 @@ final class RecordCsvReader implements AutoCloseable {
             return records.hasNext() ? records.next() : null;
         } catch (UncheckedIOException e) {
             IOException cause = e.getCause();
-            throw new CliException(source + ": not a readable CSV near line " + parser.getCurrentLineNumber() + ": "
-                    + IoMessages.describe(cause), e);
+            throw new CliException(
+                    source + ": not a readable CSV near line " + parser.getCurrentLineNumber() + ": "
+                            + IoMessages.describe(cause),
+                    e);
         }
     }
 

@@ -36,7 +36,10 @@ final class RemoveCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
     @Mixin
@@ -54,9 +57,10 @@ final class RemoveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CliException {
         ModelDescriptor.Builder command = model.command(spec.commandLine(), ModelAction.REMOVE);
-        command.setVersion(version.resolve(spec.commandLine(), modelTopic, command.getDataType(),
-                command.getName()));
-        modelTopic.send(signing.apply(spec.commandLine(), List.of(command.build())), spec.commandLine().getOut());
+        command.setVersion(version.resolve(spec.commandLine(), modelTopic, command.getDataType(), command.getName()));
+        modelTopic.send(
+                signing.apply(spec.commandLine(), List.of(command.build())),
+                spec.commandLine().getOut());
         return 0;
     }
 }

@@ -20,13 +20,15 @@ final class ResultCsvWriter {
     /** Status of a row that could not be scored. */
     static final String FAILED = "FAILED";
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+    private static final CSVFormat FORMAT =
+            CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
 
     private final CSVPrinter printer;
     private final String modelName;
     private final String modelVersion;
     /** Failed rows (id, error) seen before the first scored row fixed the columns. */
     private final List<String[]> heldBack = new ArrayList<>();
+
     private int outputCount = -1;
     private List<String> labels = List.of();
 
@@ -50,9 +52,11 @@ final class ResultCsvWriter {
         }
         if (prediction.outputs().length != outputCount
                 || !List.copyOf(prediction.probabilities().keySet()).equals(labels)) {
-            failed(id, "the model gave " + prediction.outputs().length + " outputs and labels "
-                    + prediction.probabilities().keySet() + ", unlike the first scored row (" + outputCount
-                    + " outputs, labels " + labels + ")");
+            failed(
+                    id,
+                    "the model gave " + prediction.outputs().length + " outputs and labels "
+                            + prediction.probabilities().keySet() + ", unlike the first scored row (" + outputCount
+                            + " outputs, labels " + labels + ")");
             return false;
         }
         String[] row = newRow(id, SCORED);
@@ -61,7 +65,8 @@ final class ResultCsvWriter {
         }
         row[4 + outputCount] = prediction.label() == null ? "" : prediction.label();
         for (int i = 0; i < labels.size(); i++) {
-            row[5 + outputCount + i] = Double.toString(prediction.probabilities().get(labels.get(i)));
+            row[5 + outputCount + i] =
+                    Double.toString(prediction.probabilities().get(labels.get(i)));
         }
         printer.printRecord((Object[]) row);
         return true;

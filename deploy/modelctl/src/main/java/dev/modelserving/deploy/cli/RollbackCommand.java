@@ -39,7 +39,10 @@ final class RollbackCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
     @Mixin
@@ -54,7 +57,10 @@ final class RollbackCommand implements Callable<Integer> {
     @Mixin
     private SigningOptions signing;
 
-    @Option(names = "--to-version", required = true, paramLabel = "N",
+    @Option(
+            names = "--to-version",
+            required = true,
+            paramLabel = "N",
             description = "The earlier version to serve again (one the job has served and kept).")
     private long toVersion;
 
@@ -63,15 +69,18 @@ final class RollbackCommand implements Callable<Integer> {
         if (toVersion < 1) {
             throw new ParameterException(spec.commandLine(), "--to-version must be 1 or more, not " + toVersion);
         }
-        ModelDescriptor.Builder command = model.command(spec.commandLine(), ModelAction.ROLLBACK)
-                .setRollbackToVersion(toVersion);
-        long taken = version.resolve(spec.commandLine(), modelTopic, command.getDataType(),
-                command.getName());
+        ModelDescriptor.Builder command =
+                model.command(spec.commandLine(), ModelAction.ROLLBACK).setRollbackToVersion(toVersion);
+        long taken = version.resolve(spec.commandLine(), modelTopic, command.getDataType(), command.getName());
         if (taken <= toVersion) {
-            throw new ParameterException(spec.commandLine(), "--version " + taken + " must be newer than --to-version "
-                    + toVersion + " (a rollback takes the next version of the model)");
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--version " + taken + " must be newer than --to-version " + toVersion
+                            + " (a rollback takes the next version of the model)");
         }
-        modelTopic.send(signing.apply(spec.commandLine(), List.of(command.setVersion(taken).build())),
+        modelTopic.send(
+                signing.apply(
+                        spec.commandLine(), List.of(command.setVersion(taken).build())),
                 spec.commandLine().getOut());
         return 0;
     }

@@ -65,27 +65,43 @@ final class ScoreCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
-    @Option(names = "--descriptor", required = true, paramLabel = "FILE", description = "The descriptor (binary"
-            + " ModelDescriptor, as written by 'modelctl descriptor').")
+    @Option(
+            names = "--descriptor",
+            required = true,
+            paramLabel = "FILE",
+            description = "The descriptor (binary" + " ModelDescriptor, as written by 'modelctl descriptor').")
     private Path descriptorFile;
 
-    @Option(names = "--input", required = true, paramLabel = "CSV", description = "The records to score; '-' reads"
-            + " standard input.")
+    @Option(
+            names = "--input",
+            required = true,
+            paramLabel = "CSV",
+            description = "The records to score; '-' reads" + " standard input.")
     private String input;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the results (replaced only when"
-            + " complete). Default: standard output.")
+    @Option(
+            names = "--out",
+            paramLabel = "FILE",
+            description = "Where to write the results (replaced only when" + " complete). Default: standard output.")
     private Path out;
 
-    @Option(names = "--allowed-root", paramLabel = "DIR", description = "A directory the descriptor's"
-            + " artifact_location may be under (repeatable). Default: none (locations are refused).")
+    @Option(
+            names = "--allowed-root",
+            paramLabel = "DIR",
+            description = "A directory the descriptor's"
+                    + " artifact_location may be under (repeatable). Default: none (locations are refused).")
     private List<Path> allowedRoots = new ArrayList<>();
 
-    @Option(names = "--data-type", paramLabel = "TYPE", description = "The data_type stamped on the records."
-            + " Default: the descriptor's.")
+    @Option(
+            names = "--data-type",
+            paramLabel = "TYPE",
+            description = "The data_type stamped on the records." + " Default: the descriptor's.")
     private String dataType;
 
     private long scored;
@@ -94,8 +110,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws CliException {
         ModelDescriptor descriptor = DescriptorFiles.read(descriptorFile);
-        RecordBuilder records = RecordBuilder.forModel(descriptor,
-                dataType != null ? dataType : descriptor.getDataType());
+        RecordBuilder records =
+                RecordBuilder.forModel(descriptor, dataType != null ? dataType : descriptor.getDataType());
         try (InputStream in = openInput();
                 RecordCsvReader reader = RecordCsvReader.open(inputName(), in);
                 Model model = cli.loader(allowedRoots).load(descriptor)) {
@@ -124,11 +140,13 @@ final class ScoreCommand implements Callable<Integer> {
         return failed > 0 ? SOME_ROWS_FAILED : 0;
     }
 
-    private void scoreAll(Model model, ModelDescriptor descriptor, RecordBuilder records, RecordCsvReader reader,
-            Appendable output) throws IOException, CliException {
+    private void scoreAll(
+            Model model, ModelDescriptor descriptor, RecordBuilder records, RecordCsvReader reader, Appendable output)
+            throws IOException, CliException {
         ResultCsvWriter results = new ResultCsvWriter(output, descriptor.getName(), descriptor.getVersion());
         for (CsvRow row = reader.next(); row != null; row = reader.next()) {
-            if (row.number() % STDOUT_CHECK_INTERVAL == 0 && output instanceof PrintWriter stdout
+            if (row.number() % STDOUT_CHECK_INTERVAL == 0
+                    && output instanceof PrintWriter stdout
                     && stdout.checkError()) {
                 // A closed pipe (e.g. `| head`): stop instead of scoring rows nobody reads.
                 throw new CliException("standard output was closed after " + (row.number() - 1) + " rows");

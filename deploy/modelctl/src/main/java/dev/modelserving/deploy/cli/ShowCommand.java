@@ -38,7 +38,10 @@ final class ShowCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The descriptor file (binary ModelDescriptor).")
@@ -59,7 +62,8 @@ final class ShowCommand implements Callable<Integer> {
     /** The JSON text shown for a descriptor. */
     static String toJson(ModelDescriptor descriptor) throws CliException {
         boolean hasBytes = descriptor.getArtifactCase() == ModelDescriptor.ArtifactCase.ARTIFACT_BYTES;
-        ModelDescriptor shown = hasBytes ? descriptor.toBuilder().clearArtifactBytes().build() : descriptor;
+        ModelDescriptor shown =
+                hasBytes ? descriptor.toBuilder().clearArtifactBytes().build() : descriptor;
         String json;
         try {
             json = JsonFormat.printer().preservingProtoFieldNames().print(shown);

@@ -35,18 +35,31 @@ final class SignCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
-    @Option(names = "--key", required = true, paramLabel = "PRIVATE.pem",
+    @Option(
+            names = "--key",
+            required = true,
+            paramLabel = "PRIVATE.pem",
             description = "The publisher's private key (PKCS#8 PEM, Ed25519 or ECDSA P-256).")
     private Path key;
 
-    @Option(names = "--publisher", required = true, paramLabel = "ID",
+    @Option(
+            names = "--publisher",
+            required = true,
+            paramLabel = "ID",
             description = "The publisher id the job's trust policy lists this key under.")
     private String publisher;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The signed descriptor.")
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "FILE",
+            description = "The signed descriptor.")
     private Path output;
 
     @Parameters(index = "0", paramLabel = "DESCRIPTOR", description = "The descriptor file to sign.")
@@ -61,9 +74,17 @@ final class SignCommand implements Callable<Integer> {
         PrivateKey privateKey = SigningOptions.readKey(key);
         ModelDescriptor signed = DescriptorSignatures.sign(descriptor, publisher.strip(), privateKey);
         DescriptorFiles.write(output, signed);
-        spec.commandLine().getOut().printf("signed %s v%d (%s, data type %s) as publisher %s with a %s key: %s%n",
-                signed.getName(), signed.getVersion(), signed.getAction(), signed.getDataType(),
-                signed.getPublisherId(), SigningAlgorithm.of(privateKey).flagValue(), output);
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "signed %s v%d (%s, data type %s) as publisher %s with a %s key: %s%n",
+                        signed.getName(),
+                        signed.getVersion(),
+                        signed.getAction(),
+                        signed.getDataType(),
+                        signed.getPublisherId(),
+                        SigningAlgorithm.of(privateKey).flagValue(),
+                        output);
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -18,12 +18,16 @@ import picocli.CommandLine.ParameterException;
  */
 final class SigningOptions {
 
-    @Option(names = "--sign-key", paramLabel = "PRIVATE.pem",
+    @Option(
+            names = "--sign-key",
+            paramLabel = "PRIVATE.pem",
             description = "Sign each descriptor with this private key (PKCS#8 PEM, Ed25519 or ECDSA P-256;"
                     + " `modelctl keygen` or `openssl genpkey` make one). Needs --publisher.")
     private Path signKey;
 
-    @Option(names = "--publisher", paramLabel = "ID",
+    @Option(
+            names = "--publisher",
+            paramLabel = "ID",
             description = "The publisher id the job's trust policy knows this key by. Needs --sign-key.")
     private String publisher;
 
@@ -36,7 +40,9 @@ final class SigningOptions {
             throw new ParameterException(commandLine, "--sign-key and --publisher go together");
         }
         PrivateKey key = readKey(signKey);
-        return descriptors.stream().map(d -> DescriptorSignatures.sign(d, publisher.strip(), key)).toList();
+        return descriptors.stream()
+                .map(d -> DescriptorSignatures.sign(d, publisher.strip(), key))
+                .toList();
     }
 
     /** Reads a private key file, with the problem in words. */

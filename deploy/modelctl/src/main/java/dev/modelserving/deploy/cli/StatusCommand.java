@@ -38,31 +38,39 @@ import picocli.CommandLine.Spec;
             "Only statistics emitted within --window-ms are used; versions that stopped serving are shown with"
                     + " --all."
         },
-        footer = {
-            "",
-            "Example:",
-            "  modelctl status --bootstrap-server localhost:9092"
-        })
+        footer = {"", "Example:", "  modelctl status --bootstrap-server localhost:9092"})
 final class StatusCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
     @Mixin
     private ConsumerOptions consumer;
 
-    @Option(names = "--stats-topic", defaultValue = "model-stats", paramLabel = "TOPIC",
+    @Option(
+            names = "--stats-topic",
+            defaultValue = "model-stats",
+            paramLabel = "TOPIC",
             description = "The serving job's stats topic (default ${DEFAULT-VALUE}).")
     private String statsTopic;
 
-    @Option(names = "--events-topic", defaultValue = "model-events", paramLabel = "TOPIC",
+    @Option(
+            names = "--events-topic",
+            defaultValue = "model-events",
+            paramLabel = "TOPIC",
             description = "The serving job's model-event topic (default ${DEFAULT-VALUE}).")
     private String eventsTopic;
 
-    @Option(names = "--window-ms", defaultValue = "300000", paramLabel = "MS",
+    @Option(
+            names = "--window-ms",
+            defaultValue = "300000",
+            paramLabel = "MS",
             description = "Ignore statistics emitted longer ago than this (default ${DEFAULT-VALUE}).")
     private long windowMs;
 
@@ -132,28 +140,53 @@ final class StatusCommand implements Callable<Integer> {
             Map<String, ModelStats> perInstance = latest.computeIfAbsent(
                     s.getDataType() + "\u0000" + s.getModelName() + "\u0000" + s.getModelVersion(),
                     k -> new LinkedHashMap<>());
-            perInstance.merge(s.getEmittedBy(), s,
+            perInstance.merge(
+                    s.getEmittedBy(),
+                    s,
                     (known, next) -> next.getStatsUntilMillis() >= known.getStatsUntilMillis() ? next : known);
         }
         List<MergedStats> merged = new ArrayList<>();
         latest.values().forEach(perInstance -> merged.add(MergedStats.merge(perInstance.values())));
-        merged.sort(Comparator.comparing(MergedStats::dataType).thenComparing(MergedStats::modelName)
-                .thenComparing(Comparator.comparingLong(MergedStats::modelVersion).reversed()));
+        merged.sort(Comparator.comparing(MergedStats::dataType)
+                .thenComparing(MergedStats::modelName)
+                .thenComparing(
+                        Comparator.comparingLong(MergedStats::modelVersion).reversed()));
         return merged;
     }
 
     private static void print(PrintWriter out, List<MergedStats> rows, Set<String> current) {
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"DATA TYPE", "NOW", "MODEL@VERSION", "SHA256", "SERVING SINCE", "RECORDS", "FAILED",
-            "P50 MS", "P99 MS", "MAX MS", "DRIFT (MAX PSI)", "INSTANCES"});
+        table.add(new String[] {
+            "DATA TYPE",
+            "NOW",
+            "MODEL@VERSION",
+            "SHA256",
+            "SERVING SINCE",
+            "RECORDS",
+            "FAILED",
+            "P50 MS",
+            "P99 MS",
+            "MAX MS",
+            "DRIFT (MAX PSI)",
+            "INSTANCES"
+        });
         for (MergedStats r : rows) {
-            table.add(new String[] {r.dataType(), current.contains(versionKey(r)) ? "*" : "",
-                r.modelName() + "@" + r.modelVersion(), shortSha(r.modelSha256()),
-                MessageLines.time(r.servingSinceMillis()), Long.toString(r.records()), Long.toString(r.failed()),
-                millis(r.latencyP50Nanos()), millis(r.latencyP99Nanos()), millis(r.latencyMaxNanos()),
-                r.maxDrift().map(d -> d.getFeature() + " " + String.format(Locale.ROOT, "%.3f", d.getPsi()))
+            table.add(new String[] {
+                r.dataType(),
+                current.contains(versionKey(r)) ? "*" : "",
+                r.modelName() + "@" + r.modelVersion(),
+                shortSha(r.modelSha256()),
+                MessageLines.time(r.servingSinceMillis()),
+                Long.toString(r.records()),
+                Long.toString(r.failed()),
+                millis(r.latencyP50Nanos()),
+                millis(r.latencyP99Nanos()),
+                millis(r.latencyMaxNanos()),
+                r.maxDrift()
+                        .map(d -> d.getFeature() + " " + String.format(Locale.ROOT, "%.3f", d.getPsi()))
                         .orElse("-"),
-                Integer.toString(r.instances())});
+                Integer.toString(r.instances())
+            });
         }
         Tables.print(out, table);
     }

@@ -42,18 +42,27 @@ final class TailCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
-    @Parameters(index = "0", paramLabel = "KIND", converter = TailKind.Converter.class,
+    @Parameters(
+            index = "0",
+            paramLabel = "KIND",
+            converter = TailKind.Converter.class,
             description = "What to read: results, dead-letters or events.")
     private TailKind kind;
 
     @Mixin
     private ConsumerOptions consumer;
 
-    @Option(names = "--topic", paramLabel = "TOPIC", description = "The topic to read. Default: the serving job's"
-            + " default for KIND: results, dead-letters, model-events.")
+    @Option(
+            names = "--topic",
+            paramLabel = "TOPIC",
+            description = "The topic to read. Default: the serving job's"
+                    + " default for KIND: results, dead-letters, model-events.")
     private String topic;
 
     @Option(names = "--from-beginning", description = "Start at the oldest message kept instead of the newest.")
@@ -82,8 +91,8 @@ final class TailCommand implements Callable<Integer> {
             while (maxMessages == null || printed < maxMessages) {
                 boolean any = false;
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(POLL)) {
-                    out.println(kind.line(record.value(), record.topic() + "-" + record.partition() + "@"
-                            + record.offset()));
+                    out.println(kind.line(
+                            record.value(), record.topic() + "-" + record.partition() + "@" + record.offset()));
                     any = true;
                     printed++;
                     if (maxMessages != null && printed >= maxMessages) {
@@ -97,7 +106,8 @@ final class TailCommand implements Callable<Integer> {
                 if (any) {
                     lastMessage = System.nanoTime();
                 } else if (timeoutMs != null
-                        && System.nanoTime() - lastMessage >= Duration.ofMillis(timeoutMs).toNanos()) {
+                        && System.nanoTime() - lastMessage
+                                >= Duration.ofMillis(timeoutMs).toNanos()) {
                     break;
                 }
             }

@@ -14,12 +14,13 @@ import picocli.CommandLine.TypeConversionException;
 
 /** What {@code modelctl tail} reads: each kind has its message type, its default topic and its line format. */
 enum TailKind {
-    RESULTS("results", "results", ServingResult.getDefaultInstance(),
-            m -> MessageLines.result((ServingResult) m)),
-    DEAD_LETTERS("dead-letters", "dead-letters", DeadLetter.getDefaultInstance(),
+    RESULTS("results", "results", ServingResult.getDefaultInstance(), m -> MessageLines.result((ServingResult) m)),
+    DEAD_LETTERS(
+            "dead-letters",
+            "dead-letters",
+            DeadLetter.getDefaultInstance(),
             m -> MessageLines.deadLetter((DeadLetter) m)),
-    EVENTS("events", "model-events", ModelEvent.getDefaultInstance(),
-            m -> MessageLines.event((ModelEvent) m));
+    EVENTS("events", "model-events", ModelEvent.getDefaultInstance(), m -> MessageLines.event((ModelEvent) m));
 
     private final String argument;
     private final String defaultTopic;

@@ -29,7 +29,10 @@ final class TopicReader implements AutoCloseable {
     private final boolean configured;
     private String topic = "";
 
-    private TopicReader(KafkaConsumer<byte[], byte[]> consumer, String bootstrapServers, Duration brokerTimeout,
+    private TopicReader(
+            KafkaConsumer<byte[], byte[]> consumer,
+            String bootstrapServers,
+            Duration brokerTimeout,
             boolean configured) {
         this.consumer = consumer;
         this.bootstrapServers = bootstrapServers;
@@ -52,8 +55,9 @@ final class TopicReader implements AutoCloseable {
      * @param configured whether the properties came from {@code --command-config} (messages then point at it)
      * @throws CliException the bootstrap servers or the client properties are not usable
      */
-    static TopicReader open(String bootstrapServers, Duration brokerTimeout, Map<String, String> clientProperties,
-            boolean configured) throws CliException {
+    static TopicReader open(
+            String bootstrapServers, Duration brokerTimeout, Map<String, String> clientProperties, boolean configured)
+            throws CliException {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -68,8 +72,10 @@ final class TopicReader implements AutoCloseable {
         try {
             return new TopicReader(new KafkaConsumer<>(props), bootstrapServers, brokerTimeout, configured);
         } catch (KafkaException e) {
-            throw new CliException("cannot connect to " + bootstrapServers + ": " + rootMessage(e)
-                    + (configured ? "; check " + CommandConfig.FLAG : ""), e);
+            throw new CliException(
+                    "cannot connect to " + bootstrapServers + ": " + rootMessage(e)
+                            + (configured ? "; check " + CommandConfig.FLAG : ""),
+                    e);
         }
     }
 
@@ -150,12 +156,13 @@ final class TopicReader implements AutoCloseable {
             return refused.get();
         }
         if (e instanceof TimeoutException) {
-            return new CliException("cannot read topic " + topic + " from " + bootstrapServers + ": no answer from"
-                    + " the brokers within " + brokerTimeout.toMillis() + " ms ("
-                    + CommandConfig.silenceHint(configured) + ")", e);
+            return new CliException(
+                    "cannot read topic " + topic + " from " + bootstrapServers + ": no answer from"
+                            + " the brokers within " + brokerTimeout.toMillis() + " ms ("
+                            + CommandConfig.silenceHint(configured) + ")",
+                    e);
         }
-        return new CliException("cannot read topic " + topic + " from " + bootstrapServers + ": " + rootMessage(e),
-                e);
+        return new CliException("cannot read topic " + topic + " from " + bootstrapServers + ": " + rootMessage(e), e);
     }
 
     private static String rootMessage(Throwable e) {
@@ -163,7 +170,8 @@ final class TopicReader implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        String message =
+                root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
         return root == e ? message : e.getMessage() + " (" + message + ")";
     }
 }

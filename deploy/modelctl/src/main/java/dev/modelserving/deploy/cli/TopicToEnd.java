@@ -50,8 +50,8 @@ final class TopicToEnd {
         return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
-    private static boolean reachedEnd(TopicReader reader, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> end) throws CliException {
+    private static boolean reachedEnd(
+            TopicReader reader, List<TopicPartition> partitions, Map<TopicPartition, Long> end) throws CliException {
         for (TopicPartition partition : partitions) {
             if (reader.position(partition) < end.getOrDefault(partition, 0L)) {
                 return false;

@@ -27,12 +27,14 @@ final class UnknownFields {
             if (field.getKey().getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
                 continue;
             }
-            String name = path.isEmpty() ? field.getKey().getName() : path + "." + field.getKey().getName();
+            String name = path.isEmpty()
+                    ? field.getKey().getName()
+                    : path + "." + field.getKey().getName();
             List<?> values = field.getKey().isRepeated() ? (List<?>) field.getValue() : List.of(field.getValue());
             for (int i = 0; i < values.size(); i++) {
                 // Map entries are messages too; their unknown fields are just as telling.
-                String found = first((Message) values.get(i),
-                        field.getKey().isRepeated() ? name + "[" + i + "]" : name);
+                String found =
+                        first((Message) values.get(i), field.getKey().isRepeated() ? name + "[" + i + "]" : name);
                 if (found != null) {
                     return found;
                 }

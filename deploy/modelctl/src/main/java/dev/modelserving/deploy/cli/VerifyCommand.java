@@ -44,7 +44,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     private boolean help;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -52,11 +55,15 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** A policy or public keys, not both. */
     static final class Against {
-        @Option(names = "--policy", paramLabel = "POLICY",
+        @Option(
+                names = "--policy",
+                paramLabel = "POLICY",
                 description = "The job's trust policy (protobuf text format; key files relative to it).")
         Path policy;
 
-        @Option(names = "--public-key", paramLabel = "PUBLIC.pem",
+        @Option(
+                names = "--public-key",
+                paramLabel = "PUBLIC.pem",
                 description = "A public key (X.509 PEM) the signature must verify with (repeatable: any of them).")
         List<Path> publicKeys = new ArrayList<>();
     }
@@ -80,14 +87,21 @@ final class VerifyCommand implements Callable<Integer> {
             if (policy != null) {
                 TrustDecision decision = policy.check(descriptor, true);
                 allTrusted &= decision.accepted();
-                out.printf("%s: %s: %s%n", file, what, decision.accepted() ? "trusted, " + decision.reason()
-                        : decision.reason());
+                out.printf(
+                        "%s: %s: %s%n",
+                        file, what, decision.accepted() ? "trusted, " + decision.reason() : decision.reason());
             } else {
                 boolean verified = keys.stream().anyMatch(k -> DescriptorSignatures.verify(descriptor, k));
                 allTrusted &= verified;
-                out.printf("%s: %s: %s%n", file, what, verified ? "signature verifies (publisher "
-                        + descriptor.getPublisherId() + ")" : descriptor.getSignature().isEmpty() ? "not signed"
-                        : "signature does not verify with the given key(s)");
+                out.printf(
+                        "%s: %s: %s%n",
+                        file,
+                        what,
+                        verified
+                                ? "signature verifies (publisher " + descriptor.getPublisherId() + ")"
+                                : descriptor.getSignature().isEmpty()
+                                        ? "not signed"
+                                        : "signature does not verify with the given key(s)");
             }
         }
         out.flush();

@@ -21,7 +21,9 @@ final class VersionProvider implements IVersionProvider {
                 version = properties.getProperty("version", version);
             }
         }
-        String types = String.join(", ", ModelFactories.discover(VersionProvider.class.getClassLoader()).types());
+        String types = String.join(
+                ", ",
+                ModelFactories.discover(VersionProvider.class.getClassLoader()).types());
         return new String[] {
             "modelctl " + version,
             "model types: " + (types.isEmpty() ? "(none found on the class path)" : types),

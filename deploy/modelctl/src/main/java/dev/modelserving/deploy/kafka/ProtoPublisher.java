@@ -63,7 +63,8 @@ public final class ProtoPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending to " + topic, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("could not send to " + topic + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                    "could not send to " + topic + ": " + e.getCause().getMessage(), e);
         } catch (KafkaException | TimeoutException e) {
             throw new IllegalStateException("could not send to " + topic + ": " + e.getMessage(), e);
         }

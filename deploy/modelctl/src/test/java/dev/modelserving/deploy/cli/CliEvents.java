@@ -11,8 +11,15 @@ final class CliEvents {
 
     private CliEvents() {}
 
-    static ModelEvent event(ModelEventType type, String dataType, String name, long version, long previous,
-            String reason, long millisAfterT0, String emittedBy) {
+    static ModelEvent event(
+            ModelEventType type,
+            String dataType,
+            String name,
+            long version,
+            long previous,
+            String reason,
+            long millisAfterT0,
+            String emittedBy) {
         return ModelEvent.newBuilder()
                 .setType(type)
                 .setDataType(dataType)

@@ -35,7 +35,11 @@ final class CliFiles {
 
     /** The rows of a result CSV, by column name. */
     static List<Map<String, String>> rows(String csv) throws IOException {
-        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get();
+        CSVFormat format = CSVFormat.DEFAULT
+                .builder()
+                .setHeader()
+                .setSkipHeaderRecord(true)
+                .get();
         try (CSVParser parser = CSVParser.parse(new StringReader(csv), format)) {
             return parser.getRecords().stream().map(CSVRecord::toMap).toList();
         }

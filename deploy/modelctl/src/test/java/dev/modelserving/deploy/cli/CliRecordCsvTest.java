@@ -37,10 +37,12 @@ class CliRecordCsvTest {
         assertThatThrownBy(() -> open("a,expected,expected_0\n")).hasMessageContaining("not both");
         assertThatThrownBy(() -> open("")).hasMessageContaining("empty");
         assertThatThrownBy(() -> {
-            try (RecordCsvReader reader = open("a,b\n\"1,2\n")) {
-                reader.readAll();
-            }
-        }).isInstanceOf(CliException.class).hasMessageContaining("t.csv: not a readable CSV");
+                    try (RecordCsvReader reader = open("a,b\n\"1,2\n")) {
+                        reader.readAll();
+                    }
+                })
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("t.csv: not a readable CSV");
     }
 
     @Test
@@ -65,9 +67,11 @@ class CliRecordCsvTest {
             DataRecord record = packed.build(rows.get(0));
             assertThat(record.getVectorList()).containsExactly(0.25f, -1f, 300f);
             assertThat(record.getFeaturesCount()).isZero();
-            assertThatThrownBy(() -> packed.build(rows.get(1))).isInstanceOf(RowException.class)
+            assertThatThrownBy(() -> packed.build(rows.get(1)))
+                    .isInstanceOf(RowException.class)
                     .hasMessageContaining("'p0' is empty");
-            assertThatThrownBy(() -> packed.build(rows.get(2))).isInstanceOf(RowException.class)
+            assertThatThrownBy(() -> packed.build(rows.get(2)))
+                    .isInstanceOf(RowException.class)
                     .hasMessageContaining("'p1' is Infinity");
             assertThat(rows.get(1).describe()).isEqualTo("t.csv row 2 (id b)");
         }

@@ -38,8 +38,13 @@ final class CliTopics {
     }
 
     /** {@link #write(EmbeddedKafkaBroker, String, String, List)} with client properties (a secured broker's). */
-    static void write(EmbeddedKafkaBroker broker, Map<String, String> clientProperties, String topic, String key,
-            List<byte[]> values) throws Exception {
+    static void write(
+            EmbeddedKafkaBroker broker,
+            Map<String, String> clientProperties,
+            String topic,
+            String key,
+            List<byte[]> values)
+            throws Exception {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -68,7 +73,8 @@ final class CliTopics {
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(10)).get(partition);
+            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(10))
+                    .get(partition);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (consumer.position(partition) < end && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
@@ -78,8 +84,8 @@ final class CliTopics {
     }
 
     /** {@link #readAll(EmbeddedKafkaBroker, String, int)} with client properties (a secured broker's). */
-    static List<ConsumerRecord<String, byte[]>> readAll(EmbeddedKafkaBroker broker,
-            Map<String, String> clientProperties, String topic, int count) {
+    static List<ConsumerRecord<String, byte[]>> readAll(
+            EmbeddedKafkaBroker broker, Map<String, String> clientProperties, String topic, int count) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -90,7 +96,8 @@ final class CliTopics {
             TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(10)).get(partition);
+            long end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(10))
+                    .get(partition);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (consumer.position(partition) < end && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
@@ -121,13 +128,16 @@ final class CliTopics {
      * Starts {@code unstarted} (e.g. a SASL_SSL broker) and creates these topics as {@link #broker(String...)} does,
      * as a client with these properties.
      */
-    static EmbeddedKafkaBroker start(EmbeddedKafkaBroker unstarted, Map<String, String> clientProperties,
-            String... topics) throws Exception {
+    static EmbeddedKafkaBroker start(
+            EmbeddedKafkaBroker unstarted, Map<String, String> clientProperties, String... topics) throws Exception {
         EmbeddedKafkaBroker broker = unstarted.start();
         Map<String, Object> adminProperties = new HashMap<>(clientProperties);
         adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         try (Admin admin = Admin.create(adminProperties)) {
-            admin.createTopics(Arrays.stream(topics).map(t -> new NewTopic(t, 1, (short) 1)).toList()).all()
+            admin.createTopics(Arrays.stream(topics)
+                            .map(t -> new NewTopic(t, 1, (short) 1))
+                            .toList())
+                    .all()
                     .get(30, TimeUnit.SECONDS);
         }
         Properties props = new Properties();
@@ -136,8 +146,8 @@ final class CliTopics {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            consumer.endOffsets(Arrays.stream(topics).map(t -> new TopicPartition(t, 0)).toList(),
-                    Duration.ofSeconds(30));
+            consumer.endOffsets(
+                    Arrays.stream(topics).map(t -> new TopicPartition(t, 0)).toList(), Duration.ofSeconds(30));
         }
         return broker;
     }

@@ -34,11 +34,28 @@ class DescriptorCommandPmmlTest {
     }
 
     private List<String> descriptorArgs(Path model, Path samples, Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("descriptor", "--model", model.toString(),
-                "--name", "next-temperature", "--version", "3", "--data-type", "sensor",
-                "--description", "next temperature from the current reading",
-                "--samples", samples.toString(), "--out", out.toString(),
-                "--training-data", "generator-seed-42", "--code-version", "abc123", "--metric", "rmse=0.41"));
+        List<String> args = new ArrayList<>(List.of(
+                "descriptor",
+                "--model",
+                model.toString(),
+                "--name",
+                "next-temperature",
+                "--version",
+                "3",
+                "--data-type",
+                "sensor",
+                "--description",
+                "next temperature from the current reading",
+                "--samples",
+                samples.toString(),
+                "--out",
+                out.toString(),
+                "--training-data",
+                "generator-seed-42",
+                "--code-version",
+                "abc123",
+                "--metric",
+                "rmse=0.41"));
         args.addAll(List.of(CliPmmlModels.FIELD_MAPS));
         args.addAll(List.of(extra));
         return args;
@@ -53,13 +70,19 @@ class DescriptorCommandPmmlTest {
                 + "s3,20,2400,0," + nextTemperature(20, 2400, 0) + "\n";
         Path out = dir.resolve("next-temperature.desc");
 
-        CliRunner.Result made = CliRunner.run(descriptorArgs(model, CliFiles.write(dir.resolve("samples.csv"), samples),
-                out).toArray(String[]::new));
+        CliRunner.Result made =
+                CliRunner.run(descriptorArgs(model, CliFiles.write(dir.resolve("samples.csv"), samples), out)
+                        .toArray(String[]::new));
 
         assertThat(made.exitCode()).as(made.err()).isZero();
         assertThat(made.errLines()).hasSize(1);
-        assertThat(made.err()).contains("next-temperature v3", "PMML", "3 validation samples", out.toString(),
-                Checksums.sha256Hex(Files.readAllBytes(model)));
+        assertThat(made.err())
+                .contains(
+                        "next-temperature v3",
+                        "PMML",
+                        "3 validation samples",
+                        out.toString(),
+                        Checksums.sha256Hex(Files.readAllBytes(model)));
         ModelDescriptor descriptor = CliFiles.readDescriptor(out);
         assertThat(descriptor.getName()).isEqualTo("next-temperature");
         assertThat(descriptor.getVersion()).isEqualTo(3);
@@ -68,14 +91,16 @@ class DescriptorCommandPmmlTest {
         assertThat(descriptor.getArtifactBytes().toString(StandardCharsets.UTF_8))
                 .isEqualTo(CliPmmlModels.NEXT_TEMPERATURE);
         assertThat(descriptor.getArtifactSha256()).isEqualTo(Checksums.sha256Hex(Files.readAllBytes(model)));
-        assertThat(descriptor.getInput().getFieldMappingList()).containsExactly(
-                mapping("temperature_c", "Temperature (C)"),
-                mapping("fan_rpm", "Fan speed (rpm)"),
-                mapping("load_percent", "Load %"));
+        assertThat(descriptor.getInput().getFieldMappingList())
+                .containsExactly(
+                        mapping("temperature_c", "Temperature (C)"),
+                        mapping("fan_rpm", "Fan speed (rpm)"),
+                        mapping("load_percent", "Load %"));
         assertThat(descriptor.getValidationSamplesList()).hasSize(3);
         ValidationSample second = descriptor.getValidationSamples(1);
         assertThat(second.getInput().getFeaturesMap())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("temperature_c", 71.5, "fan_rpm", 1200.0, "load_percent", 95.0));
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("temperature_c", 71.5, "fan_rpm", 1200.0, "load_percent", 95.0));
         assertThat(second.getInput().getId()).isEqualTo("s2");
         assertThat(second.getExpectedOutputsList()).containsExactly(nextTemperature(71.5, 1200, 95));
         assertThat(descriptor.getProvenance().getTrainingDataId()).isEqualTo("generator-seed-42");
@@ -88,40 +113,60 @@ class DescriptorCommandPmmlTest {
         StringBuilder input = new StringBuilder("id,temperature_c,fan_rpm,load_percent\n");
         double[][] rows = new double[25][];
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = new double[] {15 + 70 * random.nextDouble(), 800 + 2000 * random.nextDouble(),
-                100 * random.nextDouble()};
-            input.append("r").append(i).append(',').append(rows[i][0]).append(',').append(rows[i][1]).append(',')
-                    .append(rows[i][2]).append('\n');
+            rows[i] = new double[] {
+                15 + 70 * random.nextDouble(), 800 + 2000 * random.nextDouble(), 100 * random.nextDouble()
+            };
+            input.append("r")
+                    .append(i)
+                    .append(',')
+                    .append(rows[i][0])
+                    .append(',')
+                    .append(rows[i][1])
+                    .append(',')
+                    .append(rows[i][2])
+                    .append('\n');
         }
         Path results = dir.resolve("results.csv");
-        CliRunner.Result scored = CliRunner.run("score", "--descriptor", out.toString(), "--input",
-                CliFiles.write(dir.resolve("input.csv"), input.toString()).toString(), "--out", results.toString());
+        CliRunner.Result scored = CliRunner.run(
+                "score",
+                "--descriptor",
+                out.toString(),
+                "--input",
+                CliFiles.write(dir.resolve("input.csv"), input.toString()).toString(),
+                "--out",
+                results.toString());
 
         assertThat(scored.exitCode()).as(scored.err()).isZero();
         assertThat(scored.out()).isEmpty();
         assertThat(scored.errLines()).containsExactly("modelctl: scored 25, failed 0");
         String csv = Files.readString(results);
-        assertThat(CliFiles.header(csv)).containsExactly("id", "status", "model", "version", "output_0", "label",
-                "error");
+        assertThat(CliFiles.header(csv))
+                .containsExactly("id", "status", "model", "version", "output_0", "label", "error");
         List<Map<String, String>> lines = CliFiles.rows(csv);
         assertThat(lines).hasSize(rows.length);
         for (int i = 0; i < rows.length; i++) {
             Map<String, String> line = lines.get(i);
-            assertThat(line).containsEntry("id", "r" + i).containsEntry("status", "SCORED")
-                    .containsEntry("model", "next-temperature").containsEntry("version", "3")
-                    .containsEntry("label", "").containsEntry("error", "");
+            assertThat(line)
+                    .containsEntry("id", "r" + i)
+                    .containsEntry("status", "SCORED")
+                    .containsEntry("model", "next-temperature")
+                    .containsEntry("version", "3")
+                    .containsEntry("label", "")
+                    .containsEntry("error", "");
             double expected = nextTemperature(rows[i][0], rows[i][1], rows[i][2]);
-            assertThat(Double.parseDouble(line.get("output_0"))).isCloseTo(expected, within(1e-12 * Math.abs(expected)));
+            assertThat(Double.parseDouble(line.get("output_0")))
+                    .isCloseTo(expected, within(1e-12 * Math.abs(expected)));
         }
     }
 
     @Test
     void samplesWithoutExpectedColumnsArePinnedToTheModelsOutputs() throws Exception {
-        Path samples = CliFiles.write(dir.resolve("samples.csv"),
-                "temperature_c,fan_rpm,load_percent\n40,1500,10\n80,900,99\n");
+        Path samples = CliFiles.write(
+                dir.resolve("samples.csv"), "temperature_c,fan_rpm,load_percent\n40,1500,10\n80,900,99\n");
         Path out = dir.resolve("pinned.desc");
 
-        CliRunner.Result made = CliRunner.run(descriptorArgs(pmml(), samples, out).toArray(String[]::new));
+        CliRunner.Result made =
+                CliRunner.run(descriptorArgs(pmml(), samples, out).toArray(String[]::new));
 
         assertThat(made.exitCode()).as(made.err()).isZero();
         assertThat(made.errLines()).hasSize(2);
@@ -133,25 +178,34 @@ class DescriptorCommandPmmlTest {
         assertThat(descriptor.getValidationSamples(1).getExpectedOutputs(0))
                 .isCloseTo(nextTemperature(80, 900, 99), within(1e-9));
         assertThat(descriptor.getValidationSamples(1).getInput().getId()).isEqualTo("2");
-        try (Model model = ModelLoader.withDiscoveredFactories(LoadPolicy.defaults()).load(descriptor)) {
-            DataRecord record = DataRecord.newBuilder().putFeatures("temperature_c", 40).putFeatures("fan_rpm", 1500)
-                    .putFeatures("load_percent", 10).build();
+        try (Model model =
+                ModelLoader.withDiscoveredFactories(LoadPolicy.defaults()).load(descriptor)) {
+            DataRecord record = DataRecord.newBuilder()
+                    .putFeatures("temperature_c", 40)
+                    .putFeatures("fan_rpm", 1500)
+                    .putFeatures("load_percent", 10)
+                    .build();
             assertThat(model.score(record).outputs()[0]).isCloseTo(nextTemperature(40, 1500, 10), within(1e-9));
         }
     }
 
     @Test
     void aWrongExpectedValueFailsWithOneLineNamingTheSample() throws Exception {
-        Path samples = CliFiles.write(dir.resolve("samples.csv"), "id,temperature_c,fan_rpm,load_percent,expected\n"
-                + "good,55.0,1800,40," + nextTemperature(55.0, 1800, 40) + "\n"
-                + "bad,60.0,1800,40," + (nextTemperature(60.0, 1800, 40) + 0.5) + "\n");
+        Path samples = CliFiles.write(
+                dir.resolve("samples.csv"),
+                "id,temperature_c,fan_rpm,load_percent,expected\n"
+                        + "good,55.0,1800,40," + nextTemperature(55.0, 1800, 40) + "\n"
+                        + "bad,60.0,1800,40," + (nextTemperature(60.0, 1800, 40) + 0.5) + "\n");
         Path out = dir.resolve("wrong.desc");
 
-        CliRunner.Result made = CliRunner.run(descriptorArgs(pmml(), samples, out).toArray(String[]::new));
+        CliRunner.Result made =
+                CliRunner.run(descriptorArgs(pmml(), samples, out).toArray(String[]::new));
 
         assertThat(made.exitCode()).isEqualTo(1);
         assertThat(made.errLines()).hasSize(1);
-        assertThat(made.err()).startsWith("modelctl: ").contains("row 2", "id bad", "output 0")
+        assertThat(made.err())
+                .startsWith("modelctl: ")
+                .contains("row 2", "id bad", "output 0")
                 .doesNotContain("Exception", "\tat ");
         assertThat(out).doesNotExist();
         assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
@@ -159,10 +213,10 @@ class DescriptorCommandPmmlTest {
 
     @Test
     void aFieldMapNamingAnUnknownPmmlFieldIsRefusedWithTheModelsFields() throws Exception {
-        Path samples = CliFiles.write(dir.resolve("samples.csv"), "temperature_c,fan_rpm,load_percent,humidity\n"
-                + "40,1500,10,3\n");
-        List<String> args = descriptorArgs(pmml(), samples, dir.resolve("x.desc"), "--field-map",
-                "humidity=Humidity percent");
+        Path samples = CliFiles.write(
+                dir.resolve("samples.csv"), "temperature_c,fan_rpm,load_percent,humidity\n" + "40,1500,10,3\n");
+        List<String> args =
+                descriptorArgs(pmml(), samples, dir.resolve("x.desc"), "--field-map", "humidity=Humidity percent");
 
         CliRunner.Result made = CliRunner.run(args.toArray(String[]::new));
 
@@ -177,12 +231,14 @@ class DescriptorCommandPmmlTest {
         Path samples = CliFiles.write(dir.resolve("samples.csv"), "temperature_c,fan_rpm,load_percent\n40,1500,10\n");
         Path out = dir.resolve("located.desc");
 
-        CliRunner.Result made = CliRunner.run(descriptorArgs(model, samples, out, "--location").toArray(String[]::new));
+        CliRunner.Result made =
+                CliRunner.run(descriptorArgs(model, samples, out, "--location").toArray(String[]::new));
 
         assertThat(made.exitCode()).as(made.err()).isZero();
         ModelDescriptor descriptor = CliFiles.readDescriptor(out);
         assertThat(descriptor.getArtifactCase()).isEqualTo(ModelDescriptor.ArtifactCase.ARTIFACT_LOCATION);
-        assertThat(descriptor.getArtifactLocation()).isEqualTo(model.toAbsolutePath().toString());
+        assertThat(descriptor.getArtifactLocation())
+                .isEqualTo(model.toAbsolutePath().toString());
         assertThat(descriptor.getArtifactSha256()).isEqualTo(Checksums.sha256Hex(Files.readAllBytes(model)));
 
         Path input = CliFiles.write(dir.resolve("in.csv"), "temperature_c,fan_rpm,load_percent\n40,1500,10\n");
@@ -190,8 +246,8 @@ class DescriptorCommandPmmlTest {
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("LOCATION_NOT_ALLOWED").hasLineCount(1);
 
-        CliRunner.Result allowed = CliRunner.run("score", "--descriptor", out.toString(), "--input", input.toString(),
-                "--allowed-root", dir.toString());
+        CliRunner.Result allowed = CliRunner.run(
+                "score", "--descriptor", out.toString(), "--input", input.toString(), "--allowed-root", dir.toString());
         assertThat(allowed.exitCode()).as(allowed.err()).isZero();
         assertThat(Double.parseDouble(CliFiles.rows(allowed.out()).get(0).get("output_0")))
                 .isCloseTo(nextTemperature(40, 1500, 10), within(1e-9));
@@ -200,8 +256,18 @@ class DescriptorCommandPmmlTest {
     @Test
     void withoutSamplesTheDescriptorIsWrittenWithAWarning() throws Exception {
         Path out = dir.resolve("bare.desc");
-        List<String> args = new ArrayList<>(List.of("descriptor", "--model", pmml().toString(), "--name", "bare",
-                "--version", "1", "--data-type", "sensor", "--out", out.toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "descriptor",
+                "--model",
+                pmml().toString(),
+                "--name",
+                "bare",
+                "--version",
+                "1",
+                "--data-type",
+                "sensor",
+                "--out",
+                out.toString()));
         args.addAll(List.of(CliPmmlModels.FIELD_MAPS));
 
         CliRunner.Result made = CliRunner.run(args.toArray(String[]::new));
@@ -215,22 +281,28 @@ class DescriptorCommandPmmlTest {
 
     @Test
     void noValidateWritesADescriptorTheLoaderWouldRefuse() throws Exception {
-        Path samples = CliFiles.write(dir.resolve("samples.csv"), "temperature_c,fan_rpm,load_percent,expected\n"
-                + "1,2,3,-1000\n");
+        Path samples = CliFiles.write(
+                dir.resolve("samples.csv"), "temperature_c,fan_rpm,load_percent,expected\n" + "1,2,3,-1000\n");
         Path out = dir.resolve("unchecked.desc");
 
-        CliRunner.Result made = CliRunner.run(descriptorArgs(pmml(), samples, out, "--no-validate")
-                .toArray(String[]::new));
+        CliRunner.Result made = CliRunner.run(
+                descriptorArgs(pmml(), samples, out, "--no-validate").toArray(String[]::new));
 
         assertThat(made.exitCode()).as(made.err()).isZero();
         assertThat(made.err()).contains("not validated");
-        assertThat(CliFiles.readDescriptor(out).getValidationSamples(0).getExpectedOutputs(0)).isEqualTo(-1000.0);
+        assertThat(CliFiles.readDescriptor(out).getValidationSamples(0).getExpectedOutputs(0))
+                .isEqualTo(-1000.0);
         CliRunner.Result scored = CliRunner.run("score", "--descriptor", out.toString(), "--input", samples.toString());
         assertThat(scored.exitCode()).isEqualTo(1);
-        assertThat(scored.err()).contains("VALIDATION_FAILED", "validation sample 0").hasLineCount(1);
+        assertThat(scored.err())
+                .contains("VALIDATION_FAILED", "validation sample 0")
+                .hasLineCount(1);
     }
 
     private static FieldMapping mapping(String feature, String field) {
-        return FieldMapping.newBuilder().setRecordFeature(feature).setModelField(field).build();
+        return FieldMapping.newBuilder()
+                .setRecordFeature(feature)
+                .setModelField(field)
+                .build();
     }
 }

@@ -21,11 +21,26 @@ class DescriptorTrainingStatisticsTest {
 
     private CliRunner.Result descriptor(Path training, Path out, String... extra) throws Exception {
         Path model = CliFiles.write(dir.resolve("next-temperature.pmml"), CliPmmlModels.NEXT_TEMPERATURE);
-        Path samples = CliFiles.write(dir.resolve("samples.csv"), "id,temperature_c,fan_rpm,load_percent,expected\n"
-                + "s1,55.0,1800,40," + nextTemperature(55.0, 1800, 40) + "\n");
-        List<String> args = new ArrayList<>(List.of("descriptor", "--model", model.toString(),
-                "--name", "next-temperature", "--version", "1", "--data-type", "sensor",
-                "--samples", samples.toString(), "--training-data", training.toString(), "--out", out.toString()));
+        Path samples = CliFiles.write(
+                dir.resolve("samples.csv"),
+                "id,temperature_c,fan_rpm,load_percent,expected\n" + "s1,55.0,1800,40,"
+                        + nextTemperature(55.0, 1800, 40) + "\n");
+        List<String> args = new ArrayList<>(List.of(
+                "descriptor",
+                "--model",
+                model.toString(),
+                "--name",
+                "next-temperature",
+                "--version",
+                "1",
+                "--data-type",
+                "sensor",
+                "--samples",
+                samples.toString(),
+                "--training-data",
+                training.toString(),
+                "--out",
+                out.toString()));
         args.addAll(List.of(CliPmmlModels.FIELD_MAPS));
         args.addAll(List.of(extra));
         return CliRunner.run(args.toArray(String[]::new));
@@ -35,7 +50,13 @@ class DescriptorTrainingStatisticsTest {
     void theTrainingCsvBecomesPerFeatureStatisticsAndTheOutputDistribution() throws Exception {
         StringBuilder csv = new StringBuilder("id,temperature_c,fan_rpm,load_percent\n");
         for (int i = 1; i <= 100; i++) {
-            csv.append("t").append(i).append(',').append(i).append(",1800,").append(i % 2 == 0 ? 40 : 60).append('\n');
+            csv.append("t")
+                    .append(i)
+                    .append(',')
+                    .append(i)
+                    .append(",1800,")
+                    .append(i % 2 == 0 ? 40 : 60)
+                    .append('\n');
         }
         Path training = CliFiles.write(dir.resolve("training.csv"), csv.toString());
         Path out = dir.resolve("model.desc");
@@ -43,15 +64,16 @@ class DescriptorTrainingStatisticsTest {
         CliRunner.Result made = descriptor(training, out, "--drift-threshold", "0.3");
 
         assertThat(made.exitCode()).as(made.err()).isZero();
-        assertThat(made.err()).contains("training statistics from " + training + ": 100 rows, 3 features and the"
-                + " output");
+        assertThat(made.err())
+                .contains("training statistics from " + training + ": 100 rows, 3 features and the" + " output");
         ModelDescriptor descriptor = CliFiles.readDescriptor(out);
         assertThat(descriptor.getDriftThreshold()).isEqualTo(0.3);
         assertThat(descriptor.getProvenance().getTrainingDataId()).isEqualTo(training.toString());
         TrainingStatistics stats = descriptor.getTrainingStatistics();
         assertThat(stats.getRows()).isEqualTo(100);
         assertThat(stats.getSource()).isEqualTo("training.csv");
-        assertThat(stats.getFeaturesList()).extracting(FeatureStatistics::getName)
+        assertThat(stats.getFeaturesList())
+                .extracting(FeatureStatistics::getName)
                 .containsExactly("temperature_c", "fan_rpm", "load_percent");
         FeatureStatistics temperature = stats.getFeatures(0);
         assertThat(temperature.getCount()).isEqualTo(100);
@@ -61,7 +83,9 @@ class DescriptorTrainingStatisticsTest {
         assertThat(temperature.getStd()).isCloseTo(28.86607, within(1e-5));
         assertThat(temperature.getQuantilesList()).hasSize(9);
         assertThat(temperature.getQuantiles(0)).isCloseTo(10.9, within(1e-9));
-        assertThat(temperature.getBinFractionsList()).hasSize(10).allSatisfy(f -> assertThat(f).isEqualTo(0.1));
+        assertThat(temperature.getBinFractionsList())
+                .hasSize(10)
+                .allSatisfy(f -> assertThat(f).isEqualTo(0.1));
         FeatureStatistics load = stats.getFeatures(2);
         assertThat(load.getMean()).isEqualTo(50);
         assertThat(load.getStd()).isEqualTo(10);

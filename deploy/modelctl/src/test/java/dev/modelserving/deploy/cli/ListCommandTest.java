@@ -8,8 +8,8 @@ import static dev.modelserving.proto.ModelEventType.ROLLED_BACK;
 import static dev.modelserving.proto.ModelEventType.SUPERSEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import dev.modelserving.proto.ModelEvent;
+import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,20 +31,21 @@ class ListCommandTest {
             events.add(event(ACTIVATED, "sensor", "temperature", 1, 0, "loaded and validated", 10, subtask));
         }
         for (String subtask : List.of("serve#0", "serve#1")) {
-            events.add(event(SUPERSEDED, "sensor", "temperature", 1, 1, "superseded by temperature@2", 60_000,
-                    subtask));
+            events.add(
+                    event(SUPERSEDED, "sensor", "temperature", 1, 1, "superseded by temperature@2", 60_000, subtask));
             events.add(event(ACTIVATED, "sensor", "temperature", 2, 1, "loaded and validated", 60_000, subtask));
         }
         for (String subtask : List.of("serve#1", "serve#0")) {
-            events.add(event(REJECTED, "sensor", "temperature", 2, 2, "stale: version 2 is not newer", 70_000,
-                    subtask));
+            events.add(
+                    event(REJECTED, "sensor", "temperature", 2, 2, "stale: version 2 is not newer", 70_000, subtask));
         }
         events.add(event(ACTIVATED, "vibration", "spectrum", 1, 0, "loaded and validated", 0, "serve#0"));
         events.add(event(ACTIVATED, "vibration", "spectrum", 2, 1, "loaded and validated", 30_000, "serve#0"));
         events.add(event(ROLLED_BACK, "vibration", "spectrum", 1, 2, "rolled back", 90_000, "serve#0"));
         events.add(event(ACTIVATED, "audio", "beeps", 3, 0, "loaded and validated", 0, "serve#0"));
         events.add(event(REMOVED, "audio", "beeps", 3, 3, "drifting", 120_000, "serve#0"));
-        List<byte[]> values = new ArrayList<>(events.stream().map(ModelEvent::toByteArray).toList());
+        List<byte[]> values =
+                new ArrayList<>(events.stream().map(ModelEvent::toByteArray).toList());
         values.add(3, "not an event".getBytes(StandardCharsets.UTF_8));
         CliTopics.write(broker, "model-events", "events", values);
     }
@@ -71,7 +72,9 @@ class ListCommandTest {
         assertThat(lines.get(1)).matches("audio +- +- +- +\\(no model: removed\\)");
         assertThat(lines.get(2)).matches("sensor +temperature +2 +2026-01-01T00:01:00Z +ACTIVATED");
         assertThat(lines.get(3)).matches("vibration +spectrum +1 +2026-01-01T00:01:30Z +ROLLED_BACK");
-        assertThat(result.errLines()).singleElement().asString()
+        assertThat(result.errLines())
+                .singleElement()
+                .asString()
                 .isEqualTo("modelctl: skipped 1 unreadable message (not ModelEvents): model-events-0@3");
     }
 
@@ -86,8 +89,9 @@ class ListCommandTest {
         assertThat(start).isEqualTo(3);
         List<String> history = lines.subList(start + 1, lines.size());
         assertThat(history).hasSize(4);
-        assertThat(history.get(0)).matches(" +2026-01-01T00:00:00.010Z +ACTIVATED +temperature +v1 +by - +\"loaded and"
-                + " validated\" \\(reported by 2 instances\\)");
+        assertThat(history.get(0))
+                .matches(" +2026-01-01T00:00:00.010Z +ACTIVATED +temperature +v1 +by - +\"loaded and"
+                        + " validated\" \\(reported by 2 instances\\)");
         assertThat(history.get(1)).contains("SUPERSEDED", "v1", "superseded by temperature@2");
         assertThat(history.get(2)).contains("ACTIVATED", "v2");
         assertThat(history.get(3)).contains("REJECTED", "v2", "stale", "(reported by 2 instances)");
@@ -107,20 +111,22 @@ class ListCommandTest {
     void aMissingTopicIsOneLine() {
         CliRunner.Result result = list("--events-topic", "no-such-topic");
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err().strip()).isEqualTo("modelctl: topic no-such-topic does not exist on "
-                + broker.bootstrapServers());
+        assertThat(result.err().strip())
+                .isEqualTo("modelctl: topic no-such-topic does not exist on " + broker.bootstrapServers());
     }
 
     @Test
     void anUnreachableBrokerIsOneLineWithinTheTimeout() throws Exception {
         int port = CliTopics.closedPort();
         long start = System.nanoTime();
-        CliRunner.Result result = CliRunner.run("list", "--bootstrap-server", "127.0.0.1:" + port,
-                "--broker-timeout-ms", "2000");
+        CliRunner.Result result =
+                CliRunner.run("list", "--bootstrap-server", "127.0.0.1:" + port, "--broker-timeout-ms", "2000");
         long took = System.nanoTime() - start;
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.errLines()).singleElement().asString()
+        assertThat(result.errLines())
+                .singleElement()
+                .asString()
                 .startsWith("modelctl: cannot read topic model-events from 127.0.0.1:" + port)
                 .contains("no answer from the brokers within 2000 ms")
                 .doesNotContain("Exception");

@@ -21,7 +21,9 @@ class ModelCliErrorsTest {
     private static void assertOneLineError(CliRunner.Result result, String... fragments) {
         assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
         assertThat(result.errLines()).hasSize(1);
-        assertThat(result.err()).startsWith("modelctl: ").contains(fragments)
+        assertThat(result.err())
+                .startsWith("modelctl: ")
+                .contains(fragments)
                 .doesNotContain("Exception", "at dev.", "at java.", "at picocli.");
         assertThat(result.out()).isEmpty();
     }
@@ -30,8 +32,10 @@ class ModelCliErrorsTest {
     void anUnknownDescriptorFileIsOneLine() {
         Path missing = dir.resolve("nope.desc");
         assertOneLineError(CliRunner.run("show", missing.toString()), "no such file", missing.toString());
-        assertOneLineError(CliRunner.run("score", "--descriptor", missing.toString(), "--input", "-"),
-                "no such file", missing.toString());
+        assertOneLineError(
+                CliRunner.run("score", "--descriptor", missing.toString(), "--input", "-"),
+                "no such file",
+                missing.toString());
     }
 
     @Test
@@ -45,8 +49,8 @@ class ModelCliErrorsTest {
         assertOneLineError(CliRunner.run("show", garbage.toString()), "not a ModelDescriptor");
         assertOneLineError(CliRunner.run("show", text.toString()), "not a ModelDescriptor");
         assertOneLineError(CliRunner.run("show", empty.toString()), "empty");
-        assertOneLineError(CliRunner.run("score", "--descriptor", text.toString(), "--input", "-"),
-                "not a ModelDescriptor");
+        assertOneLineError(
+                CliRunner.run("score", "--descriptor", text.toString(), "--input", "-"), "not a ModelDescriptor");
         assertOneLineError(CliRunner.run("show", dir.toString()), "directory");
     }
 
@@ -63,49 +67,107 @@ class ModelCliErrorsTest {
     @Test
     void anUnknownModelFileIsOneLine() {
         Path missing = dir.resolve("model.onnx");
-        assertOneLineError(CliRunner.run("descriptor", "--model", missing.toString(), "--name", "m", "--version", "1",
-                "--data-type", "d", "--out", dir.resolve("m.desc").toString()), "does not exist", missing.toString());
+        assertOneLineError(
+                CliRunner.run(
+                        "descriptor",
+                        "--model",
+                        missing.toString(),
+                        "--name",
+                        "m",
+                        "--version",
+                        "1",
+                        "--data-type",
+                        "d",
+                        "--out",
+                        dir.resolve("m.desc").toString()),
+                "does not exist",
+                missing.toString());
     }
 
     @Test
     void aModelWhoseTypeCannotBeToldAsksForType() throws Exception {
         Path model = CliFiles.write(dir.resolve("model.bin"), "x");
-        assertOneLineError(CliRunner.run("descriptor", "--model", model.toString(), "--name", "m", "--version", "1",
-                "--data-type", "d", "--out", dir.resolve("m.desc").toString()), "--type");
+        assertOneLineError(
+                CliRunner.run(
+                        "descriptor",
+                        "--model",
+                        model.toString(),
+                        "--name",
+                        "m",
+                        "--version",
+                        "1",
+                        "--data-type",
+                        "d",
+                        "--out",
+                        dir.resolve("m.desc").toString()),
+                "--type");
     }
 
     @Test
     void anUnreadableInputCsvIsOneLine() throws Exception {
-        Path descriptor = Files.write(dir.resolve("m.desc"), dev.modelserving.proto.ModelDescriptor.newBuilder()
-                .setName("m").build().toByteArray());
+        Path descriptor = Files.write(
+                dir.resolve("m.desc"),
+                dev.modelserving.proto.ModelDescriptor.newBuilder()
+                        .setName("m")
+                        .build()
+                        .toByteArray());
         Path missing = dir.resolve("records.csv");
-        assertOneLineError(CliRunner.run("score", "--descriptor", descriptor.toString(), "--input",
-                missing.toString()), "no such file", missing.toString());
+        assertOneLineError(
+                CliRunner.run("score", "--descriptor", descriptor.toString(), "--input", missing.toString()),
+                "no such file",
+                missing.toString());
         Path badCsv = CliFiles.write(dir.resolve("bad.csv"), "a,a\n1,2\n");
-        assertOneLineError(CliRunner.run("score", "--descriptor", descriptor.toString(), "--input",
-                badCsv.toString()), "twice");
+        assertOneLineError(
+                CliRunner.run("score", "--descriptor", descriptor.toString(), "--input", badCsv.toString()), "twice");
     }
 
     @Test
     void badFlagsAreUsageErrorsWithExitCode2() throws Exception {
         Path model = CliFiles.write(dir.resolve("m.pmml"), CliPmmlModels.NEXT_TEMPERATURE);
-        String[] base = {"descriptor", "--model", model.toString(), "--name", "m", "--data-type", "d", "--out",
-            dir.resolve("m.desc").toString()};
+        String[] base = {
+            "descriptor",
+            "--model",
+            model.toString(),
+            "--name",
+            "m",
+            "--data-type",
+            "d",
+            "--out",
+            dir.resolve("m.desc").toString()
+        };
 
         CliRunner.Result versionZero = CliRunner.run(concat(base, "--version", "0"));
         assertThat(versionZero.exitCode()).isEqualTo(2);
         assertThat(versionZero.err()).contains("--version must be 1 or more").contains("Usage:");
 
         assertThat(CliRunner.run(concat(base, "--version", "x")).exitCode()).isEqualTo(2);
-        assertThat(CliRunner.run(concat(base, "--version", "1", "--type", "KERAS")).exitCode()).isEqualTo(2);
-        assertThat(CliRunner.run(concat(base, "--version", "1", "--field-map", "no-equals")).exitCode()).isEqualTo(2);
-        assertThat(CliRunner.run(concat(base, "--version", "1", "--metric", "rmse=high")).exitCode()).isEqualTo(2);
-        assertThat(CliRunner.run(concat(base, "--version", "1", "--tolerance", "-1")).exitCode()).isEqualTo(2);
+        assertThat(CliRunner.run(concat(base, "--version", "1", "--type", "KERAS"))
+                        .exitCode())
+                .isEqualTo(2);
+        assertThat(CliRunner.run(concat(base, "--version", "1", "--field-map", "no-equals"))
+                        .exitCode())
+                .isEqualTo(2);
+        assertThat(CliRunner.run(concat(base, "--version", "1", "--metric", "rmse=high"))
+                        .exitCode())
+                .isEqualTo(2);
+        assertThat(CliRunner.run(concat(base, "--version", "1", "--tolerance", "-1"))
+                        .exitCode())
+                .isEqualTo(2);
         CliRunner.Result tensorFlag = CliRunner.run(concat(base, "--version", "1", "--input-tensor", "x"));
         assertThat(tensorFlag.exitCode()).isEqualTo(2);
         assertThat(tensorFlag.err()).contains("--input-tensor does not apply to PMML models");
-        CliRunner.Result overwrite = CliRunner.run("descriptor", "--model", model.toString(), "--name", "m",
-                "--version", "1", "--data-type", "d", "--out", model.toString());
+        CliRunner.Result overwrite = CliRunner.run(
+                "descriptor",
+                "--model",
+                model.toString(),
+                "--name",
+                "m",
+                "--version",
+                "1",
+                "--data-type",
+                "d",
+                "--out",
+                model.toString());
         assertThat(overwrite.exitCode()).isEqualTo(2);
         assertThat(overwrite.err()).contains("same file as --model");
         assertThat(Files.readString(model)).isEqualTo(CliPmmlModels.NEXT_TEMPERATURE);
@@ -119,8 +181,7 @@ class ModelCliErrorsTest {
     @Test
     void helpOnEveryCommandDescribesEveryOption() {
         CommandLine commandLine = ModelCli.commandLine(new ModelCli());
-        String[] commands = {"descriptor", "score", "show", "publish", "list", "rollback", "remove", "tail",
-            "samples"};
+        String[] commands = {"descriptor", "score", "show", "publish", "list", "rollback", "remove", "tail", "samples"};
         assertThat(commandLine.getSubcommands()).containsKeys(commands);
         for (String command : commands) {
             CliRunner.Result help = CliRunner.run(command, "--help");
@@ -128,8 +189,11 @@ class ModelCliErrorsTest {
             assertThat(help.out()).contains("Usage: modelctl " + command);
             CommandSpec spec = commandLine.getSubcommands().get(command).getCommandSpec();
             for (OptionSpec option : spec.options()) {
-                assertThat(option.description()).as(command + " " + option.longestName()).isNotEmpty();
-                assertThat(String.join(" ", option.description())).as(command + " " + option.longestName())
+                assertThat(option.description())
+                        .as(command + " " + option.longestName())
+                        .isNotEmpty();
+                assertThat(String.join(" ", option.description()))
+                        .as(command + " " + option.longestName())
                         .isNotBlank();
                 assertThat(help.out()).contains(option.longestName());
             }

@@ -52,10 +52,12 @@ class ModelEventLogTest {
         log.add(event(ACTIVATED, "audio", "c", 4, 0, "loaded", 0, "s#0"));
         log.add(event(REMOVED, "audio", "c", 4, 4, "drifting", 100_000, "s#0"));
 
-        assertThat(log.active().get("sensor")).singleElement()
+        assertThat(log.active().get("sensor"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.event().getType()).isEqualTo(ROLLED_BACK))
                 .satisfies(c -> assertThat(c.event().getModelVersion()).isEqualTo(1));
-        assertThat(log.active().get("images")).singleElement()
+        assertThat(log.active().get("images"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.event().getModelName()).isEqualTo("b"));
         assertThat(log.active().get("audio")).isEmpty();
     }

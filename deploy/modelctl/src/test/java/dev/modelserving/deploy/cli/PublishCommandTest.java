@@ -3,9 +3,9 @@ package dev.modelserving.deploy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.deploy.samples.SampleModels;
-import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ValidationSample;
+import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,8 @@ class PublishCommandTest {
     @BeforeAll
     static void start() throws Exception {
         broker = CliTopics.broker("models");
-        assertThat(CliRunner.run("samples", "--out", samples.toString()).exitCode()).isZero();
+        assertThat(CliRunner.run("samples", "--out", samples.toString()).exitCode())
+                .isZero();
     }
 
     @AfterAll
@@ -47,33 +48,44 @@ class PublishCommandTest {
 
     @Test
     void publishesValidatedDescriptorsInOrderKeyedByDataType() throws Exception {
-        CliRunner.Result result = CliRunner.run("publish", "--bootstrap-server", broker.bootstrapServers(),
+        CliRunner.Result result = CliRunner.run(
+                "publish",
+                "--bootstrap-server",
+                broker.bootstrapServers(),
                 sample(SampleModels.TEMPERATURE_FORECAST, 1).toString(),
                 sample(SampleModels.TEMPERATURE_FORECAST, 2).toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("published temperature-forecast v1 (PMML, data type sensor) to models-0")
+        assertThat(result.out())
+                .contains("published temperature-forecast v1 (PMML, data type sensor) to models-0")
                 .contains("published temperature-forecast v2");
 
         List<ConsumerRecord<String, byte[]>> records = readModels(2);
         assertThat(records).extracting(ConsumerRecord::key).containsOnly("sensor");
-        assertThat(records).extracting(r -> ModelDescriptor.parseFrom(r.value()))
-                .containsExactly(ModelDescriptor.parseFrom(Files.readAllBytes(
-                                sample(SampleModels.TEMPERATURE_FORECAST, 1))),
+        assertThat(records)
+                .extracting(r -> ModelDescriptor.parseFrom(r.value()))
+                .containsExactly(
+                        ModelDescriptor.parseFrom(Files.readAllBytes(sample(SampleModels.TEMPERATURE_FORECAST, 1))),
                         ModelDescriptor.parseFrom(Files.readAllBytes(sample(SampleModels.TEMPERATURE_FORECAST, 2))));
     }
 
     @Test
     void aModelThatFailsValidationIsNotPublished() throws Exception {
         ModelDescriptor good = ModelDescriptor.parseFrom(Files.readAllBytes(sample(SampleModels.OVERHEAT_TREE, 1)));
-        ValidationSample tampered = good.getValidationSamples(0).toBuilder().setExpectedLabel("maybe").build();
-        Path bad = Files.write(samples.resolve("bad.pb"),
+        ValidationSample tampered = good.getValidationSamples(0).toBuilder()
+                .setExpectedLabel("maybe")
+                .build();
+        Path bad = Files.write(
+                samples.resolve("bad.pb"),
                 good.toBuilder().setValidationSamples(0, tampered).build().toByteArray());
 
-        CliRunner.Result result = CliRunner.run("publish", "--bootstrap-server", broker.bootstrapServers(),
-                "--topic", "models", bad.toString());
+        CliRunner.Result result = CliRunner.run(
+                "publish", "--bootstrap-server", broker.bootstrapServers(), "--topic", "models", bad.toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err().strip()).startsWith("modelctl: ").contains("not published").contains("VALIDATION_FAILED")
+        assertThat(result.err().strip())
+                .startsWith("modelctl: ")
+                .contains("not published")
+                .contains("VALIDATION_FAILED")
                 .doesNotContain("\n");
     }
 
@@ -83,11 +95,16 @@ class PublishCommandTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        CliRunner.Result result = CliRunner.run("publish", "--bootstrap-server", "127.0.0.1:" + closedPort,
+        CliRunner.Result result = CliRunner.run(
+                "publish",
+                "--bootstrap-server",
+                "127.0.0.1:" + closedPort,
                 sample(SampleModels.TEMPERATURE_FORECAST, 1).toString());
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err().strip()).startsWith("modelctl: cannot publish to 127.0.0.1:" + closedPort)
-                .doesNotContain("\n").doesNotContain("Exception");
+        assertThat(result.err().strip())
+                .startsWith("modelctl: cannot publish to 127.0.0.1:" + closedPort)
+                .doesNotContain("\n")
+                .doesNotContain("Exception");
     }
 
     private static List<ConsumerRecord<String, byte[]>> readModels(int atLeast) {

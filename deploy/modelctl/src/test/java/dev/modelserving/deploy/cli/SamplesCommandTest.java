@@ -22,8 +22,12 @@ class SamplesCommandTest {
         assertThat(samples.out()).contains(descriptor.toString());
         assertThat(dir.resolve(SampleModels.READINGS_CSV)).exists();
 
-        CliRunner.Result scored = CliRunner.run("score", "--descriptor", descriptor.toString(),
-                "--input", dir.resolve(SampleModels.READINGS_CSV).toString());
+        CliRunner.Result scored = CliRunner.run(
+                "score",
+                "--descriptor",
+                descriptor.toString(),
+                "--input",
+                dir.resolve(SampleModels.READINGS_CSV).toString());
         assertThat(scored.exitCode()).as(scored.err()).isZero();
         List<String> lines = scored.out().lines().toList();
         assertThat(lines).hasSize(SampleModels.CSV_ROWS + 1);
@@ -38,7 +42,8 @@ class SamplesCommandTest {
     @Test
     void anUnwritableDirectoryIsOneLine() throws Exception {
         Path file = Files.writeString(dir.resolve("file"), "x");
-        CliRunner.Result result = CliRunner.run("samples", "--out", file.resolve("sub").toString());
+        CliRunner.Result result =
+                CliRunner.run("samples", "--out", file.resolve("sub").toString());
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err().strip().lines()).singleElement().asString().startsWith("modelctl: ");
     }

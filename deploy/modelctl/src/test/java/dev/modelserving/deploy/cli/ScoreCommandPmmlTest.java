@@ -25,11 +25,23 @@ class ScoreCommandPmmlTest {
     @BeforeEach
     void makeRegressionDescriptor() throws Exception {
         Path model = CliFiles.write(dir.resolve("model.pmml"), CliPmmlModels.NEXT_TEMPERATURE);
-        Path samples = CliFiles.write(dir.resolve("samples.csv"), "temperature_c,fan_rpm,load_percent,expected\n"
-                + "30,1000,50," + nextTemperature(30, 1000, 50) + "\n");
+        Path samples = CliFiles.write(
+                dir.resolve("samples.csv"),
+                "temperature_c,fan_rpm,load_percent,expected\n" + "30,1000,50," + nextTemperature(30, 1000, 50) + "\n");
         regression = dir.resolve("regression.desc");
-        List<String> args = new ArrayList<>(List.of("descriptor", "--model", model.toString(), "--name", "next-temp",
-                "--version", "1", "--data-type", "sensor", "--samples", samples.toString(), "--out",
+        List<String> args = new ArrayList<>(List.of(
+                "descriptor",
+                "--model",
+                model.toString(),
+                "--name",
+                "next-temp",
+                "--version",
+                "1",
+                "--data-type",
+                "sensor",
+                "--samples",
+                samples.toString(),
+                "--out",
                 regression.toString()));
         args.addAll(List.of(CliPmmlModels.FIELD_MAPS));
         CliRunner.Result made = CliRunner.run(args.toArray(String[]::new));
@@ -48,34 +60,38 @@ class ScoreCommandPmmlTest {
                 b,61.25,1700,80,
                 """);
 
-        CliRunner.Result result = CliRunner.run("score", "--descriptor", regression.toString(), "--input",
-                input.toString());
+        CliRunner.Result result =
+                CliRunner.run("score", "--descriptor", regression.toString(), "--input", input.toString());
 
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.errLines()).containsExactly("modelctl: scored 2, failed 4");
         List<Map<String, String>> rows = CliFiles.rows(result.out());
         assertThat(rows).extracting(r -> r.get("id")).containsExactly("a", "missing", "text", "nan", "short", "b");
-        assertThat(rows).extracting(r -> r.get("status"))
+        assertThat(rows)
+                .extracting(r -> r.get("status"))
                 .containsExactly("SCORED", "FAILED", "FAILED", "FAILED", "FAILED", "SCORED");
-        assertThat(Double.parseDouble(rows.get(0).get("output_0"))).isCloseTo(nextTemperature(50, 1500, 20),
-                within(1e-9));
-        assertThat(Double.parseDouble(rows.get(5).get("output_0"))).isCloseTo(nextTemperature(61.25, 1700, 80),
-                within(1e-9));
+        assertThat(Double.parseDouble(rows.get(0).get("output_0")))
+                .isCloseTo(nextTemperature(50, 1500, 20), within(1e-9));
+        assertThat(Double.parseDouble(rows.get(5).get("output_0")))
+                .isCloseTo(nextTemperature(61.25, 1700, 80), within(1e-9));
         assertThat(rows.get(1).get("error")).contains("fan_rpm");
         assertThat(rows.get(1).get("output_0")).isEmpty();
         assertThat(rows.get(2).get("error")).contains("fan_rpm", "fast");
         assertThat(rows.get(3).get("error")).contains("temperature_c", "NaN");
         assertThat(rows.get(4).get("error")).contains("3 cells", "5 columns");
-        assertThat(rows).allSatisfy(r -> assertThat(r).containsEntry("model", "next-temp").containsEntry("version", "1"));
+        assertThat(rows)
+                .allSatisfy(
+                        r -> assertThat(r).containsEntry("model", "next-temp").containsEntry("version", "1"));
     }
 
     @Test
     void textColumnsTheModelDoesNotUseAreIgnored() throws Exception {
-        Path input = CliFiles.write(dir.resolve("input.csv"),
+        Path input = CliFiles.write(
+                dir.resolve("input.csv"),
                 "id,machine_id,temperature_c,fan_rpm,load_percent\nr1,machine-07,50,1500,20\n");
 
-        CliRunner.Result result = CliRunner.run("score", "--descriptor", regression.toString(), "--input",
-                input.toString());
+        CliRunner.Result result =
+                CliRunner.run("score", "--descriptor", regression.toString(), "--input", input.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         Map<String, String> row = CliFiles.rows(result.out()).get(0);
@@ -87,12 +103,12 @@ class ScoreCommandPmmlTest {
     void failuresBeforeTheFirstScoredRowGetTheFullColumns() throws Exception {
         Path input = CliFiles.write(dir.resolve("input.csv"), "temperature_c,fan_rpm,load_percent\n,1,2\n10,1000,5\n");
 
-        CliRunner.Result result = CliRunner.run("score", "--descriptor", regression.toString(), "--input",
-                input.toString());
+        CliRunner.Result result =
+                CliRunner.run("score", "--descriptor", regression.toString(), "--input", input.toString());
 
         assertThat(result.exitCode()).isEqualTo(3);
-        assertThat(CliFiles.header(result.out())).containsExactly("id", "status", "model", "version", "output_0",
-                "label", "error");
+        assertThat(CliFiles.header(result.out()))
+                .containsExactly("id", "status", "model", "version", "output_0", "label", "error");
         List<Map<String, String>> rows = CliFiles.rows(result.out());
         assertThat(rows).extracting(r -> r.get("id")).containsExactly("1", "2");
         assertThat(rows.get(0)).containsEntry("status", "FAILED");
@@ -104,7 +120,11 @@ class ScoreCommandPmmlTest {
         // 1/3 as the temperature: a result that needs all 17 significant digits.
         CliRunner.Result result = CliRunner.runWithStdin(
                 "temperature_c,fan_rpm,load_percent\n" + (1.0 / 3) + ",0.3,0.7\n",
-                "score", "--descriptor", regression.toString(), "--input", "-");
+                "score",
+                "--descriptor",
+                regression.toString(),
+                "--input",
+                "-");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         String output = CliFiles.rows(result.out()).get(0).get("output_0");
@@ -119,19 +139,36 @@ class ScoreCommandPmmlTest {
         Path model = CliFiles.write(dir.resolve("overheat.pmml"), CliPmmlModels.OVERHEAT_TREE);
         Path samples = CliFiles.write(dir.resolve("tree-samples.csv"), "temperature,expected_label\n50,ok\n90,hot\n");
         Path descriptor = dir.resolve("overheat.desc");
-        CliRunner.Result made = CliRunner.run("descriptor", "--model", model.toString(), "--name", "overheat",
-                "--version", "2", "--data-type", "sensor", "--field-map", "temperature=Temperature (C)",
-                "--samples", samples.toString(), "--out", descriptor.toString());
+        CliRunner.Result made = CliRunner.run(
+                "descriptor",
+                "--model",
+                model.toString(),
+                "--name",
+                "overheat",
+                "--version",
+                "2",
+                "--data-type",
+                "sensor",
+                "--field-map",
+                "temperature=Temperature (C)",
+                "--samples",
+                samples.toString(),
+                "--out",
+                descriptor.toString());
         assertThat(made.exitCode()).as(made.err()).isZero();
-        assertThat(CliFiles.readDescriptor(descriptor).getValidationSamples(1).getExpectedLabel()).isEqualTo("hot");
+        assertThat(CliFiles.readDescriptor(descriptor).getValidationSamples(1).getExpectedLabel())
+                .isEqualTo("hot");
 
         Path input = CliFiles.write(dir.resolve("temps.csv"), "id,temperature\nx,69.5\ny,70.5\n");
-        CliRunner.Result result = CliRunner.run("score", "--descriptor", descriptor.toString(), "--input",
-                input.toString());
+        CliRunner.Result result =
+                CliRunner.run("score", "--descriptor", descriptor.toString(), "--input", input.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         List<String> header = CliFiles.header(result.out());
-        assertThat(header).startsWith("id", "status", "model", "version").endsWith("error").contains("label");
+        assertThat(header)
+                .startsWith("id", "status", "model", "version")
+                .endsWith("error")
+                .contains("label");
         List<Map<String, String>> rows = CliFiles.rows(result.out());
         for (Map<String, String> row : rows) {
             double temperature = row.get("id").equals("x") ? 69.5 : 70.5;
@@ -149,14 +186,15 @@ class ScoreCommandPmmlTest {
     void aMissingFeatureColumnNamedByTheDescriptorIsOneErrorNotOneFailurePerRow() throws Exception {
         ModelDescriptor withFeatures = CliFiles.readDescriptor(regression).toBuilder()
                 .setInput(CliFiles.readDescriptor(regression).getInput().toBuilder()
-                        .addFeatureNames("temperature_c").addFeatureNames("humidity"))
+                        .addFeatureNames("temperature_c")
+                        .addFeatureNames("humidity"))
                 .build();
         Path descriptor = dir.resolve("features.desc");
         Files.write(descriptor, withFeatures.toByteArray());
         Path input = CliFiles.write(dir.resolve("input.csv"), "temperature_c,fan_rpm,load_percent\n1,2,3\n");
 
-        CliRunner.Result result = CliRunner.run("score", "--descriptor", descriptor.toString(), "--input",
-                input.toString());
+        CliRunner.Result result =
+                CliRunner.run("score", "--descriptor", descriptor.toString(), "--input", input.toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.errLines()).hasSize(1);

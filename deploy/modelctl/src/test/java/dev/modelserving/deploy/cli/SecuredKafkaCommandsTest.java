@@ -4,10 +4,10 @@ import static dev.modelserving.deploy.cli.CliEvents.event;
 import static dev.modelserving.deploy.cli.CliPmmlModels.nextTemperature;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelserving.testkit.EmbeddedKafkaBroker;
-import dev.modelserving.testkit.SelfSignedTls;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEventType;
+import dev.modelserving.testkit.EmbeddedKafkaBroker;
+import dev.modelserving.testkit.SelfSignedTls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -43,12 +43,24 @@ class SecuredKafkaCommandsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        EmbeddedKafkaBroker secured = EmbeddedKafkaBroker.saslSsl(SelfSignedTls.generate(tlsDir),
-                Map.of("publisher", PASSWORD));
+        EmbeddedKafkaBroker secured =
+                EmbeddedKafkaBroker.saslSsl(SelfSignedTls.generate(tlsDir), Map.of("publisher", PASSWORD));
         broker = CliTopics.start(secured, secured.clientProperties("publisher"), "models", "model-events");
-        CliTopics.write(broker, broker.clientProperties("publisher"), "model-events", "sensor", List.of(
-                event(ModelEventType.ACTIVATED, "sensor", "next-temperature", 3, 0, "loaded and validated", 0,
-                        "serve#1").toByteArray()));
+        CliTopics.write(
+                broker,
+                broker.clientProperties("publisher"),
+                "model-events",
+                "sensor",
+                List.of(event(
+                                ModelEventType.ACTIVATED,
+                                "sensor",
+                                "next-temperature",
+                                3,
+                                0,
+                                "loaded and validated",
+                                0,
+                                "serve#1")
+                        .toByteArray()));
     }
 
     @AfterAll
@@ -68,11 +80,26 @@ class SecuredKafkaCommandsTest {
 
     private List<String> publishArgs(String... extra) throws IOException {
         Path model = CliFiles.write(dir.resolve("next-temperature.pmml"), CliPmmlModels.NEXT_TEMPERATURE);
-        Path samples = CliFiles.write(dir.resolve("samples.csv"), "id,temperature_c,fan_rpm,load_percent,expected\n"
-                + "s1,55.0,1800,40," + nextTemperature(55.0, 1800, 40) + "\n");
-        List<String> args = new ArrayList<>(List.of("publish", "--bootstrap-server", broker.bootstrapServers(),
-                "--topic", "models", "--model", model.toString(), "--name", "next-temperature", "--version", "3",
-                "--data-type", "sensor", "--samples", samples.toString()));
+        Path samples = CliFiles.write(
+                dir.resolve("samples.csv"),
+                "id,temperature_c,fan_rpm,load_percent,expected\n" + "s1,55.0,1800,40,"
+                        + nextTemperature(55.0, 1800, 40) + "\n");
+        List<String> args = new ArrayList<>(List.of(
+                "publish",
+                "--bootstrap-server",
+                broker.bootstrapServers(),
+                "--topic",
+                "models",
+                "--model",
+                model.toString(),
+                "--name",
+                "next-temperature",
+                "--version",
+                "3",
+                "--data-type",
+                "sensor",
+                "--samples",
+                samples.toString()));
         args.addAll(List.of(CliPmmlModels.FIELD_MAPS));
         args.addAll(List.of(extra));
         return args;
@@ -87,16 +114,25 @@ class SecuredKafkaCommandsTest {
         Path config = commandConfig(broker.clientProperties("publisher"));
 
         CliRunner.Result published = run(publishArgs("--command-config", config.toString()));
-        CliRunner.Result tail = CliRunner.run("tail", "events", "--bootstrap-server", broker.bootstrapServers(),
-                "--command-config", config.toString(), "--from-beginning", "--max-messages", "1");
-        CliRunner.Result list = CliRunner.run("list", "--bootstrap-server", broker.bootstrapServers(),
-                "--command-config", config.toString());
+        CliRunner.Result tail = CliRunner.run(
+                "tail",
+                "events",
+                "--bootstrap-server",
+                broker.bootstrapServers(),
+                "--command-config",
+                config.toString(),
+                "--from-beginning",
+                "--max-messages",
+                "1");
+        CliRunner.Result list = CliRunner.run(
+                "list", "--bootstrap-server", broker.bootstrapServers(), "--command-config", config.toString());
 
         assertThat(published.exitCode()).as(published.err()).isZero();
         assertThat(published.out().strip())
                 .isEqualTo("published next-temperature v3 (PMML, data type sensor) to models-0 at offset 0");
-        ConsumerRecord<String, byte[]> record =
-                CliTopics.readAll(broker, broker.clientProperties("publisher"), "models", 1).get(0);
+        ConsumerRecord<String, byte[]> record = CliTopics.readAll(
+                        broker, broker.clientProperties("publisher"), "models", 1)
+                .get(0);
         assertThat(ModelDescriptor.parseFrom(record.value()).getName()).isEqualTo("next-temperature");
         assertThat(tail.exitCode()).as(tail.err()).isZero();
         assertThat(tail.out()).contains("ACTIVATED", "next-temperature@3");
@@ -115,10 +151,17 @@ class SecuredKafkaCommandsTest {
 
         long start = System.nanoTime();
         CliRunner.Result published = run(publishArgs("--command-config", config.toString()));
-        CliRunner.Result tail = CliRunner.run("tail", "results", "--bootstrap-server", broker.bootstrapServers(),
-                "--command-config", config.toString(), "--topic", "models");
-        CliRunner.Result list = CliRunner.run("list", "--bootstrap-server", broker.bootstrapServers(),
-                "--command-config", config.toString());
+        CliRunner.Result tail = CliRunner.run(
+                "tail",
+                "results",
+                "--bootstrap-server",
+                broker.bootstrapServers(),
+                "--command-config",
+                config.toString(),
+                "--topic",
+                "models");
+        CliRunner.Result list = CliRunner.run(
+                "list", "--bootstrap-server", broker.bootstrapServers(), "--command-config", config.toString());
         long took = System.nanoTime() - start;
 
         for (CliRunner.Result result : List.of(published, tail, list)) {
@@ -127,7 +170,9 @@ class SecuredKafkaCommandsTest {
             assertThat(result.out()).isEmpty();
             assertThat(result.err()).doesNotContain(WRONG_PASSWORD, PASSWORD);
         }
-        assertThat(took).as("refused at once, not after a timeout").isLessThan(Duration.ofSeconds(30).toNanos());
+        assertThat(took)
+                .as("refused at once, not after a timeout")
+                .isLessThan(Duration.ofSeconds(30).toNanos());
     }
 
     @Test
@@ -135,18 +180,22 @@ class SecuredKafkaCommandsTest {
         long start = System.nanoTime();
         CliRunner.Result published = run(publishArgs());
         long publishTook = System.nanoTime() - start;
-        CliRunner.Result tail = CliRunner.run("tail", "events", "--bootstrap-server", broker.bootstrapServers(),
-                "--broker-timeout-ms", "3000");
+        CliRunner.Result tail = CliRunner.run(
+                "tail", "events", "--bootstrap-server", broker.bootstrapServers(), "--broker-timeout-ms", "3000");
 
         assertThat(published.exitCode()).as(published.err()).isEqualTo(1);
-        assertThat(published.errLines()).singleElement().asString()
+        assertThat(published.errLines())
+                .singleElement()
+                .asString()
                 .startsWith("modelctl: cannot publish to " + broker.bootstrapServers())
                 .contains("brokers that require TLS or SASL look like this too: give their settings with"
                         + " --command-config")
                 .doesNotContain("Exception");
         assertThat(publishTook).isLessThan(Duration.ofSeconds(25).toNanos());
         assertThat(tail.exitCode()).isEqualTo(1);
-        assertThat(tail.errLines()).singleElement().asString()
+        assertThat(tail.errLines())
+                .singleElement()
+                .asString()
                 .startsWith("modelctl: cannot read topic model-events from " + broker.bootstrapServers()
                         + ": no answer from the brokers within 3000 ms")
                 .contains("--command-config");
@@ -155,15 +204,29 @@ class SecuredKafkaCommandsTest {
     @Test
     void aMissingCommandConfigFileIsOneLine() {
         Path missing = dir.resolve("absent.properties");
-        CliRunner.Result tail = CliRunner.run("tail", "events", "--bootstrap-server", broker.bootstrapServers(),
-                "--command-config", missing.toString());
-        CliRunner.Result remove = CliRunner.run("remove", "--bootstrap-server", broker.bootstrapServers(),
-                "--command-config", missing.toString(), "--data-type", "sensor", "--name", "next-temperature");
+        CliRunner.Result tail = CliRunner.run(
+                "tail",
+                "events",
+                "--bootstrap-server",
+                broker.bootstrapServers(),
+                "--command-config",
+                missing.toString());
+        CliRunner.Result remove = CliRunner.run(
+                "remove",
+                "--bootstrap-server",
+                broker.bootstrapServers(),
+                "--command-config",
+                missing.toString(),
+                "--data-type",
+                "sensor",
+                "--name",
+                "next-temperature");
 
         for (CliRunner.Result result : List.of(tail, remove)) {
             assertThat(result.exitCode()).isEqualTo(1);
-            assertThat(result.errLines()).containsExactly("modelctl: cannot read --command-config " + missing
-                    + ": no such file or directory");
+            assertThat(result.errLines())
+                    .containsExactly(
+                            "modelctl: cannot read --command-config " + missing + ": no such file or directory");
         }
     }
 }

@@ -41,21 +41,33 @@ class TensorFlowCliTest {
         Random random = new Random(seed);
         double[][] rows = new double[n][];
         for (int i = 0; i < n; i++) {
-            rows[i] = new double[] {-2 + 4 * random.nextDouble(), -2 + 4 * random.nextDouble(),
-                -2 + 4 * random.nextDouble()};
+            rows[i] = new double[] {
+                -2 + 4 * random.nextDouble(), -2 + 4 * random.nextDouble(), -2 + 4 * random.nextDouble()
+            };
         }
         return rows;
     }
 
     private static String csv(double[][] rows, boolean withExpectations) {
-        StringBuilder csv = new StringBuilder("id," + FEATURES
-                + (withExpectations ? ",expected_0,expected_1,expected_label" : "") + "\n");
+        StringBuilder csv = new StringBuilder(
+                "id," + FEATURES + (withExpectations ? ",expected_0,expected_1,expected_label" : "") + "\n");
         for (int i = 0; i < rows.length; i++) {
             double[] x = rows[i];
-            csv.append("r").append(i).append(',').append(x[0]).append(',').append(x[1]).append(',').append(x[2]);
+            csv.append("r")
+                    .append(i)
+                    .append(',')
+                    .append(x[0])
+                    .append(',')
+                    .append(x[1])
+                    .append(',')
+                    .append(x[2]);
             if (withExpectations) {
                 double[] p = TfTestModels.probabilities(x);
-                csv.append(',').append(p[0]).append(',').append(p[1]).append(',')
+                csv.append(',')
+                        .append(p[0])
+                        .append(',')
+                        .append(p[1])
+                        .append(',')
                         .append(TfTestModels.CLASS_NAMES.get(TfTestModels.predictedClass(x)));
             }
             csv.append('\n');
@@ -67,11 +79,31 @@ class TensorFlowCliTest {
     void savedModelDirectoryWithANonDefaultSignatureScoresLikeThePlainJavaForwardPass() throws Exception {
         Path samples = CliFiles.write(dir.resolve("samples.csv"), csv(randomRows(5, 1), true));
         Path out = dir.resolve("overheat.desc");
-        String[] args = {"descriptor", "--model", savedModel.toString(), "--name", "overheat", "--version", "1",
-            "--data-type", "sensor", "--features", FEATURES, "--signature", "predict",
-            "--output-tensors", TfTestModels.PROBABILITIES, "--output-kind", "CLASSIFICATION",
-            "--labels", String.join(",", TfTestModels.CLASS_NAMES), "--samples", samples.toString(),
-            "--out", out.toString()};
+        String[] args = {
+            "descriptor",
+            "--model",
+            savedModel.toString(),
+            "--name",
+            "overheat",
+            "--version",
+            "1",
+            "--data-type",
+            "sensor",
+            "--features",
+            FEATURES,
+            "--signature",
+            "predict",
+            "--output-tensors",
+            TfTestModels.PROBABILITIES,
+            "--output-kind",
+            "CLASSIFICATION",
+            "--labels",
+            String.join(",", TfTestModels.CLASS_NAMES),
+            "--samples",
+            samples.toString(),
+            "--out",
+            out.toString()
+        };
 
         CliRunner.Result made = CliRunner.run(args);
 
@@ -90,18 +122,34 @@ class TensorFlowCliTest {
                 .isEqualTo(descriptor.getArtifactSha256());
 
         double[][] rows = randomRows(25, 2);
-        CliRunner.Result scored = CliRunner.run("score", "--descriptor", out.toString(), "--input",
+        CliRunner.Result scored = CliRunner.run(
+                "score",
+                "--descriptor",
+                out.toString(),
+                "--input",
                 CliFiles.write(dir.resolve("input.csv"), csv(rows, false)).toString());
 
         assertThat(scored.exitCode()).as(scored.err()).isZero();
-        assertThat(CliFiles.header(scored.out())).containsExactly("id", "status", "model", "version", "output_0",
-                "output_1", "label", "p_normal", "p_overheating", "error");
+        assertThat(CliFiles.header(scored.out()))
+                .containsExactly(
+                        "id",
+                        "status",
+                        "model",
+                        "version",
+                        "output_0",
+                        "output_1",
+                        "label",
+                        "p_normal",
+                        "p_overheating",
+                        "error");
         List<Map<String, String>> results = CliFiles.rows(scored.out());
         assertThat(results).hasSize(rows.length);
         for (int i = 0; i < rows.length; i++) {
             double[] expected = TfTestModels.probabilities(rows[i]);
             Map<String, String> row = results.get(i);
-            assertThat(row).containsEntry("id", "r" + i).containsEntry("status", "SCORED")
+            assertThat(row)
+                    .containsEntry("id", "r" + i)
+                    .containsEntry("status", "SCORED")
                     .containsEntry("label", TfTestModels.CLASS_NAMES.get(TfTestModels.predictedClass(rows[i])));
             assertThat(Double.parseDouble(row.get("output_0"))).isCloseTo(expected[0], within(1e-5));
             assertThat(Double.parseDouble(row.get("output_1"))).isCloseTo(expected[1], within(1e-5));
@@ -114,19 +162,35 @@ class TensorFlowCliTest {
         Path model = Files.write(dir.resolve("model.tar.gz"), archive);
         Path out = dir.resolve("regress.desc");
 
-        CliRunner.Result made = CliRunner.run("descriptor", "--model", model.toString(), "--name", "regress",
-                "--version", "4", "--data-type", "sensor", "--features", FEATURES, "--signature", "regress",
-                "--samples", CliFiles.write(dir.resolve("samples.csv"), csv(randomRows(3, 3), false)).toString(),
-                "--out", out.toString());
+        CliRunner.Result made = CliRunner.run(
+                "descriptor",
+                "--model",
+                model.toString(),
+                "--name",
+                "regress",
+                "--version",
+                "4",
+                "--data-type",
+                "sensor",
+                "--features",
+                FEATURES,
+                "--signature",
+                "regress",
+                "--samples",
+                CliFiles.write(dir.resolve("samples.csv"), csv(randomRows(3, 3), false))
+                        .toString(),
+                "--out",
+                out.toString());
 
         assertThat(made.exitCode()).as(made.err()).isZero();
         ModelDescriptor descriptor = CliFiles.readDescriptor(out);
         assertThat(descriptor.getArtifactBytes().toByteArray()).isEqualTo(archive);
         assertThat(descriptor.getArtifactSha256()).isEqualTo(Checksums.sha256Hex(archive));
         double[] x = descriptor.getValidationSamples(2).getInput().getFeaturesMap().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey((a, b) -> TfTestModels.FEATURE_NAMES.indexOf(a)
-                        - TfTestModels.FEATURE_NAMES.indexOf(b)))
-                .mapToDouble(Map.Entry::getValue).toArray();
+                .sorted(Map.Entry.comparingByKey(
+                        (a, b) -> TfTestModels.FEATURE_NAMES.indexOf(a) - TfTestModels.FEATURE_NAMES.indexOf(b)))
+                .mapToDouble(Map.Entry::getValue)
+                .toArray();
         assertThat(descriptor.getValidationSamples(2).getExpectedOutputs(0))
                 .isCloseTo(TfTestModels.score(x), within(1e-5));
     }
@@ -135,15 +199,31 @@ class TensorFlowCliTest {
     void aSavedModelDirectoryByLocationIsNotHashedAndValidatesUnderItsOwnDirectory() throws Exception {
         Path out = dir.resolve("located.desc");
 
-        CliRunner.Result made = CliRunner.run("descriptor", "--model", savedModel.toString(), "--location",
-                "--name", "regress", "--version", "1", "--data-type", "sensor", "--features", FEATURES,
-                "--signature", "regress",
-                "--samples", CliFiles.write(dir.resolve("samples.csv"), csv(randomRows(2, 4), false)).toString(),
-                "--out", out.toString());
+        CliRunner.Result made = CliRunner.run(
+                "descriptor",
+                "--model",
+                savedModel.toString(),
+                "--location",
+                "--name",
+                "regress",
+                "--version",
+                "1",
+                "--data-type",
+                "sensor",
+                "--features",
+                FEATURES,
+                "--signature",
+                "regress",
+                "--samples",
+                CliFiles.write(dir.resolve("samples.csv"), csv(randomRows(2, 4), false))
+                        .toString(),
+                "--out",
+                out.toString());
 
         assertThat(made.exitCode()).as(made.err()).isZero();
         ModelDescriptor descriptor = CliFiles.readDescriptor(out);
-        assertThat(descriptor.getArtifactLocation()).isEqualTo(savedModel.toAbsolutePath().toString());
+        assertThat(descriptor.getArtifactLocation())
+                .isEqualTo(savedModel.toAbsolutePath().toString());
         assertThat(descriptor.getArtifactSha256()).isEmpty();
         assertThat(made.err()).contains("not hashed");
     }
@@ -154,21 +234,50 @@ class TensorFlowCliTest {
         double[][] samples = randomRows(4, 5);
         StringBuilder samplesCsv = new StringBuilder("temperature_c,fan_rpm,load_percent,expected\n");
         for (double[] x : samples) {
-            samplesCsv.append(x[0]).append(',').append(x[1]).append(',').append(x[2]).append(',')
-                    .append(TfTestModels.score(x)).append('\n');
+            samplesCsv
+                    .append(x[0])
+                    .append(',')
+                    .append(x[1])
+                    .append(',')
+                    .append(x[2])
+                    .append(',')
+                    .append(TfTestModels.score(x))
+                    .append('\n');
         }
         Path out = dir.resolve("graph.desc");
 
-        CliRunner.Result made = CliRunner.run("descriptor", "--model", model.toString(), "--name", "graph",
-                "--version", "1", "--data-type", "sensor", "--features", FEATURES, "--input-tensor",
-                TfTestModels.INPUT, "--output-tensors", TfTestModels.SCORE, "--output-kind", "REGRESSION",
-                "--samples", CliFiles.write(dir.resolve("samples.csv"), samplesCsv.toString()).toString(),
-                "--out", out.toString());
+        CliRunner.Result made = CliRunner.run(
+                "descriptor",
+                "--model",
+                model.toString(),
+                "--name",
+                "graph",
+                "--version",
+                "1",
+                "--data-type",
+                "sensor",
+                "--features",
+                FEATURES,
+                "--input-tensor",
+                TfTestModels.INPUT,
+                "--output-tensors",
+                TfTestModels.SCORE,
+                "--output-kind",
+                "REGRESSION",
+                "--samples",
+                CliFiles.write(dir.resolve("samples.csv"), samplesCsv.toString())
+                        .toString(),
+                "--out",
+                out.toString());
 
         assertThat(made.exitCode()).as(made.err()).isZero();
         assertThat(CliFiles.readDescriptor(out).getModelType()).isEqualTo(ModelType.TENSORFLOW_GRAPH);
         double[][] rows = randomRows(10, 6);
-        CliRunner.Result scored = CliRunner.run("score", "--descriptor", out.toString(), "--input",
+        CliRunner.Result scored = CliRunner.run(
+                "score",
+                "--descriptor",
+                out.toString(),
+                "--input",
                 CliFiles.write(dir.resolve("input.csv"), csv(rows, false)).toString());
         assertThat(scored.exitCode()).as(scored.err()).isZero();
         List<Map<String, String>> results = CliFiles.rows(scored.out());

@@ -37,7 +37,8 @@ public final class DirectoryZip {
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
-        List<String> names = paths.stream().map(p -> entryName(directory, p)).sorted().toList();
+        List<String> names =
+                paths.stream().map(p -> entryName(directory, p)).sorted().toList();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (String name : names) {
@@ -48,8 +49,8 @@ public final class DirectoryZip {
                 }
                 boolean isDirectory = Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS);
                 if (!isDirectory && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new IOException(directory + " contains " + name
-                            + ", which is neither a file nor a directory");
+                    throw new IOException(
+                            directory + " contains " + name + ", which is neither a file nor a directory");
                 }
                 ZipEntry entry = new ZipEntry(isDirectory ? name + "/" : name);
                 entry.setTimeLocal(FIXED_TIME);

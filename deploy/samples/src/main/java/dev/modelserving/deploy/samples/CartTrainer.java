@@ -58,7 +58,8 @@ public record CartTrainer(int maxDepth, int minLeaf) {
                     continue;
                 }
                 double childGini = (leftCount * gini(leftCount - leftPositives, leftPositives)
-                        + rightCount * gini(rightCount - (positives - leftPositives), positives - leftPositives))
+                                + rightCount
+                                        * gini(rightCount - (positives - leftPositives), positives - leftPositives))
                         / rows.length;
                 double gain = parentGini - childGini;
                 if (gain > bestGain) {
@@ -75,7 +76,8 @@ public record CartTrainer(int maxDepth, int minLeaf) {
         final double t = bestThreshold;
         int[] left = Arrays.stream(rows).filter(r -> x[r][f] <= t).toArray();
         int[] right = Arrays.stream(rows).filter(r -> x[r][f] > t).toArray();
-        return new TreeNode.Split(f, t, grow(x, y, left, depth + 1), grow(x, y, right, depth + 1), negatives, positives);
+        return new TreeNode.Split(
+                f, t, grow(x, y, left, depth + 1), grow(x, y, right, depth + 1), negatives, positives);
     }
 
     private static double gini(long negatives, long positives) {

@@ -23,8 +23,8 @@ final class DeterministicBytes {
             message.writeTo(out);
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not serialize " + message.getClass().getSimpleName()
-                    + " in memory", e);
+            throw new UncheckedIOException(
+                    "could not serialize " + message.getClass().getSimpleName() + " in memory", e);
         }
         return bytes.toByteArray();
     }

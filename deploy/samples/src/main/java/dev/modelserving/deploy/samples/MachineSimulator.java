@@ -38,6 +38,7 @@ final class MachineSimulator {
     private int faultRemaining;
     /** Drifted regime (set from another thread): added to every reported temperature and load. */
     private volatile double driftTemperatureC;
+
     private volatile double driftLoadPercent;
 
     MachineSimulator(MachineProfile profile, Random rng, double faultProbability) {

@@ -57,7 +57,9 @@ public final class OnnxDocuments {
                 .addInput("B")
                 .addOutput("logit")
                 .addAttribute(AttributeProto.newBuilder()
-                        .setName("transB").setType(AttributeProto.AttributeType.INT).setI(0))
+                        .setName("transB")
+                        .setType(AttributeProto.AttributeType.INT)
+                        .setI(0))
                 .build();
         NodeProto sigmoid = NodeProto.newBuilder()
                 .setName("sigmoid")
@@ -94,9 +96,10 @@ public final class OnnxDocuments {
                 .build();
         return ValueInfoProto.newBuilder()
                 .setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                        .setShape(shape)))
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                                .setShape(shape)))
                 .build();
     }
 }

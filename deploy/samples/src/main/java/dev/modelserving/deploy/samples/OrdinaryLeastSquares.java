@@ -62,8 +62,8 @@ public final class OrdinaryLeastSquares {
                 }
             }
             if (Math.abs(m[pivot][col]) < 1e-12) {
-                throw new IllegalArgumentException("the features are collinear (normal equations are singular at "
-                        + "column " + col + ")");
+                throw new IllegalArgumentException(
+                        "the features are collinear (normal equations are singular at " + "column " + col + ")");
             }
             double[] swap = m[col];
             m[col] = m[pivot];

@@ -46,8 +46,8 @@ public final class PmmlDocuments {
     public static PMML regression(LinearModel model, List<String> features, String target, String description) {
         double[] coefficients = model.coefficients();
         if (coefficients.length != features.size()) {
-            throw new IllegalArgumentException(coefficients.length + " coefficients for " + features.size()
-                    + " features " + features);
+            throw new IllegalArgumentException(
+                    coefficients.length + " coefficients for " + features.size() + " features " + features);
         }
         DataDictionary dictionary = new DataDictionary();
         MiningSchema schema = new MiningSchema();
@@ -73,8 +73,8 @@ public final class PmmlDocuments {
      * @param features the input field names, indexed like {@link TreeNode.Split#feature()}
      * @param labels the target's two categories: labels.get(0) for class 0, labels.get(1) for class 1
      */
-    public static PMML tree(TreeNode root, List<String> features, String target, List<String> labels,
-            String description) {
+    public static PMML tree(
+            TreeNode root, List<String> features, String target, List<String> labels, String description) {
         if (labels.size() != 2) {
             throw new IllegalArgumentException("a binary tree needs 2 labels, got " + labels);
         }
@@ -97,8 +97,8 @@ public final class PmmlDocuments {
         return document(dictionary, description).addModels(tree);
     }
 
-    private static Node node(TreeNode node, Predicate predicate, List<String> features, List<String> labels,
-            int[] nextId) {
+    private static Node node(
+            TreeNode node, Predicate predicate, List<String> features, List<String> labels, int[] nextId) {
         String label = labels.get("1".equals(node.label()) ? 1 : 0);
         ComplexNode pmmlNode = new ComplexNode(label, predicate);
         pmmlNode.setId(Integer.toString(nextId[0]++));
@@ -106,10 +106,18 @@ public final class PmmlDocuments {
         if (node instanceof TreeNode.Split split) {
             String field = features.get(split.feature());
             pmmlNode.addNodes(
-                    node(split.left(), new SimplePredicate(field, SimplePredicate.Operator.LESS_OR_EQUAL,
-                            split.threshold()), features, labels, nextId),
-                    node(split.right(), new SimplePredicate(field, SimplePredicate.Operator.GREATER_THAN,
-                            split.threshold()), features, labels, nextId));
+                    node(
+                            split.left(),
+                            new SimplePredicate(field, SimplePredicate.Operator.LESS_OR_EQUAL, split.threshold()),
+                            features,
+                            labels,
+                            nextId),
+                    node(
+                            split.right(),
+                            new SimplePredicate(field, SimplePredicate.Operator.GREATER_THAN, split.threshold()),
+                            features,
+                            labels,
+                            nextId));
         } else {
             pmmlNode.addScoreDistributions(
                     new ComplexScoreDistribution(labels.get(0), node.negatives())

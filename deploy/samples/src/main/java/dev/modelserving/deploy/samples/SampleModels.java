@@ -131,7 +131,9 @@ public final class SampleModels {
     public static List<SampleModel> build() {
         SampleTrainingData v1 = trainingData();
         TfMlpTrainer.TrainedMlp mlp = mlpTrainer()
-                .fit(SensorDataset.features(v1.split().train()), SensorDataset.nextTemperatures(v1.split().train()));
+                .fit(
+                        SensorDataset.features(v1.split().train()),
+                        SensorDataset.nextTemperatures(v1.split().train()));
         return List.of(
                 temperatureForecast(v1, 1),
                 overheatTree(v1),
@@ -189,18 +191,20 @@ public final class SampleModels {
 
     static SampleModel temperatureForecast(SampleTrainingData data, int version) {
         List<SensorExample> train = data.split().train();
-        LinearModel model = OrdinaryLeastSquares.fit(SensorDataset.features(train), SensorDataset.nextTemperatures(train));
+        LinearModel model =
+                OrdinaryLeastSquares.fit(SensorDataset.features(train), SensorDataset.nextTemperatures(train));
         String description = "Next temperature (°C) of a machine from its current temperature, fan speed and load: "
                 + "linear regression (ordinary least squares).";
-        byte[] pmml = PmmlDocuments.toBytes(PmmlDocuments.regression(
-                model, SensorRecords.FEATURE_NAMES, NEXT_TEMPERATURE_FIELD, description));
+        byte[] pmml = PmmlDocuments.toBytes(
+                PmmlDocuments.regression(model, SensorRecords.FEATURE_NAMES, NEXT_TEMPERATURE_FIELD, description));
         List<SensorExample> heldOut = data.split().heldOut();
         double rmse = rmse(heldOut, e -> model.predict(e.features()));
         double persistence = rmse(heldOut, e -> e.reading().getTemperatureC());
-        ModelDescriptor.Builder descriptor = base(TEMPERATURE_FORECAST, version, ModelType.PMML, description, pmml,
-                data, "rmse", rmse)
+        ModelDescriptor.Builder descriptor = base(
+                        TEMPERATURE_FORECAST, version, ModelType.PMML, description, pmml, data, "rmse", rmse)
                 .setInput(InputSpec.newBuilder().addAllFeatureNames(SensorRecords.FEATURE_NAMES))
-                .setOutput(OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).setTargetField(NEXT_TEMPERATURE_FIELD));
+                .setOutput(
+                        OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).setTargetField(NEXT_TEMPERATURE_FIELD));
         for (SensorExample e : spaced(heldOut, VALIDATION_SAMPLES)) {
             descriptor.addValidationSamples(regressionSample(e, model.predict(e.features())));
         }
@@ -218,9 +222,10 @@ public final class SampleModels {
         byte[] pmml = PmmlDocuments.toBytes(
                 PmmlDocuments.tree(tree, SensorRecords.FEATURE_NAMES, OVERHEAT_FIELD, LABELS, description));
         List<SensorExample> heldOut = data.split().heldOut();
-        double accuracy = accuracy(heldOut, e -> "1".equals(tree.leafFor(e.features()).label()));
-        ModelDescriptor.Builder descriptor = base(OVERHEAT_TREE, 1, ModelType.PMML, description, pmml, data,
-                "accuracy", accuracy)
+        double accuracy =
+                accuracy(heldOut, e -> "1".equals(tree.leafFor(e.features()).label()));
+        ModelDescriptor.Builder descriptor = base(
+                        OVERHEAT_TREE, 1, ModelType.PMML, description, pmml, data, "accuracy", accuracy)
                 .setInput(InputSpec.newBuilder().addAllFeatureNames(SensorRecords.FEATURE_NAMES))
                 .setOutput(OutputSpec.newBuilder()
                         .setKind(OutputKind.CLASSIFICATION)
@@ -228,19 +233,23 @@ public final class SampleModels {
                         .setTargetField(OVERHEAT_FIELD));
         for (SensorExample e : classifierSamples(heldOut, x -> tree.leafFor(x).positiveProbability(), 0.0)) {
             double p = tree.leafFor(e.features()).positiveProbability();
-            descriptor.addValidationSamples(classificationSample(e, p, tree.leafFor(e.features()).label()));
+            descriptor.addValidationSamples(
+                    classificationSample(e, p, tree.leafFor(e.features()).label()));
         }
-        descriptor.setTrainingStatistics(statistics(data, x -> 1.0 - tree.leafFor(x).positiveProbability(),
+        descriptor.setTrainingStatistics(statistics(
+                data,
+                x -> 1.0 - tree.leafFor(x).positiveProbability(),
                 x -> tree.leafFor(x).label()));
         return new SampleModel(descriptor.build(), ".pmml", majorityBaseline(data));
     }
 
     static SampleModel temperatureMlp(SampleTrainingData data, MlpWeights weights, byte[] savedModelZip) {
-        String description = "Next temperature (°C) from temperature, fan speed and load: MLP (3-" + weights.hiddenUnits()
-                + " tanh-1, residual on the current temperature) fitted in TensorFlow Java; SavedModel signature "
-                + TfMlpTrainer.SIGNATURE_KEY + ", input " + TfMlpTrainer.SIGNATURE_INPUT + " float[-1,3].";
-        ModelDescriptor.Builder descriptor = mlpDescriptor(TEMPERATURE_MLP, ModelType.TENSORFLOW_SAVED_MODEL,
-                description, savedModelZip, data, weights)
+        String description =
+                "Next temperature (°C) from temperature, fan speed and load: MLP (3-" + weights.hiddenUnits()
+                        + " tanh-1, residual on the current temperature) fitted in TensorFlow Java; SavedModel signature "
+                        + TfMlpTrainer.SIGNATURE_KEY + ", input " + TfMlpTrainer.SIGNATURE_INPUT + " float[-1,3].";
+        ModelDescriptor.Builder descriptor = mlpDescriptor(
+                        TEMPERATURE_MLP, ModelType.TENSORFLOW_SAVED_MODEL, description, savedModelZip, data, weights)
                 .setInput(InputSpec.newBuilder()
                         .addAllFeatureNames(SensorRecords.FEATURE_NAMES)
                         .setTensorName(TfMlpTrainer.SIGNATURE_INPUT)
@@ -255,12 +264,18 @@ public final class SampleModels {
         String description = "The " + TEMPERATURE_MLP + " network with its trained weights frozen into constants "
                 + "(TensorFlow GraphDef); input " + TfFrozenGraph.INPUT + " float[-1,3], output " + TfFrozenGraph.OUTPUT
                 + " float[-1,1].";
-        ModelDescriptor.Builder descriptor = mlpDescriptor(TEMPERATURE_MLP_GRAPH, ModelType.TENSORFLOW_GRAPH,
-                description, TfFrozenGraph.graphDef(weights), data, weights)
+        ModelDescriptor.Builder descriptor = mlpDescriptor(
+                        TEMPERATURE_MLP_GRAPH,
+                        ModelType.TENSORFLOW_GRAPH,
+                        description,
+                        TfFrozenGraph.graphDef(weights),
+                        data,
+                        weights)
                 .setInput(InputSpec.newBuilder()
                         .addAllFeatureNames(SensorRecords.FEATURE_NAMES)
                         .setTensorName(TfFrozenGraph.INPUT))
-                .setOutput(OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).addTensorNames(TfFrozenGraph.OUTPUT));
+                .setOutput(
+                        OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).addTensorNames(TfFrozenGraph.OUTPUT));
         return new SampleModel(descriptor.build(), ".pb", persistenceBaseline(data));
     }
 
@@ -274,8 +289,8 @@ public final class SampleModels {
         byte[] onnx = OnnxDocuments.logistic(model, "overheat_logistic", description);
         List<SensorExample> heldOut = data.split().heldOut();
         double accuracy = accuracy(heldOut, e -> model.predict(e.features()) == 1);
-        ModelDescriptor.Builder descriptor = base(OVERHEAT_LOGISTIC, 1, ModelType.ONNX, description, onnx, data,
-                "accuracy", accuracy)
+        ModelDescriptor.Builder descriptor = base(
+                        OVERHEAT_LOGISTIC, 1, ModelType.ONNX, description, onnx, data, "accuracy", accuracy)
                 .setInput(InputSpec.newBuilder()
                         .addAllFeatureNames(SensorRecords.FEATURE_NAMES)
                         .setTensorName(OnnxDocuments.INPUT))
@@ -288,13 +303,18 @@ public final class SampleModels {
             double p = model.positiveProbability(e.features());
             descriptor.addValidationSamples(classificationSample(e, p, p > 0.5 ? "1" : "0"));
         }
-        descriptor.setTrainingStatistics(statistics(data, x -> 1.0 - model.positiveProbability(x),
-                x -> model.positiveProbability(x) > 0.5 ? "1" : "0"));
+        descriptor.setTrainingStatistics(statistics(
+                data, x -> 1.0 - model.positiveProbability(x), x -> model.positiveProbability(x) > 0.5 ? "1" : "0"));
         return new SampleModel(descriptor.build(), ".onnx", majorityBaseline(data));
     }
 
-    private static ModelDescriptor.Builder mlpDescriptor(String name, ModelType type, String description,
-            byte[] artifact, SampleTrainingData data, MlpWeights weights) {
+    private static ModelDescriptor.Builder mlpDescriptor(
+            String name,
+            ModelType type,
+            String description,
+            byte[] artifact,
+            SampleTrainingData data,
+            MlpWeights weights) {
         List<SensorExample> heldOut = data.split().heldOut();
         double rmse = rmse(heldOut, e -> weights.predict(e.features()));
         ModelDescriptor.Builder descriptor = base(name, 1, type, description, artifact, data, "rmse", rmse);
@@ -309,8 +329,8 @@ public final class SampleModels {
      * The training statistics of a sample model (drift monitoring): its input features over the training split and
      * its primary output ({@code output}: outputs[0], for a classifier the probability of label "0") and labels.
      */
-    static TrainingStatistics statistics(SampleTrainingData data, ToDoubleFunction<double[]> output,
-            Function<double[], String> label) {
+    static TrainingStatistics statistics(
+            SampleTrainingData data, ToDoubleFunction<double[]> output, Function<double[], String> label) {
         TrainingStatisticsBuilder stats = new TrainingStatisticsBuilder();
         for (SensorExample e : data.split().train()) {
             double[] x = e.features();
@@ -323,8 +343,15 @@ public final class SampleModels {
         return stats.build(data.trainingDataId());
     }
 
-    private static ModelDescriptor.Builder base(String name, int version, ModelType type, String description,
-            byte[] artifact, SampleTrainingData data, String metric, double metricValue) {
+    private static ModelDescriptor.Builder base(
+            String name,
+            int version,
+            ModelType type,
+            String description,
+            byte[] artifact,
+            SampleTrainingData data,
+            String metric,
+            double metricValue) {
         return ModelDescriptor.newBuilder()
                 .setName(name)
                 .setVersion(version)
@@ -363,8 +390,8 @@ public final class SampleModels {
      * Validation samples for a classifier: evenly spaced held-out examples, two predicted "1" and the rest predicted
      * "0" (when the model predicts "1" anywhere), each with |p - 0.5| above {@code margin}.
      */
-    private static List<SensorExample> classifierSamples(List<SensorExample> heldOut,
-            ToDoubleFunction<double[]> positiveProbability, double margin) {
+    private static List<SensorExample> classifierSamples(
+            List<SensorExample> heldOut, ToDoubleFunction<double[]> positiveProbability, double margin) {
         Predicate<SensorExample> clear = e -> Math.abs(positiveProbability.applyAsDouble(e.features()) - 0.5) > margin;
         List<SensorExample> positives = heldOut.stream()
                 .filter(clear.and(e -> positiveProbability.applyAsDouble(e.features()) > 0.5))
@@ -393,7 +420,9 @@ public final class SampleModels {
     }
 
     private static double accuracy(List<SensorExample> examples, Predicate<SensorExample> predictsOverheat) {
-        int[] predicted = examples.stream().mapToInt(e -> predictsOverheat.test(e) ? 1 : 0).toArray();
+        int[] predicted = examples.stream()
+                .mapToInt(e -> predictsOverheat.test(e) ? 1 : 0)
+                .toArray();
         return Metrics.accuracy(predicted, SensorDataset.overheatLabels(examples));
     }
 
@@ -402,7 +431,8 @@ public final class SampleModels {
     }
 
     private static double majorityBaseline(SampleTrainingData data) {
-        return Metrics.majorityClassAccuracy(SensorDataset.overheatLabels(data.split().train()),
+        return Metrics.majorityClassAccuracy(
+                SensorDataset.overheatLabels(data.split().train()),
                 SensorDataset.overheatLabels(data.split().heldOut()));
     }
 }

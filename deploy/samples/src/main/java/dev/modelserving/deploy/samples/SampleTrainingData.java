@@ -27,19 +27,19 @@ public record SampleTrainingData(
     /** Generates, builds and splits. */
     public static SampleTrainingData generate(GeneratorSettings settings, int readingsPerMachine) {
         if (settings.machines() < 5) {
-            throw new IllegalArgumentException("need at least 5 machines to hold every fifth one out, got "
-                    + settings.machines());
+            throw new IllegalArgumentException(
+                    "need at least 5 machines to hold every fifth one out, got " + settings.machines());
         }
         List<SensorReading> readings =
                 List.copyOf(new SensorGenerator(settings).take(settings.machines() * readingsPerMachine));
-        SensorDataset dataset = SensorDataset.of(
-                readings, SensorDataset.DEFAULT_HORIZON, SensorDataset.DEFAULT_ALERT_TEMPERATURE_C);
+        SensorDataset dataset =
+                SensorDataset.of(readings, SensorDataset.DEFAULT_HORIZON, SensorDataset.DEFAULT_ALERT_TEMPERATURE_C);
         Set<String> heldOut = new TreeSet<>();
         for (int i = 4; i < settings.machines(); i += 5) {
             heldOut.add(SensorGenerator.machineId(i));
         }
-        return new SampleTrainingData(settings, readingsPerMachine, readings, dataset,
-                dataset.splitByMachine(heldOut), Set.copyOf(heldOut));
+        return new SampleTrainingData(
+                settings, readingsPerMachine, readings, dataset, dataset.splitByMachine(heldOut), Set.copyOf(heldOut));
     }
 
     /** The provenance's training_data_id: enough to regenerate exactly this data. */

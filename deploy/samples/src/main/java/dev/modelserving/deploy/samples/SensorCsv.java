@@ -19,21 +19,32 @@ import org.apache.commons.csv.CSVPrinter;
 public final class SensorCsv {
 
     /** The columns, in order. */
-    public static final List<String> HEADER = List.of("id", "machine_id", "timestamp_millis",
-            SensorRecords.TEMPERATURE_C, SensorRecords.FAN_RPM, SensorRecords.LOAD_PERCENT);
+    public static final List<String> HEADER = List.of(
+            "id",
+            "machine_id",
+            "timestamp_millis",
+            SensorRecords.TEMPERATURE_C,
+            SensorRecords.FAN_RPM,
+            SensorRecords.LOAD_PERCENT);
 
     private SensorCsv() {}
 
     public static void write(List<SensorReading> readings, Path file) throws IOException {
-        CSVFormat format = CSVFormat.DEFAULT.builder()
+        CSVFormat format = CSVFormat.DEFAULT
+                .builder()
                 .setHeader(HEADER.toArray(new String[0]))
                 .setRecordSeparator("\n")
                 .get();
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
                 CSVPrinter printer = new CSVPrinter(writer, format)) {
             for (SensorReading r : readings) {
-                printer.printRecord(SensorRecords.recordId(r), r.getMachineId(), r.getTimestampMillis(),
-                        r.getTemperatureC(), r.getFanRpm(), r.getLoadPercent());
+                printer.printRecord(
+                        SensorRecords.recordId(r),
+                        r.getMachineId(),
+                        r.getTimestampMillis(),
+                        r.getTemperatureC(),
+                        r.getFanRpm(),
+                        r.getLoadPercent());
             }
         }
     }

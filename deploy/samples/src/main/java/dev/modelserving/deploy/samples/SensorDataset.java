@@ -39,9 +39,10 @@ public record SensorDataset(List<SensorExample> examples, int horizon, double al
         Map<String, List<SensorReading>> byMachine = new LinkedHashMap<>();
         for (SensorReading reading : readings) {
             List<SensorReading> series = byMachine.computeIfAbsent(reading.getMachineId(), id -> new ArrayList<>());
-            if (!series.isEmpty() && series.get(series.size() - 1).getTimestampMillis() >= reading.getTimestampMillis()) {
-                throw new IllegalArgumentException("readings of " + reading.getMachineId() + " are not in time order at "
-                        + reading.getTimestampMillis());
+            if (!series.isEmpty()
+                    && series.get(series.size() - 1).getTimestampMillis() >= reading.getTimestampMillis()) {
+                throw new IllegalArgumentException("readings of " + reading.getMachineId()
+                        + " are not in time order at " + reading.getTimestampMillis());
             }
             series.add(reading);
         }

@@ -68,7 +68,8 @@ public final class SensorGenerator implements Iterator<SensorReading> {
 
     /** The next reading with the simulator's ground truth. */
     public GeneratedReading nextGenerated() {
-        long timestamp = settings.start().toEpochMilli() + tick * settings.period().toMillis();
+        long timestamp =
+                settings.start().toEpochMilli() + tick * settings.period().toMillis();
         GeneratedReading generated = machines.get(nextMachine).next(timestamp);
         nextMachine++;
         if (nextMachine == machines.size()) {

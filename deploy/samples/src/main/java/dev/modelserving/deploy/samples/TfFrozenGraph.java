@@ -25,12 +25,16 @@ public final class TfFrozenGraph {
         }
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
-            TfMlpGraph.build(tf,
+            TfMlpGraph.build(
+                    tf,
                     tf.withName("w1").constant(weights.w1()),
                     tf.withName("b1").constant(weights.b1()),
                     tf.withName("w2").constant(w2),
                     tf.withName("b2").constant(new float[] {weights.b2()}),
-                    weights.featureMeans(), weights.featureStds(), weights.deltaMean(), weights.deltaStd());
+                    weights.featureMeans(),
+                    weights.featureStds(),
+                    weights.deltaMean(),
+                    weights.deltaStd());
             return DeterministicBytes.of(graph.toGraphDef());
         }
     }

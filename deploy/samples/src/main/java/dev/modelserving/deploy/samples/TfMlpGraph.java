@@ -27,10 +27,19 @@ final class TfMlpGraph {
      */
     record Forward(Placeholder<TFloat32> input, Operand<TFloat32> standardizedDelta, Operand<TFloat32> output) {}
 
-    static Forward build(Ops tf, Operand<TFloat32> w1, Operand<TFloat32> b1, Operand<TFloat32> w2,
-            Operand<TFloat32> b2, float[] featureMeans, float[] featureStds, float deltaMean, float deltaStd) {
-        Placeholder<TFloat32> x = tf.withName(INPUT).placeholder(TFloat32.class,
-                Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, featureMeans.length)));
+    static Forward build(
+            Ops tf,
+            Operand<TFloat32> w1,
+            Operand<TFloat32> b1,
+            Operand<TFloat32> w2,
+            Operand<TFloat32> b2,
+            float[] featureMeans,
+            float[] featureStds,
+            float deltaMean,
+            float deltaStd) {
+        Placeholder<TFloat32> x = tf.withName(INPUT)
+                .placeholder(
+                        TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, featureMeans.length)));
         Operand<TFloat32> z = tf.math.div(
                 tf.math.sub(x, tf.withName("feature_means").constant(featureMeans)),
                 tf.withName("feature_stds").constant(featureStds));
@@ -38,7 +47,8 @@ final class TfMlpGraph {
         Operand<TFloat32> delta = tf.math.add(tf.linalg.matMul(hidden, w2), b2);
         float[][] selectTemperature = new float[featureMeans.length][1];
         selectTemperature[0][0] = 1f;
-        Operand<TFloat32> current = tf.linalg.matMul(x, tf.withName("select_temperature").constant(selectTemperature));
+        Operand<TFloat32> current =
+                tf.linalg.matMul(x, tf.withName("select_temperature").constant(selectTemperature));
         Operand<TFloat32> change = tf.math.add(
                 tf.math.mul(delta, tf.withName("delta_std").constant(deltaStd)),
                 tf.withName("delta_mean").constant(deltaMean));

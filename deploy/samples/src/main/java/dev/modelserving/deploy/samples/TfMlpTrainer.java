@@ -99,33 +99,35 @@ public record TfMlpTrainer(int hiddenUnits, int steps, float learningRate, long 
             TfMlpGraph.Forward forward =
                     TfMlpGraph.build(tf, w1, b1, w2, b2, featureMeans, featureStds, deltaMean, deltaStd);
             Placeholder<TFloat32> target = tf.withName("target").placeholder(TFloat32.class);
-            Operand<TFloat32> loss = tf.withName("loss").math.mean(
-                    tf.math.square(tf.math.sub(forward.standardizedDelta(), target)), tf.constant(new int[] {0, 1}));
+            Operand<TFloat32> loss = tf.withName("loss")
+                    .math
+                    .mean(tf.math.square(tf.math.sub(forward.standardizedDelta(), target)), tf.constant(new int[] {0, 1
+                    }));
             List<Variable<TFloat32>> parameters = List.of(w1, b1, w2, b2);
             Gradients gradients = tf.gradients(loss, parameters);
             Operand<TFloat32> rate = tf.constant(learningRate);
             // Ref variables are updated in place: every gradient must be computed before any update runs, or the
             // result depends on the executor's order (seen as run-to-run differences without this).
-            List<Operation> gradientOps = gradients.dy().stream().map(Output::op).toList();
+            List<Operation> gradientOps =
+                    gradients.dy().stream().map(Output::op).toList();
             Ops afterGradients = tf.withControlDependencyOps(gradientOps);
             List<Op> updates = new java.util.ArrayList<>();
             for (int i = 0; i < parameters.size(); i++) {
-                updates.add(afterGradients.train.applyGradientDescent(
-                        parameters.get(i), rate, gradients.<TFloat32>dy(i)));
+                updates.add(
+                        afterGradients.train.applyGradientDescent(parameters.get(i), rate, gradients.<TFloat32>dy(i)));
             }
             try (Session session = new Session(graph, singleThreaded());
                     TFloat32 inputTensor = TFloat32.tensorOf(StdArrays.ndCopyOf(inputs));
                     TFloat32 targetTensor = TFloat32.tensorOf(StdArrays.ndCopyOf(targets))) {
                 session.initialize();
                 for (int step = 0; step < steps; step++) {
-                    Session.Runner runner = session.runner()
-                            .feed(forward.input(), inputTensor)
-                            .feed(target, targetTensor);
+                    Session.Runner runner =
+                            session.runner().feed(forward.input(), inputTensor).feed(target, targetTensor);
                     updates.forEach(runner::addTarget);
                     runner.run().close();
                 }
-                MlpWeights weights = readWeights(session, w1, b1, w2, b2, featureMeans, featureStds, deltaMean,
-                        deltaStd);
+                MlpWeights weights =
+                        readWeights(session, w1, b1, w2, b2, featureMeans, featureStds, deltaMean, deltaStd);
                 Signature signature = Signature.builder()
                         .key(SIGNATURE_KEY)
                         .input(SIGNATURE_INPUT, forward.input())
@@ -144,10 +146,18 @@ public record TfMlpTrainer(int hiddenUnits, int steps, float learningRate, long 
                 .build();
     }
 
-    private static MlpWeights readWeights(Session session, Variable<TFloat32> w1, Variable<TFloat32> b1,
-            Variable<TFloat32> w2, Variable<TFloat32> b2, float[] featureMeans, float[] featureStds, float deltaMean,
+    private static MlpWeights readWeights(
+            Session session,
+            Variable<TFloat32> w1,
+            Variable<TFloat32> b1,
+            Variable<TFloat32> w2,
+            Variable<TFloat32> b2,
+            float[] featureMeans,
+            float[] featureStds,
+            float deltaMean,
             float deltaStd) {
-        try (Result result = session.runner().fetch(w1).fetch(b1).fetch(w2).fetch(b2).run()) {
+        try (Result result =
+                session.runner().fetch(w1).fetch(b1).fetch(w2).fetch(b2).run()) {
             float[][] w1Values = StdArrays.array2dCopyOf((TFloat32) result.get(0));
             float[] b1Values = StdArrays.array1dCopyOf((TFloat32) result.get(1));
             float[][] w2Values = StdArrays.array2dCopyOf((TFloat32) result.get(2));
@@ -156,8 +166,8 @@ public record TfMlpTrainer(int hiddenUnits, int steps, float learningRate, long 
                 w2Column[k] = w2Values[k][0];
             }
             float b2Value = ((TFloat32) result.get(3)).getFloat(0);
-            return new MlpWeights(featureMeans, featureStds, w1Values, b1Values, w2Column, b2Value, deltaMean,
-                    deltaStd);
+            return new MlpWeights(
+                    featureMeans, featureStds, w1Values, b1Values, w2Column, b2Value, deltaMean, deltaStd);
         }
     }
 

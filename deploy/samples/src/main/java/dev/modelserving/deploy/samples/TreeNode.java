@@ -38,7 +38,9 @@ public sealed interface TreeNode {
 
     /** Depth of the subtree (a leaf has depth 0). */
     default int depth() {
-        return this instanceof Split split ? 1 + Math.max(split.left().depth(), split.right().depth()) : 0;
+        return this instanceof Split split
+                ? 1 + Math.max(split.left().depth(), split.right().depth())
+                : 0;
     }
 
     /** An inner node: {@code x[feature] <= threshold} goes to {@code left}, the rest to {@code right}. */

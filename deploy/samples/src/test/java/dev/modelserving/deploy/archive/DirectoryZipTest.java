@@ -46,15 +46,22 @@ class DirectoryZipTest {
                 names.add(e.getName());
             }
         }
-        assertThat(names).containsExactly("assets/", "saved_model.pb", "variables/",
-                "variables/variables.data-00000-of-00001", "variables/variables.index");
+        assertThat(names)
+                .containsExactly(
+                        "assets/",
+                        "saved_model.pb",
+                        "variables/",
+                        "variables/variables.data-00000-of-00001",
+                        "variables/variables.index");
     }
 
     @Test
     void aSymbolicLinkIsRefused() throws Exception {
         Path root = savedModel(dir.resolve("m"), 0);
         Files.createSymbolicLink(root.resolve("variables/link"), dir.resolve("elsewhere"));
-        assertThatThrownBy(() -> DirectoryZip.of(root)).isInstanceOf(java.io.IOException.class)
-                .hasMessageContaining("symbolic link").hasMessageContaining("variables/link");
+        assertThatThrownBy(() -> DirectoryZip.of(root))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("symbolic link")
+                .hasMessageContaining("variables/link");
     }
 }

@@ -9,7 +9,6 @@ import ai.onnxruntime.OrtSession;
 import dev.modelserving.model.ModelValidator;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
-import dev.modelserving.proto.ValidationSample;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,11 +22,11 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.dmg.pmml.ResultFeature;
 import org.jpmml.evaluator.Evaluator;
 import org.jpmml.evaluator.EvaluatorUtil;
 import org.jpmml.evaluator.HasProbability;
 import org.jpmml.evaluator.LoadingModelEvaluatorBuilder;
-import org.dmg.pmml.ResultFeature;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -63,8 +62,8 @@ class SampleArtifactsTest {
         ModelDescriptor d = descriptors.get("temperature-forecast-v1");
         Evaluator evaluator = jpmml(d);
         Function<double[], double[]> score = x -> new double[] {
-                ((Number) EvaluatorUtil.decode(evaluator.evaluate(arguments(x)).get("temperature_next_c")))
-                        .doubleValue()};
+            ((Number) EvaluatorUtil.decode(evaluator.evaluate(arguments(x)).get("temperature_next_c"))).doubleValue()
+        };
 
         assertSamplesReproduced(d, score);
         assertThat(rmse(score)).isCloseTo(d.getProvenance().getQualityMetricValue(), within(1e-9));
@@ -75,12 +74,14 @@ class SampleArtifactsTest {
         ModelDescriptor d = descriptors.get("overheat-tree-v1");
         Evaluator evaluator = jpmml(d);
         Function<double[], double[]> score = x -> {
-            HasProbability distribution = (HasProbability) evaluator.evaluate(arguments(x)).get("overheat_soon");
+            HasProbability distribution =
+                    (HasProbability) evaluator.evaluate(arguments(x)).get("overheat_soon");
             return new double[] {distribution.getProbability("0"), distribution.getProbability("1")};
         };
 
         assertSamplesReproduced(d, score);
-        assertThat(accuracy(x -> score.apply(x)[1] > 0.5)).isEqualTo(d.getProvenance().getQualityMetricValue());
+        assertThat(accuracy(x -> score.apply(x)[1] > 0.5))
+                .isEqualTo(d.getProvenance().getQualityMetricValue());
     }
 
     @Test
@@ -91,7 +92,10 @@ class SampleArtifactsTest {
             try (Session session = new Session(graph)) {
                 Function<float[][], float[][]> run = batch -> {
                     try (TFloat32 input = TFloat32.tensorOf(StdArrays.ndCopyOf(batch));
-                            Result result = session.runner().feed("input", input).fetch("output").run()) {
+                            Result result = session.runner()
+                                    .feed("input", input)
+                                    .fetch("output")
+                                    .run()) {
                         return StdArrays.array2dCopyOf((TFloat32) result.get(0));
                     }
                 };
@@ -109,7 +113,8 @@ class SampleArtifactsTest {
             Function<float[][], float[][]> run = batch -> {
                 try (TFloat32 input = TFloat32.tensorOf(StdArrays.ndCopyOf(batch));
                         Result result = bundle.function("serving_default").call(Map.of("features", input))) {
-                    return StdArrays.array2dCopyOf((TFloat32) result.get("next_temperature_c").orElseThrow());
+                    return StdArrays.array2dCopyOf(
+                            (TFloat32) result.get("next_temperature_c").orElseThrow());
                 }
             };
             assertTensorRegressor(d, run);
@@ -136,7 +141,8 @@ class SampleArtifactsTest {
                 double p = run.apply(new float[][] {toFloats(x)})[0][0];
                 return new double[] {1 - p, p};
             });
-            float[][] all = run.apply(heldOut.stream().map(e -> toFloats(e.features())).toArray(float[][]::new));
+            float[][] all =
+                    run.apply(heldOut.stream().map(e -> toFloats(e.features())).toArray(float[][]::new));
             assertThat(all.length).isEqualTo(heldOut.size());
             int[] index = {0};
             double accuracy = accuracy(x -> all[index[0]++][0] > 0.5);
@@ -146,7 +152,8 @@ class SampleArtifactsTest {
 
     private void assertTensorRegressor(ModelDescriptor d, Function<float[][], float[][]> run) {
         assertSamplesReproduced(d, x -> new double[] {run.apply(new float[][] {toFloats(x)})[0][0]});
-        float[][] all = run.apply(heldOut.stream().map(e -> toFloats(e.features())).toArray(float[][]::new));
+        float[][] all =
+                run.apply(heldOut.stream().map(e -> toFloats(e.features())).toArray(float[][]::new));
         int[] index = {0};
         assertThat(rmse(x -> new double[] {all[index[0]++][0]}))
                 .isCloseTo(d.getProvenance().getQualityMetricValue(), within(1e-4));
@@ -156,7 +163,9 @@ class SampleArtifactsTest {
     private static void assertSamplesReproduced(ModelDescriptor d, Function<double[], double[]> score) {
         assertThat(d.getValidationSamplesList()).isNotEmpty().allSatisfy(sample -> {
             double[] actual = score.apply(features(sample.getInput()));
-            double[] expected = sample.getExpectedOutputsList().stream().mapToDouble(Double::doubleValue).toArray();
+            double[] expected = sample.getExpectedOutputsList().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
             assertThat(actual).hasSameSizeAs(expected);
             for (int i = 0; i < expected.length; i++) {
                 assertThat(ModelValidator.withinTolerance(expected[i], actual[i], d.getValidationTolerance()))
@@ -167,12 +176,15 @@ class SampleArtifactsTest {
     }
 
     private double rmse(Function<double[], double[]> score) {
-        double[] predicted = heldOut.stream().mapToDouble(e -> score.apply(e.features())[0]).toArray();
+        double[] predicted =
+                heldOut.stream().mapToDouble(e -> score.apply(e.features())[0]).toArray();
         return Metrics.rmse(predicted, SensorDataset.nextTemperatures(heldOut));
     }
 
     private double accuracy(java.util.function.Predicate<double[]> predictsOverheat) {
-        int[] predicted = heldOut.stream().mapToInt(e -> predictsOverheat.test(e.features()) ? 1 : 0).toArray();
+        int[] predicted = heldOut.stream()
+                .mapToInt(e -> predictsOverheat.test(e.features()) ? 1 : 0)
+                .toArray();
         return Metrics.accuracy(predicted, SensorDataset.overheatLabels(heldOut));
     }
 
@@ -196,8 +208,11 @@ class SampleArtifactsTest {
     }
 
     private static double[] features(DataRecord record) {
-        return new double[] {record.getFeaturesOrThrow("temperature_c"), record.getFeaturesOrThrow("fan_rpm"),
-                record.getFeaturesOrThrow("load_percent")};
+        return new double[] {
+            record.getFeaturesOrThrow("temperature_c"),
+            record.getFeaturesOrThrow("fan_rpm"),
+            record.getFeaturesOrThrow("load_percent")
+        };
     }
 
     private static float[] toFloats(double[] x) {
@@ -212,7 +227,9 @@ class SampleArtifactsTest {
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
             for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
                 Path target = dir.resolve(entry.getName()).normalize();
-                assertThat(target.startsWith(dir)).as("zip entry %s stays in the folder", entry.getName()).isTrue();
+                assertThat(target.startsWith(dir))
+                        .as("zip entry %s stays in the folder", entry.getName())
+                        .isTrue();
                 if (entry.isDirectory()) {
                     Files.createDirectories(target);
                     continue;

@@ -37,20 +37,24 @@ class SampleDriftTest {
     @Test
     void theDemoDataDriftsOnlyInTheDriftedRegime() {
         List<ModelDescriptor> forecasts = SampleModels.descriptors().stream()
-                .filter(d -> d.getName().equals(SampleModels.TEMPERATURE_FORECAST)).toList();
+                .filter(d -> d.getName().equals(SampleModels.TEMPERATURE_FORECAST))
+                .toList();
         assertThat(forecasts).hasSize(2).allSatisfy(d -> {
             assertThat(d.getTrainingStatistics().getFeaturesList()).hasSize(3);
             assertThat(d.getTrainingStatistics().hasOutput()).isTrue();
         });
         for (ModelDescriptor model : forecasts) {
-            SensorGenerator generator = new SensorGenerator(GeneratorSettings.of(SampleModels.SEED, 10)
-                    .withStart(Instant.parse("2026-06-01T00:00:00Z")));
-            assertThat(drifted(model, generator, 20)).as("undrifted, v%d", model.getVersion()).isEmpty();
+            SensorGenerator generator = new SensorGenerator(
+                    GeneratorSettings.of(SampleModels.SEED, 10).withStart(Instant.parse("2026-06-01T00:00:00Z")));
+            assertThat(drifted(model, generator, 20))
+                    .as("undrifted, v%d", model.getVersion())
+                    .isEmpty();
             assertThat(model.getDriftThreshold()).isEqualTo(SampleModels.DRIFT_THRESHOLD);
             for (int i = 0; i < 10; i++) {
                 generator.drift(i, SampleModels.DRIFT_REGIME_TEMPERATURE_C, SampleModels.DRIFT_REGIME_LOAD_PERCENT);
             }
-            assertThat(drifted(model, generator, 5)).as("drifted, v%d", model.getVersion())
+            assertThat(drifted(model, generator, 5))
+                    .as("drifted, v%d", model.getVersion())
                     .containsExactlyInAnyOrder("+temperature_c", "+load_percent");
         }
     }

@@ -46,9 +46,15 @@ class SampleModelsTest {
     @Test
     void theSixSampleModelsWithTheirTypes() {
         assertThat(models).extracting(SampleModel::baseName).containsExactlyElementsOf(sampleNames());
-        assertThat(models).extracting(m -> m.descriptor().getModelType()).containsExactly(
-                ModelType.PMML, ModelType.PMML, ModelType.TENSORFLOW_SAVED_MODEL, ModelType.TENSORFLOW_GRAPH,
-                ModelType.ONNX, ModelType.PMML);
+        assertThat(models)
+                .extracting(m -> m.descriptor().getModelType())
+                .containsExactly(
+                        ModelType.PMML,
+                        ModelType.PMML,
+                        ModelType.TENSORFLOW_SAVED_MODEL,
+                        ModelType.TENSORFLOW_GRAPH,
+                        ModelType.ONNX,
+                        ModelType.PMML);
     }
 
     @Test
@@ -58,22 +64,33 @@ class SampleModelsTest {
             assertThat(d.getDataType()).isEqualTo(SensorRecords.DATA_TYPE);
             assertThat(d.getDescription()).isNotBlank();
             assertThat(d.getArtifactBytes().isEmpty()).isFalse();
-            assertThat(d.getArtifactSha256()).isEqualTo(Checksums.sha256Hex(d.getArtifactBytes().toByteArray()))
+            assertThat(d.getArtifactSha256())
+                    .isEqualTo(Checksums.sha256Hex(d.getArtifactBytes().toByteArray()))
                     .matches("[0-9a-f]{64}");
             assertThat(d.getInput().getFeatureNamesList()).containsExactlyElementsOf(SensorRecords.FEATURE_NAMES);
             assertThat(d.getProvenance().getTrainingDataId()).startsWith("sensor-generator seed=");
             assertThat(d.getProvenance().getCodeVersion()).isEqualTo(SampleModels.CODE_VERSION);
             assertThat(d.getProvenance().getCreatedAtEpochMillis()).isEqualTo(SampleModels.CREATED_AT.toEpochMilli());
             assertThat(d.getProvenance().getQualityMetricName()).isIn("rmse", "accuracy");
-            assertThat(d.getValidationSamplesList()).hasSize(SampleModels.VALIDATION_SAMPLES).allSatisfy(sample -> {
-                assertThat(sample.getInput().getFeaturesMap()).containsOnlyKeys(SensorRecords.FEATURE_NAMES);
-                assertThat(sample.getExpectedOutputsCount()).isPositive();
-            });
+            assertThat(d.getValidationSamplesList())
+                    .hasSize(SampleModels.VALIDATION_SAMPLES)
+                    .allSatisfy(sample -> {
+                        assertThat(sample.getInput().getFeaturesMap()).containsOnlyKeys(SensorRecords.FEATURE_NAMES);
+                        assertThat(sample.getExpectedOutputsCount()).isPositive();
+                    });
             assertThat(d.getValidationTolerance()).isEqualTo(1e-4);
         });
-        assertThat(byBaseName.get("temperature-forecast-v2").descriptor().getProvenance().getTrainingDataId())
+        assertThat(byBaseName
+                        .get("temperature-forecast-v2")
+                        .descriptor()
+                        .getProvenance()
+                        .getTrainingDataId())
                 .contains("seed=" + SampleModels.SEED_V2)
-                .isNotEqualTo(byBaseName.get("temperature-forecast-v1").descriptor().getProvenance().getTrainingDataId());
+                .isNotEqualTo(byBaseName
+                        .get("temperature-forecast-v1")
+                        .descriptor()
+                        .getProvenance()
+                        .getTrainingDataId());
     }
 
     @Test
@@ -92,12 +109,15 @@ class SampleModelsTest {
     @Test
     void regressorsBeatPredictingTheCurrentTemperature() {
         double persistence = Metrics.rmse(
-                data.split().heldOut().stream().mapToDouble(e -> e.reading().getTemperatureC()).toArray(),
+                data.split().heldOut().stream()
+                        .mapToDouble(e -> e.reading().getTemperatureC())
+                        .toArray(),
                 SensorDataset.nextTemperatures(data.split().heldOut()));
         for (String name : List.of("temperature-forecast-v1", "temperature-mlp-v1", "temperature-mlp-graph-v1")) {
             SampleModel model = byBaseName.get(name);
             assertThat(model.baselineValue()).isCloseTo(persistence, within(1e-12));
-            assertThat(model.descriptor().getProvenance().getQualityMetricName()).isEqualTo("rmse");
+            assertThat(model.descriptor().getProvenance().getQualityMetricName())
+                    .isEqualTo("rmse");
             assertThat(model.qualityValue()).as(name + " held-out rmse").isLessThan(0.8 * persistence);
         }
         SampleModel v2 = byBaseName.get("temperature-forecast-v2");
@@ -106,13 +126,16 @@ class SampleModelsTest {
 
     @Test
     void classifiersBeatTheMajorityClass() {
-        long positives = data.split().heldOut().stream().filter(SensorExample::overheatSoon).count();
+        long positives = data.split().heldOut().stream()
+                .filter(SensorExample::overheatSoon)
+                .count();
         double majority = 1.0 - (double) positives / data.split().heldOut().size();
         assertThat(positives).as("held-out examples that do overheat").isGreaterThan(100);
         for (String name : List.of("overheat-tree-v1", "overheat-logistic-v1")) {
             SampleModel model = byBaseName.get(name);
             assertThat(model.baselineValue()).isCloseTo(majority, within(1e-12));
-            assertThat(model.descriptor().getProvenance().getQualityMetricName()).isEqualTo("accuracy");
+            assertThat(model.descriptor().getProvenance().getQualityMetricName())
+                    .isEqualTo("accuracy");
             // at least half of the errors the majority class makes are avoided
             assertThat(model.qualityValue()).as(name + " held-out accuracy").isGreaterThan((1 + majority) / 2);
         }
@@ -132,37 +155,57 @@ class SampleModelsTest {
 
     @Test
     void tensorflowArtifactsAreReproducibleInTheSameEnvironment() {
-        TfMlpTrainer.TrainedMlp again = SampleModels.mlpTrainer().fit(
-                SensorDataset.features(data.split().train()), SensorDataset.nextTemperatures(data.split().train()));
+        TfMlpTrainer.TrainedMlp again = SampleModels.mlpTrainer()
+                .fit(
+                        SensorDataset.features(data.split().train()),
+                        SensorDataset.nextTemperatures(data.split().train()));
 
         assertThat(again.savedModelZip())
-                .isEqualTo(byBaseName.get("temperature-mlp-v1").descriptor().getArtifactBytes().toByteArray());
+                .isEqualTo(byBaseName
+                        .get("temperature-mlp-v1")
+                        .descriptor()
+                        .getArtifactBytes()
+                        .toByteArray());
         assertThat(TfFrozenGraph.graphDef(again.weights()))
-                .isEqualTo(byBaseName.get("temperature-mlp-graph-v1").descriptor().getArtifactBytes().toByteArray());
+                .isEqualTo(byBaseName
+                        .get("temperature-mlp-graph-v1")
+                        .descriptor()
+                        .getArtifactBytes()
+                        .toByteArray());
     }
 
     @Test
     void writeAllWritesDescriptorsArtifactsAndReadings(@TempDir Path dir) throws IOException {
         List<Path> written = SampleModels.writeAll(dir);
 
-        assertThat(written).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
-                "temperature-forecast-v1.descriptor.pb", "temperature-forecast-v1.pmml",
-                "overheat-tree-v1.descriptor.pb", "overheat-tree-v1.pmml",
-                "temperature-mlp-v1.descriptor.pb", "temperature-mlp-v1.savedmodel.zip",
-                "temperature-mlp-graph-v1.descriptor.pb", "temperature-mlp-graph-v1.pb",
-                "overheat-logistic-v1.descriptor.pb", "overheat-logistic-v1.onnx",
-                "temperature-forecast-v2.descriptor.pb", "temperature-forecast-v2.pmml",
-                "sensor-readings.csv");
+        assertThat(written)
+                .extracting(p -> p.getFileName().toString())
+                .containsExactlyInAnyOrder(
+                        "temperature-forecast-v1.descriptor.pb",
+                        "temperature-forecast-v1.pmml",
+                        "overheat-tree-v1.descriptor.pb",
+                        "overheat-tree-v1.pmml",
+                        "temperature-mlp-v1.descriptor.pb",
+                        "temperature-mlp-v1.savedmodel.zip",
+                        "temperature-mlp-graph-v1.descriptor.pb",
+                        "temperature-mlp-graph-v1.pb",
+                        "overheat-logistic-v1.descriptor.pb",
+                        "overheat-logistic-v1.onnx",
+                        "temperature-forecast-v2.descriptor.pb",
+                        "temperature-forecast-v2.pmml",
+                        "sensor-readings.csv");
         assertThat(written).allSatisfy(p -> assertThat(p.getParent()).isEqualTo(dir));
         for (SampleModel model : models) {
-            ModelDescriptor read = ModelDescriptor.parseFrom(Files.readAllBytes(dir.resolve(model.descriptorFileName())));
+            ModelDescriptor read =
+                    ModelDescriptor.parseFrom(Files.readAllBytes(dir.resolve(model.descriptorFileName())));
             assertThat(read.getName()).isEqualTo(model.descriptor().getName());
             assertThat(read.getArtifactSha256()).isEqualTo(model.descriptor().getArtifactSha256());
             assertThat(Checksums.sha256Hex(Files.readAllBytes(dir.resolve(model.artifactFileName()))))
                     .isEqualTo(model.descriptor().getArtifactSha256());
         }
         assertThat(Files.readString(dir.resolve("temperature-forecast-v1.pmml"), StandardCharsets.UTF_8))
-                .contains("<RegressionModel").contains("temperature_c");
+                .contains("<RegressionModel")
+                .contains("temperature_c");
 
         List<String> lines = Files.readAllLines(dir.resolve("sensor-readings.csv"));
         assertThat(lines.get(0)).isEqualTo("id,machine_id,timestamp_millis,temperature_c,fan_rpm,load_percent");
@@ -175,8 +218,13 @@ class SampleModelsTest {
 
     /** The sample models by base name (a fixed list, so the parameterized tests are known before training). */
     static List<String> sampleNames() {
-        return List.of("temperature-forecast-v1", "overheat-tree-v1", "temperature-mlp-v1", "temperature-mlp-graph-v1",
-                "overheat-logistic-v1", "temperature-forecast-v2");
+        return List.of(
+                "temperature-forecast-v1",
+                "overheat-tree-v1",
+                "temperature-mlp-v1",
+                "temperature-mlp-graph-v1",
+                "overheat-logistic-v1",
+                "temperature-forecast-v2");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -199,15 +247,15 @@ class SampleModelsTest {
         List<SensorExample> heldOut = sample.descriptor().getVersion() == 1
                 ? data.split().heldOut()
                 : SampleModels.trainingDataV2().split().heldOut();
-        boolean rmse = sample.descriptor().getProvenance().getQualityMetricName().equals("rmse");
+        boolean rmse =
+                sample.descriptor().getProvenance().getQualityMetricName().equals("rmse");
         ModelLoader loader = ModelLoader.withDiscoveredFactories(LoadPolicy.defaults());
 
         try (Model model = loader.load(sample.descriptor())) {
             double quality = rmse ? servedRmse(model, heldOut) : servedAccuracy(model, heldOut);
             // float32 models differ from our double forward pass in the 6th digit; that may flip a label at p = 0.5
             double tolerance = rmse ? 1e-4 * Math.max(1, sample.qualityValue()) : 1.5 / heldOut.size();
-            assertThat(quality).as(name + " served quality")
-                    .isCloseTo(sample.qualityValue(), within(tolerance));
+            assertThat(quality).as(name + " served quality").isCloseTo(sample.qualityValue(), within(tolerance));
         }
     }
 
@@ -221,7 +269,8 @@ class SampleModelsTest {
         ModelLoader loader = ModelLoader.withDiscoveredFactories(LoadPolicy.defaults());
 
         assertThatThrownBy(() -> loader.load(tampered))
-                .isInstanceOfSatisfying(ModelLoadException.class,
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class,
                         e -> assertThat(e.problem()).isEqualTo(ModelProblem.VALIDATION_FAILED))
                 .hasMessageContaining("validation sample 0");
     }
@@ -229,7 +278,8 @@ class SampleModelsTest {
     private static double servedRmse(Model model, List<SensorExample> examples) throws Exception {
         double[] predicted = new double[examples.size()];
         for (int i = 0; i < predicted.length; i++) {
-            predicted[i] = model.score(SensorRecords.toRecord(examples.get(i).reading())).outputs()[0];
+            predicted[i] = model.score(SensorRecords.toRecord(examples.get(i).reading()))
+                    .outputs()[0];
         }
         return Metrics.rmse(predicted, SensorDataset.nextTemperatures(examples));
     }
@@ -237,7 +287,8 @@ class SampleModelsTest {
     private static double servedAccuracy(Model model, List<SensorExample> examples) throws Exception {
         int[] predicted = new int[examples.size()];
         for (int i = 0; i < predicted.length; i++) {
-            Prediction prediction = model.score(SensorRecords.toRecord(examples.get(i).reading()));
+            Prediction prediction =
+                    model.score(SensorRecords.toRecord(examples.get(i).reading()));
             predicted[i] = Integer.parseInt(prediction.label());
         }
         return Metrics.accuracy(predicted, SensorDataset.overheatLabels(examples));

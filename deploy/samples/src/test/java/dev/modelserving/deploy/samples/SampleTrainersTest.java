@@ -16,7 +16,9 @@ class SampleTrainersTest {
         double[][] x = new double[500][];
         double[] y = new double[500];
         for (int i = 0; i < x.length; i++) {
-            x[i] = new double[] {30 + 60 * random.nextDouble(), 800 + 3000 * random.nextDouble(), 100 * random.nextDouble()};
+            x[i] = new double[] {
+                30 + 60 * random.nextDouble(), 800 + 3000 * random.nextDouble(), 100 * random.nextDouble()
+            };
             y[i] = 2.5 + 0.9 * x[i][0] - 0.002 * x[i][1] + 0.05 * x[i][2];
         }
 
@@ -98,9 +100,12 @@ class SampleTrainersTest {
 
     @Test
     void metricsAgainstHandComputedValues() {
-        assertThat(Metrics.rmse(new double[] {1, 2, 3}, new double[] {1, 4, 3})).isCloseTo(Math.sqrt(4.0 / 3), within(1e-12));
-        assertThat(Metrics.accuracy(new int[] {1, 0, 1, 1}, new int[] {1, 1, 1, 0})).isEqualTo(0.5);
-        assertThat(Metrics.majorityClassAccuracy(new int[] {0, 0, 1}, new int[] {0, 1, 0, 0})).isEqualTo(0.75);
+        assertThat(Metrics.rmse(new double[] {1, 2, 3}, new double[] {1, 4, 3}))
+                .isCloseTo(Math.sqrt(4.0 / 3), within(1e-12));
+        assertThat(Metrics.accuracy(new int[] {1, 0, 1, 1}, new int[] {1, 1, 1, 0}))
+                .isEqualTo(0.5);
+        assertThat(Metrics.majorityClassAccuracy(new int[] {0, 0, 1}, new int[] {0, 1, 0, 0}))
+                .isEqualTo(0.75);
     }
 
     private static void assertLeavesAtLeast(TreeNode node, long minimum) {

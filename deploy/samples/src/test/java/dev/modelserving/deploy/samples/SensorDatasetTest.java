@@ -33,10 +33,12 @@ class SensorDatasetTest {
 
         // readings 0..5 have two later readings
         assertThat(dataset.examples()).hasSize(6);
-        assertThat(dataset.examples()).extracting(SensorExample::nextTemperatureC)
+        assertThat(dataset.examples())
+                .extracting(SensorExample::nextTemperatureC)
                 .containsExactly(82.0, 84.0, 86.0, 83.0, 81.0, 79.0);
         // 86 is reading 3: readings 1 and 2 see it within two readings, reading 0 and reading 3 itself do not
-        assertThat(dataset.examples()).extracting(SensorExample::overheatSoon)
+        assertThat(dataset.examples())
+                .extracting(SensorExample::overheatSoon)
                 .containsExactly(false, true, true, false, false, false);
         assertThat(dataset.examples().get(1).label()).isEqualTo("1");
         assertThat(dataset.examples().get(0).features()).containsExactly(80.0, 1000.0, 50.0);
@@ -52,9 +54,11 @@ class SensorDatasetTest {
 
         SensorDataset dataset = SensorDataset.of(readings, 1, 85);
 
-        assertThat(dataset.examples()).extracting(e -> e.reading().getMachineId())
+        assertThat(dataset.examples())
+                .extracting(e -> e.reading().getMachineId())
                 .containsExactly("a", "a", "a", "b", "b", "b");
-        assertThat(dataset.examples().subList(0, 3)).extracting(SensorExample::nextTemperatureC)
+        assertThat(dataset.examples().subList(0, 3))
+                .extracting(SensorExample::nextTemperatureC)
                 .containsExactly(51.0, 52.0, 53.0);
         assertThat(dataset.examples().subList(0, 3)).noneMatch(SensorExample::overheatSoon);
         assertThat(dataset.examples().subList(3, 6)).allMatch(SensorExample::overheatSoon);
@@ -66,8 +70,12 @@ class SensorDatasetTest {
 
         DatasetSplit split = SensorDataset.of(readings, 10, 85).splitByMachine(Set.of("machine-05"));
 
-        assertThat(split.heldOut()).hasSize(90).allMatch(e -> e.reading().getMachineId().equals("machine-05"));
-        assertThat(split.train()).hasSize(4 * 90).noneMatch(e -> e.reading().getMachineId().equals("machine-05"));
+        assertThat(split.heldOut())
+                .hasSize(90)
+                .allMatch(e -> e.reading().getMachineId().equals("machine-05"));
+        assertThat(split.train())
+                .hasSize(4 * 90)
+                .noneMatch(e -> e.reading().getMachineId().equals("machine-05"));
     }
 
     @Test

@@ -47,17 +47,37 @@ class SensorGeneratorTest {
         GeneratorSettings settings = GeneratorSettings.of(1, 3).withPeriod(Duration.ofMillis(250));
         List<SensorReading> readings = new SensorGenerator(settings).take(9);
 
-        assertThat(readings).extracting(SensorReading::getMachineId).containsExactly(
-                "machine-01", "machine-02", "machine-03", "machine-01", "machine-02", "machine-03",
-                "machine-01", "machine-02", "machine-03");
+        assertThat(readings)
+                .extracting(SensorReading::getMachineId)
+                .containsExactly(
+                        "machine-01",
+                        "machine-02",
+                        "machine-03",
+                        "machine-01",
+                        "machine-02",
+                        "machine-03",
+                        "machine-01",
+                        "machine-02",
+                        "machine-03");
         long start = GeneratorSettings.DEFAULT_START.toEpochMilli();
-        assertThat(readings).extracting(SensorReading::getTimestampMillis).containsExactly(
-                start, start, start, start + 250, start + 250, start + 250, start + 500, start + 500, start + 500);
+        assertThat(readings)
+                .extracting(SensorReading::getTimestampMillis)
+                .containsExactly(
+                        start,
+                        start,
+                        start,
+                        start + 250,
+                        start + 250,
+                        start + 250,
+                        start + 500,
+                        start + 500,
+                        start + 500);
     }
 
     @Test
     void streamAndIteratorGiveTheSameSequence() {
-        List<SensorReading> fromStream = new SensorGenerator(GeneratorSettings.of(9, 4)).stream().limit(100).toList();
+        List<SensorReading> fromStream = new SensorGenerator(GeneratorSettings.of(9, 4))
+                .stream().limit(100).toList();
 
         assertThat(fromStream).isEqualTo(new SensorGenerator(GeneratorSettings.of(9, 4)).take(100));
     }
@@ -66,7 +86,9 @@ class SensorGeneratorTest {
     void valuesStayInRealisticRangesAndCoverThem() {
         List<GeneratedReading> readings = generate(GeneratorSettings.of(42, MACHINES), TICKS);
 
-        double[] temperatures = readings.stream().mapToDouble(r -> r.reading().getTemperatureC()).toArray();
+        double[] temperatures = readings.stream()
+                .mapToDouble(r -> r.reading().getTemperatureC())
+                .toArray();
         assertThat(Arrays.stream(temperatures).min().orElseThrow()).isBetween(25.0, 45.0);
         assertThat(Arrays.stream(temperatures).max().orElseThrow()).isBetween(85.0, 100.0);
         assertThat(readings).allSatisfy(r -> {
@@ -81,7 +103,9 @@ class SensorGeneratorTest {
                 .toArray();
         assertThat(healthyRpm[healthyRpm.length / 100]).as("1st percentile").isBetween(750.0, 1_100.0);
         assertThat(healthyRpm[healthyRpm.length - 1]).isBetween(3_200.0, 4_200.0);
-        assertThat(readings).filteredOn(r -> r.reading().getLoadPercent() > 80).hasSizeGreaterThan(readings.size() / 50);
+        assertThat(readings)
+                .filteredOn(r -> r.reading().getLoadPercent() > 80)
+                .hasSizeGreaterThan(readings.size() / 50);
     }
 
     @Test
@@ -90,9 +114,11 @@ class SensorGeneratorTest {
         List<GeneratedReading> readings = generator.takeGenerated(MACHINES * TICKS);
 
         // every machine has its own curve
-        double[] at70 = generator.profiles().stream().mapToDouble(p -> p.targetRpm(70)).toArray();
+        double[] at70 =
+                generator.profiles().stream().mapToDouble(p -> p.targetRpm(70)).toArray();
         assertThat(Arrays.stream(at70).distinct().count()).isEqualTo(MACHINES);
-        assertThat(Arrays.stream(at70).max().orElseThrow() - Arrays.stream(at70).min().orElseThrow())
+        assertThat(Arrays.stream(at70).max().orElseThrow()
+                        - Arrays.stream(at70).min().orElseThrow())
                 .isGreaterThan(300);
         // the curve rises with temperature
         MachineProfile profile = generator.profiles().get(0);
@@ -100,22 +126,34 @@ class SensorGeneratorTest {
         assertThat(profile.targetRpm(60)).isGreaterThan(profile.targetRpm(50));
         assertThat(profile.targetRpm(95)).isCloseTo(profile.maxRpm(), within(1e-9));
 
-        List<GeneratedReading> healthy = readings.stream().filter(r -> r.fault() == FanFault.NONE).toList();
-        double[] gaps = healthy.stream().mapToDouble(r -> Math.abs(r.reading().getFanRpm() - r.curveRpm())).sorted()
+        List<GeneratedReading> healthy =
+                readings.stream().filter(r -> r.fault() == FanFault.NONE).toList();
+        double[] gaps = healthy.stream()
+                .mapToDouble(r -> Math.abs(r.reading().getFanRpm() - r.curveRpm()))
+                .sorted()
                 .toArray();
         assertThat(gaps[gaps.length / 2]).as("median |rpm - curve|").isLessThan(120);
-        assertThat(gaps[gaps.length / 2]).as("noise and lag keep rpm off the exact curve").isGreaterThan(5);
-        assertThat(correlation(healthy.stream().mapToDouble(r -> r.reading().getFanRpm()).toArray(),
-                healthy.stream().mapToDouble(GeneratedReading::curveRpm).toArray()))
+        assertThat(gaps[gaps.length / 2])
+                .as("noise and lag keep rpm off the exact curve")
+                .isGreaterThan(5);
+        assertThat(correlation(
+                        healthy.stream()
+                                .mapToDouble(r -> r.reading().getFanRpm())
+                                .toArray(),
+                        healthy.stream().mapToDouble(GeneratedReading::curveRpm).toArray()))
                 .isGreaterThan(0.95);
     }
 
     @Test
     void withoutFaultsMachinesNeverReachTheAlertTemperature() {
-        List<GeneratedReading> readings = generate(GeneratorSettings.of(42, MACHINES).withFaultProbability(0), TICKS);
+        List<GeneratedReading> readings =
+                generate(GeneratorSettings.of(42, MACHINES).withFaultProbability(0), TICKS);
 
         assertThat(readings).allSatisfy(r -> assertThat(r.fault()).isEqualTo(FanFault.NONE));
-        assertThat(readings.stream().mapToDouble(r -> r.reading().getTemperatureC()).max().orElseThrow())
+        assertThat(readings.stream()
+                        .mapToDouble(r -> r.reading().getTemperatureC())
+                        .max()
+                        .orElseThrow())
                 .isLessThan(80);
     }
 
@@ -139,27 +177,36 @@ class SensorGeneratorTest {
                     }
                 } else if (faultStart >= 0) {
                     if (series.get(i - 1).fault() == FanFault.STALLED) {
-                        stallRises.add(series.get(i - 1).trueTemperatureC() - series.get(faultStart).trueTemperatureC());
+                        stallRises.add(series.get(i - 1).trueTemperatureC()
+                                - series.get(faultStart).trueTemperatureC());
                     }
                     faultStart = -1;
                 }
                 if (r.reading().getTemperatureC() >= 85) {
                     hot++;
-                    assertThat(i - lastFault).as("reading %d of %s at %.2f °C comes after a fan fault", i,
-                            r.reading().getMachineId(), r.reading().getTemperatureC()).isLessThan(60);
+                    assertThat(i - lastFault)
+                            .as(
+                                    "reading %d of %s at %.2f °C comes after a fan fault",
+                                    i, r.reading().getMachineId(), r.reading().getTemperatureC())
+                            .isLessThan(60);
                 }
             }
         }
         assertThat(hot).as("readings at or above 85 °C").isGreaterThan(readings.size() / 100);
         assertThat(stallRises).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(stallRises.stream().mapToDouble(Double::doubleValue).average().orElseThrow())
-                .as("mean temperature rise over a fan stall").isGreaterThan(15);
+        assertThat(stallRises.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .average()
+                        .orElseThrow())
+                .as("mean temperature rise over a fan stall")
+                .isGreaterThan(15);
     }
 
     @Test
     void settingsRefuseNonsense() {
         assertThatThrownBy(() -> GeneratorSettings.of(1, 0)).hasMessageContaining("machines");
-        assertThatThrownBy(() -> GeneratorSettings.of(1, 2).withPeriod(Duration.ZERO)).hasMessageContaining("period");
+        assertThatThrownBy(() -> GeneratorSettings.of(1, 2).withPeriod(Duration.ZERO))
+                .hasMessageContaining("period");
         assertThatThrownBy(() -> GeneratorSettings.of(1, 2).withFaultProbability(1.5))
                 .hasMessageContaining("faultProbability");
     }

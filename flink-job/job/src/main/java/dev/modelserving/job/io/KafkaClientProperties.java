@@ -74,8 +74,8 @@ public final class KafkaClientProperties implements Serializable {
         }
         Optional<String> reserved = reservedReason(trimmedKey);
         if (reserved.isPresent()) {
-            throw new IllegalArgumentException("Kafka client property '" + trimmedKey + "' cannot be set: "
-                    + reserved.get());
+            throw new IllegalArgumentException(
+                    "Kafka client property '" + trimmedKey + "' cannot be set: " + reserved.get());
         }
         if (value.isEmpty()) {
             throw new IllegalArgumentException("Kafka client property '" + trimmedKey + "' has an empty value");
@@ -93,8 +93,8 @@ public final class KafkaClientProperties implements Serializable {
     public KafkaClientProperties withAssignment(String assignment) {
         int equals = assignment.indexOf('=');
         if (equals < 0) {
-            throw new IllegalArgumentException("an argument without '=' is not key=value (not shown: it may be"
-                    + " a secret)");
+            throw new IllegalArgumentException(
+                    "an argument without '=' is not key=value (not shown: it may be" + " a secret)");
         }
         return with(assignment.substring(0, equals), assignment.substring(equals + 1));
     }

@@ -1,7 +1,7 @@
 package dev.modelserving.job.io;
 
-import dev.modelserving.flink.parse.RawRecord;
 import com.google.protobuf.Message;
+import dev.modelserving.flink.parse.RawRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -78,8 +78,8 @@ public final class KafkaIo {
      */
     public KafkaIo withMaxRequestBytes(int bytes) {
         if (bytes <= RecordSizeGuard.HEADROOM_BYTES) {
-            throw new IllegalArgumentException("max request bytes must be above " + RecordSizeGuard.HEADROOM_BYTES
-                    + ", got " + bytes);
+            throw new IllegalArgumentException(
+                    "max request bytes must be above " + RecordSizeGuard.HEADROOM_BYTES + ", got " + bytes);
         }
         return new KafkaIo(bootstrapServers, clientProperties, bytes);
     }
@@ -139,8 +139,11 @@ public final class KafkaIo {
      *     cluster (e.g. {@code "model-serving-results"}); required for EXACTLY_ONCE, ignored otherwise
      * @throws IllegalArgumentException when EXACTLY_ONCE is asked without a prefix
      */
-    public <T extends Message> KafkaSink<T> sink(String topic, SerializableFunction<T, String> keyOf,
-            DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+    public <T extends Message> KafkaSink<T> sink(
+            String topic,
+            SerializableFunction<T, String> keyOf,
+            DeliveryGuarantee guarantee,
+            String transactionalIdPrefix) {
         requireNonBlank(topic, "topic");
         DeliveryGuarantee effective = effectiveGuarantee(guarantee);
         var builder = KafkaSink.<T>builder()

@@ -88,13 +88,18 @@ public final class ProtoRecordSerializer<T extends Message> implements KafkaReco
         RecordSizeGuard.Fitted<T> fitted = guard.fit(element, keyBytes == null ? 0 : keyBytes.length);
         if (fitted.outcome() != RecordSizeGuard.Outcome.FITS) {
             count(fitted.outcome());
-            LOG.warn("A {} of {} bytes for topic '{}' exceeds the Kafka request limit: {}",
-                    element.getDescriptorForType().getName(), fitted.originalBytes(), topic, fitted.outcome());
+            LOG.warn(
+                    "A {} of {} bytes for topic '{}' exceeds the Kafka request limit: {}",
+                    element.getDescriptorForType().getName(),
+                    fitted.originalBytes(),
+                    topic,
+                    fitted.outcome());
         }
         if (fitted.message().isEmpty()) {
             return null; // the Kafka sink skips a null record
         }
-        return new ProducerRecord<>(topic, null, timestamp, keyBytes, fitted.message().get().toByteArray());
+        return new ProducerRecord<>(
+                topic, null, timestamp, keyBytes, fitted.message().get().toByteArray());
     }
 
     private void count(RecordSizeGuard.Outcome outcome) {

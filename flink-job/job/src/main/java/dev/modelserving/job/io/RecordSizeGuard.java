@@ -89,8 +89,13 @@ public final class RecordSizeGuard implements Serializable {
             smaller = failed(result, size);
             outcome = Outcome.RESULT_FAILED;
         } else if (message instanceof ModelEvent event) {
-            smaller = event.toBuilder().setReason(cut(event.getReason(), size - budget, "the event was "
-                    + size + " bytes, above the Kafka request limit of " + maxRequestBytes + " bytes")).build();
+            smaller = event.toBuilder()
+                    .setReason(cut(
+                            event.getReason(),
+                            size - budget,
+                            "the event was " + size + " bytes, above the Kafka request limit of " + maxRequestBytes
+                                    + " bytes"))
+                    .build();
             outcome = Outcome.EVENT_TRUNCATED;
         } else if (message instanceof DeadLetter letter) {
             smaller = cutDeadLetter(letter, size, budget);
@@ -122,9 +127,10 @@ public final class RecordSizeGuard implements Serializable {
     }
 
     private DeadLetter cutDeadLetter(DeadLetter letter, int size, int budget) {
-        String note = "dead letter was " + size + " bytes, above the Kafka request limit of " + maxRequestBytes
-                + " bytes";
-        String reason = letter.getReason().length() > 1024 ? cut(letter.getReason(), letter.getReason().length(), note)
+        String note =
+                "dead letter was " + size + " bytes, above the Kafka request limit of " + maxRequestBytes + " bytes";
+        String reason = letter.getReason().length() > 1024
+                ? cut(letter.getReason(), letter.getReason().length(), note)
                 : letter.getReason();
         DeadLetter.Builder builder = letter.toBuilder().setReason(reason);
         int excess = builder.build().getSerializedSize() - budget;
@@ -136,7 +142,8 @@ public final class RecordSizeGuard implements Serializable {
             }
         }
         if (builder.build().getSerializedSize() > budget) {
-            builder.setPayload(ByteString.EMPTY).setPayloadTruncated(true)
+            builder.setPayload(ByteString.EMPTY)
+                    .setPayloadTruncated(true)
                     .setReason(cut(reason, reason.length(), note));
         }
         return builder.build();

@@ -66,11 +66,14 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
 
     @Override
     public void open(OpenContext openContext) {
-        slotState = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("serving-slot", ProtoTypeInfo.of(ServingSlotState.class)));
+        slotState = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("serving-slot", ProtoTypeInfo.of(ServingSlotState.class)));
         slots = new HashMap<>();
-        runtime = new ServingRuntime(getRuntimeContext(), settings,
-                () -> (int) slots.values().stream().filter(ServingSlot::loading).count(), () -> slots.size());
+        runtime = new ServingRuntime(
+                getRuntimeContext(),
+                settings,
+                () -> (int) slots.values().stream().filter(ServingSlot::loading).count(),
+                () -> slots.size());
     }
 
     @Override
@@ -133,7 +136,8 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         }
         pollLater(slot, timestamp, ctx);
         if (stats.isTick(timestamp)) {
-            for (ModelStats snapshot : slot.stats(runtime.slotSettings().clockMillis().getAsLong())) {
+            for (ModelStats snapshot :
+                    slot.stats(runtime.slotSettings().clockMillis().getAsLong())) {
                 ctx.output(ServingOutputs.MODEL_STATS, snapshot);
             }
         }
@@ -172,8 +176,8 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
     /** A descriptor of a new data type beyond the bound: REJECTED, and no slot or state is created. */
     private void refuse(ModelDescriptor descriptor, Context ctx) {
         ModelEvent event;
-        try (ServingSlot unserved = new ServingSlot(descriptor.getDataType(), ServingSlotState.getDefaultInstance(),
-                runtime.slotSettings())) {
+        try (ServingSlot unserved = new ServingSlot(
+                descriptor.getDataType(), ServingSlotState.getDefaultInstance(), runtime.slotSettings())) {
             event = unserved.rejected(descriptor, runtime.dataTypeRefusal(descriptor.getDataType(), "data types"));
         }
         runtime.metrics().record(event);
@@ -191,8 +195,9 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
     /** The next stats tick of this key, while its slot has statistics to report. */
     private void statsLater(ServingSlot slot, Context ctx) {
         if (stats.enabled() && slot.reportsStats()) {
-            ctx.timerService().registerProcessingTimeTimer(
-                    stats.nextTick(ctx.timerService().currentProcessingTime()));
+            ctx.timerService()
+                    .registerProcessingTimeTimer(
+                            stats.nextTick(ctx.timerService().currentProcessingTime()));
         }
     }
 

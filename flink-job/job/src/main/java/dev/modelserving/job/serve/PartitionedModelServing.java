@@ -70,8 +70,9 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        checkpointedSlots = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("serving-slots", ProtoTypeInfo.of(ServingSlotState.class)));
+        checkpointedSlots = context.getOperatorStateStore()
+                .getUnionListState(
+                        new ListStateDescriptor<>("serving-slots", ProtoTypeInfo.of(ServingSlotState.class)));
         restored = new LinkedHashMap<>();
         if (context.isRestored()) {
             // Every subtask checkpointed the same broadcast slots: keep one copy per data type.
@@ -84,10 +85,13 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
     @Override
     public void open(OpenContext openContext) {
         slots = new HashMap<>();
-        runtime = new ServingRuntime(getRuntimeContext(), settings,
-                () -> (int) slots.values().stream().filter(ServingSlot::loading).count(), () -> slots.size());
-        restored.forEach((dataType, state) -> slots.put(dataType,
-                new ServingSlot(dataType, state, runtime.slotSettings())));
+        runtime = new ServingRuntime(
+                getRuntimeContext(),
+                settings,
+                () -> (int) slots.values().stream().filter(ServingSlot::loading).count(),
+                () -> slots.size());
+        restored.forEach(
+                (dataType, state) -> slots.put(dataType, new ServingSlot(dataType, state, runtime.slotSettings())));
         restored.clear();
         lastStatsMillis = runtime.slotSettings().clockMillis().getAsLong();
         // Rebuild off the record path, but no more models than the cache keeps live (the others on demand).
@@ -98,9 +102,8 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
     public void flatMap1(DataRecord record, Collector<ServingOutput> out) {
         pollLoading(out);
         ServingSlot slot = slots.get(record.getDataType());
-        ServingResult result = slot == null
-                ? dev.modelserving.model.serving.ServingResults.noModel(record)
-                : slot.score(record);
+        ServingResult result =
+                slot == null ? dev.modelserving.model.serving.ServingResults.noModel(record) : slot.score(record);
         runtime.metrics().record(result);
         out.collect(ServingOutput.newBuilder().setResult(result).build());
         if (slot != null) {
@@ -118,15 +121,17 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
         ServingSlot slot = slots.get(descriptor.getDataType());
         if (slot == null) {
             if (!runtime.admitsNewDataType(slots.size())) {
-                try (ServingSlot unserved = new ServingSlot(descriptor.getDataType(),
-                        ServingSlotState.getDefaultInstance(), runtime.slotSettings())) {
-                    emit(List.of(unserved.rejected(descriptor,
-                            runtime.dataTypeRefusal(descriptor.getDataType(), "data types"))), out);
+                try (ServingSlot unserved = new ServingSlot(
+                        descriptor.getDataType(), ServingSlotState.getDefaultInstance(), runtime.slotSettings())) {
+                    emit(
+                            List.of(unserved.rejected(
+                                    descriptor, runtime.dataTypeRefusal(descriptor.getDataType(), "data types"))),
+                            out);
                 }
                 return;
             }
-            slot = new ServingSlot(descriptor.getDataType(), ServingSlotState.getDefaultInstance(),
-                    runtime.slotSettings());
+            slot = new ServingSlot(
+                    descriptor.getDataType(), ServingSlotState.getDefaultInstance(), runtime.slotSettings());
             slots.put(descriptor.getDataType(), slot);
         }
         emit(slot.apply(descriptor), out);

@@ -59,7 +59,8 @@ public final class VerifyDescriptors extends ProcessFunction<ModelDescriptor, Mo
     /** Name of the operator metric counting descriptors with that verdict. */
     public static String metricName(Verdict verdict) {
         String name = verdict.metricName();
-        return verdict.accepted() ? "descriptors" + Character.toUpperCase(name.charAt(0)) + name.substring(1)
+        return verdict.accepted()
+                ? "descriptors" + Character.toUpperCase(name.charAt(0)) + name.substring(1)
                 : "rejected" + Character.toUpperCase(name.charAt(0)) + name.substring(1);
     }
 
@@ -79,7 +80,9 @@ public final class VerifyDescriptors extends ProcessFunction<ModelDescriptor, Mo
         rejected = metrics.counter(REJECTED_METRIC);
         emitter = getRuntimeContext().getTaskInfo().getTaskName() + "#"
                 + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        LOG.info("verifying descriptors (signatures {}) against {}", requireSignatures ? "required" : "optional",
+        LOG.info(
+                "verifying descriptors (signatures {}) against {}",
+                requireSignatures ? "required" : "optional",
                 policy);
     }
 
@@ -98,16 +101,18 @@ public final class VerifyDescriptors extends ProcessFunction<ModelDescriptor, Mo
             return;
         }
         rejected.inc();
-        ctx.output(REJECTED, ModelEvent.newBuilder()
-                .setType(ModelEventType.REJECTED)
-                .setDataType(descriptor.getDataType())
-                .setModelName(descriptor.getName())
-                .setModelVersion(descriptor.getVersion())
-                .setModelSha256(descriptor.getArtifactSha256())
-                .setReason(decision.reason())
-                .setTimestampMillis(ctx.timerService().currentProcessingTime())
-                .setEmittedBy(emitter)
-                .setPublisherId(descriptor.getPublisherId())
-                .build());
+        ctx.output(
+                REJECTED,
+                ModelEvent.newBuilder()
+                        .setType(ModelEventType.REJECTED)
+                        .setDataType(descriptor.getDataType())
+                        .setModelName(descriptor.getName())
+                        .setModelVersion(descriptor.getVersion())
+                        .setModelSha256(descriptor.getArtifactSha256())
+                        .setReason(decision.reason())
+                        .setTimestampMillis(ctx.timerService().currentProcessingTime())
+                        .setEmittedBy(emitter)
+                        .setPublisherId(descriptor.getPublisherId())
+                        .build());
     }
 }

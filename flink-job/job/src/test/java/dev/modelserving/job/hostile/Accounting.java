@@ -41,8 +41,8 @@ final class Accounting {
 
         @Override
         public String toString() {
-            return unaccounted.size() + " input(s) unaccounted for " + head(unaccounted) + "; "
-                    + unexplained.size() + " output(s) no input explains " + head(unexplained);
+            return unaccounted.size() + " input(s) unaccounted for " + head(unaccounted) + "; " + unexplained.size()
+                    + " output(s) no input explains " + head(unexplained);
         }
 
         private static List<String> head(List<String> list) {
@@ -77,7 +77,11 @@ final class Accounting {
      * name) at least as many as descriptors of that (data type, name) were sent; one aimed at {@code goodType} needs
      * REJECTED events.
      */
-    static Books descriptors(String topic, List<Sent> sent, List<ModelEvent> events, List<DeadLetter> letters,
+    static Books descriptors(
+            String topic,
+            List<Sent> sent,
+            List<ModelEvent> events,
+            List<DeadLetter> letters,
             Predicate<ModelDescriptor> mustBeRejected) {
         Map<String, Integer> letterOrigins = origins(topic, letters);
         Map<String, Integer> expected = new LinkedHashMap<>();

@@ -33,6 +33,7 @@ class HostileFuzzTest extends HostileSuiteSetup {
     static final int CONFIGS = 500;
     /** The seed when {@code -Dhostile.seed} is not given. */
     static final long DEFAULT_SEED = 20261130L;
+
     private static final String GOOD_TYPE = "machine";
 
     @ParameterizedTest
@@ -47,40 +48,66 @@ class HostileFuzzTest extends HostileSuiteSetup {
         try (UnderAttack attack = UnderAttack.start(broker, cluster, "fuzz-" + mode + "-" + seed, GOOD_TYPE, mode)) {
             attack.publishAndAwaitActive(HostileModels.regression(GOOD_TYPE), servingInstances);
 
-            List<Sent> descriptors = attack.producer.sendAll(attack.topics.models(), null,
+            List<Sent> descriptors = attack.producer.sendAll(
+                    attack.topics.models(),
+                    null,
                     inputs.descriptors("fz-" + mode.name().toLowerCase(Locale.ROOT), DESCRIPTORS_PER_MODE));
             List<Sent> configs = mode == Mode.SPECULATIVE
-                    ? attack.producer.sendAll(attack.topics.configs(), null, inputs.configs(CONFIGS)) : List.of();
+                    ? attack.producer.sendAll(attack.topics.configs(), null, inputs.configs(CONFIGS))
+                    : List.of();
             attack.sendRecords(inputs.records("fz-" + seed, RECORDS_PER_MODE));
 
             attack.assertGoodModelServes("final", 20);
 
             String recordsTopic = attack.topics.data();
-            attack.results.readUntil(UnderAttack.WAIT, read -> Accounting.records(recordsTopic,
-                    attack.records, values(read), fresh(attack.deadLetters)).balanced());
-            Accounting.Books recordBooks = Accounting.records(recordsTopic, attack.records, attack.results.values(),
-                    attack.deadLetters.values());
-            assertThat(recordBooks.balanced()).as("seed %d: records in = results + dead letters: %s; %s", seed,
-                    recordBooks, attack.job.describe()).isTrue();
+            attack.results.readUntil(
+                    UnderAttack.WAIT,
+                    read -> Accounting.records(recordsTopic, attack.records, values(read), fresh(attack.deadLetters))
+                            .balanced());
+            Accounting.Books recordBooks = Accounting.records(
+                    recordsTopic, attack.records, attack.results.values(), attack.deadLetters.values());
+            assertThat(recordBooks.balanced())
+                    .as(
+                            "seed %d: records in = results + dead letters: %s; %s",
+                            seed, recordBooks, attack.job.describe())
+                    .isTrue();
 
             String modelsTopic = attack.topics.models();
-            attack.events.readUntil(UnderAttack.WAIT, read -> Accounting.descriptors(modelsTopic,
-                    descriptors, values(read), fresh(attack.deadLetters), inputs::targetsGoodModel).balanced());
-            Accounting.Books descriptorBooks = Accounting.descriptors(modelsTopic, descriptors,
-                    attack.events.values(), attack.deadLetters.values(), inputs::targetsGoodModel);
-            assertThat(descriptorBooks.balanced()).as("seed %d: descriptors in = dead letters + events: %s; %s",
-                    seed, descriptorBooks, attack.job.describe()).isTrue();
+            attack.events.readUntil(
+                    UnderAttack.WAIT,
+                    read -> Accounting.descriptors(
+                                    modelsTopic,
+                                    descriptors,
+                                    values(read),
+                                    fresh(attack.deadLetters),
+                                    inputs::targetsGoodModel)
+                            .balanced());
+            Accounting.Books descriptorBooks = Accounting.descriptors(
+                    modelsTopic,
+                    descriptors,
+                    attack.events.values(),
+                    attack.deadLetters.values(),
+                    inputs::targetsGoodModel);
+            assertThat(descriptorBooks.balanced())
+                    .as(
+                            "seed %d: descriptors in = dead letters + events: %s; %s",
+                            seed, descriptorBooks, attack.job.describe())
+                    .isTrue();
 
-            Accounting.Books configBooks = Accounting.configs(attack.topics.configs(), configs,
-                    attack.deadLetters.values());
-            assertThat(configBooks.balanced()).as("seed %d: configs that do not parse = their dead letters: %s",
-                    seed, configBooks).isTrue();
+            Accounting.Books configBooks =
+                    Accounting.configs(attack.topics.configs(), configs, attack.deadLetters.values());
+            assertThat(configBooks.balanced())
+                    .as("seed %d: configs that do not parse = their dead letters: %s", seed, configBooks)
+                    .isTrue();
 
             System.out.println("HostileFuzzTest " + mode + ": " + attack.records.size() + " records in -> "
-                    + attack.results.values().size() + " results + " + attack.deadLettersOf(recordsTopic).size()
-                    + " dead letters; " + descriptors.size() + " descriptors in -> " + attack.events.values().size()
+                    + attack.results.values().size() + " results + "
+                    + attack.deadLettersOf(recordsTopic).size()
+                    + " dead letters; " + descriptors.size() + " descriptors in -> "
+                    + attack.events.values().size()
                     + " model events + " + attack.deadLettersOf(modelsTopic).size() + " dead letters; "
-                    + configs.size() + " configs in -> " + attack.deadLettersOf(attack.topics.configs()).size()
+                    + configs.size() + " configs in -> "
+                    + attack.deadLettersOf(attack.topics.configs()).size()
                     + " dead letters");
             attack.assertGoodModelServes("after-accounting", 10);
             attack.assertNoRestarts();

@@ -53,7 +53,9 @@ class HostileInputRowsTest extends HostileSuiteSetup {
         try (UnderAttack attack = UnderAttack.start(broker, cluster, "row-control-char", "machine", Mode.SPECULATIVE)) {
             attack.publishAndAwaitActive(HostileModels.regression("machine"), 1);
 
-            Sent hostile = attack.producer.send(attack.topics.models(), "machine",
+            Sent hostile = attack.producer.send(
+                    attack.topics.models(),
+                    "machine",
                     HostileModels.regression("mach\u001Fine").toByteArray());
 
             DeadLetter letter = awaitDeadLetter(attack, hostile);
@@ -78,13 +80,18 @@ class HostileInputRowsTest extends HostileSuiteSetup {
 
             for (Sent sent : hostile) {
                 DeadLetter letter = awaitDeadLetter(attack, sent);
-                assertThat(letter.getPayload().size()).as("bytes a dead letter copies of %s", sent.origin())
-                        .isPositive().isLessThanOrEqualTo(DEAD_LETTER_PAYLOAD_CAP);
+                assertThat(letter.getPayload().size())
+                        .as("bytes a dead letter copies of %s", sent.origin())
+                        .isPositive()
+                        .isLessThanOrEqualTo(DEAD_LETTER_PAYLOAD_CAP);
                 assertThat(ByteString.copyFrom(huge).startsWith(letter.getPayload()))
-                        .as("the dead letter of %s keeps a prefix of the payload", sent.origin()).isTrue();
-                assertThat(field(letter, "payload_sha256")).as("payload_sha256 of %s", sent.origin())
+                        .as("the dead letter of %s keeps a prefix of the payload", sent.origin())
+                        .isTrue();
+                assertThat(field(letter, "payload_sha256"))
+                        .as("payload_sha256 of %s", sent.origin())
                         .isEqualTo(sha256(huge));
-                assertThat(field(letter, "payload_size")).as("payload_size of %s", sent.origin())
+                assertThat(field(letter, "payload_size"))
+                        .as("payload_size of %s", sent.origin())
                         .isEqualTo((long) huge.length);
                 assertThat(letter.getReason()).isNotBlank();
             }
@@ -100,8 +107,13 @@ class HostileInputRowsTest extends HostileSuiteSetup {
         try (UnderAttack attack = UnderAttack.start(broker, cluster, "row-shape", "vectors", Mode.KEYED)) {
             attack.publishAndAwaitActive(HostileModels.dynamicShapeGraph("vectors"), 1);
 
-            DataRecord overflowing = DataRecord.newBuilder().setDataType("vectors").setId("overflowing-shape")
-                    .addVector(1.0f).addVectorShape(Long.MAX_VALUE).addVectorShape(Long.MAX_VALUE).build();
+            DataRecord overflowing = DataRecord.newBuilder()
+                    .setDataType("vectors")
+                    .setId("overflowing-shape")
+                    .addVector(1.0f)
+                    .addVectorShape(Long.MAX_VALUE)
+                    .addVectorShape(Long.MAX_VALUE)
+                    .build();
             attack.sendRecords(List.of(overflowing.toByteArray()));
             Random random = new Random(4);
             List<DataRecord> good = new ArrayList<>();
@@ -111,14 +123,22 @@ class HostileInputRowsTest extends HostileSuiteSetup {
             attack.sendRecords(good.stream().map(DataRecord::toByteArray).toList());
 
             Set<String> ids = Set.of("overflowing-shape", "vector-0", "vector-9");
-            Map<String, ServingResult> byId = attack.results.awaitUntil(
-                    () -> "results of the shaped records (" + attack.job.describe() + ")",
-                    UnderAttack.WAIT, read -> read.stream().map(r -> r.value().getRecordId())
-                            .collect(Collectors.toSet()).containsAll(ids) && read.size() >= 11)
-                    .stream().map(Consumed::value)
+            Map<String, ServingResult> byId = attack
+                    .results
+                    .awaitUntil(
+                            () -> "results of the shaped records (" + attack.job.describe() + ")",
+                            UnderAttack.WAIT,
+                            read -> read.stream()
+                                            .map(r -> r.value().getRecordId())
+                                            .collect(Collectors.toSet())
+                                            .containsAll(ids)
+                                    && read.size() >= 11)
+                    .stream()
+                    .map(Consumed::value)
                     .collect(Collectors.toMap(ServingResult::getRecordId, r -> r, (a, b) -> a));
             ServingResult failed = byId.get("overflowing-shape");
-            assertThat(failed.getStatus()).as("status of the overflowing shape (%s)", failed.getError())
+            assertThat(failed.getStatus())
+                    .as("status of the overflowing shape (%s)", failed.getError())
                     .isEqualTo(ServingStatus.FAILED);
             assertThat(failed.getError()).as("error of the overflowing shape").containsIgnoringCase("shape");
             for (DataRecord record : good) {
@@ -134,19 +154,32 @@ class HostileInputRowsTest extends HostileSuiteSetup {
         try (UnderAttack attack = UnderAttack.start(broker, cluster, "row-deadline", "machine", Mode.SPECULATIVE)) {
             attack.publishAndAwaitActive(HostileModels.regression("machine"), 1);
 
-            SpeculativeConfig yearLong = SpeculativeConfig.newBuilder().setDataType("machine").setVersion(1)
-                    .setDeadlineMillis(Duration.ofDays(365).toMillis()).addModels("ghost").build();
+            SpeculativeConfig yearLong = SpeculativeConfig.newBuilder()
+                    .setDataType("machine")
+                    .setVersion(1)
+                    .setDeadlineMillis(Duration.ofDays(365).toMillis())
+                    .addModels("ghost")
+                    .build();
             Sent hostile = attack.producer.send(attack.topics.configs(), "machine", yearLong.toByteArray());
 
-            attack.deadLetters.readUntil(Duration.ofSeconds(10), read -> read.stream()
-                    .anyMatch(l -> Sent.originOf(l.value()).equals(hostile.origin())));
+            attack.deadLetters.readUntil(
+                    Duration.ofSeconds(10),
+                    read -> read.stream().anyMatch(l -> Sent.originOf(l.value()).equals(hostile.origin())));
             List<DeadLetter> letters = attack.deadLettersOf(attack.topics.configs());
-            List<ModelEvent> rejections = attack.events.readAvailable().stream().map(Consumed::value)
-                    .filter(e -> e.getType() == ModelEventType.REJECTED && e.getReason().contains("ghost")).toList();
-            assertThat(letters.stream().filter(l -> Sent.originOf(l).equals(hostile.origin())
-                    && l.getReason().contains("deadline_millis")).count() + rejections.size())
-                    .as("a dead letter naming the deadline cap, or a REJECTED event naming the unknown model;"
-                            + " dead letters %s, events %s", letters, attack.events.values())
+            List<ModelEvent> rejections = attack.events.readAvailable().stream()
+                    .map(Consumed::value)
+                    .filter(e -> e.getType() == ModelEventType.REJECTED
+                            && e.getReason().contains("ghost"))
+                    .toList();
+            assertThat(letters.stream()
+                                    .filter(l -> Sent.originOf(l).equals(hostile.origin())
+                                            && l.getReason().contains("deadline_millis"))
+                                    .count()
+                            + rejections.size())
+                    .as(
+                            "a dead letter naming the deadline cap, or a REJECTED event naming the unknown model;"
+                                    + " dead letters %s, events %s",
+                            letters, attack.events.values())
                     .isPositive();
             attack.assertGoodModelServes("after-year-deadline", 10);
             attack.assertNoRestarts();
@@ -156,8 +189,8 @@ class HostileInputRowsTest extends HostileSuiteSetup {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void dataRecordsSentToAJobReadingSensorReadingsAreDeadLetters(@InjectMiniCluster MiniCluster cluster) {
-        try (UnderAttack attack = UnderAttack.start(broker, cluster, "row-format", "sensor", Mode.KEYED,
-                "--data-format", "sensor-reading")) {
+        try (UnderAttack attack = UnderAttack.start(
+                broker, cluster, "row-format", "sensor", Mode.KEYED, "--data-format", "sensor-reading")) {
             Random random = new Random(8);
             List<byte[]> dataRecords = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -166,19 +199,32 @@ class HostileInputRowsTest extends HostileSuiteSetup {
             }
             List<Sent> hostile = attack.producer.sendAll(attack.topics.data(), "machine-7", dataRecords);
             // A real reading after them, on the same partition: once its result is there, theirs would be too.
-            SensorReading reading = SensorReading.newBuilder().setMachineId("machine-7").setTimestampMillis(1_000)
-                    .setTemperatureC(60).setFanRpm(1500).setLoadPercent(40).build();
+            SensorReading reading = SensorReading.newBuilder()
+                    .setMachineId("machine-7")
+                    .setTimestampMillis(1_000)
+                    .setTemperatureC(60)
+                    .setFanRpm(1500)
+                    .setLoadPercent(40)
+                    .build();
             attack.producer.send(attack.topics.data(), "machine-7", reading.toByteArray());
 
-            List<ServingResult> results = attack.results.awaitUntil(
-                    () -> "the result of the real reading (" + attack.job.describe() + ")",
-                    UnderAttack.WAIT, read -> read.stream()
-                            .anyMatch(r -> r.value().getRecordId().equals("machine-7-1000")))
-                    .stream().map(Consumed::value).toList();
-            assertThat(results).as("results: only the real reading's").extracting(ServingResult::getRecordId)
+            List<ServingResult> results = attack
+                    .results
+                    .awaitUntil(
+                            () -> "the result of the real reading (" + attack.job.describe() + ")",
+                            UnderAttack.WAIT,
+                            read -> read.stream()
+                                    .anyMatch(r -> r.value().getRecordId().equals("machine-7-1000")))
+                    .stream()
+                    .map(Consumed::value)
+                    .toList();
+            assertThat(results)
+                    .as("results: only the real reading's")
+                    .extracting(ServingResult::getRecordId)
                     .containsExactly("machine-7-1000");
             for (Sent sent : hostile) {
-                assertThat(awaitDeadLetter(attack, sent).getReason()).as("reason of %s", sent.origin())
+                assertThat(awaitDeadLetter(attack, sent).getReason())
+                        .as("reason of %s", sent.origin())
                         .contains("not a SensorReading");
             }
             attack.assertNoRestarts();
@@ -186,12 +232,18 @@ class HostileInputRowsTest extends HostileSuiteSetup {
     }
 
     private static DeadLetter awaitDeadLetter(UnderAttack attack, Sent sent) {
-        return attack.deadLetters.awaitUntil(
+        return attack
+                .deadLetters
+                .awaitUntil(
                         () -> "the dead letter of " + sent.origin() + " (" + attack.job.describe() + ")",
-                        UnderAttack.WAIT, read -> read.stream()
+                        UnderAttack.WAIT,
+                        read -> read.stream()
                                 .anyMatch(l -> Sent.originOf(l.value()).equals(sent.origin())))
-                .stream().map(Consumed::value).filter(l -> Sent.originOf(l).equals(sent.origin()))
-                .findFirst().orElseThrow();
+                .stream()
+                .map(Consumed::value)
+                .filter(l -> Sent.originOf(l).equals(sent.origin()))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A field of a dead letter by name (fields added by later schema versions are looked up, not compiled in). */

@@ -30,6 +30,7 @@ final class HostileInputs {
     static final List<String> FUZZ_DATA_TYPES = List.of("fuzz-a", "fuzz-b", "fuzz-c");
     /** Record mutations at the message level; byte-level ones follow them in the cycle. */
     private static final int RECORD_KINDS = 7;
+
     private static final int DESCRIPTOR_KINDS = 8;
     private static final int CONFIG_KINDS = 8;
 
@@ -53,8 +54,10 @@ final class HostileInputs {
             String dataType = i % 3 == 0 ? FUZZ_DATA_TYPES.get(random.nextInt(FUZZ_DATA_TYPES.size())) : goodType;
             DataRecord good = HostileModels.record(dataType, prefix + "-" + i, HostileModels.features(random));
             int kind = i % kinds;
-            payloads.add(kind < RECORD_KINDS ? mutatedRecord(kind, good).toByteArray()
-                    : mutator.mutate(PayloadMutator.Family.values()[kind - RECORD_KINDS], good.toByteArray()));
+            payloads.add(
+                    kind < RECORD_KINDS
+                            ? mutatedRecord(kind, good).toByteArray()
+                            : mutator.mutate(PayloadMutator.Family.values()[kind - RECORD_KINDS], good.toByteArray()));
         }
         return payloads;
     }
@@ -109,11 +112,17 @@ final class HostileInputs {
         List<byte[]> payloads = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String fuzzType = FUZZ_DATA_TYPES.get(random.nextInt(FUZZ_DATA_TYPES.size()));
-            ModelDescriptor fuzz = good.toBuilder().setName(prefix + "-" + i).setDataType(fuzzType)
-                    .setVersion(1 + random.nextInt(1000)).build();
+            ModelDescriptor fuzz = good.toBuilder()
+                    .setName(prefix + "-" + i)
+                    .setDataType(fuzzType)
+                    .setVersion(1 + random.nextInt(1000))
+                    .build();
             int kind = i % kinds;
-            payloads.add(kind < DESCRIPTOR_KINDS ? mutatedDescriptor(kind, good, fuzz).toByteArray()
-                    : mutator.mutate(PayloadMutator.Family.values()[kind - DESCRIPTOR_KINDS], fuzz.toByteArray()));
+            payloads.add(
+                    kind < DESCRIPTOR_KINDS
+                            ? mutatedDescriptor(kind, good, fuzz).toByteArray()
+                            : mutator.mutate(
+                                    PayloadMutator.Family.values()[kind - DESCRIPTOR_KINDS], fuzz.toByteArray()));
         }
         return payloads;
     }
@@ -126,9 +135,15 @@ final class HostileInputs {
     private ModelDescriptor mutatedDescriptor(int kind, ModelDescriptor good, ModelDescriptor fuzz) {
         long newer = HostileModels.VERSION + 1 + random.nextInt(1000);
         return switch (kind) {
-            case 0 -> good.toBuilder() // edge versions of the good model: stale, or one nothing may ever follow
-                    .setVersion(new long[] {0, -1, Long.MAX_VALUE, Long.MIN_VALUE}[random.nextInt(4)]).build();
-            case 1 -> good.toBuilder().setVersion(newer).setActionValue(3 + random.nextInt(1000)).build();
+            case 0 ->
+                good.toBuilder() // edge versions of the good model: stale, or one nothing may ever follow
+                        .setVersion(new long[] {0, -1, Long.MAX_VALUE, Long.MIN_VALUE}[random.nextInt(4)])
+                        .build();
+            case 1 ->
+                good.toBuilder()
+                        .setVersion(newer)
+                        .setActionValue(3 + random.nextInt(1000))
+                        .build();
             case 2 -> { // a model type that does not match the artifact, or none at all
                 ModelDescriptor.Builder wrong = good.toBuilder().setVersion(newer);
                 switch (random.nextInt(5)) {
@@ -156,22 +171,39 @@ final class HostileInputs {
                 }
                 yield bad.build();
             }
-            case 4 -> fuzz.toBuilder().setName(mutator.withControlCharacters(fuzz.getName())).build();
-            case 5 -> fuzz.toBuilder().setDataType(mutator.withControlCharacters(fuzz.getDataType())).build();
+            case 4 ->
+                fuzz.toBuilder()
+                        .setName(mutator.withControlCharacters(fuzz.getName()))
+                        .build();
+            case 5 ->
+                fuzz.toBuilder()
+                        .setDataType(mutator.withControlCharacters(fuzz.getDataType()))
+                        .build();
             case 6 -> { // a giant sample count (a few hundred kilobytes, within any sensible descriptor size cap)
                 ModelDescriptor.Builder many = fuzz.toBuilder();
                 ValidationSample sample = good.getValidationSamples(0);
                 for (int s = 0; s < 3000; s++) {
-                    many.addValidationSamples(s % 1000 == 999
-                            ? sample.toBuilder().setExpectedOutputs(0, mutator.extremeDouble()).build() : sample);
+                    many.addValidationSamples(
+                            s % 1000 == 999
+                                    ? sample.toBuilder()
+                                            .setExpectedOutputs(0, mutator.extremeDouble())
+                                            .build()
+                                    : sample);
                 }
                 yield many.build();
             }
-            default -> random.nextBoolean() // commands about models and versions that never existed
-                    ? good.toBuilder().setName("never-" + fuzz.getName()).setVersion(newer)
-                            .setAction(ModelAction.REMOVE).build()
-                    : good.toBuilder().setVersion(newer).setAction(ModelAction.ROLLBACK)
-                            .setRollbackToVersion(mutator.extremeLong()).build();
+            default ->
+                random.nextBoolean() // commands about models and versions that never existed
+                        ? good.toBuilder()
+                                .setName("never-" + fuzz.getName())
+                                .setVersion(newer)
+                                .setAction(ModelAction.REMOVE)
+                                .build()
+                        : good.toBuilder()
+                                .setVersion(newer)
+                                .setAction(ModelAction.ROLLBACK)
+                                .setRollbackToVersion(mutator.extremeLong())
+                                .build();
         };
     }
 
@@ -192,25 +224,46 @@ final class HostileInputs {
                     .setVersion(1 + i)
                     .build();
             int kind = i % kinds;
-            payloads.add(kind < CONFIG_KINDS ? mutatedConfig(kind, fuzz).toByteArray()
-                    : mutator.mutate(PayloadMutator.Family.values()[kind - CONFIG_KINDS], fuzz.toByteArray()));
+            payloads.add(
+                    kind < CONFIG_KINDS
+                            ? mutatedConfig(kind, fuzz).toByteArray()
+                            : mutator.mutate(PayloadMutator.Family.values()[kind - CONFIG_KINDS], fuzz.toByteArray()));
         }
         return payloads;
     }
 
     private SpeculativeConfig mutatedConfig(int kind, SpeculativeConfig fuzz) {
-        SpeculativeConfig.Builder good = SpeculativeConfig.newBuilder().setDataType(goodType)
-                .setStrategy(DecisionStrategy.FIRST).setVersion(1 + random.nextInt(1000));
+        SpeculativeConfig.Builder good = SpeculativeConfig.newBuilder()
+                .setDataType(goodType)
+                .setStrategy(DecisionStrategy.FIRST)
+                .setVersion(1 + random.nextInt(1000));
         return switch (kind) {
-            case 0 -> good.setDeadlineMillis(365L * 24 * 3600 * 1000).addModels("ghost").build();
+            case 0 ->
+                good.setDeadlineMillis(365L * 24 * 3600 * 1000)
+                        .addModels("ghost")
+                        .build();
             case 1 -> good.setDeadlineMillis(Long.MAX_VALUE).build();
             case 2 -> good.setDeadlineMillis(-1 - random.nextInt(1000)).build();
-            case 3 -> good.setDeadlineMillis(50).addModels("ghost-" + random.nextInt(10)).build();
-            case 4 -> good.setDeadlineMillis(50).setVersion(Long.MAX_VALUE).addModels("ghost").build();
-            case 5 -> good.setDeadlineMillis(50).setStrategyValue(5 + random.nextInt(100)).build();
-            case 6 -> good.setDeadlineMillis(50).setStrategy(DecisionStrategy.SHADOW).build();
-            default -> fuzz.toBuilder().setDataType(mutator.withControlCharacters(fuzz.getDataType()))
-                    .addModels(new String(new byte[] {(byte) 0xc3, 0x28}, StandardCharsets.ISO_8859_1)).build();
+            case 3 ->
+                good.setDeadlineMillis(50)
+                        .addModels("ghost-" + random.nextInt(10))
+                        .build();
+            case 4 ->
+                good.setDeadlineMillis(50)
+                        .setVersion(Long.MAX_VALUE)
+                        .addModels("ghost")
+                        .build();
+            case 5 ->
+                good.setDeadlineMillis(50)
+                        .setStrategyValue(5 + random.nextInt(100))
+                        .build();
+            case 6 ->
+                good.setDeadlineMillis(50).setStrategy(DecisionStrategy.SHADOW).build();
+            default ->
+                fuzz.toBuilder()
+                        .setDataType(mutator.withControlCharacters(fuzz.getDataType()))
+                        .addModels(new String(new byte[] {(byte) 0xc3, 0x28}, StandardCharsets.ISO_8859_1))
+                        .build();
         };
     }
 }

@@ -51,12 +51,13 @@ final class HostileModels {
                 .setModelType(ModelType.PMML)
                 .setArtifactBytes(ByteString.copyFrom(RegressionModels.V2_PMML, StandardCharsets.UTF_8))
                 .setInput(InputSpec.newBuilder().addAllFeatureNames(FEATURES))
-                .setOutput(OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).setTargetField("y"));
+                .setOutput(
+                        OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).setTargetField("y"));
         Random random = new Random(5);
         for (int i = 0; i < 4; i++) {
             DataRecord input = record(dataType, "sample-" + i, features(random));
-            descriptor.addValidationSamples(ValidationSample.newBuilder().setInput(input)
-                    .addExpectedOutputs(regressionOutput(input)));
+            descriptor.addValidationSamples(
+                    ValidationSample.newBuilder().setInput(input).addExpectedOutputs(regressionOutput(input)));
         }
         return descriptor.build();
     }
@@ -78,11 +79,14 @@ final class HostileModels {
                 .setModelType(ModelType.TENSORFLOW_GRAPH)
                 .setArtifactBytes(ByteString.copyFrom(TfTestModels.frozenGraph(TFloat32.class, null)))
                 .setInput(InputSpec.newBuilder().setTensorName(TfTestModels.INPUT))
-                .setOutput(OutputSpec.newBuilder().addTensorNames(TfTestModels.SCORE).setKind(OutputKind.REGRESSION));
+                .setOutput(OutputSpec.newBuilder()
+                        .addTensorNames(TfTestModels.SCORE)
+                        .setKind(OutputKind.REGRESSION));
         Random random = new Random(6);
         for (int i = 0; i < 3; i++) {
             DataRecord input = vectorRecord(dataType, "sample-" + i, features(random));
-            descriptor.addValidationSamples(ValidationSample.newBuilder().setInput(input)
+            descriptor.addValidationSamples(ValidationSample.newBuilder()
+                    .setInput(input)
                     .addExpectedOutputs(TfTestModels.score(vector(input))));
         }
         return descriptor.build();
@@ -90,7 +94,8 @@ final class HostileModels {
 
     /** A record with the three features (float values: the TF model's precision). */
     static DataRecord record(String dataType, String id, double[] x) {
-        DataRecord.Builder record = DataRecord.newBuilder().setDataType(dataType).setId(id).setKey("machine-1");
+        DataRecord.Builder record =
+                DataRecord.newBuilder().setDataType(dataType).setId(id).setKey("machine-1");
         for (int i = 0; i < x.length; i++) {
             record.putFeatures(FEATURES.get(i), x[i]);
         }
@@ -99,7 +104,8 @@ final class HostileModels {
 
     /** A record with the three values as its packed vector, shape [3]. */
     static DataRecord vectorRecord(String dataType, String id, double[] x) {
-        DataRecord.Builder record = DataRecord.newBuilder().setDataType(dataType).setId(id).setKey("machine-1");
+        DataRecord.Builder record =
+                DataRecord.newBuilder().setDataType(dataType).setId(id).setKey("machine-1");
         for (double v : x) {
             record.addVector((float) v);
         }
@@ -125,23 +131,27 @@ final class HostileModels {
 
     /** Asserts that {@code result} is {@code record} SCORED by the good regression, with its output. */
     static void assertScoredByRegression(ServingResult result, DataRecord record) {
-        assertThat(result.getStatus()).as("status of %s (error: %s)", record.getId(), result.getError())
+        assertThat(result.getStatus())
+                .as("status of %s (error: %s)", record.getId(), result.getError())
                 .isEqualTo(ServingStatus.SCORED);
         assertThat(result.getModelName()).as("model of %s", record.getId()).isEqualTo(NAME);
         assertThat(result.getModelVersion()).as("version of %s", record.getId()).isEqualTo(VERSION);
         double expected = regressionOutput(record);
         assertThat(result.getOutputsList()).as("outputs of %s", record.getId()).hasSize(1);
-        assertThat(result.getOutputs(0)).as("output of %s", record.getId())
+        assertThat(result.getOutputs(0))
+                .as("output of %s", record.getId())
                 .isCloseTo(expected, within(1e-9 * Math.max(1.0, Math.abs(expected))));
     }
 
     /** Asserts that {@code result} is {@code record} SCORED by the dynamic-shape TF graph, with its output. */
     static void assertScoredByGraph(ServingResult result, DataRecord record) {
-        assertThat(result.getStatus()).as("status of %s (error: %s)", record.getId(), result.getError())
+        assertThat(result.getStatus())
+                .as("status of %s (error: %s)", record.getId(), result.getError())
                 .isEqualTo(ServingStatus.SCORED);
         assertThat(result.getModelName()).isEqualTo("dynamic-mlp");
         double expected = TfTestModels.score(vector(record));
-        assertThat(result.getOutputs(0)).as("output of %s", record.getId())
+        assertThat(result.getOutputs(0))
+                .as("output of %s", record.getId())
                 .isCloseTo(expected, within(1e-5 * Math.max(1.0, Math.abs(expected))));
     }
 }

@@ -25,6 +25,7 @@ final class HostileProducer implements AutoCloseable {
 
     /** Largest request the producer sends (and the largest message the test broker accepts). */
     static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaProducer<byte[], byte[]> producer;

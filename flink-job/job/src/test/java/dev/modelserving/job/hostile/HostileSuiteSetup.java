@@ -1,7 +1,7 @@
 package dev.modelserving.job.hostile;
 
-import dev.modelserving.testkit.LoopbackFlink;
 import dev.modelserving.testkit.EmbeddedKafkaBroker;
+import dev.modelserving.testkit.LoopbackFlink;
 import java.util.Map;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -29,7 +29,8 @@ abstract class HostileSuiteSetup {
     @BeforeAll
     static void startBroker() {
         broker = new EmbeddedKafkaBroker(
-                Map.of("message.max.bytes", Integer.toString(HostileProducer.MAX_REQUEST_BYTES))).start();
+                        Map.of("message.max.bytes", Integer.toString(HostileProducer.MAX_REQUEST_BYTES)))
+                .start();
     }
 
     @AfterAll

@@ -22,8 +22,16 @@ final class PayloadMutator {
 
     /** The byte-level mutation families; {@link #mutate} applies one. */
     enum Family {
-        BIT_FLIPS, TRUNCATION, FIELD_SWAP, DUPLICATED_FIELD, FOREIGN_FIELD, HUGE_VARINT, MALFORMED_VARINT,
-        LENGTH_PAST_END, WIRE_TYPE_CONFUSION, GARBAGE
+        BIT_FLIPS,
+        TRUNCATION,
+        FIELD_SWAP,
+        DUPLICATED_FIELD,
+        FOREIGN_FIELD,
+        HUGE_VARINT,
+        MALFORMED_VARINT,
+        LENGTH_PAST_END,
+        WIRE_TYPE_CONFUSION,
+        GARBAGE
     }
 
     private final Random random;
@@ -41,10 +49,23 @@ final class PayloadMutator {
             case DUPLICATED_FIELD -> duplicatedField(payload);
             case FOREIGN_FIELD -> concat(payload, foreignField());
             case HUGE_VARINT -> concat(payload, hugeVarint());
-            case MALFORMED_VARINT -> concat(payload, new byte[] {0x08, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-                (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01});
-            case LENGTH_PAST_END -> concat(payload,
-                    new byte[] {0x1a, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x41});
+            case MALFORMED_VARINT ->
+                concat(payload, new byte[] {
+                    0x08,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    0x01
+                });
+            case LENGTH_PAST_END ->
+                concat(payload, new byte[] {0x1a, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x41});
             case WIRE_TYPE_CONFUSION -> wireTypeConfusion(payload);
             case GARBAGE -> garbage();
         };
@@ -103,7 +124,9 @@ final class PayloadMutator {
         }
         List<Integer> numbers = new ArrayList<>(fields.asMap().keySet());
         int number = numbers.get(random.nextInt(numbers.size()));
-        UnknownFieldSet one = UnknownFieldSet.newBuilder().addField(number, fields.getField(number)).build();
+        UnknownFieldSet one = UnknownFieldSet.newBuilder()
+                .addField(number, fields.getField(number))
+                .build();
         return concat(payload, one.toByteArray());
     }
 
@@ -116,7 +139,10 @@ final class PayloadMutator {
             case 1 -> field.addVarint(random.nextLong());
             default -> field.addFixed64(Double.doubleToRawLongBits(Double.NaN));
         }
-        return UnknownFieldSet.newBuilder().addField(number, field.build()).build().toByteArray();
+        return UnknownFieldSet.newBuilder()
+                .addField(number, field.build())
+                .build()
+                .toByteArray();
     }
 
     /** A varint of Long.MAX_VALUE, Long.MIN_VALUE or -1 on a field number 1..8 (every int64 field is in there). */
@@ -153,8 +179,17 @@ final class PayloadMutator {
 
     /** A number from the edges: 0, -1, the extremes of long, NaN, the infinities, the largest and smallest doubles. */
     double extremeDouble() {
-        double[] values = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MAX_VALUE,
-            -Double.MAX_VALUE, Double.MIN_VALUE, -0.0, 1e308, 9.007199254740993e15};
+        double[] values = {
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.MAX_VALUE,
+            -Double.MAX_VALUE,
+            Double.MIN_VALUE,
+            -0.0,
+            1e308,
+            9.007199254740993e15
+        };
         return values[random.nextInt(values.length)];
     }
 

@@ -8,7 +8,6 @@ import dev.modelserving.job.it.Consumed;
 import dev.modelserving.job.it.ServingJobRun;
 import dev.modelserving.job.it.ServingTopics;
 import dev.modelserving.job.it.TopicReader;
-import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelDescriptor;
@@ -16,6 +15,7 @@ import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingStatus;
+import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +43,7 @@ final class UnderAttack implements AutoCloseable {
 
     /** How long a test waits for any one expected output. */
     static final Duration WAIT = Duration.ofSeconds(90);
+
     private static final Duration WARM_UP_ROUND = Duration.ofMillis(500);
 
     final ServingTopics topics;
@@ -54,6 +55,7 @@ final class UnderAttack implements AutoCloseable {
     final ServingJobRun job;
     /** Every payload sent to the records topic, in order. */
     final List<Sent> records = new ArrayList<>();
+
     private final Map<String, DataRecord> goodRecords = new HashMap<>();
     private final Random random = new Random(11);
     private int warmUpRounds;
@@ -69,24 +71,33 @@ final class UnderAttack implements AutoCloseable {
     }
 
     /** Creates the topics of {@code name} and starts the job in {@code mode} with {@code moreFlags}. */
-    static UnderAttack start(EmbeddedKafkaBroker broker, MiniCluster cluster, String name, String goodType,
-            ServingJobConfig.Mode mode, String... moreFlags) {
+    static UnderAttack start(
+            EmbeddedKafkaBroker broker,
+            MiniCluster cluster,
+            String name,
+            String goodType,
+            ServingJobConfig.Mode mode,
+            String... moreFlags) {
         ServingTopics topics = ServingTopics.createWithConfigs(broker, name);
         List<String> flags = new ArrayList<>(List.of(
                 "--config-topic", topics.configs(),
                 "--checkpoint-interval-ms", "1000",
                 "--delivery", "at-least-once"));
         flags.addAll(List.of(moreFlags));
-        return new UnderAttack(topics, goodType, topics.config(mode, PARALLELISM, flags.toArray(String[]::new)),
-                cluster);
+        return new UnderAttack(
+                topics, goodType, topics.config(mode, PARALLELISM, flags.toArray(String[]::new)), cluster);
     }
 
     /** A reader of an output topic that sees everything written and fetches messages up to the producer's cap. */
     private static <T> TopicReader<T> reader(ServingTopics topics, String topic, Parser<T> parser) {
-        return TopicReader.open(topics.bootstrapServers(),
-                Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+        return TopicReader.open(
+                topics.bootstrapServers(),
+                Map.of(
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
                         Integer.toString(HostileProducer.MAX_REQUEST_BYTES)),
-                topic, parser, IsolationLevel.READ_UNCOMMITTED);
+                topic,
+                parser,
+                IsolationLevel.READ_UNCOMMITTED);
     }
 
     /**
@@ -113,15 +124,22 @@ final class UnderAttack implements AutoCloseable {
 
     /** Whether a record was answered by this version (SCORED, or FAILED by the model itself: routed to it). */
     private static boolean answeredBy(List<Consumed<ServingResult>> read, ModelDescriptor descriptor) {
-        return read.stream().map(Consumed::value).anyMatch(r -> r.getStatus() != ServingStatus.NO_MODEL
-                && r.getModelName().equals(descriptor.getName()) && r.getModelVersion() == descriptor.getVersion());
+        return read.stream()
+                .map(Consumed::value)
+                .anyMatch(r -> r.getStatus() != ServingStatus.NO_MODEL
+                        && r.getModelName().equals(descriptor.getName())
+                        && r.getModelVersion() == descriptor.getVersion());
     }
 
     private static long activatedBy(List<Consumed<ModelEvent>> read, ModelDescriptor descriptor) {
-        return read.stream().map(Consumed::value)
-                .filter(e -> e.getType() == ModelEventType.ACTIVATED && e.getModelName().equals(descriptor.getName())
+        return read.stream()
+                .map(Consumed::value)
+                .filter(e -> e.getType() == ModelEventType.ACTIVATED
+                        && e.getModelName().equals(descriptor.getName())
                         && e.getModelVersion() == descriptor.getVersion())
-                .map(ModelEvent::getEmittedBy).distinct().count();
+                .map(ModelEvent::getEmittedBy)
+                .distinct()
+                .count();
     }
 
     /** Sends {@code count} good records of the good data type with ids {@code prefix-i}; returns them. */
@@ -129,8 +147,10 @@ final class UnderAttack implements AutoCloseable {
         List<DataRecord> sent = new ArrayList<>(count);
         List<byte[]> payloads = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            DataRecord record = HostileModels.record(goodType, prefix + "-" + i, HostileModels.features(random))
-                    .toBuilder().setKey("machine-" + (i % 5)).build();
+            DataRecord record =
+                    HostileModels.record(goodType, prefix + "-" + i, HostileModels.features(random)).toBuilder()
+                            .setKey("machine-" + (i % 5))
+                            .build();
             goodRecords.put(record.getId(), record);
             sent.add(record);
             payloads.add(record.toByteArray());
@@ -155,8 +175,12 @@ final class UnderAttack implements AutoCloseable {
         Set<String> ids = sent.stream().map(DataRecord::getId).collect(Collectors.toSet());
         Map<String, ServingResult> byId = new HashMap<>();
         for (Consumed<ServingResult> result : results.awaitUntil(
-                () -> "results of the good records " + prefix + "-* (" + job.describe() + ")", WAIT,
-                read -> read.stream().map(r -> r.value().getRecordId()).collect(Collectors.toSet()).containsAll(ids))) {
+                () -> "results of the good records " + prefix + "-* (" + job.describe() + ")",
+                WAIT,
+                read -> read.stream()
+                        .map(r -> r.value().getRecordId())
+                        .collect(Collectors.toSet())
+                        .containsAll(ids))) {
             if (ids.contains(result.value().getRecordId())) {
                 byId.put(result.value().getRecordId(), result.value());
             }
@@ -171,7 +195,8 @@ final class UnderAttack implements AutoCloseable {
      * that would restart it (a failure would show as a restart, not end the job).
      */
     void assertNoRestarts() {
-        assertThat(job.restartStrategy()).as("restart strategy of job %s", job.jobId())
+        assertThat(job.restartStrategy())
+                .as("restart strategy of job %s", job.jobId())
                 .containsIgnoringCase("exponential delay");
         assertThat(job.status()).as("status of %s", job.describe()).isEqualTo(JobStatus.RUNNING);
         assertThat(job.restarts()).as("restarts of %s", job.describe()).isZero();
@@ -180,12 +205,17 @@ final class UnderAttack implements AutoCloseable {
 
     /** The dead letters read so far that came from {@code topic}. */
     List<DeadLetter> deadLettersOf(String topic) {
-        return deadLetters.values().stream().filter(l -> l.getSourceTopic().equals(topic)).toList();
+        return deadLetters.values().stream()
+                .filter(l -> l.getSourceTopic().equals(topic))
+                .toList();
     }
 
     @Override
     public void close() {
-        try (producer; results; deadLetters; events) {
+        try (producer;
+                results;
+                deadLetters;
+                events) {
             job.close();
         }
     }

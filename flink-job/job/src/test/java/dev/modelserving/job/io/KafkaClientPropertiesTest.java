@@ -17,8 +17,8 @@ class KafkaClientPropertiesTest {
                 .with("ssl.truststore.location", "/etc/kafka/truststore.p12");
         KafkaIo kafka = KafkaIo.forBrokers("127.0.0.1:9093").withClientProperties(user);
 
-        for (DeliveryGuarantee guarantee : new DeliveryGuarantee[] {
-            DeliveryGuarantee.EXACTLY_ONCE, DeliveryGuarantee.AT_LEAST_ONCE}) {
+        for (DeliveryGuarantee guarantee :
+                new DeliveryGuarantee[] {DeliveryGuarantee.EXACTLY_ONCE, DeliveryGuarantee.AT_LEAST_ONCE}) {
             Properties producer = kafka.producerProperties(guarantee);
             assertThat(producer.getProperty("security.protocol")).isEqualTo("SASL_SSL");
             assertThat(producer.getProperty("sasl.jaas.config"))
@@ -33,7 +33,8 @@ class KafkaClientPropertiesTest {
     @Test
     void keysTheJobOwnsAreRefusedWithTheReason() {
         assertThatThrownBy(() -> KafkaClientProperties.none().with("acks", "0"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("acks=all");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("acks=all");
         assertThatThrownBy(() -> KafkaClientProperties.none().with(" group.id ", "other"))
                 .hasMessageContaining("--group-id");
         assertThat(KafkaClientProperties.reservedReason("security.protocol")).isEmpty();
@@ -43,11 +44,14 @@ class KafkaClientPropertiesTest {
     @Test
     void toStringShowsKeysOnlyAndLaterValuesWin() {
         KafkaClientProperties first = KafkaClientProperties.none().with("ssl.key.password", "one_secret");
-        KafkaClientProperties both = first.withAll(KafkaClientProperties.none().with("ssl.key.password", "two_secret")
+        KafkaClientProperties both = first.withAll(KafkaClientProperties.none()
+                .with("ssl.key.password", "two_secret")
                 .with("sasl.mechanism", "PLAIN"));
 
         assertThat(both.asMap()).containsEntry("ssl.key.password", "two_secret").hasSize(2);
         assertThat(both.toString()).isEqualTo("[sasl.mechanism, ssl.key.password]");
-        assertThat(first.asMap()).containsEntry("ssl.key.password", "one_secret").hasSize(1);
+        assertThat(first.asMap())
+                .containsEntry("ssl.key.password", "one_secret")
+                .hasSize(1);
     }
 }

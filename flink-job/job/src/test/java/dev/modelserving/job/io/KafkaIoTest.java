@@ -18,7 +18,8 @@ class KafkaIoTest {
     void exactlyOnceProducersUseATransactionTimeoutBrokersAccept() {
         Properties properties = kafka.producerProperties(DeliveryGuarantee.EXACTLY_ONCE);
 
-        assertThat(Long.parseLong(properties.getProperty("transaction.timeout.ms"))).isLessThanOrEqualTo(900_000L);
+        assertThat(Long.parseLong(properties.getProperty("transaction.timeout.ms")))
+                .isLessThanOrEqualTo(900_000L);
         assertThat(properties.getProperty("acks")).isEqualTo("all");
     }
 
@@ -32,7 +33,8 @@ class KafkaIoTest {
 
     @Test
     void onlyExactlyOnceStaysExactlyOnceAndNothingIsDowngradedToNone() {
-        assertThat(KafkaIo.effectiveGuarantee(DeliveryGuarantee.EXACTLY_ONCE)).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(KafkaIo.effectiveGuarantee(DeliveryGuarantee.EXACTLY_ONCE))
+                .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(KafkaIo.effectiveGuarantee(DeliveryGuarantee.AT_LEAST_ONCE))
                 .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(KafkaIo.effectiveGuarantee(DeliveryGuarantee.NONE)).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
@@ -40,7 +42,8 @@ class KafkaIoTest {
 
     @Test
     void clientPropertiesReachProducersButCannotWeakenAcks() {
-        Properties properties = kafka.withClientProperty("security.protocol", "SSL").withClientProperty("acks", "0")
+        Properties properties = kafka.withClientProperty("security.protocol", "SSL")
+                .withClientProperty("acks", "0")
                 .producerProperties(DeliveryGuarantee.AT_LEAST_ONCE);
 
         assertThat(properties.getProperty("security.protocol")).isEqualTo("SSL");
@@ -49,12 +52,13 @@ class KafkaIoTest {
 
     @Test
     void exactlyOnceSinkNeedsATransactionalIdPrefix() {
-        assertThatThrownBy(() -> kafka.<ServingResult>sink("results", ServingResult::getKey,
-                        DeliveryGuarantee.EXACTLY_ONCE, " "))
+        assertThatThrownBy(() -> kafka.<ServingResult>sink(
+                        "results", ServingResult::getKey, DeliveryGuarantee.EXACTLY_ONCE, " "))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("transactional id prefix");
-        assertThat(kafka.<ServingResult>sink("results", ServingResult::getKey, DeliveryGuarantee.EXACTLY_ONCE,
-                "model-serving-results")).isNotNull();
+        assertThat(kafka.<ServingResult>sink(
+                        "results", ServingResult::getKey, DeliveryGuarantee.EXACTLY_ONCE, "model-serving-results"))
+                .isNotNull();
     }
 
     @Test
@@ -64,7 +68,10 @@ class KafkaIoTest {
 
     @Test
     void recordValueIsTheMessageAndTheKeyComesFromTheKeyFunction() throws Exception {
-        ServingResult result = ServingResult.newBuilder().setRecordId("r-1").setKey("machine-7").build();
+        ServingResult result = ServingResult.newBuilder()
+                .setRecordId("r-1")
+                .setKey("machine-7")
+                .build();
         ProtoRecordSerializer<ServingResult> serializer = new ProtoRecordSerializer<>("results", ServingResult::getKey);
 
         ProducerRecord<byte[], byte[]> record = serializer.serialize(result, null, 123L);
@@ -73,14 +80,18 @@ class KafkaIoTest {
         assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("machine-7");
         assertThat(ServingResult.parseFrom(record.value())).isEqualTo(result);
         assertThat(record.timestamp()).isEqualTo(123L);
-        assertThat(serializer.serialize(result.toBuilder().clearKey().build(), null, null).key()).isNull();
+        assertThat(serializer
+                        .serialize(result.toBuilder().clearKey().build(), null, null)
+                        .key())
+                .isNull();
     }
 
     @Test
     void everyProducerHasAnExplicitMaxRequestSizeThatClientPropertiesCannotRaise() {
         assertThat(kafka.producerProperties(DeliveryGuarantee.AT_LEAST_ONCE).getProperty("max.request.size"))
                 .isEqualTo("1048576");
-        Properties custom = kafka.withClientProperty("max.request.size", "99999999").withMaxRequestBytes(65_536)
+        Properties custom = kafka.withClientProperty("max.request.size", "99999999")
+                .withMaxRequestBytes(65_536)
                 .producerProperties(DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(custom.getProperty("max.request.size")).isEqualTo("65536");
         assertThatThrownBy(() -> kafka.withMaxRequestBytes(RecordSizeGuard.HEADROOM_BYTES))

@@ -22,8 +22,8 @@ final class OutputRecords {
      *
      * @param isolation {@code read_committed} or {@code read_uncommitted}
      */
-    static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, String topic, String isolation,
-            int expected) {
+    static List<ConsumerRecord<byte[], byte[]>> read(
+            String bootstrapServers, String topic, String isolation, int expected) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.modelserving.flink.types.ProtoTypeInfo;
-import dev.modelserving.testkit.LoopbackFlink;
-import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingStatus;
+import dev.modelserving.testkit.EmbeddedKafkaBroker;
+import dev.modelserving.testkit.LoopbackFlink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +70,9 @@ class OversizedRecordsIntegrationTest {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("limit-probe", new byte[2 * BROKER_LIMIT]))
-                    .get()).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(RecordTooLargeException.class);
+                            .get())
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(RecordTooLargeException.class);
         }
     }
 
@@ -79,30 +81,49 @@ class OversizedRecordsIntegrationTest {
         broker.createTopics(1, "big-results", "big-events", "big-dead-letters");
         KafkaIo kafka = KafkaIo.forBrokers(broker.bootstrapServers()).withMaxRequestBytes(BROKER_LIMIT);
 
-        ServingResult.Builder huge = ServingResult.newBuilder().setRecordId("r-big").setKey("k-1").setDataType("img")
-                .setStatus(ServingStatus.SCORED).setModelName("embedder").setModelVersion(3);
+        ServingResult.Builder huge = ServingResult.newBuilder()
+                .setRecordId("r-big")
+                .setKey("k-1")
+                .setDataType("img")
+                .setStatus(ServingStatus.SCORED)
+                .setModelName("embedder")
+                .setModelVersion(3);
         for (int i = 0; i < 20_000; i++) {
             huge.addOutputs(i);
         }
-        ServingResult small = ServingResult.newBuilder().setRecordId("r-small").setKey("k-2").setDataType("img")
-                .setStatus(ServingStatus.SCORED).addOutputs(1).build();
-        ModelEvent event = ModelEvent.newBuilder().setType(ModelEventType.REJECTED).setDataType("img")
-                .setModelName("embedder").setModelVersion(4).setReason("x".repeat(200_000)).build();
-        DeadLetter letter = DeadLetter.newBuilder().setPayload(ByteString.copyFrom(new byte[150_000]))
-                .setSourceTopic("records").setReason("not a DataRecord").setPayloadSize(150_000)
-                .setPayloadSha256("00").build();
+        ServingResult small = ServingResult.newBuilder()
+                .setRecordId("r-small")
+                .setKey("k-2")
+                .setDataType("img")
+                .setStatus(ServingStatus.SCORED)
+                .addOutputs(1)
+                .build();
+        ModelEvent event = ModelEvent.newBuilder()
+                .setType(ModelEventType.REJECTED)
+                .setDataType("img")
+                .setModelName("embedder")
+                .setModelVersion(4)
+                .setReason("x".repeat(200_000))
+                .build();
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setPayload(ByteString.copyFrom(new byte[150_000]))
+                .setSourceTopic("records")
+                .setReason("not a DataRecord")
+                .setPayloadSize(150_000)
+                .setPayloadSha256("00")
+                .build();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.fromData(List.of(huge.build(), small), ProtoTypeInfo.of(ServingResult.class))
-                .sinkTo(kafka.<ServingResult>sink("big-results", ServingResult::getKey,
-                        DeliveryGuarantee.AT_LEAST_ONCE, null));
+                .sinkTo(kafka.<ServingResult>sink(
+                        "big-results", ServingResult::getKey, DeliveryGuarantee.AT_LEAST_ONCE, null));
         env.fromData(List.of(event), ProtoTypeInfo.of(ModelEvent.class))
-                .sinkTo(kafka.<ModelEvent>sink("big-events", ModelEvent::getDataType,
-                        DeliveryGuarantee.AT_LEAST_ONCE, null));
+                .sinkTo(kafka.<ModelEvent>sink(
+                        "big-events", ModelEvent::getDataType, DeliveryGuarantee.AT_LEAST_ONCE, null));
         env.fromData(List.of(letter), ProtoTypeInfo.of(DeadLetter.class))
-                .sinkTo(kafka.<DeadLetter>sink("big-dead-letters", DeadLetter::getSourceTopic,
-                        DeliveryGuarantee.AT_LEAST_ONCE, null));
+                .sinkTo(kafka.<DeadLetter>sink(
+                        "big-dead-letters", DeadLetter::getSourceTopic, DeliveryGuarantee.AT_LEAST_ONCE, null));
         JobExecutionResult finished = env.execute("oversized records");
         assertThat(finished.getJobID()).isNotNull();
 
@@ -116,17 +137,20 @@ class OversizedRecordsIntegrationTest {
             assertThat(r.getModelName()).isEqualTo("embedder");
             assertThat(r.getModelVersion()).isEqualTo(3);
             assertThat(r.getStatus()).isEqualTo(ServingStatus.FAILED);
-            assertThat(r.getError()).isEqualTo("the SCORED result was " + huge.build().getSerializedSize()
-                    + " bytes, above the Kafka request limit of 65536 bytes (--max-request-bytes): outputs not"
-                    + " written");
+            assertThat(r.getError())
+                    .isEqualTo("the SCORED result was " + huge.build().getSerializedSize()
+                            + " bytes, above the Kafka request limit of 65536 bytes (--max-request-bytes): outputs not"
+                            + " written");
         });
 
-        ModelEvent cutEvent = ModelEvent.parseFrom(consume("big-events", 1).get(0).value());
+        ModelEvent cutEvent =
+                ModelEvent.parseFrom(consume("big-events", 1).get(0).value());
         assertThat(cutEvent.getModelName()).isEqualTo("embedder");
         assertThat(cutEvent.getReason()).startsWith("xxxx").contains("(cut: the event was 200");
         assertThat(cutEvent.getSerializedSize()).isLessThan(BROKER_LIMIT);
 
-        DeadLetter cutLetter = DeadLetter.parseFrom(consume("big-dead-letters", 1).get(0).value());
+        DeadLetter cutLetter =
+                DeadLetter.parseFrom(consume("big-dead-letters", 1).get(0).value());
         assertThat(cutLetter.getPayloadTruncated()).isTrue();
         assertThat(cutLetter.getPayloadSize()).isEqualTo(150_000);
         assertThat(cutLetter.getPayload().size()).isBetween(BROKER_LIMIT - 2048, BROKER_LIMIT);

@@ -47,26 +47,38 @@ class ProtoRecordSerializerMetricsTest {
                 return SimpleUserCodeClassLoader.create(getClass().getClassLoader());
             }
         };
-        ProtoRecordSerializer<ServingResult> results = new ProtoRecordSerializer<>("results", ServingResult::getKey,
-                2048);
+        ProtoRecordSerializer<ServingResult> results =
+                new ProtoRecordSerializer<>("results", ServingResult::getKey, 2048);
         results.open(context, null);
         Map<String, Counter> firstOpen = Map.copyOf(metrics.counters);
         results.open(context, null); // the exactly-once Kafka writer opens its serializer twice
-        assertThat(metrics.counters).as("registered once: a second registration would collide").isEqualTo(firstOpen);
+        assertThat(metrics.counters)
+                .as("registered once: a second registration would collide")
+                .isEqualTo(firstOpen);
         ServingResult.Builder big = ServingResult.newBuilder().setRecordId("r");
         for (int i = 0; i < 1000; i++) {
             big.addOutputs(i);
         }
-        assertThat(ServingResult.parseFrom(results.serialize(big.build(), null, 1L).value()).getError())
+        assertThat(ServingResult.parseFrom(
+                                results.serialize(big.build(), null, 1L).value())
+                        .getError())
                 .contains("above the Kafka request limit of 2048 bytes");
-        assertThat(results.serialize(big.setKey("k".repeat(3000)).build(), null, 1L)).isNull();
-        assertThat(metrics.counters.get(ProtoRecordSerializer.RESULTS_FAILED_METRIC).getCount()).isEqualTo(1);
-        assertThat(metrics.counters.get(ProtoRecordSerializer.DROPPED_METRIC).getCount()).isEqualTo(1);
+        assertThat(results.serialize(big.setKey("k".repeat(3000)).build(), null, 1L))
+                .isNull();
+        assertThat(metrics.counters
+                        .get(ProtoRecordSerializer.RESULTS_FAILED_METRIC)
+                        .getCount())
+                .isEqualTo(1);
+        assertThat(metrics.counters.get(ProtoRecordSerializer.DROPPED_METRIC).getCount())
+                .isEqualTo(1);
 
         ProtoRecordSerializer<DataRecord> records = new ProtoRecordSerializer<>("r", DataRecord::getKey, 2048);
         records.open(context, null);
-        assertThat(records.serialize(DataRecord.newBuilder().setId("x".repeat(4000)).build(), null, 1L)).isNull();
+        assertThat(records.serialize(
+                        DataRecord.newBuilder().setId("x".repeat(4000)).build(), null, 1L))
+                .isNull();
         assertThat(metrics.counters.get(ProtoRecordSerializer.DROPPED_METRIC).getCount())
-                .as("the second serializer registered its own counter").isEqualTo(1);
+                .as("the second serializer registered its own counter")
+                .isEqualTo(1);
     }
 }

@@ -1,8 +1,8 @@
 package dev.modelserving.job.io;
 
-import dev.modelserving.flink.parse.RawRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.flink.parse.RawRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +26,8 @@ class RawRecordDeserializerTest {
     @Test
     void keepsBytesKeyAndOriginExactly() {
         byte[] value = {0, (byte) 0xff, 42};
-        RawRecord raw = deserialize(record("records", 3, 1234L, 1_700_000_000_000L, "machine-7".getBytes(
-                StandardCharsets.UTF_8), value));
+        RawRecord raw = deserialize(
+                record("records", 3, 1234L, 1_700_000_000_000L, "machine-7".getBytes(StandardCharsets.UTF_8), value));
 
         assertThat(raw.getPayload()).containsExactly(0, (byte) 0xff, 42);
         assertThat(raw.keyAsString()).isEqualTo("machine-7");
@@ -52,7 +52,8 @@ class RawRecordDeserializerTest {
     void garbageIsPassedOnNotRefused() {
         byte[] garbage = "definitely not protobuf".getBytes(StandardCharsets.UTF_8);
 
-        assertThat(deserialize(record("records", 0, 0L, 0L, null, garbage)).getPayload()).isEqualTo(garbage);
+        assertThat(deserialize(record("records", 0, 0L, 0L, null, garbage)).getPayload())
+                .isEqualTo(garbage);
     }
 
     @Test
@@ -67,7 +68,8 @@ class RawRecordDeserializerTest {
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(original, out);
 
-        assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()))).isEqualTo(original);
+        assertThat(serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+                .isEqualTo(original);
     }
 
     private RawRecord deserialize(ConsumerRecord<byte[], byte[]> record) {
@@ -85,10 +87,19 @@ class RawRecordDeserializerTest {
         return out.get(0);
     }
 
-    private static ConsumerRecord<byte[], byte[]> record(String topic, int partition, long offset, long timestamp,
-            byte[] key, byte[] value) {
-        return new ConsumerRecord<>(topic, partition, offset, timestamp, TimestampType.CREATE_TIME,
-                key == null ? -1 : key.length, value == null ? -1 : value.length, key, value, new RecordHeaders(),
+    private static ConsumerRecord<byte[], byte[]> record(
+            String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+        return new ConsumerRecord<>(
+                topic,
+                partition,
+                offset,
+                timestamp,
+                TimestampType.CREATE_TIME,
+                key == null ? -1 : key.length,
+                value == null ? -1 : value.length,
+                key,
+                value,
+                new RecordHeaders(),
                 Optional.empty());
     }
 }

@@ -17,9 +17,16 @@ class RecordSizeGuardTest {
     private final RecordSizeGuard guard = new RecordSizeGuard(LIMIT);
 
     private static ServingResult bigResult() {
-        ServingResult.Builder result = ServingResult.newBuilder().setRecordId("r-1").setKey("k").setDataType("img")
-                .setStatus(ServingStatus.SCORED).setModelName("m").setModelVersion(4).setModelSha256("ab")
-                .setEventTimeMillis(77).setStrategy("FIRST");
+        ServingResult.Builder result = ServingResult.newBuilder()
+                .setRecordId("r-1")
+                .setKey("k")
+                .setDataType("img")
+                .setStatus(ServingStatus.SCORED)
+                .setModelName("m")
+                .setModelVersion(4)
+                .setModelSha256("ab")
+                .setEventTimeMillis(77)
+                .setStrategy("FIRST");
         for (int i = 0; i < 1000; i++) {
             result.addOutputs(i);
         }
@@ -48,28 +55,43 @@ class RecordSizeGuardTest {
         assertThat(failed.getModelVersion()).isEqualTo(4);
         assertThat(failed.getEventTimeMillis()).isEqualTo(77);
         assertThat(failed.getOutputsCount()).isZero();
-        assertThat(failed.getError()).isEqualTo("the SCORED result was " + big.getSerializedSize()
-                + " bytes, above the Kafka request limit of 4096 bytes (--max-request-bytes): outputs not written");
+        assertThat(failed.getError())
+                .isEqualTo(
+                        "the SCORED result was " + big.getSerializedSize()
+                                + " bytes, above the Kafka request limit of 4096 bytes (--max-request-bytes): outputs not written");
     }
 
     @Test
     void anOversizedEventKeepsItsFieldsWithACutReason() {
-        ModelEvent event = ModelEvent.newBuilder().setType(ModelEventType.REJECTED).setDataType("t")
-                .setModelName("m").setModelVersion(2).setReason("é".repeat(5000)).build();
+        ModelEvent event = ModelEvent.newBuilder()
+                .setType(ModelEventType.REJECTED)
+                .setDataType("t")
+                .setModelName("m")
+                .setModelVersion(2)
+                .setReason("é".repeat(5000))
+                .build();
         RecordSizeGuard.Fitted<ModelEvent> fitted = guard.fit(event, 1);
         assertThat(fitted.outcome()).isEqualTo(RecordSizeGuard.Outcome.EVENT_TRUNCATED);
         ModelEvent cut = fitted.message().orElseThrow();
         assertThat(cut.getSerializedSize()).isLessThanOrEqualTo(guard.valueBudget(1));
-        assertThat(cut.getReason()).startsWith("ééé").endsWith("... (cut: the event was " + event.getSerializedSize()
-                + " bytes, above the Kafka request limit of 4096 bytes)");
-        assertThat(cut.toBuilder().clearReason().build()).isEqualTo(event.toBuilder().clearReason().build());
+        assertThat(cut.getReason())
+                .startsWith("ééé")
+                .endsWith("... (cut: the event was " + event.getSerializedSize()
+                        + " bytes, above the Kafka request limit of 4096 bytes)");
+        assertThat(cut.toBuilder().clearReason().build())
+                .isEqualTo(event.toBuilder().clearReason().build());
     }
 
     @Test
     void anOversizedDeadLetterKeepsAShorterPrefixAndStillDescribesTheWholePayload() {
         byte[] payload = new byte[10_000];
-        DeadLetter letter = DeadLetter.newBuilder().setPayload(ByteString.copyFrom(payload)).setSourceTopic("records")
-                .setReason("not a DataRecord").setPayloadSha256("cafe").setPayloadSize(10_000).build();
+        DeadLetter letter = DeadLetter.newBuilder()
+                .setPayload(ByteString.copyFrom(payload))
+                .setSourceTopic("records")
+                .setReason("not a DataRecord")
+                .setPayloadSha256("cafe")
+                .setPayloadSize(10_000)
+                .build();
         RecordSizeGuard.Fitted<DeadLetter> fitted = guard.fit(letter, 7);
         assertThat(fitted.outcome()).isEqualTo(RecordSizeGuard.Outcome.DEAD_LETTER_CUT);
         DeadLetter cut = fitted.message().orElseThrow();

@@ -41,7 +41,9 @@ class BadInputIntegrationTest extends ClusterAndBrokerPerClass {
     private record BadPayload(byte[] bytes, RecordMetadata written, String reason) {}
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"KEYED", "PARTITIONED"})
+    @EnumSource(
+            value = Mode.class,
+            names = {"KEYED", "PARTITIONED"})
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void everyRecordInIsOneResultOrOneDeadLetterOut(Mode mode) {
         ServingTopics topics = ServingTopics.create(broker, "bad-input-" + mode);
@@ -51,50 +53,74 @@ class BadInputIntegrationTest extends ClusterAndBrokerPerClass {
                         broker.bootstrapServers(), topics.results(), ServingResult.parser());
                 TopicReader<DeadLetter> deadLetters = TopicReader.readUncommitted(
                         broker.bootstrapServers(), topics.deadLetters(), DeadLetter.parser());
-                TopicReader<ModelEvent> events = TopicReader.readUncommitted(
-                        broker.bootstrapServers(), topics.events(), ModelEvent.parser());
+                TopicReader<ModelEvent> events =
+                        TopicReader.readUncommitted(broker.bootstrapServers(), topics.events(), ModelEvent.parser());
                 ServingJobRun job = ServingJobRun.start(topics.config(mode, LocalFlink.SLOTS))) {
             RecordFeed feed = new RecordFeed(producer, topics.data(), DATA_TYPE, 13);
             producer.send(topics.models(), DATA_TYPE, RegressionModels.v2(DATA_TYPE));
-            feed.streamUntil(events, eventFromEach(ModelEventType.ACTIVATED, 2, servingInstances),
-                    "version 2 is active on every serving instance", WAIT);
+            feed.streamUntil(
+                    events,
+                    eventFromEach(ModelEventType.ACTIVATED, 2, servingInstances),
+                    "version 2 is active on every serving instance",
+                    WAIT);
 
             List<String> good = new ArrayList<>(feed.send("good-a", 10));
             List<BadPayload> badRecords = new ArrayList<>();
             byte[] invalidWireType = {0x0f, 0x01, 0x02};
-            badRecords.add(new BadPayload(invalidWireType,
-                    producer.sendBytes(topics.data(), "k", invalidWireType), "not a DataRecord"));
+            badRecords.add(new BadPayload(
+                    invalidWireType, producer.sendBytes(topics.data(), "k", invalidWireType), "not a DataRecord"));
             byte[] text = "definitely not protobuf".getBytes(StandardCharsets.UTF_8);
             badRecords.add(new BadPayload(text, producer.sendBytes(topics.data(), null, text), "not a DataRecord"));
             good.addAll(feed.send("good-b", 10));
-            byte[] noDataType = DataRecord.newBuilder().setId("typeless").putFeatures("temperature_c", 1.0).build()
+            byte[] noDataType = DataRecord.newBuilder()
+                    .setId("typeless")
+                    .putFeatures("temperature_c", 1.0)
+                    .build()
                     .toByteArray();
-            badRecords.add(new BadPayload(noDataType, producer.sendBytes(topics.data(), "k", noDataType),
+            badRecords.add(new BadPayload(
+                    noDataType,
+                    producer.sendBytes(topics.data(), "k", noDataType),
                     "DataRecord without data_type (id 'typeless')"));
             byte[] empty = new byte[0];
             badRecords.add(new BadPayload(empty, producer.sendBytes(topics.data(), "k", empty), "empty payload"));
             byte[] badDescriptor = {0x0f, 0x7f};
-            BadPayload badModel = new BadPayload(badDescriptor,
-                    producer.sendBytes(topics.models(), DATA_TYPE, badDescriptor), "not a ModelDescriptor");
+            BadPayload badModel = new BadPayload(
+                    badDescriptor,
+                    producer.sendBytes(topics.models(), DATA_TYPE, badDescriptor),
+                    "not a ModelDescriptor");
 
             List<String> unserved = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 DataRecord record = feed.record(good.get(i)).toBuilder()
-                        .setDataType(UNSERVED_TYPE).setId("unserved-" + i).build();
+                        .setDataType(UNSERVED_TYPE)
+                        .setId("unserved-" + i)
+                        .build();
                 feed.send(record);
                 unserved.add(record.getId());
             }
             DataRecord template = feed.record(good.get(0));
-            feed.send(template.toBuilder().setId("missing-feature").removeFeatures("load_percent").build());
-            feed.send(template.toBuilder().setId("nan-feature").putFeatures("fan_rpm", Double.NaN).build());
-            String idless = feed.sendWithoutId(template.toBuilder().setKey("machine-idless").build());
+            feed.send(template.toBuilder()
+                    .setId("missing-feature")
+                    .removeFeatures("load_percent")
+                    .build());
+            feed.send(template.toBuilder()
+                    .setId("nan-feature")
+                    .putFeatures("fan_rpm", Double.NaN)
+                    .build());
+            String idless = feed.sendWithoutId(
+                    template.toBuilder().setKey("machine-idless").build());
             good.addAll(feed.send("good-c", 10));
 
             Map<String, ServingResult> byId = exactlyOnePerId(
-                    results.awaitUntil("a result for every parsable record", WAIT, resultsFor(feed.ids())),
-                    feed.ids());
-            List<DeadLetter> letters = deadLetters.awaitUntil("a dead letter for every unusable payload", WAIT,
-                    read -> read.size() >= badRecords.size() + 1).stream().map(Consumed::value).toList();
+                    results.awaitUntil("a result for every parsable record", WAIT, resultsFor(feed.ids())), feed.ids());
+            List<DeadLetter> letters = deadLetters
+                    .awaitUntil(
+                            "a dead letter for every unusable payload",
+                            WAIT,
+                            read -> read.size() >= badRecords.size() + 1)
+                    .stream()
+                    .map(Consumed::value)
+                    .toList();
 
             for (String id : good) {
                 assertScoredBy(byId.get(id), 2, feed.record(id));
@@ -114,28 +140,45 @@ class BadInputIntegrationTest extends ClusterAndBrokerPerClass {
             Map<String, DeadLetter> lettersByOrigin = new LinkedHashMap<>();
             for (DeadLetter letter : letters) {
                 DeadLetter earlier = lettersByOrigin.put(origin(letter), letter);
-                assertThat(earlier).as("a second dead letter for %s", origin(letter)).isNull();
+                assertThat(earlier)
+                        .as("a second dead letter for %s", origin(letter))
+                        .isNull();
             }
             List<BadPayload> allBad = new ArrayList<>(badRecords);
             allBad.add(badModel);
-            assertThat(lettersByOrigin.keySet()).as("origins of the dead letters")
-                    .containsExactlyInAnyOrderElementsOf(allBad.stream().map(b -> origin(b.written())).toList());
+            assertThat(lettersByOrigin.keySet())
+                    .as("origins of the dead letters")
+                    .containsExactlyInAnyOrderElementsOf(
+                            allBad.stream().map(b -> origin(b.written())).toList());
             for (BadPayload bad : allBad) {
                 DeadLetter letter = lettersByOrigin.get(origin(bad.written()));
-                assertThat(letter.getPayload()).as("payload of %s", origin(bad.written()))
+                assertThat(letter.getPayload())
+                        .as("payload of %s", origin(bad.written()))
                         .isEqualTo(ByteString.copyFrom(bad.bytes()));
-                assertThat(letter.getReason()).as("reason of %s", origin(bad.written())).contains(bad.reason());
+                assertThat(letter.getReason())
+                        .as("reason of %s", origin(bad.written()))
+                        .contains(bad.reason());
                 assertThat(letter.getTimestampMillis()).isPositive();
             }
 
             int recordsIn = feed.ids().size() + badRecords.size();
-            long recordsOut = byId.size() + letters.stream()
-                    .filter(l -> l.getSourceTopic().equals(topics.data())).count();
-            assertThat(recordsOut).as("results + dead letters of the data topic").isEqualTo(recordsIn);
-            assertThat(byId.values()).filteredOn(r -> r.getStatus() == ServingStatus.FAILED).as("failed results")
-                    .extracting(ServingResult::getRecordId).containsExactlyInAnyOrder("missing-feature", "nan-feature");
-            assertThat(byId.values()).filteredOn(r -> r.getDataType().equals(UNSERVED_TYPE)).as("unserved results")
-                    .extracting(ServingResult::getRecordId).containsExactlyInAnyOrderElementsOf(unserved);
+            long recordsOut = byId.size()
+                    + letters.stream()
+                            .filter(l -> l.getSourceTopic().equals(topics.data()))
+                            .count();
+            assertThat(recordsOut)
+                    .as("results + dead letters of the data topic")
+                    .isEqualTo(recordsIn);
+            assertThat(byId.values())
+                    .filteredOn(r -> r.getStatus() == ServingStatus.FAILED)
+                    .as("failed results")
+                    .extracting(ServingResult::getRecordId)
+                    .containsExactlyInAnyOrder("missing-feature", "nan-feature");
+            assertThat(byId.values())
+                    .filteredOn(r -> r.getDataType().equals(UNSERVED_TYPE))
+                    .as("unserved results")
+                    .extracting(ServingResult::getRecordId)
+                    .containsExactlyInAnyOrderElementsOf(unserved);
         }
     }
 

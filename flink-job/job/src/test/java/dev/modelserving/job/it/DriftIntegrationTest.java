@@ -6,7 +6,6 @@ import static dev.modelserving.job.it.ServingChecks.resultsFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.job.ServingJobConfig.Mode;
-import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import dev.modelserving.model.drift.TrainingStatisticsBuilder;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
@@ -14,6 +13,7 @@ import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingStatus;
+import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +68,8 @@ class DriftIntegrationTest {
             }
             stats.add(row, RegressionModels.expected(2, x), null);
         }
-        return RegressionModels.v2(DATA_TYPE).toBuilder().setTrainingStatistics(stats.build("uniform rows"))
+        return RegressionModels.v2(DATA_TYPE).toBuilder()
+                .setTrainingStatistics(stats.build("uniform rows"))
                 .build();
     }
 
@@ -76,7 +77,9 @@ class DriftIntegrationTest {
     private static List<String> send(RecordFeed feed, Random random, String prefix, int count, double shift) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            DataRecord.Builder record = DataRecord.newBuilder().setDataType(DATA_TYPE).setId(prefix + "-" + i)
+            DataRecord.Builder record = DataRecord.newBuilder()
+                    .setDataType(DATA_TYPE)
+                    .setId(prefix + "-" + i)
                     .setKey("machine-" + (i % 5));
             for (String feature : RegressionModels.FEATURES) {
                 double value = -3.0 + 6.0 * random.nextDouble() + (feature.equals("load_percent") ? shift : 0);
@@ -95,30 +98,39 @@ class DriftIntegrationTest {
         try (ProtoProducer producer = ProtoProducer.open(broker.bootstrapServers());
                 TopicReader<ServingResult> results = TopicReader.readUncommitted(
                         broker.bootstrapServers(), topics.results(), ServingResult.parser());
-                TopicReader<ModelEvent> events = TopicReader.readUncommitted(
-                        broker.bootstrapServers(), topics.events(), ModelEvent.parser());
-                ServingJobRun job = ServingJobRun.start(topics.config(Mode.KEYED, LocalFlink.SLOTS,
-                        "--drift-window-records", Integer.toString(WINDOW), "--drift-threshold", "0.2"))) {
+                TopicReader<ModelEvent> events =
+                        TopicReader.readUncommitted(broker.bootstrapServers(), topics.events(), ModelEvent.parser());
+                ServingJobRun job = ServingJobRun.start(topics.config(
+                        Mode.KEYED,
+                        LocalFlink.SLOTS,
+                        "--drift-window-records",
+                        Integer.toString(WINDOW),
+                        "--drift-threshold",
+                        "0.2"))) {
             RecordFeed feed = new RecordFeed(producer, topics.data(), DATA_TYPE, 21);
             Random random = new Random(22);
             producer.send(topics.models(), DATA_TYPE, trained());
             feed.streamUntil(events, eventFromEach(ModelEventType.ACTIVATED, 2, 1), "version 2 is active", WAIT);
 
             List<String> undrifted = send(feed, random, "normal", 4 * WINDOW, 0);
-            List<Consumed<ServingResult>> scored = results.awaitUntil("a result for every undrifted record", WAIT,
-                    resultsFor(undrifted));
-            assertThat(scored).filteredOn(r -> r.value().getRecordId().startsWith("normal-"))
+            List<Consumed<ServingResult>> scored =
+                    results.awaitUntil("a result for every undrifted record", WAIT, resultsFor(undrifted));
+            assertThat(scored)
+                    .filteredOn(r -> r.value().getRecordId().startsWith("normal-"))
                     .allSatisfy(r -> assertThat(r.value().getStatus()).isEqualTo(ServingStatus.SCORED));
 
             send(feed, random, "drifted", 4 * WINDOW, 3.0);
-            List<Consumed<ModelEvent>> read = events.awaitUntil("two drift events", WAIT,
+            List<Consumed<ModelEvent>> read = events.awaitUntil(
+                    "two drift events",
+                    WAIT,
                     all -> events(all, ModelEventType.DRIFT_DETECTED).size() >= 2);
             results.awaitUntil("a result for every record", WAIT, resultsFor(feed.ids()));
             read = events.readAvailable();
             // One keyed instance writes every event of the data type to one partition in order: a drift event of
             // the undrifted records would have arrived before these.
             List<ModelEvent> drift = events(read, ModelEventType.DRIFT_DETECTED);
-            assertThat(drift).extracting(ModelEvent::getDriftFeature)
+            assertThat(drift)
+                    .extracting(ModelEvent::getDriftFeature)
                     .containsExactlyInAnyOrder("load_percent", TrainingStatisticsBuilder.OUTPUT);
             assertThat(drift).allSatisfy(e -> {
                 assertThat(e.getDataType()).isEqualTo(DATA_TYPE);
@@ -128,8 +140,10 @@ class DriftIntegrationTest {
                 assertThat(e.getDriftPsi()).isGreaterThan(0.2);
                 assertThat(e.getDriftWindowRecords()).isEqualTo(WINDOW);
             });
-            assertThat(drift).filteredOn(e -> e.getDriftFeature().equals("load_percent"))
-                    .singleElement().satisfies(e -> assertThat(e.getDriftOutOfRange()).isPositive());
+            assertThat(drift)
+                    .filteredOn(e -> e.getDriftFeature().equals("load_percent"))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getDriftOutOfRange()).isPositive());
             assertThat(events(read, ModelEventType.DRIFT_CLEARED)).isEmpty();
         }
     }

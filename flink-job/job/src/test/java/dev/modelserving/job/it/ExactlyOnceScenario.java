@@ -42,28 +42,41 @@ abstract class ExactlyOnceScenario extends BrokerPerClass {
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void afterATaskManagerFailureAReadCommittedConsumerSeesEachRecordOnce(@InjectMiniCluster MiniCluster cluster,
-            @TempDir Path checkpoints) throws Exception {
+    void afterATaskManagerFailureAReadCommittedConsumerSeesEachRecordOnce(
+            @InjectMiniCluster MiniCluster cluster, @TempDir Path checkpoints) throws Exception {
         Mode mode = mode();
         ServingTopics topics = ServingTopics.create(broker, "exactly-once-" + mode);
         int servingInstances = mode == Mode.KEYED ? 1 : LocalFlink.SLOTS;
         try (ProtoProducer producer = ProtoProducer.open(broker.bootstrapServers());
-                TopicReader<ServingResult> results = TopicReader.readCommitted(
-                        broker.bootstrapServers(), topics.results(), ServingResult.parser());
-                TopicReader<ModelEvent> events = TopicReader.readCommitted(
-                        broker.bootstrapServers(), topics.events(), ModelEvent.parser());
-                ServingJobRun job = ServingJobRun.start(topics.config(mode, LocalFlink.SLOTS,
-                        "--checkpoint-interval-ms", "500", "--delivery", "exactly-once",
-                        "--checkpoint-dir", checkpoints.toString()))) {
+                TopicReader<ServingResult> results =
+                        TopicReader.readCommitted(broker.bootstrapServers(), topics.results(), ServingResult.parser());
+                TopicReader<ModelEvent> events =
+                        TopicReader.readCommitted(broker.bootstrapServers(), topics.events(), ModelEvent.parser());
+                ServingJobRun job = ServingJobRun.start(topics.config(
+                        mode,
+                        LocalFlink.SLOTS,
+                        "--checkpoint-interval-ms",
+                        "500",
+                        "--delivery",
+                        "exactly-once",
+                        "--checkpoint-dir",
+                        checkpoints.toString()))) {
             RecordFeed feed = new RecordFeed(producer, topics.data(), DATA_TYPE, 15);
             producer.send(topics.models(), DATA_TYPE, RegressionModels.v2(DATA_TYPE));
-            feed.streamUntil(events, eventFromEach(ModelEventType.ACTIVATED, 2, servingInstances),
-                    "version 2 is active on every serving instance (committed)", WAIT);
+            feed.streamUntil(
+                    events,
+                    eventFromEach(ModelEventType.ACTIVATED, 2, servingInstances),
+                    "version 2 is active on every serving instance (committed)",
+                    WAIT);
 
             List<String> beforeFailure = feed.send("before-failure", 80);
-            results.awaitUntil("committed results of some records sent before the failure", WAIT,
-                    read -> read.stream().filter(r -> r.value().getRecordId().startsWith("before-failure-"))
-                            .count() >= 10);
+            results.awaitUntil(
+                    "committed results of some records sent before the failure",
+                    WAIT,
+                    read -> read.stream()
+                                    .filter(r -> r.value().getRecordId().startsWith("before-failure-"))
+                                    .count()
+                            >= 10);
             cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
             cluster.startTaskManager();
             List<String> afterFailure = feed.send("after-failure", 80);
@@ -76,7 +89,7 @@ abstract class ExactlyOnceScenario extends BrokerPerClass {
             }
             AccessExecutionGraph graph = cluster.getExecutionGraph(job.jobId()).get(30, TimeUnit.SECONDS);
             assertThat(StreamSupport.stream(graph.getAllExecutionVertices().spliterator(), false)
-                    .map(v -> v.getCurrentExecutionAttempt().getAttemptNumber()))
+                            .map(v -> v.getCurrentExecutionAttempt().getAttemptNumber()))
                     .as("attempt numbers of the tasks: the job was restarted after the failure")
                     .allMatch(attempt -> attempt >= 1);
         }

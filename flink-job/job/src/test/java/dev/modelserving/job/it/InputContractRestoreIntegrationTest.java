@@ -27,16 +27,34 @@ class InputContractRestoreIntegrationTest extends ClusterAndBrokerPerClass {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static ServingJobConfig config(ServingTopics topics, String format) {
-        return topics.config(Mode.KEYED, LocalFlink.SLOTS, "--data-format", format,
-                "--checkpoint-interval-ms", "500", "--delivery", "at-least-once");
+        return topics.config(
+                Mode.KEYED,
+                LocalFlink.SLOTS,
+                "--data-format",
+                format,
+                "--checkpoint-interval-ms",
+                "500",
+                "--delivery",
+                "at-least-once");
     }
 
-    private static void answered(ProtoProducer producer, ServingTopics topics, TopicReader<ServingResult> results,
-            String id) {
-        producer.send(topics.data(), id, DataRecord.newBuilder().setDataType("wine").setId(id).setKey(id)
-                .putFeatures("alcohol", 12).build());
-        results.awaitUntil("the NO_MODEL result of " + id, WAIT, read -> read.stream().map(Consumed::value)
-                .anyMatch(r -> r.getRecordId().equals(id) && r.getStatus() == ServingStatus.NO_MODEL));
+    private static void answered(
+            ProtoProducer producer, ServingTopics topics, TopicReader<ServingResult> results, String id) {
+        producer.send(
+                topics.data(),
+                id,
+                DataRecord.newBuilder()
+                        .setDataType("wine")
+                        .setId(id)
+                        .setKey(id)
+                        .putFeatures("alcohol", 12)
+                        .build());
+        results.awaitUntil(
+                "the NO_MODEL result of " + id,
+                WAIT,
+                read -> read.stream()
+                        .map(Consumed::value)
+                        .anyMatch(r -> r.getRecordId().equals(id) && r.getStatus() == ServingStatus.NO_MODEL));
     }
 
     @Test
@@ -56,10 +74,11 @@ class InputContractRestoreIntegrationTest extends ClusterAndBrokerPerClass {
             try (ServingJobRun wrongFormat = ServingJobRun.restore(config(topics, "sensor-reading"), savepoint)) {
                 Throwable failure = wrongFormat.awaitFailure();
                 assertThat(wrongFormat.status()).isEqualTo(JobStatus.FAILED);
-                assertThat(ExceptionUtils.findThrowableWithMessage(failure,
-                        "the savepoint (or checkpoint) this job restores was taken with --data-format data-record;"
-                                + " the job now runs with --data-format sensor-reading: restart with the same"
-                                + " --data-format, or start without the savepoint"))
+                assertThat(ExceptionUtils.findThrowableWithMessage(
+                                failure,
+                                "the savepoint (or checkpoint) this job restores was taken with --data-format data-record;"
+                                        + " the job now runs with --data-format sensor-reading: restart with the same"
+                                        + " --data-format, or start without the savepoint"))
                         .as("the failure names both formats: %s", ExceptionUtils.stringifyException(failure))
                         .isPresent();
             }
@@ -68,8 +87,10 @@ class InputContractRestoreIntegrationTest extends ClusterAndBrokerPerClass {
                 answered(producer, topics, results, "after-restore");
                 assertThat(sameFormat.status()).isEqualTo(JobStatus.RUNNING);
             }
-            List<String> ids = results.readAvailable().stream().map(Consumed::value)
-                    .map(ServingResult::getRecordId).toList();
+            List<String> ids = results.readAvailable().stream()
+                    .map(Consumed::value)
+                    .map(ServingResult::getRecordId)
+                    .toList();
             // The restored job went on from the savepoint's offsets: nothing was read twice.
             assertThat(ids.stream().filter("before-stop"::equals)).hasSize(1);
             assertThat(ids.stream().filter("after-restore"::equals)).hasSize(1);

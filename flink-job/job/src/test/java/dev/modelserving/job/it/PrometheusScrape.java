@@ -20,17 +20,19 @@ import java.util.regex.Pattern;
 record PrometheusScrape(List<Series> series) {
 
     /** One sample line: metric name, labels, value. */
-    record Series(String name, Map<String, String> labels, double value) {
-    }
+    record Series(String name, Map<String, String> labels, double value) {}
 
     private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** GETs {@code http://127.0.0.1:<port>/metrics} and parses it. */
     static PrometheusScrape of(int port) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).GET().build();
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
@@ -76,8 +78,10 @@ record PrometheusScrape(List<Series> series) {
 
     /** The series of a name whose labels include {@code labels}. */
     List<Series> find(String name, Map<String, String> labels) {
-        return series.stream().filter(s -> s.name().equals(name))
-                .filter(s -> s.labels().entrySet().containsAll(labels.entrySet())).toList();
+        return series.stream()
+                .filter(s -> s.name().equals(name))
+                .filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
+                .toList();
     }
 
     /** The sum of the values of {@link #find}. */

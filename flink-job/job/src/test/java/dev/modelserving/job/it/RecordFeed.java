@@ -5,8 +5,8 @@ import dev.modelserving.proto.ModelEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,6 +24,7 @@ final class RecordFeed {
     private static final int KEYS = 5;
     /** Warm-up records per round while waiting for a model event. */
     private static final int WARM_UP_BATCH = 4;
+
     private static final Duration WARM_UP_ROUND = Duration.ofMillis(500);
 
     private final ProtoProducer producer;
@@ -45,12 +46,11 @@ final class RecordFeed {
         List<String> ids = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String id = prefix + "-" + i;
-            DataRecord.Builder record = DataRecord.newBuilder()
-                    .setDataType(dataType)
-                    .setId(id)
-                    .setKey("machine-" + (sent.size() % KEYS));
+            DataRecord.Builder record =
+                    DataRecord.newBuilder().setDataType(dataType).setId(id).setKey("machine-" + (sent.size() % KEYS));
             for (String feature : RegressionModels.FEATURES) {
-                record.putFeatures(feature, (float) (-3.0 + 6.0 * random.nextDouble())); // float: the TF model's precision
+                record.putFeatures(
+                        feature, (float) (-3.0 + 6.0 * random.nextDouble())); // float: the TF model's precision
             }
             send(record.build());
             ids.add(id);
@@ -74,7 +74,8 @@ final class RecordFeed {
      * was written (the documented rule of the job's record parser).
      */
     String sendWithoutId(DataRecord record) {
-        RecordMetadata written = producer.send(topic, record.getKey(), record.toBuilder().clearId().build());
+        RecordMetadata written = producer.send(
+                topic, record.getKey(), record.toBuilder().clearId().build());
         String id = written.topic() + "-" + written.partition() + "-" + written.offset();
         sent.put(id, record.toBuilder().setId(id).build());
         return id;
@@ -87,7 +88,10 @@ final class RecordFeed {
      *
      * @throws AssertionError naming {@code what} when the condition does not hold within {@code timeout}
      */
-    void streamUntil(TopicReader<ModelEvent> events, Predicate<List<Consumed<ModelEvent>>> condition, String what,
+    void streamUntil(
+            TopicReader<ModelEvent> events,
+            Predicate<List<Consumed<ModelEvent>>> condition,
+            String what,
             Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!events.readUntil(WARM_UP_ROUND, condition)) {

@@ -36,8 +36,11 @@ public final class RegressionModels {
     static final List<String> FEATURES = TfTestModels.FEATURE_NAMES;
     /** Validation inputs (float-representable, like every feature value the tests send). */
     static final List<double[]> SAMPLE_INPUTS = List.of(
-            new double[] {0.5, -1.0, 2.0}, new double[] {1.5, 0.25, -0.75}, new double[] {-2.0, 1.0, 0.375},
-            new double[] {0.0, 0.0, 0.0}, new double[] {3.0, -2.5, 1.25});
+            new double[] {0.5, -1.0, 2.0},
+            new double[] {1.5, 0.25, -0.75},
+            new double[] {-2.0, 1.0, 0.375},
+            new double[] {0.0, 0.0, 0.0},
+            new double[] {3.0, -2.5, 1.25});
 
     /** Version 1's artifact: built once, so every use has the same bytes (and sha256). */
     private static final ByteString V1_GRAPH = ByteString.copyFrom(TfTestModels.frozenGraph());
@@ -76,37 +79,48 @@ public final class RegressionModels {
 
     /** Version 1 (TensorFlow graph) for {@code dataType}, with validation samples from the plain-Java pass. */
     static ModelDescriptor v1(String dataType) {
-        return withSamples(1, ModelDescriptor.newBuilder()
-                .setName(NAME)
-                .setVersion(1)
-                .setDataType(dataType)
-                .setModelType(ModelType.TENSORFLOW_GRAPH)
-                .setArtifactBytes(V1_GRAPH)
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(FEATURES).setTensorName(TfTestModels.INPUT))
-                .setOutput(OutputSpec.newBuilder().addTensorNames(TfTestModels.SCORE).setKind(OutputKind.REGRESSION)));
+        return withSamples(
+                1,
+                ModelDescriptor.newBuilder()
+                        .setName(NAME)
+                        .setVersion(1)
+                        .setDataType(dataType)
+                        .setModelType(ModelType.TENSORFLOW_GRAPH)
+                        .setArtifactBytes(V1_GRAPH)
+                        .setInput(InputSpec.newBuilder()
+                                .addAllFeatureNames(FEATURES)
+                                .setTensorName(TfTestModels.INPUT))
+                        .setOutput(OutputSpec.newBuilder()
+                                .addTensorNames(TfTestModels.SCORE)
+                                .setKind(OutputKind.REGRESSION)));
     }
 
     /** Version 2 (PMML) for {@code dataType}, with validation samples from the plain-Java formula. */
     static ModelDescriptor v2(String dataType) {
-        return withSamples(2, ModelDescriptor.newBuilder()
-                .setName(NAME)
-                .setVersion(2)
-                .setDataType(dataType)
-                .setModelType(ModelType.PMML)
-                .setArtifactBytes(ByteString.copyFrom(artifact(2)))
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(FEATURES))
-                .setOutput(OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).setTargetField("y")));
+        return withSamples(
+                2,
+                ModelDescriptor.newBuilder()
+                        .setName(NAME)
+                        .setVersion(2)
+                        .setDataType(dataType)
+                        .setModelType(ModelType.PMML)
+                        .setArtifactBytes(ByteString.copyFrom(artifact(2)))
+                        .setInput(InputSpec.newBuilder().addAllFeatureNames(FEATURES))
+                        .setOutput(OutputSpec.newBuilder()
+                                .setKind(OutputKind.REGRESSION)
+                                .setTargetField("y")));
     }
 
     private static ModelDescriptor withSamples(long version, ModelDescriptor.Builder descriptor) {
         for (double[] x : SAMPLE_INPUTS) {
-            DataRecord.Builder input = DataRecord.newBuilder().setDataType(descriptor.getDataType()).setId("sample");
+            DataRecord.Builder input = DataRecord.newBuilder()
+                    .setDataType(descriptor.getDataType())
+                    .setId("sample");
             for (int i = 0; i < x.length; i++) {
                 input.putFeatures(FEATURES.get(i), x[i]);
             }
-            descriptor.addValidationSamples(ValidationSample.newBuilder()
-                    .setInput(input)
-                    .addExpectedOutputs(expected(version, x)));
+            descriptor.addValidationSamples(
+                    ValidationSample.newBuilder().setInput(input).addExpectedOutputs(expected(version, x)));
         }
         return descriptor.build();
     }

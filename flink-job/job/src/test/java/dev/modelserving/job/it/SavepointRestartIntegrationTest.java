@@ -37,7 +37,9 @@ class SavepointRestartIntegrationTest extends ClusterAndBrokerPerClass {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"KEYED", "PARTITIONED"})
+    @EnumSource(
+            value = Mode.class,
+            names = {"KEYED", "PARTITIONED"})
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void restartedFromASavepointTheJobServesTheSameModelWithoutRepublishing(Mode mode, @TempDir Path savepoints)
             throws Exception {
@@ -46,15 +48,18 @@ class SavepointRestartIntegrationTest extends ClusterAndBrokerPerClass {
         try (ProtoProducer producer = ProtoProducer.open(broker.bootstrapServers());
                 TopicReader<ServingResult> results = TopicReader.readUncommitted(
                         broker.bootstrapServers(), topics.results(), ServingResult.parser());
-                TopicReader<ModelEvent> events = TopicReader.readUncommitted(
-                        broker.bootstrapServers(), topics.events(), ModelEvent.parser())) {
+                TopicReader<ModelEvent> events =
+                        TopicReader.readUncommitted(broker.bootstrapServers(), topics.events(), ModelEvent.parser())) {
             RecordFeed feed = new RecordFeed(producer, topics.data(), DATA_TYPE, 14);
 
             String savepoint;
             try (ServingJobRun first = ServingJobRun.start(topics.config(mode, LocalFlink.SLOTS))) {
                 producer.send(topics.models(), DATA_TYPE, RegressionModels.v2(DATA_TYPE));
-                feed.streamUntil(events, eventFromEach(ModelEventType.ACTIVATED, 2, servingInstances),
-                        "version 2 is active on every serving instance", WAIT);
+                feed.streamUntil(
+                        events,
+                        eventFromEach(ModelEventType.ACTIVATED, 2, servingInstances),
+                        "version 2 is active on every serving instance",
+                        WAIT);
                 List<String> beforeStop = feed.send("before-stop", 40);
                 results.awaitUntil("results of the records sent before the stop", WAIT, resultsFor(beforeStop));
                 savepoint = first.stopWithSavepoint(savepoints);
@@ -64,14 +69,14 @@ class SavepointRestartIntegrationTest extends ClusterAndBrokerPerClass {
             try (Stream<Path> files = Files.list(Path.of(URI.create(savepoint)))) {
                 assertThat(files.map(p -> p.getFileName().toString())).contains("_metadata");
             }
-            List<ModelEvent> eventsOfTheFirstRun = events.readAvailable().stream().map(Consumed::value).toList();
+            List<ModelEvent> eventsOfTheFirstRun =
+                    events.readAvailable().stream().map(Consumed::value).toList();
 
             List<String> whileStopped = feed.send("while-stopped", 30);
             try (ServingJobRun second = ServingJobRun.restore(topics.config(mode, 1), savepoint)) {
                 List<String> afterRestart = feed.send("after-restart", 30);
                 Map<String, ServingResult> byId = exactlyOnePerId(
-                        results.awaitUntil("a result for every record sent", WAIT, resultsFor(feed.ids())),
-                        feed.ids());
+                        results.awaitUntil("a result for every record sent", WAIT, resultsFor(feed.ids())), feed.ids());
                 for (String id : concat(whileStopped, afterRestart)) {
                     assertScoredBy(byId.get(id), 2, feed.record(id));
                 }
@@ -79,7 +84,8 @@ class SavepointRestartIntegrationTest extends ClusterAndBrokerPerClass {
             }
             // The restored job neither re-read the model topic (which would give stale REJECTED events) nor
             // activated anything: its model came from the savepoint.
-            assertThat(events.readAvailable()).extracting(Consumed::value)
+            assertThat(events.readAvailable())
+                    .extracting(Consumed::value)
                     .containsExactlyElementsOf(eventsOfTheFirstRun);
             assertThat(eventsOfTheFirstRun).extracting(ModelEvent::getType).containsOnly(ModelEventType.ACTIVATED);
         }

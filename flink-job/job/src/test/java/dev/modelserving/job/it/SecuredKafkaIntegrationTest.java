@@ -9,11 +9,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelserving.job.ServingJobConfig;
 import dev.modelserving.job.ServingJobConfig.Mode;
-import dev.modelserving.testkit.EmbeddedKafkaBroker;
-import dev.modelserving.testkit.SelfSignedTls;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelEventType;
 import dev.modelserving.proto.ServingResult;
+import dev.modelserving.testkit.EmbeddedKafkaBroker;
+import dev.modelserving.testkit.SelfSignedTls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -60,8 +60,9 @@ class SecuredKafkaIntegrationTest {
 
     @BeforeAll
     static void startBroker() {
-        broker = EmbeddedKafkaBroker.saslSsl(SelfSignedTls.generate(tlsDir),
-                Map.of("serving", JOB_PASSWORD, "tester", "tester_password_42")).start();
+        broker = EmbeddedKafkaBroker.saslSsl(
+                        SelfSignedTls.generate(tlsDir), Map.of("serving", JOB_PASSWORD, "tester", "tester_password_42"))
+                .start();
     }
 
     @AfterAll
@@ -79,16 +80,31 @@ class SecuredKafkaIntegrationTest {
         try (OutputStream out = Files.newOutputStream(jobProperties)) {
             credentials.store(out, "the serving job's Kafka client settings");
         }
-        ServingJobConfig config = topics.config(Mode.KEYED, LocalFlink.SLOTS, "--kafka-properties",
-                jobProperties.toString(), "--checkpoint-interval-ms", "500", "--delivery", "exactly-once");
+        ServingJobConfig config = topics.config(
+                Mode.KEYED,
+                LocalFlink.SLOTS,
+                "--kafka-properties",
+                jobProperties.toString(),
+                "--checkpoint-interval-ms",
+                "500",
+                "--delivery",
+                "exactly-once");
         assertThat(config.toString()).doesNotContain(JOB_PASSWORD);
         Map<String, String> tester = broker.clientProperties("tester");
 
         try (ProtoProducer producer = ProtoProducer.open(broker.bootstrapServers(), tester);
-                TopicReader<ServingResult> results = TopicReader.open(broker.bootstrapServers(), tester,
-                        topics.results(), ServingResult.parser(), IsolationLevel.READ_COMMITTED);
-                TopicReader<ModelEvent> events = TopicReader.open(broker.bootstrapServers(), tester,
-                        topics.events(), ModelEvent.parser(), IsolationLevel.READ_COMMITTED);
+                TopicReader<ServingResult> results = TopicReader.open(
+                        broker.bootstrapServers(),
+                        tester,
+                        topics.results(),
+                        ServingResult.parser(),
+                        IsolationLevel.READ_COMMITTED);
+                TopicReader<ModelEvent> events = TopicReader.open(
+                        broker.bootstrapServers(),
+                        tester,
+                        topics.events(),
+                        ModelEvent.parser(),
+                        IsolationLevel.READ_COMMITTED);
                 ServingJobRun job = ServingJobRun.start(config)) {
             RecordFeed feed = new RecordFeed(producer, topics.data(), DATA_TYPE, 21);
 
@@ -105,12 +121,22 @@ class SecuredKafkaIntegrationTest {
 
         Map<String, String> wrongPassword = new HashMap<>(broker.clientProperties("serving", "not_the_password"));
         Map<String, String> noSecurity = Map.of("default.api.timeout.ms", "5000");
-        assertThatThrownBy(() -> TopicReader.open(broker.bootstrapServers(), noSecurity, topics.results(),
-                        ServingResult.parser(), IsolationLevel.READ_COMMITTED).close())
+        assertThatThrownBy(() -> TopicReader.open(
+                                broker.bootstrapServers(),
+                                noSecurity,
+                                topics.results(),
+                                ServingResult.parser(),
+                                IsolationLevel.READ_COMMITTED)
+                        .close())
                 .as("a client without TLS and SASL settings gets no answer")
                 .isInstanceOf(TimeoutException.class);
-        assertThatThrownBy(() -> TopicReader.open(broker.bootstrapServers(), wrongPassword, topics.results(),
-                        ServingResult.parser(), IsolationLevel.READ_COMMITTED).close())
+        assertThatThrownBy(() -> TopicReader.open(
+                                broker.bootstrapServers(),
+                                wrongPassword,
+                                topics.results(),
+                                ServingResult.parser(),
+                                IsolationLevel.READ_COMMITTED)
+                        .close())
                 .isInstanceOf(SaslAuthenticationException.class)
                 .hasMessageContaining("Authentication failed")
                 .hasMessageNotContaining("not_the_password");

@@ -29,11 +29,12 @@ final class ServingChecks {
     /** Holds once {@code emitters} distinct operator instances emitted an event of this type about this version. */
     static Predicate<List<Consumed<ModelEvent>>> eventFromEach(ModelEventType type, long version, int emitters) {
         return events -> events.stream()
-                .map(Consumed::value)
-                .filter(e -> e.getType() == type && e.getModelVersion() == version)
-                .map(ModelEvent::getEmittedBy)
-                .distinct()
-                .count() >= emitters;
+                        .map(Consumed::value)
+                        .filter(e -> e.getType() == type && e.getModelVersion() == version)
+                        .map(ModelEvent::getEmittedBy)
+                        .distinct()
+                        .count()
+                >= emitters;
     }
 
     /** Holds once a result was read for every one of {@code ids}. */
@@ -50,7 +51,10 @@ final class ServingChecks {
 
     /** The events of one type, in the order read. */
     static List<ModelEvent> events(List<Consumed<ModelEvent>> events, ModelEventType type) {
-        return events.stream().map(Consumed::value).filter(e -> e.getType() == type).toList();
+        return events.stream()
+                .map(Consumed::value)
+                .filter(e -> e.getType() == type)
+                .toList();
     }
 
     /**
@@ -58,7 +62,8 @@ final class ServingChecks {
      * never sent) and returns them by id.
      */
     static Map<String, ServingResult> exactlyOnePerId(List<Consumed<ServingResult>> results, Set<String> ids) {
-        Map<String, List<ServingResult>> byId = results.stream().map(Consumed::value)
+        Map<String, List<ServingResult>> byId = results.stream()
+                .map(Consumed::value)
                 .collect(Collectors.groupingBy(ServingResult::getRecordId, LinkedHashMap::new, Collectors.toList()));
         assertThat(byId.keySet()).as("record ids of the results").containsExactlyInAnyOrderElementsOf(ids);
         Map<String, List<ServingResult>> duplicated = new TreeMap<>();
@@ -79,19 +84,28 @@ final class ServingChecks {
      * plain-Java computation of that version gives.
      */
     static void assertScoredBy(ServingResult result, long version, DataRecord record) {
-        assertThat(result.getStatus()).as("status of %s (error: %s)", result.getRecordId(), result.getError())
+        assertThat(result.getStatus())
+                .as("status of %s (error: %s)", result.getRecordId(), result.getError())
                 .isEqualTo(ServingStatus.SCORED);
         assertThat(result.getRecordId()).isEqualTo(record.getId());
         assertThat(result.getKey()).isEqualTo(record.getKey());
         assertThat(result.getDataType()).isEqualTo(record.getDataType());
         assertThat(result.getModelName()).isEqualTo(RegressionModels.NAME);
-        assertThat(result.getModelVersion()).as("model version of %s", result.getRecordId()).isEqualTo(version);
-        assertThat(result.getModelSha256()).as("model sha256 of %s", result.getRecordId())
+        assertThat(result.getModelVersion())
+                .as("model version of %s", result.getRecordId())
+                .isEqualTo(version);
+        assertThat(result.getModelSha256())
+                .as("model sha256 of %s", result.getRecordId())
                 .isEqualTo(RegressionModels.sha256(version));
-        assertThat(result.getLatencyNanos()).as("scoring latency of %s", result.getRecordId()).isPositive();
+        assertThat(result.getLatencyNanos())
+                .as("scoring latency of %s", result.getRecordId())
+                .isPositive();
         double expected = RegressionModels.expected(version, record);
-        assertThat(result.getOutputsList()).as("outputs of %s", result.getRecordId()).hasSize(1);
-        assertThat(result.getOutputs(0)).as("output of %s by version %d", result.getRecordId(), version)
+        assertThat(result.getOutputsList())
+                .as("outputs of %s", result.getRecordId())
+                .hasSize(1);
+        assertThat(result.getOutputs(0))
+                .as("output of %s by version %d", result.getRecordId(), version)
                 .isCloseTo(expected, within(RegressionModels.tolerance(expected)));
     }
 
@@ -100,16 +114,18 @@ final class ServingChecks {
      * back (a record with no model counts as version 0): one serving instance switched once, at one point.
      */
     static void assertVersionsNeverGoBackPerPartition(List<Consumed<ServingResult>> results) {
-        Map<Integer, List<Consumed<ServingResult>>> byPartition = results.stream()
-                .collect(Collectors.groupingBy(Consumed::partition, TreeMap::new, Collectors.toList()));
+        Map<Integer, List<Consumed<ServingResult>>> byPartition =
+                results.stream().collect(Collectors.groupingBy(Consumed::partition, TreeMap::new, Collectors.toList()));
         byPartition.forEach((partition, list) -> {
             List<Consumed<ServingResult>> ordered = new ArrayList<>(list);
             ordered.sort(Comparator.comparingLong(Consumed::offset));
             long highest = 0;
             for (Consumed<ServingResult> result : ordered) {
                 long version = result.value().getModelVersion();
-                assertThat(version).as("version of %s at offset %d of results partition %d, after version %d",
-                        result.value().getRecordId(), result.offset(), partition, highest)
+                assertThat(version)
+                        .as(
+                                "version of %s at offset %d of results partition %d, after version %d",
+                                result.value().getRecordId(), result.offset(), partition, highest)
                         .isGreaterThanOrEqualTo(highest);
                 highest = version;
             }

@@ -90,7 +90,8 @@ public final class ServingJobRun implements AutoCloseable {
      * @return the savepoint's path
      */
     public String stopWithSavepoint(Path directory) {
-        String path = await(client.stopWithSavepoint(false, directory.toUri().toString(), SavepointFormatType.CANONICAL),
+        String path = await(
+                client.stopWithSavepoint(false, directory.toUri().toString(), SavepointFormatType.CANONICAL),
                 "stop-with-savepoint of job " + jobId());
         await(client.getJobExecutionResult(), "the end of job " + jobId() + " after its savepoint");
         return path;

@@ -21,8 +21,14 @@ public record ServingTopics(String bootstrapServers, String prefix) {
     /** Creates the six topics (auto-creation is off) and waits for their leaders. */
     public static ServingTopics create(EmbeddedKafkaBroker broker, String prefix) {
         ServingTopics topics = new ServingTopics(broker.bootstrapServers(), clean(prefix));
-        broker.createTopics(PARTITIONS, topics.data(), topics.models(), topics.results(), topics.deadLetters(),
-                topics.events(), topics.stats());
+        broker.createTopics(
+                PARTITIONS,
+                topics.data(),
+                topics.models(),
+                topics.results(),
+                topics.deadLetters(),
+                topics.events(),
+                topics.stats());
         return topics;
     }
 
@@ -32,8 +38,15 @@ public record ServingTopics(String bootstrapServers, String prefix) {
      */
     public static ServingTopics createWithConfigs(EmbeddedKafkaBroker broker, String prefix) {
         ServingTopics topics = new ServingTopics(broker.bootstrapServers(), clean(prefix));
-        broker.createTopics(PARTITIONS, topics.data(), topics.models(), topics.configs(), topics.results(),
-                topics.deadLetters(), topics.events(), topics.stats());
+        broker.createTopics(
+                PARTITIONS,
+                topics.data(),
+                topics.models(),
+                topics.configs(),
+                topics.results(),
+                topics.deadLetters(),
+                topics.events(),
+                topics.stats());
         return topics;
     }
 

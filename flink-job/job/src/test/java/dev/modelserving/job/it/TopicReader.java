@@ -44,14 +44,18 @@ public final class TopicReader<T> implements AutoCloseable {
      * @param isolation {@link IsolationLevel#READ_COMMITTED} to see only committed transactions (what an
      *     exactly-once pipeline downstream sees), {@link IsolationLevel#READ_UNCOMMITTED} to see everything written
      */
-    public static <T> TopicReader<T> open(String bootstrapServers, String topic, Parser<T> parser,
-            IsolationLevel isolation) {
+    public static <T> TopicReader<T> open(
+            String bootstrapServers, String topic, Parser<T> parser, IsolationLevel isolation) {
         return open(bootstrapServers, Map.of(), topic, parser, isolation);
     }
 
     /** A reader that also uses these client properties (e.g. a secured broker's credentials). */
-    public static <T> TopicReader<T> open(String bootstrapServers, Map<String, String> clientProperties, String topic,
-            Parser<T> parser, IsolationLevel isolation) {
+    public static <T> TopicReader<T> open(
+            String bootstrapServers,
+            Map<String, String> clientProperties,
+            String topic,
+            Parser<T> parser,
+            IsolationLevel isolation) {
         Properties p = new Properties();
         p.putAll(clientProperties);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -98,8 +102,8 @@ public final class TopicReader<T> implements AutoCloseable {
      * Reads until {@code condition} holds, as {@link #awaitUntil(String, Duration, Predicate)}; {@code what} is
      * asked only on a timeout (e.g. for the job's state at that moment).
      */
-    public List<Consumed<T>> awaitUntil(Supplier<String> what, Duration timeout,
-            Predicate<List<Consumed<T>>> condition) {
+    public List<Consumed<T>> awaitUntil(
+            Supplier<String> what, Duration timeout, Predicate<List<Consumed<T>>> condition) {
         if (!readUntil(timeout, condition)) {
             throw new AssertionError("timed out after " + timeout + " waiting for " + what.get() + " on topic " + topic
                     + "; read " + read.size() + " messages, the last ones: "
@@ -136,8 +140,10 @@ public final class TopicReader<T> implements AutoCloseable {
             try {
                 read.add(new Consumed<>(parser.parseFrom(record.value()), record.partition(), record.offset()));
             } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("the job wrote a message that does not parse to " + topic + "-"
-                        + record.partition() + " at offset " + record.offset(), e);
+                throw new IllegalStateException(
+                        "the job wrote a message that does not parse to " + topic + "-" + record.partition()
+                                + " at offset " + record.offset(),
+                        e);
             }
         }
     }

@@ -41,7 +41,9 @@ class TrustedModelsIntegrationTest extends ClusterAndBrokerPerClass {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = Mode.class, names = {"KEYED", "SPECULATIVE"})
+    @EnumSource(
+            value = Mode.class,
+            names = {"KEYED", "SPECULATIVE"})
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void onlyTrustedDescriptorsChangeWhatServes(Mode mode) throws Exception {
         ServingTopics topics = ServingTopics.create(broker, "trust-" + mode);
@@ -52,11 +54,17 @@ class TrustedModelsIntegrationTest extends ClusterAndBrokerPerClass {
         try (ProtoProducer producer = ProtoProducer.open(broker.bootstrapServers());
                 TopicReader<ServingResult> results = TopicReader.readUncommitted(
                         broker.bootstrapServers(), topics.results(), ServingResult.parser());
-                TopicReader<ModelEvent> events = TopicReader.readUncommitted(
-                        broker.bootstrapServers(), topics.events(), ModelEvent.parser());
-                ServingJobRun job = ServingJobRun.start(topics.config(mode, LocalFlink.SLOTS,
-                        "--config-topic", configTopic, "--trust-policy", policy.toString(),
-                        "--require-signatures", "true"))) {
+                TopicReader<ModelEvent> events =
+                        TopicReader.readUncommitted(broker.bootstrapServers(), topics.events(), ModelEvent.parser());
+                ServingJobRun job = ServingJobRun.start(topics.config(
+                        mode,
+                        LocalFlink.SLOTS,
+                        "--config-topic",
+                        configTopic,
+                        "--trust-policy",
+                        policy.toString(),
+                        "--require-signatures",
+                        "true"))) {
             RecordFeed feed = new RecordFeed(producer, topics.data(), DATA_TYPE, 21);
 
             producer.send(topics.models(), DATA_TYPE, publishers.byCi(RegressionModels.v1(DATA_TYPE)));
@@ -75,55 +83,87 @@ class TrustedModelsIntegrationTest extends ClusterAndBrokerPerClass {
             Map<Long, String> attacks = new LinkedHashMap<>();
             ModelDescriptor v1 = RegressionModels.v1(DATA_TYPE);
             attacks.put(10L, "untrusted: the signature does not verify with any of the 1 key(s) [ci-key]");
-            producer.send(topics.models(), DATA_TYPE, DescriptorSignatures.sign(v1.toBuilder().setVersion(10).build(),
-                    "ci", publishers.stranger.getPrivate()));
+            producer.send(
+                    topics.models(),
+                    DATA_TYPE,
+                    DescriptorSignatures.sign(
+                            v1.toBuilder().setVersion(10).build(), "ci", publishers.stranger.getPrivate()));
             // The largest version the parser lets through (a larger one is a dead letter before verification).
             attacks.put(Identifiers.MAX_VERSION, "changed after signing");
-            producer.send(topics.models(), DATA_TYPE, signedV2.toBuilder().setVersion(Identifiers.MAX_VERSION).build());
+            producer.send(
+                    topics.models(),
+                    DATA_TYPE,
+                    signedV2.toBuilder().setVersion(Identifiers.MAX_VERSION).build());
             attacks.put(11L, "untrusted: the descriptor is not signed");
-            producer.send(topics.models(), DATA_TYPE, v1.toBuilder().setVersion(11).build());
+            producer.send(
+                    topics.models(), DATA_TYPE, v1.toBuilder().setVersion(11).build());
             attacks.put(12L, "untrusted: publisher 'mallory' is not in the trust policy");
-            producer.send(topics.models(), DATA_TYPE, DescriptorSignatures.sign(v1.toBuilder().setVersion(12).build(),
-                    "mallory", publishers.stranger.getPrivate()));
+            producer.send(
+                    topics.models(),
+                    DATA_TYPE,
+                    DescriptorSignatures.sign(
+                            v1.toBuilder().setVersion(12).build(), "mallory", publishers.stranger.getPrivate()));
             attacks.put(13L, "untrusted: publisher 'ci' may not publish model 'evil-model'");
-            producer.send(topics.models(), DATA_TYPE, publishers.byCi(v1.toBuilder().setName("evil-model")
-                    .setVersion(13).build()));
+            producer.send(
+                    topics.models(),
+                    DATA_TYPE,
+                    publishers.byCi(
+                            v1.toBuilder().setName("evil-model").setVersion(13).build()));
             attacks.put(14L, "untrusted: publisher 'ci' may not REMOVE");
             producer.send(topics.models(), DATA_TYPE, publishers.byCi(command(ModelAction.REMOVE, 0, 14)));
             attacks.put(3L, "stale: rollback command version 3 is not newer than version 4");
             producer.send(topics.models(), DATA_TYPE, rollbackToV1);
             List<String> around = feed.send("around", 30);
 
-            feed.streamUntil(events, read -> attacks.entrySet().stream().allMatch(attack ->
-                    events(read, ModelEventType.REJECTED).stream().anyMatch(e -> e.getModelVersion() == attack.getKey()
-                            && e.getReason().contains(attack.getValue()))),
-                    "a REJECTED event with its reason for each untrusted or replayed descriptor", WAIT);
+            feed.streamUntil(
+                    events,
+                    read -> attacks.entrySet().stream()
+                            .allMatch(attack -> events(read, ModelEventType.REJECTED).stream()
+                                    .anyMatch(e -> e.getModelVersion() == attack.getKey()
+                                            && e.getReason().contains(attack.getValue()))),
+                    "a REJECTED event with its reason for each untrusted or replayed descriptor",
+                    WAIT);
             List<String> after = feed.send("after", 30);
 
-            List<Consumed<ServingResult>> read = results.awaitUntil("a result for every record sent", WAIT,
-                    resultsFor(concat(before, around, after)));
+            List<Consumed<ServingResult>> read = results.awaitUntil(
+                    "a result for every record sent", WAIT, resultsFor(concat(before, around, after)));
             for (String id : concat(before, around, after)) {
-                ServingResult result = read.stream().map(Consumed::value).filter(r -> r.getRecordId().equals(id))
-                        .findFirst().orElseThrow();
+                ServingResult result = read.stream()
+                        .map(Consumed::value)
+                        .filter(r -> r.getRecordId().equals(id))
+                        .findFirst()
+                        .orElseThrow();
                 assertScoredBy(result, 2, feed.record(id));
             }
             List<Consumed<ModelEvent>> modelEvents = events.readAvailable();
-            assertThat(events(modelEvents, ModelEventType.REJECTED)).as("one rejection per attack")
+            assertThat(events(modelEvents, ModelEventType.REJECTED))
+                    .as("one rejection per attack")
                     .hasSize(attacks.size());
             assertThat(events(modelEvents, ModelEventType.REMOVED)).isEmpty();
-            assertThat(events(modelEvents, ModelEventType.ACTIVATED)).extracting(ModelEvent::getModelVersion)
+            assertThat(events(modelEvents, ModelEventType.ACTIVATED))
+                    .extracting(ModelEvent::getModelVersion)
                     .containsExactly(1L, 2L);
-            assertThat(events(modelEvents, ModelEventType.ACTIVATED)).extracting(ModelEvent::getPublisherId)
+            assertThat(events(modelEvents, ModelEventType.ACTIVATED))
+                    .extracting(ModelEvent::getPublisherId)
                     .containsOnly("ci");
-            assertThat(events(modelEvents, ModelEventType.REJECTED)).filteredOn(e -> e.getModelVersion() == 12L)
-                    .singleElement().satisfies(e -> assertThat(e.getPublisherId()).isEqualTo("mallory"));
-            assertThat(events(modelEvents, ModelEventType.REJECTED)).filteredOn(e -> e.getModelVersion() == 3L)
-                    .singleElement().satisfies(e -> assertThat(e.getPublisherId()).isEqualTo("ops"));
+            assertThat(events(modelEvents, ModelEventType.REJECTED))
+                    .filteredOn(e -> e.getModelVersion() == 12L)
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getPublisherId()).isEqualTo("mallory"));
+            assertThat(events(modelEvents, ModelEventType.REJECTED))
+                    .filteredOn(e -> e.getModelVersion() == 3L)
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getPublisherId()).isEqualTo("ops"));
         }
     }
 
     private static ModelDescriptor command(ModelAction action, long target, long version) {
-        return ModelDescriptor.newBuilder().setDataType(DATA_TYPE).setName(RegressionModels.NAME).setAction(action)
-                .setRollbackToVersion(target).setVersion(version).build();
+        return ModelDescriptor.newBuilder()
+                .setDataType(DATA_TYPE)
+                .setName(RegressionModels.NAME)
+                .setAction(action)
+                .setRollbackToVersion(target)
+                .setVersion(version)
+                .build();
     }
 }

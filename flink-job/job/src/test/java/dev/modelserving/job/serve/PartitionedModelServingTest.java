@@ -1,11 +1,11 @@
 package dev.modelserving.job.serve;
 
-import dev.modelserving.flink.serving.ServingSettings;
 import static dev.modelserving.job.serve.ServingHarnesses.await;
 import static dev.modelserving.job.serve.ServingHarnesses.partitionedEvents;
 import static dev.modelserving.job.serve.ServingHarnesses.partitionedResults;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.types.ProtoSerializer;
 import dev.modelserving.model.TestDescriptors;
 import dev.modelserving.proto.DataRecord;
@@ -34,8 +34,7 @@ class PartitionedModelServingTest {
     private TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor, ServingOutput> start(
             int parallelism, int subtask, OperatorSubtaskState restoreFrom) throws Exception {
         var harness = new TwoInputStreamOperatorTestHarness<>(
-                new CoStreamFlatMap<>(new PartitionedModelServing(settings)),
-                MAX_PARALLELISM, parallelism, subtask);
+                new CoStreamFlatMap<>(new PartitionedModelServing(settings)), MAX_PARALLELISM, parallelism, subtask);
         harness.setup(new ProtoSerializer<>(ServingOutput.class));
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
@@ -56,22 +55,32 @@ class PartitionedModelServingTest {
         return TestDescriptors.constant(value).setVersion(version).build();
     }
 
-    private static ServingResult score(TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor, ServingOutput> h,
-            double... features) throws Exception {
+    private static ServingResult score(
+            TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor, ServingOutput> h, double... features)
+            throws Exception {
         h.processElement1(TestDescriptors.record(features), 0);
         List<ServingResult> results = partitionedResults(h);
         return results.get(results.size() - 1);
     }
 
     /** Publishes and sends records until the candidate is activated (a CoFlatMap polls on every element). */
-    private static void publishAndAwait(AbstractStreamOperatorTestHarness<ServingOutput> harness,
-            ModelDescriptor d, ModelEventType expected) throws Exception {
+    private static void publishAndAwait(
+            AbstractStreamOperatorTestHarness<ServingOutput> harness, ModelDescriptor d, ModelEventType expected)
+            throws Exception {
         var h = (TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor, ServingOutput>) harness;
         h.processElement2(d, 0);
-        await(expected + " " + d.getName() + " v" + d.getVersion(), () -> partitionedEvents(h).stream()
-                        .anyMatch(e -> e.getType() == expected && e.getModelName().equals(d.getName())
+        await(
+                expected + " " + d.getName() + " v" + d.getVersion(),
+                () -> partitionedEvents(h).stream()
+                        .anyMatch(e -> e.getType() == expected
+                                && e.getModelName().equals(d.getName())
                                 && e.getModelVersion() == d.getVersion()),
-                () -> h.processElement1(DataRecord.newBuilder().setDataType("other").setId("poll").build(), 0));
+                () -> h.processElement1(
+                        DataRecord.newBuilder()
+                                .setDataType("other")
+                                .setId("poll")
+                                .build(),
+                        0));
     }
 
     @Test
@@ -85,9 +94,12 @@ class PartitionedModelServingTest {
         assertThat(v2.getOutputsList()).containsExactly(21.0);
         assertThat(v2.getModelVersion()).isEqualTo(2);
         h.processElement2(constant(2, "30"), 0);
-        assertThat(partitionedEvents(h)).filteredOn(e -> e.getType() == ModelEventType.REJECTED).singleElement()
+        assertThat(partitionedEvents(h))
+                .filteredOn(e -> e.getType() == ModelEventType.REJECTED)
+                .singleElement()
                 .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
-        assertThat(partitionedResults(h)).filteredOn(r -> r.getDataType().equals("other"))
+        assertThat(partitionedResults(h))
+                .filteredOn(r -> r.getDataType().equals("other"))
                 .allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ServingStatus.NO_MODEL));
     }
 
@@ -103,21 +115,28 @@ class PartitionedModelServingTest {
     void aJobRestoredAtAnotherParallelismServesEveryModelOnEverySubtask() throws Exception {
         var first = start(2, 0, null);
         var second = start(2, 1, null);
-        ModelDescriptor other = TestDescriptors.constant("100").setDataType("other-type").setName("o").build();
+        ModelDescriptor other = TestDescriptors.constant("100")
+                .setDataType("other-type")
+                .setName("o")
+                .build();
         for (var h : List.of(first, second)) {
             publishAndAwait(h, constant(1, "10"), ModelEventType.ACTIVATED);
             publishAndAwait(h, other, ModelEventType.ACTIVATED);
         }
-        OperatorSubtaskState packaged = AbstractStreamOperatorTestHarness.repackageState(
-                first.snapshot(1, 0), second.snapshot(1, 0));
+        OperatorSubtaskState packaged =
+                AbstractStreamOperatorTestHarness.repackageState(first.snapshot(1, 0), second.snapshot(1, 0));
 
         for (int subtask = 0; subtask < 3; subtask++) {
-            var restored = start(3, subtask, AbstractStreamOperatorTestHarness.repartitionOperatorState(
-                    packaged, MAX_PARALLELISM, 2, 3, subtask));
+            var restored = start(
+                    3,
+                    subtask,
+                    AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                            packaged, MAX_PARALLELISM, 2, 3, subtask));
             ServingResult result = score(restored, 1);
             assertThat(result.getStatus()).as("subtask " + subtask).isEqualTo(ServingStatus.SCORED);
             assertThat(result.getOutputsList()).containsExactly(11.0);
-            restored.processElement1(DataRecord.newBuilder().setDataType("other-type").setId("x").build(), 0);
+            restored.processElement1(
+                    DataRecord.newBuilder().setDataType("other-type").setId("x").build(), 0);
             ServingResult otherResult = partitionedResults(restored).get(1);
             assertThat(otherResult.getModelName()).isEqualTo("o");
             assertThat(otherResult.getOutputsList()).containsExactly(100.0);
@@ -127,18 +146,23 @@ class PartitionedModelServingTest {
 
     @Test
     void aNewDataTypeBeyondTheBoundIsRejected() throws Exception {
-        settings = ServingSettings.defaults().withBounds(
-                dev.modelserving.model.serving.ServingBounds.defaults().withMaxDataTypes(1));
+        settings = ServingSettings.defaults()
+                .withBounds(
+                        dev.modelserving.model.serving.ServingBounds.defaults().withMaxDataTypes(1));
         var h = start(1, 0, null);
         publishAndAwait(h, constant(1, "10"), ModelEventType.ACTIVATED);
         h.processElement2(TestDescriptors.constant("5").setDataType("second").build(), 0);
-        assertThat(partitionedEvents(h)).filteredOn(e -> e.getDataType().equals("second")).singleElement()
+        assertThat(partitionedEvents(h))
+                .filteredOn(e -> e.getDataType().equals("second"))
+                .singleElement()
                 .satisfies(e -> {
                     assertThat(e.getType()).isEqualTo(ModelEventType.REJECTED);
-                    assertThat(e.getReason()).startsWith("RESOURCE_LIMIT:").contains("1 data types",
-                            "--max-data-types");
+                    assertThat(e.getReason())
+                            .startsWith("RESOURCE_LIMIT:")
+                            .contains("1 data types", "--max-data-types");
                 });
-        h.processElement1(DataRecord.newBuilder().setDataType("second").setId("s").build(), 0);
+        h.processElement1(
+                DataRecord.newBuilder().setDataType("second").setId("s").build(), 0);
         assertThat(partitionedResults(h).get(partitionedResults(h).size() - 1).getStatus())
                 .isEqualTo(ServingStatus.NO_MODEL);
         assertThat(score(h, 1).getOutputsList()).containsExactly(11.0);
@@ -147,8 +171,11 @@ class PartitionedModelServingTest {
     @Test
     void restoredSlotsRebuildInOpenAndTheFirstRecordIsScoredNotNoModel() throws Exception {
         var first = start(1, 0, null);
-        publishAndAwait(first, dev.modelserving.model.SlowModelFactory.descriptor("test", "slow", 1, 700, 0, 42)
-                .build(), ModelEventType.ACTIVATED);
+        publishAndAwait(
+                first,
+                dev.modelserving.model.SlowModelFactory.descriptor("test", "slow", 1, 700, 0, 42)
+                        .build(),
+                ModelEventType.ACTIVATED);
         OperatorSubtaskState snapshot = first.snapshot(1, 0);
 
         var restored = start(1, 0, snapshot);

@@ -24,23 +24,31 @@ final class ServingHarnesses {
     /** Model events of the keyed function (side output). */
     static List<ModelEvent> keyedEvents(AbstractStreamOperatorTestHarness<ServingResult> harness) {
         var side = harness.getSideOutput(ServingOutputs.MODEL_EVENTS);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).toList();
     }
 
     /** Results of the partitioned function. */
     static List<ServingResult> partitionedResults(AbstractStreamOperatorTestHarness<ServingOutput> harness) {
-        return harness.extractOutputValues().stream().filter(ServingOutput::hasResult)
-                .map(ServingOutput::getResult).toList();
+        return harness.extractOutputValues().stream()
+                .filter(ServingOutput::hasResult)
+                .map(ServingOutput::getResult)
+                .toList();
     }
 
     /** Events of the partitioned function. */
     static List<ModelEvent> partitionedEvents(AbstractStreamOperatorTestHarness<ServingOutput> harness) {
-        return harness.extractOutputValues().stream().filter(ServingOutput::hasEvent)
-                .map(ServingOutput::getEvent).toList();
+        return harness.extractOutputValues().stream()
+                .filter(ServingOutput::hasEvent)
+                .map(ServingOutput::getEvent)
+                .toList();
     }
 
     static long count(List<ModelEvent> events, ModelEventType type, long version) {
-        return events.stream().filter(e -> e.getType() == type && e.getModelVersion() == version).count();
+        return events.stream()
+                .filter(e -> e.getType() == type && e.getModelVersion() == version)
+                .count();
     }
 
     /**

@@ -1,12 +1,12 @@
 package dev.modelserving.job.serve;
 
-import dev.modelserving.flink.serving.ServingOutputs;
 import static dev.modelserving.job.serve.ServingHarnesses.await;
 import static dev.modelserving.job.serve.ServingHarnesses.count;
 import static dev.modelserving.job.serve.ServingHarnesses.keyedEvents;
 import static dev.modelserving.job.serve.ServingHarnesses.partitionedEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.flink.serving.ServingOutputs;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoSerializer;
@@ -32,7 +32,10 @@ class ServingStatsEmissionTest {
     private static final long INTERVAL = 10_000;
 
     private static ModelDescriptor constant(String dataType, long version) {
-        return TestDescriptors.constant("7").setDataType(dataType).setVersion(version).build();
+        return TestDescriptors.constant("7")
+                .setDataType(dataType)
+                .setVersion(version)
+                .build();
     }
 
     private static DataRecord record(String dataType) {
@@ -42,21 +45,27 @@ class ServingStatsEmissionTest {
     private static List<ModelStats> keyedStats(
             KeyedTwoInputStreamOperatorTestHarness<String, DataRecord, ModelDescriptor, ServingResult> harness) {
         var side = harness.getSideOutput(ServingOutputs.MODEL_STATS);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).toList();
     }
 
     @Test
     void theKeyedFunctionEmitsCumulativeStatsPerDataTypeAtEveryTick() throws Exception {
         try (var harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new KeyedModelServing(ServingSettings.defaults(),
-                        new StatsSchedule(INTERVAL))),
-                DataRecord::getDataType, ModelDescriptor::getDataType, Types.STRING)) {
+                new KeyedCoProcessOperator<>(
+                        new KeyedModelServing(ServingSettings.defaults(), new StatsSchedule(INTERVAL))),
+                DataRecord::getDataType,
+                ModelDescriptor::getDataType,
+                Types.STRING)) {
             harness.setup(new ProtoSerializer<>(ServingResult.class));
             harness.open();
             long[] now = {0};
             harness.processElement2(constant("wine", 1), 0);
             harness.processElement2(constant("sensor", 4), 0);
-            await("both activated", () -> count(keyedEvents(harness), ModelEventType.ACTIVATED, 1) == 1
+            await(
+                    "both activated",
+                    () -> count(keyedEvents(harness), ModelEventType.ACTIVATED, 1) == 1
                             && count(keyedEvents(harness), ModelEventType.ACTIVATED, 4) == 1,
                     () -> harness.setProcessingTime(now[0] += KeyedModelServing.POLL_INTERVAL_MILLIS));
             assertThat(now[0]).as("activation took less than a stats interval").isLessThan(INTERVAL);
@@ -67,16 +76,23 @@ class ServingStatsEmissionTest {
             assertThat(keyedStats(harness)).as("before the first tick").isEmpty();
 
             harness.setProcessingTime(INTERVAL);
-            assertThat(keyedStats(harness)).extracting(ModelStats::getDataType, ModelStats::getModelVersion,
-                            ModelStats::getRecords, ModelStats::getServing)
-                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("wine", 1L, 2L, true),
+            assertThat(keyedStats(harness))
+                    .extracting(
+                            ModelStats::getDataType,
+                            ModelStats::getModelVersion,
+                            ModelStats::getRecords,
+                            ModelStats::getServing)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("wine", 1L, 2L, true),
                             org.assertj.core.groups.Tuple.tuple("sensor", 4L, 1L, true));
 
             harness.processElement1(record("wine"), 0);
             harness.setProcessingTime(2 * INTERVAL);
             List<ModelStats> all = keyedStats(harness);
             assertThat(all).hasSize(4);
-            assertThat(all.subList(2, 4)).filteredOn(s -> s.getDataType().equals("wine")).singleElement()
+            assertThat(all.subList(2, 4))
+                    .filteredOn(s -> s.getDataType().equals("wine"))
+                    .singleElement()
                     .satisfies(s -> assertThat(s.getRecords()).as("cumulative").isEqualTo(3));
             assertThat(all).allSatisfy(s -> assertThat(s.getEmittedBy()).isNotEmpty());
         }
@@ -84,16 +100,21 @@ class ServingStatsEmissionTest {
 
     @Test
     void thePartitionedFunctionEmitsStatsWithAnElementOnceTheIntervalHasPassed() throws Exception {
-        try (var late = partitioned(Long.MAX_VALUE / 4); var eager = partitioned(1)) {
+        try (var late = partitioned(Long.MAX_VALUE / 4);
+                var eager = partitioned(1)) {
             for (var harness : List.of(late, eager)) {
                 harness.processElement2(constant("wine", 2), 0);
-                await("activated", () -> partitionedEvents(harness).stream()
+                await(
+                        "activated",
+                        () -> partitionedEvents(harness).stream()
                                 .anyMatch(e -> e.getType() == ModelEventType.ACTIVATED),
                         () -> harness.processElement1(record("other"), 0));
                 harness.processElement1(record("wine"), 0);
             }
             assertThat(stats(late)).as("the interval has not passed").isEmpty();
-            await("stats with a record", () -> stats(eager).stream().anyMatch(s -> s.getRecords() > 0),
+            await(
+                    "stats with a record",
+                    () -> stats(eager).stream().anyMatch(s -> s.getRecords() > 0),
                     () -> eager.processElement1(record("wine"), 0));
             ModelStats last = stats(eager).get(stats(eager).size() - 1);
             assertThat(last.getDataType()).isEqualTo("wine");
@@ -112,9 +133,11 @@ class ServingStatsEmissionTest {
         return harness;
     }
 
-    private static List<ModelStats> stats(TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor,
-            ServingOutput> harness) {
-        return harness.extractOutputValues().stream().filter(ServingOutput::hasStats).map(ServingOutput::getStats)
+    private static List<ModelStats> stats(
+            TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor, ServingOutput> harness) {
+        return harness.extractOutputValues().stream()
+                .filter(ServingOutput::hasStats)
+                .map(ServingOutput::getStats)
                 .toList();
     }
 }

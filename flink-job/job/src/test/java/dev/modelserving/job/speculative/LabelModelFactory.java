@@ -30,8 +30,8 @@ public final class LabelModelFactory implements ModelFactory {
     }
 
     /** A descriptor of a label model. */
-    public static ModelDescriptor descriptor(String dataType, String name, long version, String label,
-            double probability, long scoreMillis) {
+    public static ModelDescriptor descriptor(
+            String dataType, String name, long version, String label, double probability, long scoreMillis) {
         return TestDescriptors.custom(TYPE, dataType, name, version, label + "," + probability + "," + scoreMillis)
                 .build();
     }
@@ -39,7 +39,8 @@ public final class LabelModelFactory implements ModelFactory {
     @Override
     public Model create(ModelDescriptor descriptor, ModelArtifact artifact, LoadPolicy policy)
             throws ModelLoadException {
-        String[] parts = new String(artifact.bytes(), StandardCharsets.UTF_8).trim().split(",");
+        String[] parts =
+                new String(artifact.bytes(), StandardCharsets.UTF_8).trim().split(",");
         if (parts.length != 3) {
             throw new ModelLoadException(ModelProblem.INVALID_ARTIFACT, "expected label,probability,scoreMillis");
         }

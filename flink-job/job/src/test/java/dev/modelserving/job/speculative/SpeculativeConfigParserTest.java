@@ -2,8 +2,8 @@ package dev.modelserving.job.speculative;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.flink.parse.DeadLetters;
+import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.flink.parse.SpeculativeConfigParser;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.DecisionStrategy;
@@ -38,14 +38,23 @@ class SpeculativeConfigParserTest {
 
     private List<String> reasons() {
         var side = harness.getSideOutput(DeadLetters.TAG);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).map(DeadLetter::getReason)
-                .toList();
+        return side == null
+                ? List.of()
+                : side.stream()
+                        .map(StreamRecord::getValue)
+                        .map(DeadLetter::getReason)
+                        .toList();
     }
 
     @Test
     void parsesAValidConfiguration() throws Exception {
-        SpeculativeConfig config = SpeculativeConfig.newBuilder().setDataType("sensor").setDeadlineMillis(100)
-                .setStrategy(DecisionStrategy.SHADOW).setPrimaryModel("p").setVersion(3).build();
+        SpeculativeConfig config = SpeculativeConfig.newBuilder()
+                .setDataType("sensor")
+                .setDeadlineMillis(100)
+                .setStrategy(DecisionStrategy.SHADOW)
+                .setPrimaryModel("p")
+                .setVersion(3)
+                .build();
         send(config.toByteArray());
         assertThat(harness.extractOutputValues()).containsExactly(config);
         assertThat(reasons()).isEmpty();
@@ -55,19 +64,31 @@ class SpeculativeConfigParserTest {
     void unusableConfigurationsAreDeadLettersWithTheReason() throws Exception {
         send(new byte[] {(byte) 0xff, 1, 2});
         send(SpeculativeConfig.newBuilder().setDeadlineMillis(5).build().toByteArray());
-        send(SpeculativeConfig.newBuilder().setDataType("t").setDeadlineMillis(-1).build().toByteArray());
-        send(SpeculativeConfig.newBuilder().setDataType("t").setStrategyValue(99).build().toByteArray());
-        send(SpeculativeConfig.newBuilder().setDataType("t").setStrategy(DecisionStrategy.SHADOW).build()
+        send(SpeculativeConfig.newBuilder()
+                .setDataType("t")
+                .setDeadlineMillis(-1)
+                .build()
+                .toByteArray());
+        send(SpeculativeConfig.newBuilder()
+                .setDataType("t")
+                .setStrategyValue(99)
+                .build()
+                .toByteArray());
+        send(SpeculativeConfig.newBuilder()
+                .setDataType("t")
+                .setStrategy(DecisionStrategy.SHADOW)
+                .build()
                 .toByteArray());
         send(new byte[0]);
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(reasons()).hasSize(6);
         assertThat(reasons().get(0)).startsWith("not a SpeculativeConfig (3 bytes)");
-        assertThat(reasons().subList(1, 5)).containsExactly(
-                "SpeculativeConfig without data_type",
-                "SpeculativeConfig for 't': negative deadline_millis -1",
-                "SpeculativeConfig for 't': unknown strategy 99",
-                "SpeculativeConfig for 't': strategy SHADOW needs primary_model");
+        assertThat(reasons().subList(1, 5))
+                .containsExactly(
+                        "SpeculativeConfig without data_type",
+                        "SpeculativeConfig for 't': negative deadline_millis -1",
+                        "SpeculativeConfig for 't': unknown strategy 99",
+                        "SpeculativeConfig for 't': strategy SHADOW needs primary_model");
         assertThat(reasons().get(5)).startsWith("empty payload");
     }
 }

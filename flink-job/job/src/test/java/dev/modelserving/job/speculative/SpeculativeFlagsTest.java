@@ -14,14 +14,18 @@ class SpeculativeFlagsTest {
         assertThat(config.mode()).isEqualTo(ServingJobConfig.Mode.SPECULATIVE);
         assertThat(config.configTopic()).isEqualTo("speculative-config");
         assertThat(config.defaultDeadlineMs()).isEqualTo(ServingJobConfig.DEFAULT_SPECULATIVE_DEADLINE_MS);
-        assertThat(ServingJobConfig.USAGE).contains("--mode keyed|partitioned|speculative")
-                .contains("--config-topic speculative-config").contains("--default-deadline-ms 1000");
+        assertThat(ServingJobConfig.USAGE)
+                .contains("--mode keyed|partitioned|speculative")
+                .contains("--config-topic speculative-config")
+                .contains("--default-deadline-ms 1000");
     }
 
     @Test
     void flagsAreChecked() {
-        assertThat(ServingJobConfig.fromArgs("--mode", "speculative", "--config-topic", "cfg",
-                "--default-deadline-ms", "250").defaultDeadlineMs()).isEqualTo(250);
+        assertThat(ServingJobConfig.fromArgs(
+                                "--mode", "speculative", "--config-topic", "cfg", "--default-deadline-ms", "250")
+                        .defaultDeadlineMs())
+                .isEqualTo(250);
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--default-deadline-ms", "0"))
                 .hasMessageStartingWith("--default-deadline-ms '0' must be positive");
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--mode", "speculative", "--config-topic", "results"))

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.job.ServingJobConfig;
 import dev.modelserving.job.it.ServingJobRun;
-import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DecisionStrategy;
 import dev.modelserving.proto.ModelAnswer;
@@ -12,13 +11,14 @@ import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.ServingStatus;
 import dev.modelserving.proto.SpeculativeConfig;
+import dev.modelserving.testkit.EmbeddedKafkaBroker;
+import dev.modelserving.testkit.LoopbackFlink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import dev.modelserving.testkit.LoopbackFlink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -47,8 +47,11 @@ class SpeculativeIntegrationTest {
 
     private static MiniClusterResourceConfiguration cluster() {
         Configuration conf = LoopbackFlink.configuration();
-        return new MiniClusterResourceConfiguration.Builder().setConfiguration(conf)
-                .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build();
+        return new MiniClusterResourceConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(2)
+                .build();
     }
 
     @BeforeAll
@@ -70,8 +73,15 @@ class SpeculativeIntegrationTest {
     /** The topics of one test (each test has its own job and topics). */
     private record Topics(String prefix) {
         Topics {
-            broker.createTopics(2, prefix + "-records", prefix + "-models", prefix + "-configs", prefix + "-results",
-                    prefix + "-dead", prefix + "-events", prefix + "-stats");
+            broker.createTopics(
+                    2,
+                    prefix + "-records",
+                    prefix + "-models",
+                    prefix + "-configs",
+                    prefix + "-results",
+                    prefix + "-dead",
+                    prefix + "-events",
+                    prefix + "-stats");
         }
 
         String records() {
@@ -96,12 +106,33 @@ class SpeculativeIntegrationTest {
 
         /** With checkpointing on (interval > 0) the sinks are exactly-once (Kafka transactions). */
         ServingJobConfig config(String checkpointIntervalMs) {
-            return ServingJobConfig.fromArgs("--bootstrap-servers", broker.bootstrapServers(),
-                    "--mode", "speculative", "--parallelism", "2", "--checkpoint-interval-ms", checkpointIntervalMs,
-                    "--data-topic", records(), "--model-topic", models(), "--config-topic", configs(),
-                    "--results-topic", results(), "--dead-letter-topic", prefix + "-dead",
-                    "--events-topic", prefix + "-events", "--stats-topic", prefix + "-stats", "--group-id", prefix,
-                    "--max-deadline-ms", "120000");
+            return ServingJobConfig.fromArgs(
+                    "--bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "--mode",
+                    "speculative",
+                    "--parallelism",
+                    "2",
+                    "--checkpoint-interval-ms",
+                    checkpointIntervalMs,
+                    "--data-topic",
+                    records(),
+                    "--model-topic",
+                    models(),
+                    "--config-topic",
+                    configs(),
+                    "--results-topic",
+                    results(),
+                    "--dead-letter-topic",
+                    prefix + "-dead",
+                    "--events-topic",
+                    prefix + "-events",
+                    "--stats-topic",
+                    prefix + "-stats",
+                    "--group-id",
+                    prefix,
+                    "--max-deadline-ms",
+                    "120000");
         }
     }
 
@@ -117,8 +148,16 @@ class SpeculativeIntegrationTest {
 
     private static void sendRecords(Topics topics, String dataType, String idPrefix, int count) {
         for (int i = 0; i < count; i++) {
-            kafka.send(topics.records(), "k" + i, DataRecord.newBuilder().setDataType(dataType).setKey("k" + i)
-                    .setId(idPrefix + i).setEventTimeMillis(System.currentTimeMillis()).putFeatures("x", i).build());
+            kafka.send(
+                    topics.records(),
+                    "k" + i,
+                    DataRecord.newBuilder()
+                            .setDataType(dataType)
+                            .setKey("k" + i)
+                            .setId(idPrefix + i)
+                            .setEventTimeMillis(System.currentTimeMillis())
+                            .putFeatures("x", i)
+                            .build());
         }
     }
 
@@ -126,17 +165,29 @@ class SpeculativeIntegrationTest {
      * Sends probe records until one is answered under the expected strategy by the expected models (the router
      * reads models and configurations from other topics than the records, so their order is not given).
      */
-    private static void awaitReady(Topics topics, SpeculativeKafka.Reader<ServingResult> results, String dataType,
-            DecisionStrategy strategy, int answersInTime) {
+    private static void awaitReady(
+            Topics topics,
+            SpeculativeKafka.Reader<ServingResult> results,
+            String dataType,
+            DecisionStrategy strategy,
+            int answersInTime) {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         for (int probe = 0; ; probe++) {
             sendRecords(topics, dataType, "probe-" + probe + "-", 1);
             int sent = probe + 1;
-            List<ServingResult> probes = batch(results.until("the result of probe " + probe,
-                    r -> batch(r, "probe-").size() >= sent, TIMEOUT), "probe-");
-            if (probes.stream().anyMatch(r -> r.getStrategy().equals(strategy.name())
-                    && r.getStatus() == ServingStatus.SCORED
-                    && r.getAnswersList().stream().filter(ModelAnswer::getInTime).count() == answersInTime)) {
+            List<ServingResult> probes = batch(
+                    results.until(
+                            "the result of probe " + probe,
+                            r -> batch(r, "probe-").size() >= sent,
+                            TIMEOUT),
+                    "probe-");
+            if (probes.stream()
+                    .anyMatch(r -> r.getStrategy().equals(strategy.name())
+                            && r.getStatus() == ServingStatus.SCORED
+                            && r.getAnswersList().stream()
+                                            .filter(ModelAnswer::getInTime)
+                                            .count()
+                                    == answersInTime)) {
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -146,33 +197,43 @@ class SpeculativeIntegrationTest {
     }
 
     private static List<ServingResult> batch(List<ServingResult> results, String idPrefix) {
-        return results.stream().filter(r -> r.getRecordId().startsWith(idPrefix)).toList();
+        return results.stream()
+                .filter(r -> r.getRecordId().startsWith(idPrefix))
+                .toList();
     }
 
     private static Map<String, ModelAnswer> answersByModel(ServingResult result) {
-        return result.getAnswersList().stream().collect(Collectors.toMap(ModelAnswer::getModelName,
-                Function.identity()));
+        return result.getAnswersList().stream()
+                .collect(Collectors.toMap(ModelAnswer::getModelName, Function.identity()));
     }
 
     @Test
     void aSlowModelMissesTheDeadlineAndTheOthersAnswerEveryRequestInTime() throws Exception {
         Topics topics = new Topics("slow");
         String type = "slow-type";
-        publish(topics,
+        publish(
+                topics,
                 LabelModelFactory.descriptor(type, "fast-1", 1, "yes", 0.6, 0),
                 LabelModelFactory.descriptor(type, "fast-2", 1, "yes", 0.7, 0),
                 LabelModelFactory.descriptor(type, "smart-but-slow", 1, "no", 0.99, 1_000));
-        configure(topics, SpeculativeConfig.newBuilder().setDataType(type).setVersion(1).setDeadlineMillis(500)
-                .setStrategy(DecisionStrategy.MAJORITY).build());
+        configure(
+                topics,
+                SpeculativeConfig.newBuilder()
+                        .setDataType(type)
+                        .setVersion(1)
+                        .setDeadlineMillis(500)
+                        .setStrategy(DecisionStrategy.MAJORITY)
+                        .build());
         try (ServingJobRun job = ServingJobRun.start(topics.config());
                 var results = kafka.reader(topics.results(), ServingResult.parser())) {
             awaitReady(topics, results, type, DecisionStrategy.MAJORITY, 2);
             int count = 100;
             sendRecords(topics, type, "req-", count);
-            List<ServingResult> answered = batch(results.until(count + " results",
-                    r -> batch(r, "req-").size() >= count, TIMEOUT), "req-");
+            List<ServingResult> answered = batch(
+                    results.until(count + " results", r -> batch(r, "req-").size() >= count, TIMEOUT), "req-");
             assertThat(answered).hasSize(count);
-            assertThat(answered.stream().map(ServingResult::getRecordId).distinct()).hasSize(count);
+            assertThat(answered.stream().map(ServingResult::getRecordId).distinct())
+                    .hasSize(count);
             assertThat(answered).allSatisfy(r -> {
                 assertThat(r.getStatus()).isEqualTo(ServingStatus.SCORED);
                 assertThat(r.getLabel()).isEqualTo("yes");
@@ -189,30 +250,43 @@ class SpeculativeIntegrationTest {
     void majorityOutvotesTheMostConfidentModelAndConfigChangesApplyLive() throws Exception {
         Topics topics = new Topics("majority");
         String type = "vote-type";
-        publish(topics,
+        publish(
+                topics,
                 LabelModelFactory.descriptor(type, "a", 1, "yes", 0.6, 0),
                 LabelModelFactory.descriptor(type, "b", 1, "no", 0.95, 0),
                 LabelModelFactory.descriptor(type, "c", 1, "yes", 0.55, 0));
-        configure(topics, SpeculativeConfig.newBuilder().setDataType(type).setVersion(1).setDeadlineMillis(5_000)
-                .setStrategy(DecisionStrategy.MAJORITY).build());
+        configure(
+                topics,
+                SpeculativeConfig.newBuilder()
+                        .setDataType(type)
+                        .setVersion(1)
+                        .setDeadlineMillis(5_000)
+                        .setStrategy(DecisionStrategy.MAJORITY)
+                        .build());
         try (ServingJobRun job = ServingJobRun.start(topics.config());
                 var results = kafka.reader(topics.results(), ServingResult.parser())) {
             awaitReady(topics, results, type, DecisionStrategy.MAJORITY, 3);
             sendRecords(topics, type, "vote-", 20);
-            List<ServingResult> votes = batch(results.until("20 votes", r -> batch(r, "vote-").size() >= 20,
-                    TIMEOUT), "vote-");
+            List<ServingResult> votes =
+                    batch(results.until("20 votes", r -> batch(r, "vote-").size() >= 20, TIMEOUT), "vote-");
             assertThat(votes).hasSize(20).allSatisfy(r -> {
                 assertThat(r.getLabel()).isEqualTo("yes");
                 assertThat(r.getModelName()).isEqualTo("a");
                 assertThat(r.getStrategy()).isEqualTo("MAJORITY");
             });
 
-            configure(topics, SpeculativeConfig.newBuilder().setDataType(type).setVersion(2)
-                    .setDeadlineMillis(5_000).setStrategy(DecisionStrategy.BEST_CONFIDENCE).build());
+            configure(
+                    topics,
+                    SpeculativeConfig.newBuilder()
+                            .setDataType(type)
+                            .setVersion(2)
+                            .setDeadlineMillis(5_000)
+                            .setStrategy(DecisionStrategy.BEST_CONFIDENCE)
+                            .build());
             awaitReady(topics, results, type, DecisionStrategy.BEST_CONFIDENCE, 3);
             sendRecords(topics, type, "best-", 5);
-            List<ServingResult> best = batch(results.until("5 results", r -> batch(r, "best-").size() >= 5,
-                    TIMEOUT), "best-");
+            List<ServingResult> best =
+                    batch(results.until("5 results", r -> batch(r, "best-").size() >= 5, TIMEOUT), "best-");
             assertThat(best).hasSize(5).allSatisfy(r -> {
                 assertThat(r.getLabel()).isEqualTo("no");
                 assertThat(r.getModelName()).isEqualTo("b");
@@ -224,18 +298,26 @@ class SpeculativeIntegrationTest {
     void shadowAnswersWithThePrimaryAndRecordsAgreement() throws Exception {
         Topics topics = new Topics("shadow");
         String type = "shadow-type";
-        publish(topics,
+        publish(
+                topics,
                 LabelModelFactory.descriptor(type, "primary", 1, "yes", 0.6, 0),
                 LabelModelFactory.descriptor(type, "agrees", 1, "yes", 0.9, 0),
                 LabelModelFactory.descriptor(type, "disagrees", 1, "no", 0.99, 0));
-        configure(topics, SpeculativeConfig.newBuilder().setDataType(type).setVersion(1).setDeadlineMillis(5_000)
-                .setStrategy(DecisionStrategy.SHADOW).setPrimaryModel("primary").build());
+        configure(
+                topics,
+                SpeculativeConfig.newBuilder()
+                        .setDataType(type)
+                        .setVersion(1)
+                        .setDeadlineMillis(5_000)
+                        .setStrategy(DecisionStrategy.SHADOW)
+                        .setPrimaryModel("primary")
+                        .build());
         try (ServingJobRun job = ServingJobRun.start(topics.config());
                 var results = kafka.reader(topics.results(), ServingResult.parser())) {
             awaitReady(topics, results, type, DecisionStrategy.SHADOW, 3);
             sendRecords(topics, type, "sh-", 10);
-            List<ServingResult> shadowed = batch(results.until("10 results", r -> batch(r, "sh-").size() >= 10,
-                    TIMEOUT), "sh-");
+            List<ServingResult> shadowed =
+                    batch(results.until("10 results", r -> batch(r, "sh-").size() >= 10, TIMEOUT), "sh-");
             assertThat(shadowed).hasSize(10).allSatisfy(r -> {
                 assertThat(r.getModelName()).isEqualTo("primary");
                 assertThat(r.getLabel()).isEqualTo("yes");
@@ -251,12 +333,19 @@ class SpeculativeIntegrationTest {
     void requestsInFlightAtASavepointCompleteExactlyOnceAfterTheRestart() throws Exception {
         Topics topics = new Topics("savepoint");
         String type = "sp-type";
-        publish(topics,
+        publish(
+                topics,
                 LabelModelFactory.descriptor(type, "m1", 1, "yes", 0.6, 15),
                 LabelModelFactory.descriptor(type, "m2", 1, "yes", 0.7, 15),
                 LabelModelFactory.descriptor(type, "m3", 1, "no", 0.8, 15));
-        configure(topics, SpeculativeConfig.newBuilder().setDataType(type).setVersion(1).setDeadlineMillis(120_000)
-                .setStrategy(DecisionStrategy.MAJORITY).build());
+        configure(
+                topics,
+                SpeculativeConfig.newBuilder()
+                        .setDataType(type)
+                        .setVersion(1)
+                        .setDeadlineMillis(120_000)
+                        .setStrategy(DecisionStrategy.MAJORITY)
+                        .build());
         ServingJobConfig config = topics.config("500");
         int count = 400;
         String savepoint;
@@ -270,13 +359,22 @@ class SpeculativeIntegrationTest {
                 savepoint = job.stopWithSavepoint(savepoints);
             }
             List<ServingResult> before = batch(results.drainFor(Duration.ofSeconds(1)), "sp-");
-            assertThat(before.size()).as("requests still in flight at the savepoint").isLessThan(count);
+            assertThat(before.size())
+                    .as("requests still in flight at the savepoint")
+                    .isLessThan(count);
             try (ServingJobRun restored = ServingJobRun.restore(config, savepoint)) {
-                results.until("every request", r -> batch(r, "sp-").stream().map(ServingResult::getRecordId)
-                        .distinct().count() >= count, TIMEOUT);
+                results.until(
+                        "every request",
+                        r -> batch(r, "sp-").stream()
+                                        .map(ServingResult::getRecordId)
+                                        .distinct()
+                                        .count()
+                                >= count,
+                        TIMEOUT);
                 List<ServingResult> all = batch(results.drainFor(Duration.ofSeconds(2)), "sp-");
                 assertThat(all).hasSize(count);
-                assertThat(all.stream().map(ServingResult::getRecordId).distinct()).hasSize(count);
+                assertThat(all.stream().map(ServingResult::getRecordId).distinct())
+                        .hasSize(count);
                 assertThat(all).allSatisfy(r -> {
                     assertThat(r.getStatus()).isEqualTo(ServingStatus.SCORED);
                     assertThat(r.getLabel()).isEqualTo("yes");

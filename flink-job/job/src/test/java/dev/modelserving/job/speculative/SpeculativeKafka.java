@@ -37,7 +37,8 @@ final class SpeculativeKafka implements AutoCloseable {
     /** Sends and waits for the broker's acknowledgement. */
     void send(String topic, String key, Message message) {
         try {
-            producer.send(new ProducerRecord<>(topic, key, message.toByteArray())).get();
+            producer.send(new ProducerRecord<>(topic, key, message.toByteArray()))
+                    .get();
         } catch (ExecutionException e) {
             throw new IllegalStateException("sending to " + topic + " failed", e.getCause());
         } catch (InterruptedException e) {
@@ -78,7 +79,8 @@ final class SpeculativeKafka implements AutoCloseable {
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
             this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
         }

@@ -34,12 +34,17 @@ public final class TestPublishers {
 
     public dev.modelserving.proto.TrustPolicy policyProto() {
         return dev.modelserving.proto.TrustPolicy.newBuilder()
-                .addPublishers(TrustedPublisher.newBuilder().setId("ci")
+                .addPublishers(TrustedPublisher.newBuilder()
+                        .setId("ci")
                         .addKeys(TrustedKey.newBuilder().setLabel("ci-key").setPem(PemKeys.pem(ci.getPublic())))
-                        .addDataTypes(dataType).addModelNames(modelNames).addActions(ModelAction.DEPLOY))
-                .addPublishers(TrustedPublisher.newBuilder().setId("ops")
+                        .addDataTypes(dataType)
+                        .addModelNames(modelNames)
+                        .addActions(ModelAction.DEPLOY))
+                .addPublishers(TrustedPublisher.newBuilder()
+                        .setId("ops")
                         .addKeys(TrustedKey.newBuilder().setLabel("ops-key").setPem(PemKeys.pem(ops.getPublic())))
-                        .addDataTypes(dataType).addModelNames("*")
+                        .addDataTypes(dataType)
+                        .addModelNames("*")
                         .addAllActions(List.of(ModelAction.ROLLBACK, ModelAction.REMOVE)))
                 .build();
     }

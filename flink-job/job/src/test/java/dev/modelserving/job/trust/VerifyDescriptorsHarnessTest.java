@@ -61,37 +61,49 @@ class VerifyDescriptorsHarnessTest {
     }
 
     private static ModelDescriptor model(String name, long version) {
-        return ModelDescriptor.newBuilder().setDataType("sensor").setName(name).setVersion(version)
-                .setArtifactBytes(ByteString.copyFromUtf8("artifact")).build();
+        return ModelDescriptor.newBuilder()
+                .setDataType("sensor")
+                .setName(name)
+                .setVersion(version)
+                .setArtifactBytes(ByteString.copyFromUtf8("artifact"))
+                .build();
     }
 
     private List<ModelEvent> rejected() {
         var side = harness.getSideOutput(VerifyDescriptors.REJECTED);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).toList();
     }
 
     private long counter(Verdict verdict) {
-        return ((Counter) Objects.requireNonNull(metrics.get(VerifyDescriptors.metricName(verdict)),
-                "no metric for " + verdict)).getCount();
+        return ((Counter) Objects.requireNonNull(
+                        metrics.get(VerifyDescriptors.metricName(verdict)), "no metric for " + verdict))
+                .getCount();
     }
 
     @Test
     void onlyTrustedDescriptorsGoOnAndEveryOtherIsARejectedEventWithItsMetric() throws Exception {
         open(true);
         ModelDescriptor good = PUBLISHERS.byCi(model("model-a", 1));
-        ModelDescriptor tampered = good.toBuilder().setArtifactBytes(ByteString.copyFromUtf8("artifacT")).build();
+        ModelDescriptor tampered = good.toBuilder()
+                .setArtifactBytes(ByteString.copyFromUtf8("artifacT"))
+                .build();
         ModelDescriptor forged = DescriptorSignatures.sign(model("model-a", 2), "ci", PUBLISHERS.stranger.getPrivate());
         ModelDescriptor unsigned = model("model-a", 3);
-        ModelDescriptor unknown = DescriptorSignatures.sign(model("model-a", 4), "mallory",
-                PUBLISHERS.stranger.getPrivate());
+        ModelDescriptor unknown =
+                DescriptorSignatures.sign(model("model-a", 4), "mallory", PUBLISHERS.stranger.getPrivate());
         ModelDescriptor otherName = PUBLISHERS.byCi(model("evil-model", 1));
-        ModelDescriptor otherType = PUBLISHERS.byCi(model("model-a", 5).toBuilder().setDataType("billing").build());
-        ModelDescriptor ciRemoves = PUBLISHERS.byCi(model("model-a", 6).toBuilder().setAction(ModelAction.REMOVE)
-                .build());
+        ModelDescriptor otherType = PUBLISHERS.byCi(
+                model("model-a", 5).toBuilder().setDataType("billing").build());
+        ModelDescriptor ciRemoves = PUBLISHERS.byCi(
+                model("model-a", 6).toBuilder().setAction(ModelAction.REMOVE).build());
         ModelDescriptor opsRollsBack = PUBLISHERS.byOps(model("model-a", 7).toBuilder()
-                .setAction(ModelAction.ROLLBACK).setRollbackToVersion(1).build());
-        for (ModelDescriptor d : List.of(good, tampered, forged, unsigned, unknown, otherName, otherType, ciRemoves,
-                opsRollsBack)) {
+                .setAction(ModelAction.ROLLBACK)
+                .setRollbackToVersion(1)
+                .build());
+        for (ModelDescriptor d :
+                List.of(good, tampered, forged, unsigned, unknown, otherName, otherType, ciRemoves, opsRollsBack)) {
             harness.processElement(d, 0L);
         }
 
@@ -101,17 +113,26 @@ class VerifyDescriptorsHarnessTest {
             assertThat(e.getTimestampMillis()).isEqualTo(1234L);
             assertThat(e.getReason()).startsWith("untrusted: ");
         });
-        assertThat(rejected()).extracting(e -> e.getModelName() + "@" + e.getModelVersion() + " " + e.getPublisherId())
-                .containsExactly("model-a@1 ci", "model-a@2 ci", "model-a@3 ", "model-a@4 mallory", "evil-model@1 ci",
-                        "model-a@5 ci", "model-a@6 ci");
-        assertThat(rejected()).extracting(ModelEvent::getReason).satisfiesExactly(
-                r -> assertThat(r).contains("changed after signing"),
-                r -> assertThat(r).contains("does not verify with any of the 1 key(s) [ci-key]"),
-                r -> assertThat(r).contains("not signed"),
-                r -> assertThat(r).contains("publisher 'mallory' is not in the trust policy"),
-                r -> assertThat(r).contains("may not publish model 'evil-model'"),
-                r -> assertThat(r).contains("may not publish for data type 'billing'"),
-                r -> assertThat(r).contains("may not REMOVE"));
+        assertThat(rejected())
+                .extracting(e -> e.getModelName() + "@" + e.getModelVersion() + " " + e.getPublisherId())
+                .containsExactly(
+                        "model-a@1 ci",
+                        "model-a@2 ci",
+                        "model-a@3 ",
+                        "model-a@4 mallory",
+                        "evil-model@1 ci",
+                        "model-a@5 ci",
+                        "model-a@6 ci");
+        assertThat(rejected())
+                .extracting(ModelEvent::getReason)
+                .satisfiesExactly(
+                        r -> assertThat(r).contains("changed after signing"),
+                        r -> assertThat(r).contains("does not verify with any of the 1 key(s) [ci-key]"),
+                        r -> assertThat(r).contains("not signed"),
+                        r -> assertThat(r).contains("publisher 'mallory' is not in the trust policy"),
+                        r -> assertThat(r).contains("may not publish model 'evil-model'"),
+                        r -> assertThat(r).contains("may not publish for data type 'billing'"),
+                        r -> assertThat(r).contains("may not REMOVE"));
         assertThat(counter(Verdict.TRUSTED)).isEqualTo(2);
         assertThat(counter(Verdict.BAD_SIGNATURE)).isEqualTo(2);
         assertThat(counter(Verdict.UNSIGNED)).isEqualTo(1);
@@ -119,7 +140,8 @@ class VerifyDescriptorsHarnessTest {
         assertThat(counter(Verdict.MODEL_NAME_NOT_ALLOWED)).isEqualTo(1);
         assertThat(counter(Verdict.DATA_TYPE_NOT_ALLOWED)).isEqualTo(1);
         assertThat(counter(Verdict.ACTION_NOT_ALLOWED)).isEqualTo(1);
-        assertThat(((Counter) metrics.get(VerifyDescriptors.REJECTED_METRIC)).getCount()).isEqualTo(7);
+        assertThat(((Counter) metrics.get(VerifyDescriptors.REJECTED_METRIC)).getCount())
+                .isEqualTo(7);
     }
 
     @Test
@@ -130,7 +152,9 @@ class VerifyDescriptorsHarnessTest {
         harness.processElement(unsigned, 0L);
         harness.processElement(forged, 0L);
         assertThat(harness.extractOutputValues()).containsExactly(unsigned);
-        assertThat(rejected()).singleElement().satisfies(e -> assertThat(e.getReason()).contains("does not verify"));
+        assertThat(rejected())
+                .singleElement()
+                .satisfies(e -> assertThat(e.getReason()).contains("does not verify"));
         assertThat(counter(Verdict.UNSIGNED_ALLOWED)).isEqualTo(1);
     }
 
@@ -142,8 +166,8 @@ class VerifyDescriptorsHarnessTest {
         environment.close();
         InterceptingTaskMetricGroup taskMetrics = new InterceptingTaskMetricGroup();
         environment = new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build();
-        VerifyDescriptors verify = org.apache.flink.util.InstantiationUtil.clone(
-                new VerifyDescriptors(PUBLISHERS.policy(), true));
+        VerifyDescriptors verify =
+                org.apache.flink.util.InstantiationUtil.clone(new VerifyDescriptors(PUBLISHERS.policy(), true));
         harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(verify), environment);
         harness.setup(verify.getProducedType().createSerializer(new SerializerConfigImpl()));
         harness.initializeState(snapshot);
@@ -151,7 +175,9 @@ class VerifyDescriptorsHarnessTest {
         ModelDescriptor good = PUBLISHERS.byCi(model("model-a", 1));
         harness.processElement(good, 0L);
         harness.processElement(model("model-a", 2), 0L);
-        assertThat(harness.extractOutputValues()).as("the policy survived Java serialization").containsExactly(good);
+        assertThat(harness.extractOutputValues())
+                .as("the policy survived Java serialization")
+                .containsExactly(good);
         assertThat(rejected()).hasSize(1);
     }
 }

@@ -2,7 +2,6 @@ package dev.modelserving.flink.parse;
 
 import com.google.protobuf.ByteString;
 import dev.modelserving.flink.types.ProtoTypeInfo;
-import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.model.Checksums;
 import dev.modelserving.proto.DeadLetter;
 import org.apache.flink.util.OutputTag;
@@ -30,14 +29,26 @@ public final class DeadLetters {
 
     /** A dead letter for a raw Kafka record: at most {@code maxPayloadBytes} of its bytes, its origin, reason, time. */
     public static DeadLetter of(RawRecord raw, String reason, long timeMillis, int maxPayloadBytes) {
-        return of(raw.getPayload(), raw.getTopic(), raw.getPartition(), raw.getOffset(), reason, timeMillis,
+        return of(
+                raw.getPayload(),
+                raw.getTopic(),
+                raw.getPartition(),
+                raw.getOffset(),
+                reason,
+                timeMillis,
                 maxPayloadBytes);
     }
 
     /** A dead letter for bytes read from {@code topic}/{@code partition} at {@code offset}, default payload cap. */
-    public static DeadLetter of(byte[] payload, String topic, int partition, long offset, String reason,
-            long timeMillis) {
-        return of(payload, topic, partition, offset, reason, timeMillis,
+    public static DeadLetter of(
+            byte[] payload, String topic, int partition, long offset, String reason, long timeMillis) {
+        return of(
+                payload,
+                topic,
+                partition,
+                offset,
+                reason,
+                timeMillis,
                 ParseLimits.DEFAULT_DEAD_LETTER_MAX_PAYLOAD_BYTES);
     }
 
@@ -45,8 +56,14 @@ public final class DeadLetters {
      * A dead letter for bytes read from {@code topic}/{@code partition} at {@code offset}, copying at most
      * {@code maxPayloadBytes} of them; the SHA-256 and size always describe the whole payload.
      */
-    public static DeadLetter of(byte[] payload, String topic, int partition, long offset, String reason,
-            long timeMillis, int maxPayloadBytes) {
+    public static DeadLetter of(
+            byte[] payload,
+            String topic,
+            int partition,
+            long offset,
+            String reason,
+            long timeMillis,
+            int maxPayloadBytes) {
         byte[] bytes = payload == null ? new byte[0] : payload;
         boolean truncated = bytes.length > maxPayloadBytes;
         return DeadLetter.newBuilder()

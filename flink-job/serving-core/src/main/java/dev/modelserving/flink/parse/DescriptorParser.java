@@ -1,7 +1,6 @@
 package dev.modelserving.flink.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.proto.DescriptorOrigin;
 import dev.modelserving.proto.ModelAction;
@@ -58,17 +57,27 @@ public class DescriptorParser extends PayloadParser<ModelDescriptor> {
         require(Identifiers.modelNameProblem("name", descriptor.getName()), "ModelDescriptor: ");
         String context = "ModelDescriptor '" + descriptor.getName() + "': ";
         require(Identifiers.dataTypeProblem("data_type", descriptor.getDataType()), context);
-        require(Identifiers.problem("publisher_id", descriptor.getPublisherId(),
-                Identifiers.MAX_PUBLISHER_ID_LENGTH, false), context);
+        require(
+                Identifiers.problem(
+                        "publisher_id", descriptor.getPublisherId(), Identifiers.MAX_PUBLISHER_ID_LENGTH, false),
+                context);
         boolean deploy = descriptor.getAction() == ModelAction.DEPLOY;
-        require(Identifiers.versionProblem(deploy ? "version (DEPLOY)" : "version", descriptor.getVersion(),
-                deploy ? 1 : 0), context);
+        require(
+                Identifiers.versionProblem(
+                        deploy ? "version (DEPLOY)" : "version", descriptor.getVersion(), deploy ? 1 : 0),
+                context);
         boolean rollback = descriptor.getAction() == ModelAction.ROLLBACK;
-        require(Identifiers.versionProblem(rollback ? "rollback_to_version (ROLLBACK)" : "rollback_to_version",
-                descriptor.getRollbackToVersion(), rollback ? 1 : 0), context);
-        return descriptor.toBuilder().setOrigin(DescriptorOrigin.newBuilder()
-                .setTopic(raw.getTopic() == null ? "" : raw.getTopic())
-                .setPartition(raw.getPartition())
-                .setOffset(raw.getOffset())).build();
+        require(
+                Identifiers.versionProblem(
+                        rollback ? "rollback_to_version (ROLLBACK)" : "rollback_to_version",
+                        descriptor.getRollbackToVersion(),
+                        rollback ? 1 : 0),
+                context);
+        return descriptor.toBuilder()
+                .setOrigin(DescriptorOrigin.newBuilder()
+                        .setTopic(raw.getTopic() == null ? "" : raw.getTopic())
+                        .setPartition(raw.getPartition())
+                        .setOffset(raw.getOffset()))
+                .build();
     }
 }

@@ -35,13 +35,16 @@ public record ParseLimits(int deadLetterMaxPayloadBytes, long maxDescriptorBytes
 
     /** The default descriptor cap for artifacts of at most {@code maxArtifactBytes}: that plus 16 MiB. */
     public static long defaultMaxDescriptorBytes(long maxArtifactBytes) {
-        return maxArtifactBytes > Long.MAX_VALUE - DESCRIPTOR_OVERHEAD_BYTES ? Long.MAX_VALUE
+        return maxArtifactBytes > Long.MAX_VALUE - DESCRIPTOR_OVERHEAD_BYTES
+                ? Long.MAX_VALUE
                 : maxArtifactBytes + DESCRIPTOR_OVERHEAD_BYTES;
     }
 
     /** The defaults (descriptor cap from the default artifact cap). */
     public static ParseLimits defaults() {
-        return new ParseLimits(DEFAULT_DEAD_LETTER_MAX_PAYLOAD_BYTES,
-                defaultMaxDescriptorBytes(LoadPolicy.DEFAULT_MAX_ARTIFACT_BYTES), DEFAULT_MAX_DEADLINE_MILLIS);
+        return new ParseLimits(
+                DEFAULT_DEAD_LETTER_MAX_PAYLOAD_BYTES,
+                defaultMaxDescriptorBytes(LoadPolicy.DEFAULT_MAX_ARTIFACT_BYTES),
+                DEFAULT_MAX_DEADLINE_MILLIS);
     }
 }

@@ -2,7 +2,6 @@ package dev.modelserving.flink.parse;
 
 import com.google.protobuf.Message;
 import dev.modelserving.flink.types.ProtoTypeInfo;
-import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.model.ForeignFields;
 import dev.modelserving.proto.DeadLetter;
 import java.util.Objects;
@@ -72,7 +71,8 @@ public abstract class PayloadParser<T extends Message> extends ProcessFunction<R
     protected static void requireKnownFields(Message message, int payloadSize) throws InvalidPayloadException {
         Optional<ForeignFields.Foreign> foreign = ForeignFields.first(message);
         if (foreign.isPresent()) {
-            throw new InvalidPayloadException("not a " + message.getDescriptorForType().getName() + ": "
+            throw new InvalidPayloadException("not a "
+                    + message.getDescriptorForType().getName() + ": "
                     + foreign.get().describe() + " (" + payloadSize + " bytes; a payload of another type, or of a"
                     + " newer schema?)");
         }
@@ -135,8 +135,8 @@ public abstract class PayloadParser<T extends Message> extends ProcessFunction<R
     }
 
     private void refuse(RawRecord raw, String reason, Context ctx) {
-        DeadLetter letter = DeadLetters.of(raw, reason, ctx.timerService().currentProcessingTime(),
-                limits.deadLetterMaxPayloadBytes());
+        DeadLetter letter = DeadLetters.of(
+                raw, reason, ctx.timerService().currentProcessingTime(), limits.deadLetterMaxPayloadBytes());
         deadLetters.inc();
         ctx.output(DeadLetters.TAG, letter);
     }

@@ -1,7 +1,6 @@
 package dev.modelserving.flink.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.model.records.SensorRecords;
 import dev.modelserving.proto.DataRecord;
@@ -69,8 +68,8 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        contractState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("input-contract", Types.STRING));
+        contractState = context.getOperatorStateStore()
+                .getUnionListState(new ListStateDescriptor<>("input-contract", Types.STRING));
         if (context.isRestored()) {
             for (String restored : contractState.get()) {
                 if (!restored.equals(contract.encode())) {
@@ -109,8 +108,7 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
         try {
             record = DataRecord.parseFrom(payload);
         } catch (InvalidProtocolBufferException e) {
-            throw new InvalidPayloadException(
-                    "not a DataRecord (" + payload.length + " bytes): " + e.getMessage(), e);
+            throw new InvalidPayloadException("not a DataRecord (" + payload.length + " bytes): " + e.getMessage(), e);
         }
         requireKnownFields(record, payload.length);
         require(Identifiers.recordKeyProblem("id", record.getId()), "DataRecord: ");
@@ -118,7 +116,8 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
         if (record.getDataType().isBlank()) {
             throw new InvalidPayloadException("DataRecord without data_type (id '" + record.getId() + "')");
         }
-        require(Identifiers.dataTypeProblem("data_type", record.getDataType()),
+        require(
+                Identifiers.dataTypeProblem("data_type", record.getDataType()),
                 "DataRecord '" + record.getId() + "': ");
         return record;
     }
@@ -153,7 +152,8 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
         }
         if (takeKafkaKey) {
             String key = raw.keyAsString();
-            require(Identifiers.recordKeyProblem("key (the Kafka record key)", key),
+            require(
+                    Identifiers.recordKeyProblem("key (the Kafka record key)", key),
                     "DataRecord '" + builder.getId() + "': ");
             builder.setKey(key);
         }

@@ -1,7 +1,6 @@
 package dev.modelserving.flink.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.proto.DecisionStrategy;
 import dev.modelserving.proto.SpeculativeConfig;
@@ -65,13 +64,15 @@ public class SpeculativeConfigParser extends PayloadParser<SpeculativeConfig> {
             require(Identifiers.modelNameProblem("models[" + i + "]", config.getModels(i)), context);
         }
         for (int i = 0; i < config.getShadowCandidatesCount(); i++) {
-            require(Identifiers.modelNameProblem("shadow_candidates[" + i + "]", config.getShadowCandidates(i)),
+            require(
+                    Identifiers.modelNameProblem("shadow_candidates[" + i + "]", config.getShadowCandidates(i)),
                     context);
         }
         if (!config.getPrimaryModel().isEmpty()) {
             require(Identifiers.modelNameProblem("primary_model", config.getPrimaryModel()), context);
         }
-        if (config.getStrategy() == DecisionStrategy.SHADOW && config.getPrimaryModel().isBlank()) {
+        if (config.getStrategy() == DecisionStrategy.SHADOW
+                && config.getPrimaryModel().isBlank()) {
             throw new InvalidPayloadException(context + "strategy SHADOW needs primary_model");
         }
         return config;

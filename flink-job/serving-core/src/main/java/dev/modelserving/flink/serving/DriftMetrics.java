@@ -38,8 +38,9 @@ public final class DriftMetrics {
             return;
         }
         ModelDescriptor d = serving.get();
-        versions.computeIfAbsent(key(d.getDataType(), d.getName(), d.getVersion()),
-                k -> new VersionMetrics(d, monitor.get())).update(monitor.get());
+        versions.computeIfAbsent(
+                        key(d.getDataType(), d.getName(), d.getVersion()), k -> new VersionMetrics(d, monitor.get()))
+                .update(monitor.get());
     }
 
     /** Counts a DRIFT_DETECTED event of a version whose metrics exist. */
@@ -47,8 +48,7 @@ public final class DriftMetrics {
         if (event.getType() != ModelEventType.DRIFT_DETECTED) {
             return;
         }
-        VersionMetrics metrics = versions.get(key(event.getDataType(), event.getModelName(),
-                event.getModelVersion()));
+        VersionMetrics metrics = versions.get(key(event.getDataType(), event.getModelName(), event.getModelVersion()));
         if (metrics != null) {
             metrics.driftEvents.inc();
         }
@@ -67,7 +67,8 @@ public final class DriftMetrics {
         DriftMonitor monitor;
 
         VersionMetrics(ModelDescriptor d, DriftMonitor first) {
-            MetricGroup version = root.addGroup("data_type", d.getDataType()).addGroup("model", d.getName())
+            MetricGroup version = root.addGroup("data_type", d.getDataType())
+                    .addGroup("model", d.getName())
                     .addGroup("version", Long.toString(d.getVersion()));
             driftEvents = version.counter("driftEvents");
             monitor = first;

@@ -18,8 +18,7 @@ import org.apache.flink.runtime.metrics.groups.AbstractMetricGroup;
 final class ModelVersionMetrics implements AutoCloseable {
 
     /** Which model version: data type, model name, version. */
-    record Key(String dataType, String modelName, long version) {
-    }
+    record Key(String dataType, String modelName, long version) {}
 
     /** How many recent samples the latency histograms keep (their quantiles are over these). */
     static final int HISTOGRAM_WINDOW = 1000;
@@ -33,14 +32,14 @@ final class ModelVersionMetrics implements AutoCloseable {
     private boolean loadGaugeRegistered;
 
     ModelVersionMetrics(MetricGroup dataTypeGroup, Key key) {
-        this.group = dataTypeGroup.addGroup("model", key.modelName())
-                .addGroup("version", String.valueOf(key.version()));
+        this.group =
+                dataTypeGroup.addGroup("model", key.modelName()).addGroup("version", String.valueOf(key.version()));
         this.scored = group.counter("resultsScored");
         this.failed = group.counter("resultsFailed");
-        this.scoringLatency = group.histogram("scoringLatencyNanos",
-                new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        this.endToEndLatency = group.histogram("endToEndLatencyMillis",
-                new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        this.scoringLatency =
+                group.histogram("scoringLatencyNanos", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        this.endToEndLatency =
+                group.histogram("endToEndLatencyMillis", new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
     }
 
     MetricGroup group() {

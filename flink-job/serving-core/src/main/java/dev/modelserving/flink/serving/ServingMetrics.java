@@ -60,6 +60,7 @@ public final class ServingMetrics {
             return size() > RETIRED_REMEMBERED;
         }
     };
+
     private final LongSupplier clockMillis;
 
     /**
@@ -67,8 +68,14 @@ public final class ServingMetrics {
      *     data type is hostile input); the rest are counted under {@link #OTHER_DATA_TYPES}
      * @param clockMillis the wall clock the end-to-end latency is measured with
      */
-    public ServingMetrics(MetricGroup operatorGroup, IntSupplier loadingModels, IntSupplier dataTypes,
-            ModelCache cache, ModelLoads loads, UnpackedBytesBudget unpacked, int maxDataTypeGroups,
+    public ServingMetrics(
+            MetricGroup operatorGroup,
+            IntSupplier loadingModels,
+            IntSupplier dataTypes,
+            ModelCache cache,
+            ModelLoads loads,
+            UnpackedBytesBudget unpacked,
+            int maxDataTypeGroups,
             LongSupplier clockMillis) {
         this.maxDataTypeGroups = maxDataTypeGroups;
         this.clockMillis = clockMillis;
@@ -110,8 +117,8 @@ public final class ServingMetrics {
         if (result.getModelName().isEmpty()) {
             return; // FAILED before any model was known (e.g. a model still being rebuilt): aggregates only
         }
-        ModelVersionMetrics.Key key = new ModelVersionMetrics.Key(result.getDataType(), result.getModelName(),
-                result.getModelVersion());
+        ModelVersionMetrics.Key key =
+                new ModelVersionMetrics.Key(result.getDataType(), result.getModelName(), result.getModelVersion());
         if (retired.containsKey(key)) {
             return;
         }
@@ -128,8 +135,8 @@ public final class ServingMetrics {
         if (counter != null) {
             counter.inc();
         }
-        ModelVersionMetrics.Key key = new ModelVersionMetrics.Key(event.getDataType(), event.getModelName(),
-                event.getModelVersion());
+        ModelVersionMetrics.Key key =
+                new ModelVersionMetrics.Key(event.getDataType(), event.getModelName(), event.getModelVersion());
         switch (event.getType()) {
             case ACTIVATED, ROLLED_BACK -> {
                 retired.remove(key);
@@ -154,7 +161,8 @@ public final class ServingMetrics {
      * it. Operator thread only.
      */
     public MetricGroup versionGroup(String dataType, String modelName, long version) {
-        return version(new ModelVersionMetrics.Key(dataType, modelName, version)).group();
+        return version(new ModelVersionMetrics.Key(dataType, modelName, version))
+                .group();
     }
 
     /** The version groups open now (tests, and a bound check). */
@@ -176,8 +184,8 @@ public final class ServingMetrics {
         Counter counter = noModelByDataType.get(dataType);
         if (counter == null) {
             String value = noModelByDataType.size() < maxDataTypeGroups ? dataType : OTHER_DATA_TYPES;
-            counter = noModelByDataType.computeIfAbsent(value,
-                    v -> dataTypeGroup(v).counter("resultsNoModel"));
+            counter = noModelByDataType.computeIfAbsent(
+                    value, v -> dataTypeGroup(v).counter("resultsNoModel"));
             if (value.equals(dataType)) {
                 noModelByDataType.put(dataType, counter);
             }

@@ -28,21 +28,36 @@ public final class ServingRuntime implements AutoCloseable {
      * @param loadingModels candidates loading now (a gauge)
      * @param dataTypes slots (data types, or executor keys) of this instance now (a gauge)
      */
-    public ServingRuntime(RuntimeContext context, ServingSettings settings, IntSupplier loadingModels,
-            IntSupplier dataTypes) {
+    public ServingRuntime(
+            RuntimeContext context, ServingSettings settings, IntSupplier loadingModels, IntSupplier dataTypes) {
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
         String emitter = context.getTaskInfo().getTaskName() + "#" + subtask;
         this.bounds = settings.bounds();
         UnpackedBytesBudget unpacked = new UnpackedBytesBudget(bounds.maxUnpackedBytesPerSubtask());
-        ModelLoader loader = new ModelLoader(ModelFactories.discover(context.getUserCodeClassLoader()),
-                settings.loadPolicy(), unpacked);
-        this.loads = ModelLoads.threads("model-loader-" + subtask, bounds.maxConcurrentLoads(),
-                bounds.modelLoadTimeoutMillis());
+        ModelLoader loader = new ModelLoader(
+                ModelFactories.discover(context.getUserCodeClassLoader()), settings.loadPolicy(), unpacked);
+        this.loads = ModelLoads.threads(
+                "model-loader-" + subtask, bounds.maxConcurrentLoads(), bounds.modelLoadTimeoutMillis());
         ModelCache cache = new ModelCache(bounds.maxLiveModels());
-        this.metrics = new ServingMetrics(context.getMetricGroup(), loadingModels, dataTypes, cache, loads, unpacked,
-                bounds.maxDataTypes(), System::currentTimeMillis);
-        this.slotSettings = new SlotSettings(loader, loads, emitter, settings.maxHistory(), System::currentTimeMillis,
-                cache, bounds.restoreWaitMillis(), metrics::recordRestoreWait).withDrift(settings.drift());
+        this.metrics = new ServingMetrics(
+                context.getMetricGroup(),
+                loadingModels,
+                dataTypes,
+                cache,
+                loads,
+                unpacked,
+                bounds.maxDataTypes(),
+                System::currentTimeMillis);
+        this.slotSettings = new SlotSettings(
+                        loader,
+                        loads,
+                        emitter,
+                        settings.maxHistory(),
+                        System::currentTimeMillis,
+                        cache,
+                        bounds.restoreWaitMillis(),
+                        metrics::recordRestoreWait)
+                .withDrift(settings.drift());
         this.driftMetrics = new DriftMetrics(context.getMetricGroup());
     }
 

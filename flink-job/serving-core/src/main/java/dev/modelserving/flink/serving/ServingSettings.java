@@ -36,7 +36,8 @@ public record ServingSettings(
         long maxInputElements,
         List<String> extraAllowedTfOps,
         List<String> allowedPmmlFunctions,
-        DriftSettings drift) implements Serializable {
+        DriftSettings drift)
+        implements Serializable {
 
     private static final long serialVersionUID = 3L;
 
@@ -70,27 +71,51 @@ public record ServingSettings(
 
     /** Defaults: no locations allowed, default limits and bounds, history of 3. */
     public static ServingSettings defaults() {
-        return of(LoadPolicy.defaults(), dev.modelserving.model.serving.SlotSettings.DEFAULT_MAX_HISTORY,
+        return of(
+                LoadPolicy.defaults(),
+                dev.modelserving.model.serving.SlotSettings.DEFAULT_MAX_HISTORY,
                 ServingBounds.defaults());
     }
 
     /** The same settings with other resource bounds. */
     public ServingSettings withBounds(ServingBounds other) {
-        return new ServingSettings(allowedRoots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries,
-                requireValidationSamples, maxHistory, other, maxInputElements, extraAllowedTfOps, allowedPmmlFunctions,
+        return new ServingSettings(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxHistory,
+                other,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions,
                 drift);
     }
 
     /** The same settings with other drift settings. */
     public ServingSettings withDrift(DriftSettings other) {
-        return new ServingSettings(allowedRoots, maxArtifactBytes, maxUnpackedBytes, maxArchiveEntries,
-                requireValidationSamples, maxHistory, bounds, maxInputElements, extraAllowedTfOps, allowedPmmlFunctions,
+        return new ServingSettings(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxHistory,
+                bounds,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions,
                 other);
     }
 
     public LoadPolicy loadPolicy() {
-        return new LoadPolicy(allowedRoots.stream().map(Path::of).toList(), maxArtifactBytes, maxUnpackedBytes,
-                maxArchiveEntries, requireValidationSamples)
+        return new LoadPolicy(
+                        allowedRoots.stream().map(Path::of).toList(),
+                        maxArtifactBytes,
+                        maxUnpackedBytes,
+                        maxArchiveEntries,
+                        requireValidationSamples)
                 .withMaxInputElements(maxInputElements)
                 .withExtraAllowedTfOps(extraAllowedTfOps)
                 .withAllowedPmmlFunctions(allowedPmmlFunctions);

@@ -42,8 +42,8 @@ public final class ProtoSerializerSnapshot<T extends Message> implements TypeSer
     @SuppressWarnings("unchecked")
     public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
         if (readVersion != VERSION) {
-            throw new IOException("unknown ProtoSerializerSnapshot version " + readVersion + " (this code reads "
-                    + VERSION + ")");
+            throw new IOException(
+                    "unknown ProtoSerializerSnapshot version " + readVersion + " (this code reads " + VERSION + ")");
         }
         String className = in.readUTF();
         try {
@@ -60,7 +60,8 @@ public final class ProtoSerializerSnapshot<T extends Message> implements TypeSer
 
     @Override
     public TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> oldSnapshot) {
-        if (oldSnapshot instanceof ProtoSerializerSnapshot<T> old && old.messageClass != null
+        if (oldSnapshot instanceof ProtoSerializerSnapshot<T> old
+                && old.messageClass != null
                 && old.messageClass.getName().equals(messageClass.getName())) {
             return TypeSerializerSchemaCompatibility.compatibleAsIs();
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
-import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.model.Checksums;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.proto.DataRecord;
@@ -23,11 +22,21 @@ import org.junit.jupiter.api.Test;
 /** Each refusal of hostile input by the parsers, with the exact reason, and the bounded dead letter it becomes. */
 class HostileInputParserTest {
 
-    private static final DataRecord WINE = DataRecord.newBuilder().setDataType("wine").setKey("cellar-1")
-            .setId("r-1").setEventTimeMillis(1_000L).putFeatures("alcohol", 12.5).putFeatures("ph", 3.2).build();
+    private static final DataRecord WINE = DataRecord.newBuilder()
+            .setDataType("wine")
+            .setKey("cellar-1")
+            .setId("r-1")
+            .setEventTimeMillis(1_000L)
+            .putFeatures("alcohol", 12.5)
+            .putFeatures("ph", 3.2)
+            .build();
 
-    private static final ModelDescriptor MODEL = ModelDescriptor.newBuilder().setName("wine-quality").setVersion(3)
-            .setDataType("wine").setModelType(ModelType.PMML).setArtifactBytes(ByteString.copyFromUtf8("<PMML/>"))
+    private static final ModelDescriptor MODEL = ModelDescriptor.newBuilder()
+            .setName("wine-quality")
+            .setVersion(3)
+            .setDataType("wine")
+            .setModelType(ModelType.PMML)
+            .setArtifactBytes(ByteString.copyFromUtf8("<PMML/>"))
             .build();
 
     private static RawRecord raw(String topic, byte[] payload) {
@@ -84,7 +93,10 @@ class HostileInputParserTest {
 
     @Test
     void aSensorReadingMachineIdIsChecked() throws Exception {
-        SensorReading reading = SensorReading.newBuilder().setMachineId("m\u001F1").setTemperatureC(20).build();
+        SensorReading reading = SensorReading.newBuilder()
+                .setMachineId("m\u001F1")
+                .setTemperatureC(20)
+                .build();
         assertThat(recordReason(RecordFormat.SENSOR_READING, reading.toByteArray(), null))
                 .isEqualTo("SensorReading: machine_id contains control character U+001F at index 1");
     }
@@ -92,16 +104,22 @@ class HostileInputParserTest {
     @Test
     void aDataRecordOnASensorReadingTopicIsNotASensorReading() throws Exception {
         assertThat(recordReason(RecordFormat.SENSOR_READING, WINE.toByteArray(), null))
-                .matches("not a SensorReading: field \\d is not a SensorReading field \\("
-                        + WINE.getSerializedSize() + " bytes; a payload of another type, or of a newer schema\\?\\)");
+                .matches("not a SensorReading: field \\d is not a SensorReading field \\(" + WINE.getSerializedSize()
+                        + " bytes; a payload of another type, or of a newer schema\\?\\)");
     }
 
     @Test
     void aSensorReadingOnADataRecordTopicIsNotADataRecord() throws Exception {
-        SensorReading reading = SensorReading.newBuilder().setMachineId("m-1").setTimestampMillis(5)
-                .setTemperatureC(61.5).setFanRpm(2000).setLoadPercent(40).build();
+        SensorReading reading = SensorReading.newBuilder()
+                .setMachineId("m-1")
+                .setTimestampMillis(5)
+                .setTemperatureC(61.5)
+                .setFanRpm(2000)
+                .setLoadPercent(40)
+                .build();
         assertThat(recordReason(RecordFormat.DATA_RECORD, reading.toByteArray(), null))
-                .startsWith("not a DataRecord: field ").contains(" is not a DataRecord field");
+                .startsWith("not a DataRecord: field ")
+                .contains(" is not a DataRecord field");
     }
 
     @Test
@@ -115,26 +133,39 @@ class HostileInputParserTest {
         assertThat(descriptorReason(MODEL.toBuilder().setPublisherId("team\r").build()))
                 .isEqualTo("ModelDescriptor 'wine-quality': publisher_id contains control character U+000D at"
                         + " index 4");
-        assertThat(descriptorReason(MODEL.toBuilder().setVersion(Identifiers.MAX_VERSION + 1).build()))
+        assertThat(descriptorReason(MODEL.toBuilder()
+                        .setVersion(Identifiers.MAX_VERSION + 1)
+                        .build()))
                 .isEqualTo("ModelDescriptor 'wine-quality': version (DEPLOY) 9007199254740992 is above"
                         + " 9007199254740991 (2^53-1, the largest integer exact in JSON)");
         assertThat(descriptorReason(MODEL.toBuilder().setVersion(0).build()))
                 .isEqualTo("ModelDescriptor 'wine-quality': version (DEPLOY) 0 is below 1");
-        assertThat(descriptorReason(MODEL.toBuilder().setAction(ModelAction.ROLLBACK).setVersion(4)
-                        .setRollbackToVersion(Long.MAX_VALUE).build()))
+        assertThat(descriptorReason(MODEL.toBuilder()
+                        .setAction(ModelAction.ROLLBACK)
+                        .setVersion(4)
+                        .setRollbackToVersion(Long.MAX_VALUE)
+                        .build()))
                 .isEqualTo("ModelDescriptor 'wine-quality': rollback_to_version (ROLLBACK) 9223372036854775807 is"
                         + " above 9007199254740991 (2^53-1, the largest integer exact in JSON)");
     }
 
     @Test
     void aDescriptorWithForeignFieldsDeepInsideIsRefused() throws Exception {
-        DataRecord sampleInput = DataRecord.newBuilder().setDataType("wine").setUnknownFields(UnknownFieldSet
-                .newBuilder().addField(77, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build()).build();
+        DataRecord sampleInput = DataRecord.newBuilder()
+                .setDataType("wine")
+                .setUnknownFields(UnknownFieldSet.newBuilder()
+                        .addField(
+                                77,
+                                UnknownFieldSet.Field.newBuilder().addVarint(1).build())
+                        .build())
+                .build();
         ModelDescriptor foreign = MODEL.toBuilder()
-                .addValidationSamples(ValidationSample.newBuilder().setInput(sampleInput)).build();
-        assertThat(descriptorReason(foreign)).isEqualTo("not a ModelDescriptor: field 77 in"
-                + " validation_samples[0].input is not a DataRecord field (" + foreign.getSerializedSize()
-                + " bytes; a payload of another type, or of a newer schema?)");
+                .addValidationSamples(ValidationSample.newBuilder().setInput(sampleInput))
+                .build();
+        assertThat(descriptorReason(foreign))
+                .isEqualTo("not a ModelDescriptor: field 77 in"
+                        + " validation_samples[0].input is not a DataRecord field (" + foreign.getSerializedSize()
+                        + " bytes; a payload of another type, or of a newer schema?)");
     }
 
     @Test
@@ -145,8 +176,9 @@ class HostileInputParserTest {
         try (ParserHarness<ModelDescriptor> harness = new ParserHarness<>(new DescriptorParser(limits))) {
             harness.process(raw("models", huge));
             DeadLetter letter = harness.onlyDeadLetter();
-            assertThat(letter.getReason()).isEqualTo(
-                    "descriptor of 10000 bytes exceeds the limit of 4096 bytes (--max-descriptor-bytes); not parsed");
+            assertThat(letter.getReason())
+                    .isEqualTo(
+                            "descriptor of 10000 bytes exceeds the limit of 4096 bytes (--max-descriptor-bytes); not parsed");
             assertThat(letter.getPayload().size()).isEqualTo(1024);
             assertThat(letter.getPayload()).isEqualTo(ByteString.copyFrom(huge, 0, 1024));
             assertThat(letter.getPayloadSize()).isEqualTo(10_000);
@@ -184,7 +216,9 @@ class HostileInputParserTest {
     @Test
     void aLongReasonIsCut() {
         String reason = DeadLetters.capReason("x".repeat(10_000));
-        assertThat(reason).hasSizeLessThanOrEqualTo(DeadLetters.MAX_REASON_CHARS).startsWith("xxxx")
+        assertThat(reason)
+                .hasSizeLessThanOrEqualTo(DeadLetters.MAX_REASON_CHARS)
+                .startsWith("xxxx")
                 .endsWith("... (" + (10_000 - reason.indexOf('.')) + " more chars cut)");
         assertThat(reason.length()).isGreaterThan(DeadLetters.MAX_REASON_CHARS - 30);
         assertThat(DeadLetters.capReason("short")).isEqualTo("short");
@@ -192,33 +226,51 @@ class HostileInputParserTest {
 
     @Test
     void configIdentifiersNumbersAndDeadlinesAreChecked() throws Exception {
-        SpeculativeConfig ok = SpeculativeConfig.newBuilder().setDataType("wine").setVersion(3)
-                .setDeadlineMillis(100).setStrategy(DecisionStrategy.SHADOW).setPrimaryModel("a").build();
+        SpeculativeConfig ok = SpeculativeConfig.newBuilder()
+                .setDataType("wine")
+                .setVersion(3)
+                .setDeadlineMillis(100)
+                .setStrategy(DecisionStrategy.SHADOW)
+                .setPrimaryModel("a")
+                .build();
         assertThat(configReason(ok.toBuilder().setDataType("w\u001F").build()))
                 .isEqualTo("SpeculativeConfig: data_type contains control character U+001F at index 1");
-        assertThat(configReason(ok.toBuilder().setDeadlineMillis(365L * 24 * 3600 * 1000).build()))
+        assertThat(configReason(ok.toBuilder()
+                        .setDeadlineMillis(365L * 24 * 3600 * 1000)
+                        .build()))
                 .isEqualTo("SpeculativeConfig for 'wine': deadline_millis 31536000000 is above the cap of 60000 ms"
                         + " (--max-deadline-ms)");
-        assertThat(configReason(ok.toBuilder().setVersion(Identifiers.MAX_VERSION + 1).build()))
+        assertThat(configReason(
+                        ok.toBuilder().setVersion(Identifiers.MAX_VERSION + 1).build()))
                 .isEqualTo("SpeculativeConfig for 'wine': version 9007199254740992 is above 9007199254740991"
                         + " (2^53-1, the largest integer exact in JSON)");
-        assertThat(configReason(ok.toBuilder().addModels("a").addModels("b\u001Fc").build()))
+        assertThat(configReason(
+                        ok.toBuilder().addModels("a").addModels("b\u001Fc").build()))
                 .isEqualTo("SpeculativeConfig for 'wine': models[1] contains control character U+001F at index 1");
         assertThat(configReason(ok.toBuilder().setPrimaryModel("p".repeat(200)).build()))
                 .isEqualTo("SpeculativeConfig for 'wine': primary_model is 200 characters long, the limit is 128");
         assertThat(configReason(ok.toBuilder().addShadowCandidates("").build()))
                 .isEqualTo("SpeculativeConfig for 'wine': shadow_candidates[0] is missing");
-        assertThat(configReason(ok.toBuilder().setUnknownFields(UnknownFieldSet.newBuilder()
-                        .addField(20, UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build()).build()))
+        assertThat(configReason(ok.toBuilder()
+                        .setUnknownFields(UnknownFieldSet.newBuilder()
+                                .addField(
+                                        20,
+                                        UnknownFieldSet.Field.newBuilder()
+                                                .addVarint(1)
+                                                .build())
+                                .build())
+                        .build()))
                 .startsWith("not a SpeculativeConfig: field 20 is not a SpeculativeConfig field");
     }
 
     @Test
     void theConfiguredDeadlineCapApplies() throws Exception {
-        SpeculativeConfig config = SpeculativeConfig.newBuilder().setDataType("wine").setDeadlineMillis(5_000)
+        SpeculativeConfig config = SpeculativeConfig.newBuilder()
+                .setDataType("wine")
+                .setDeadlineMillis(5_000)
                 .build();
-        try (ParserHarness<SpeculativeConfig> harness = new ParserHarness<>(
-                new SpeculativeConfigParser(new ParseLimits(1024, 4096, 10_000)))) {
+        try (ParserHarness<SpeculativeConfig> harness =
+                new ParserHarness<>(new SpeculativeConfigParser(new ParseLimits(1024, 4096, 10_000)))) {
             harness.process(raw("speculative-config", config.toByteArray()));
             assertThat(harness.output()).containsExactly(config);
         }

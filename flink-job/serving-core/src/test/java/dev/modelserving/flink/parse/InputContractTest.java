@@ -3,7 +3,6 @@ package dev.modelserving.flink.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.proto.DataRecord;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -45,8 +44,19 @@ class InputContractTest {
         try (var restored = harness(RecordFormat.DATA_RECORD)) {
             restored.initializeState(state);
             restored.open();
-            restored.processElement(new RawRecord(DataRecord.newBuilder().setDataType("wine").setId("r").build()
-                    .toByteArray(), null, "records", 0, 1, 1), 0);
+            restored.processElement(
+                    new RawRecord(
+                            DataRecord.newBuilder()
+                                    .setDataType("wine")
+                                    .setId("r")
+                                    .build()
+                                    .toByteArray(),
+                            null,
+                            "records",
+                            0,
+                            1,
+                            1),
+                    0);
             assertThat(restored.extractOutputValues()).hasSize(1);
         }
     }
@@ -57,7 +67,8 @@ class InputContractTest {
         try (var restored = harness(RecordFormat.SENSOR_READING)) {
             assertThatThrownBy(() -> restored.initializeState(state))
                     .isInstanceOf(SuppressRestartsException.class)
-                    .cause().hasMessage("the savepoint (or checkpoint) this job restores was taken with --data-format"
+                    .cause()
+                    .hasMessage("the savepoint (or checkpoint) this job restores was taken with --data-format"
                             + " data-record; the job now runs with --data-format sensor-reading: restart with the"
                             + " same --data-format, or start without the savepoint");
         }

@@ -3,7 +3,6 @@ package dev.modelserving.flink.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
-import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.proto.DeadLetter;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +54,9 @@ final class ParserHarness<T extends Message> implements AutoCloseable {
 
     List<DeadLetter> deadLetters() {
         var side = harness.getSideOutput(DeadLetters.TAG);
-        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
+        return side == null
+                ? List.of()
+                : side.stream().map(StreamRecord::getValue).toList();
     }
 
     DeadLetter onlyDeadLetter() {

@@ -3,7 +3,6 @@ package dev.modelserving.flink.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.SensorReading;
@@ -16,12 +15,28 @@ class RecordParserTest {
     /** A DataRecord whose data_type field claims 5 bytes but the message ends after 1: a truncated write. */
     private static final byte[] TRUNCATED = {0x0a, 0x05, 'a'};
     /** 0xff bytes: an over-long varint tag that no protobuf parser accepts. */
-    private static final byte[] GARBAGE = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-        (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+    private static final byte[] GARBAGE = {
+        (byte) 0xff,
+        (byte) 0xff,
+        (byte) 0xff,
+        (byte) 0xff,
+        (byte) 0xff,
+        (byte) 0xff,
+        (byte) 0xff,
+        (byte) 0xff,
+        (byte) 0xff,
+        (byte) 0xff,
+        (byte) 0xff
+    };
 
     private static final DataRecord COMPLETE = DataRecord.newBuilder()
-            .setDataType("wine").setKey("cellar-1").setId("r-1").setEventTimeMillis(1_000L)
-            .putFeatures("alcohol", 12.5).putFeatures("ph", Double.NaN).build();
+            .setDataType("wine")
+            .setKey("cellar-1")
+            .setId("r-1")
+            .setEventTimeMillis(1_000L)
+            .putFeatures("alcohol", 12.5)
+            .putFeatures("ph", Double.NaN)
+            .build();
 
     private static RawRecord raw(byte[] payload) {
         return new RawRecord(payload, null, "records", 2, 17L, 1_700_000_000_000L);
@@ -50,7 +65,9 @@ class RecordParserTest {
             assertThat(letter.getSourceTopic()).isEqualTo("records");
             assertThat(letter.getSourcePartition()).isEqualTo(2);
             assertThat(letter.getSourceOffset()).isEqualTo(17L);
-            assertThat(letter.getReason()).startsWith("not a DataRecord (3 bytes)").contains("truncated");
+            assertThat(letter.getReason())
+                    .startsWith("not a DataRecord (3 bytes)")
+                    .contains("truncated");
             assertThat(letter.getTimestampMillis()).isEqualTo(5_000L);
             assertThat(harness.counter(PayloadParser.DEAD_LETTERS_METRIC)).isEqualTo(1);
             assertThat(harness.counter(RecordParser.PARSED_METRIC)).isZero();
@@ -63,7 +80,8 @@ class RecordParserTest {
             harness.process(raw(GARBAGE));
             harness.process(raw(COMPLETE.toByteArray()));
 
-            assertThat(harness.deadLetters()).singleElement()
+            assertThat(harness.deadLetters())
+                    .singleElement()
                     .satisfies(letter -> assertThat(letter.getReason()).startsWith("not a DataRecord (11 bytes)"));
             assertThat(harness.output()).containsExactly(COMPLETE);
         }
@@ -74,7 +92,9 @@ class RecordParserTest {
         try (ParserHarness<DataRecord> harness = new ParserHarness<>(new RecordParser(RecordFormat.DATA_RECORD))) {
             harness.process(raw(null));
 
-            assertThat(harness.onlyDeadLetter().getReason()).contains("empty payload").contains("tombstone")
+            assertThat(harness.onlyDeadLetter().getReason())
+                    .contains("empty payload")
+                    .contains("tombstone")
                     .contains("DataRecord");
         }
     }
@@ -84,15 +104,20 @@ class RecordParserTest {
         try (ParserHarness<DataRecord> harness = new ParserHarness<>(new RecordParser(RecordFormat.DATA_RECORD))) {
             harness.process(raw(COMPLETE.toBuilder().clearDataType().build().toByteArray()));
 
-            assertThat(harness.onlyDeadLetter().getReason()).contains("without data_type").contains("r-1");
+            assertThat(harness.onlyDeadLetter().getReason())
+                    .contains("without data_type")
+                    .contains("r-1");
         }
     }
 
     @Test
     void missingIdKeyAndTimeComeFromTheKafkaRecordDeterministically() throws Exception {
-        DataRecord bare = DataRecord.newBuilder().setDataType("wine").putFeatures("alcohol", 11).build();
-        RawRecord kafkaRecord = new RawRecord(bare.toByteArray(), "cellar-9".getBytes(StandardCharsets.UTF_8),
-                "records", 2, 17L, 1_700_000_000_000L);
+        DataRecord bare = DataRecord.newBuilder()
+                .setDataType("wine")
+                .putFeatures("alcohol", 11)
+                .build();
+        RawRecord kafkaRecord = new RawRecord(
+                bare.toByteArray(), "cellar-9".getBytes(StandardCharsets.UTF_8), "records", 2, 17L, 1_700_000_000_000L);
         try (ParserHarness<DataRecord> harness = new ParserHarness<>(new RecordParser(RecordFormat.DATA_RECORD))) {
             harness.process(kafkaRecord);
             harness.process(kafkaRecord); // a replay after a restart
@@ -108,8 +133,13 @@ class RecordParserTest {
 
     @Test
     void sensorReadingBecomesASensorDataRecord() throws Exception {
-        SensorReading reading = SensorReading.newBuilder().setMachineId("machine-07").setTimestampMillis(1_234L)
-                .setTemperatureC(61.25).setFanRpm(2140).setLoadPercent(47.5).build();
+        SensorReading reading = SensorReading.newBuilder()
+                .setMachineId("machine-07")
+                .setTimestampMillis(1_234L)
+                .setTemperatureC(61.25)
+                .setFanRpm(2140)
+                .setLoadPercent(47.5)
+                .build();
         try (ParserHarness<DataRecord> harness = new ParserHarness<>(new RecordParser(RecordFormat.SENSOR_READING))) {
             harness.process(raw(reading.toByteArray()));
 
@@ -119,22 +149,29 @@ class RecordParserTest {
             assertThat(record.getKey()).isEqualTo("machine-07");
             assertThat(record.getId()).isEqualTo("machine-07-1234");
             assertThat(record.getEventTimeMillis()).isEqualTo(1_234L);
-            assertThat(record.getFeaturesMap()).isEqualTo(
-                    Map.of("temperature_c", 61.25, "fan_rpm", 2140.0, "load_percent", 47.5));
+            assertThat(record.getFeaturesMap())
+                    .isEqualTo(Map.of("temperature_c", 61.25, "fan_rpm", 2140.0, "load_percent", 47.5));
         }
     }
 
     @Test
     void sensorReadingWithoutMachineIdOrUnparseableIsADeadLetter() throws Exception {
-        SensorReading anonymous = SensorReading.newBuilder().setTimestampMillis(1_234L).setTemperatureC(20).build();
+        SensorReading anonymous = SensorReading.newBuilder()
+                .setTimestampMillis(1_234L)
+                .setTemperatureC(20)
+                .build();
         try (ParserHarness<DataRecord> harness = new ParserHarness<>(new RecordParser(RecordFormat.SENSOR_READING))) {
             harness.process(raw(anonymous.toByteArray()));
             harness.process(raw(GARBAGE));
 
             assertThat(harness.output()).isEmpty();
-            assertThat(harness.deadLetters()).extracting(DeadLetter::getReason).satisfiesExactly(
-                    reason -> assertThat(reason).contains("SensorReading without machine_id").contains("1234"),
-                    reason -> assertThat(reason).startsWith("not a SensorReading"));
+            assertThat(harness.deadLetters())
+                    .extracting(DeadLetter::getReason)
+                    .satisfiesExactly(
+                            reason -> assertThat(reason)
+                                    .contains("SensorReading without machine_id")
+                                    .contains("1234"),
+                            reason -> assertThat(reason).startsWith("not a SensorReading"));
             assertThat(harness.counter(PayloadParser.DEAD_LETTERS_METRIC)).isEqualTo(2);
         }
     }

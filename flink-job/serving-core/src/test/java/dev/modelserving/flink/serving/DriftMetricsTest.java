@@ -72,26 +72,42 @@ class DriftMetricsTest {
     void psiOutOfRangeAndDriftEventsPerVersionAndFeature() {
         Map<String, Metric> metrics = new HashMap<>();
         DriftMetrics drift = new DriftMetrics(new PathGroup(metrics, ""));
-        FeatureStatistics f0 = FeatureStatistics.newBuilder().setName("f0").setCount(10).setMin(-1).setMax(1)
-                .addQuantiles(0).addBinFractions(0.5).addBinFractions(0.5).build();
+        FeatureStatistics f0 = FeatureStatistics.newBuilder()
+                .setName("f0")
+                .setCount(10)
+                .setMin(-1)
+                .setMax(1)
+                .addQuantiles(0)
+                .addBinFractions(0.5)
+                .addBinFractions(0.5)
+                .build();
         ConstantModelFactory factory = new ConstantModelFactory();
         ModelLoader loader = new ModelLoader(ModelFactories.of(List.of(factory)), LoadPolicy.defaults());
-        try (ServingSlot slot = new ServingSlot("test", ServingSlotState.getDefaultInstance(),
+        try (ServingSlot slot = new ServingSlot(
+                "test",
+                ServingSlotState.getDefaultInstance(),
                 new SlotSettings(loader, Runnable::run, "t-0", 2, () -> 1L).withDrift(new DriftSettings(0.2, 4)))) {
-            slot.apply(constant("0").setTrainingStatistics(TrainingStatistics.newBuilder().addFeatures(f0)).build());
+            slot.apply(constant("0")
+                    .setTrainingStatistics(TrainingStatistics.newBuilder().addFeatures(f0))
+                    .build());
             slot.poll();
             for (double value : new double[] {3, 3, 3, -0.5}) {
-                slot.score(DataRecord.newBuilder().setDataType("test").putFeatures("f0", value).build());
+                slot.score(DataRecord.newBuilder()
+                        .setDataType("test")
+                        .putFeatures("f0", value)
+                        .build());
                 drift.observe(slot);
             }
             List<ModelEvent> events = slot.drainEvents();
-            assertThat(events).singleElement().satisfies(e -> assertThat(e.getType())
-                    .isEqualTo(ModelEventType.DRIFT_DETECTED));
+            assertThat(events)
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.getType()).isEqualTo(ModelEventType.DRIFT_DETECTED));
             events.forEach(drift::record);
         }
         String version = "modelServing.data_type.test.model.constant.version.1.";
         assertThat(((Counter) metrics.get(version + "driftEvents")).getCount()).isEqualTo(1);
-        assertThat(((Counter) metrics.get(version + "feature.f0.inputsOutOfRange")).getCount()).isEqualTo(3);
+        assertThat(((Counter) metrics.get(version + "feature.f0.inputsOutOfRange")).getCount())
+                .isEqualTo(3);
         // (0.25-0.5)ln(0.5) + (0.75-0.5)ln(1.5)
         assertThat((Double) ((Gauge<?>) metrics.get(version + "feature.f0.driftPsi")).getValue())
                 .isCloseTo(0.25 * Math.log(2) + 0.25 * Math.log(1.5), org.assertj.core.api.Assertions.within(1e-9));

@@ -1,8 +1,8 @@
 package dev.modelserving.flink.serving;
 
-import dev.modelserving.model.RepositoryRoot;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.model.RepositoryRoot;
 import dev.modelserving.model.archive.UnpackedBytesBudget;
 import dev.modelserving.model.serving.ModelCache;
 import dev.modelserving.model.serving.ModelLoads;
@@ -32,21 +32,39 @@ class MetricsReferenceTest {
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
 
     /** A documented metric: name and the label keys of its key/value groups. */
-    private record Documented(String name, Set<String> labels) {
-    }
+    private record Documented(String name, Set<String> labels) {}
 
     @Test
     void everyRegisteredServingMetricIsInTheReadmeTableWithItsLabels() throws IOException {
         RecordingMetrics recording = new RecordingMetrics();
         try (ModelLoads loads = ModelLoads.threads("metrics-reference", 1, 1000)) {
-            ServingMetrics metrics = new ServingMetrics(recording.root(), () -> 0, () -> 0, new ModelCache(2), loads,
-                    new UnpackedBytesBudget(1000), 4, () -> 10_000L);
-            metrics.record(ModelEvent.newBuilder().setType(ModelEventType.ACTIVATED).setDataType("wine")
-                    .setModelName("forest").setModelVersion(1).setLoadMillis(5).build());
-            metrics.record(ServingResult.newBuilder().setStatus(ServingStatus.SCORED).setDataType("wine")
-                    .setModelName("forest").setModelVersion(1).setLatencyNanos(10).setEventTimeMillis(9_000)
+            ServingMetrics metrics = new ServingMetrics(
+                    recording.root(),
+                    () -> 0,
+                    () -> 0,
+                    new ModelCache(2),
+                    loads,
+                    new UnpackedBytesBudget(1000),
+                    4,
+                    () -> 10_000L);
+            metrics.record(ModelEvent.newBuilder()
+                    .setType(ModelEventType.ACTIVATED)
+                    .setDataType("wine")
+                    .setModelName("forest")
+                    .setModelVersion(1)
+                    .setLoadMillis(5)
                     .build());
-            metrics.record(ServingResult.newBuilder().setStatus(ServingStatus.NO_MODEL).setDataType("sensor")
+            metrics.record(ServingResult.newBuilder()
+                    .setStatus(ServingStatus.SCORED)
+                    .setDataType("wine")
+                    .setModelName("forest")
+                    .setModelVersion(1)
+                    .setLatencyNanos(10)
+                    .setEventTimeMillis(9_000)
+                    .build());
+            metrics.record(ServingResult.newBuilder()
+                    .setStatus(ServingStatus.NO_MODEL)
+                    .setDataType("sensor")
                     .build());
         }
         Set<Documented> documented = readTable();
@@ -57,7 +75,9 @@ class MetricsReferenceTest {
             labels.removeAll(flinkVariables);
             registered.add(new Documented(metric.name(), labels));
         }
-        assertThat(registered).as("registered metrics").hasSizeGreaterThan(20)
+        assertThat(registered)
+                .as("registered metrics")
+                .hasSizeGreaterThan(20)
                 .anySatisfy(m -> assertThat(m.labels()).containsExactly("data_type", "model", "version"))
                 .anySatisfy(m -> assertThat(m.labels()).containsExactly("data_type"));
         assertThat(documented).as("README metrics reference").containsAll(registered);

@@ -16,8 +16,7 @@ import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 final class RecordingMetrics {
 
     /** One registered metric: its name and its group's variables without the angle brackets. */
-    record Registered(String name, Map<String, String> labels, Metric metric) {
-    }
+    record Registered(String name, Map<String, String> labels, Metric metric) {}
 
     private final Map<String, Registered> live = new LinkedHashMap<>();
     private final Map<String, Registered> everRegistered = new LinkedHashMap<>();
@@ -30,8 +29,8 @@ final class RecordingMetrics {
                     live.put(id(registered), registered);
                     everRegistered.put(id(registered), registered);
                 })
-                .setUnregisterConsumer((metric, name, group) -> live.remove(id(new Registered(name, labels(group),
-                        metric))))
+                .setUnregisterConsumer(
+                        (metric, name, group) -> live.remove(id(new Registered(name, labels(group), metric))))
                 .build();
         root = new GenericMetricGroup(registry, null, "operator");
     }

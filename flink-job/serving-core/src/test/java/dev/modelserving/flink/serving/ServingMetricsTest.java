@@ -66,8 +66,8 @@ class ServingMetricsTest {
         ModelCache cache = new ModelCache(1);
         UnpackedBytesBudget unpacked = new UnpackedBytesBudget(1000);
         try (ModelLoads loads = ModelLoads.threads("metrics-test", 1, 1000)) {
-            ServingMetrics metrics = new ServingMetrics(registry, () -> 2, () -> 7, cache, loads, unpacked, 10,
-                    () -> 0L);
+            ServingMetrics metrics =
+                    new ServingMetrics(registry, () -> 2, () -> 7, cache, loads, unpacked, 10, () -> 0L);
             metrics.recordRestoreWait(5_000_000);
             for (String name : new String[] {"a", "b"}) {
                 cache.admit(new ModelCache.Holder() {
@@ -84,14 +84,22 @@ class ServingMetricsTest {
             }
             metrics.dataTypeRefused();
 
-            assertThat(((Gauge<?>) registry.metrics.get("dataTypes")).getValue()).isEqualTo(7);
-            assertThat(((Gauge<?>) registry.metrics.get("modelsLoading")).getValue()).isEqualTo(2);
-            assertThat(((Gauge<?>) registry.metrics.get("liveModels")).getValue()).isEqualTo(1);
-            assertThat(((Gauge<?>) registry.metrics.get("modelsEvicted")).getValue()).isEqualTo(1L);
-            assertThat(((Gauge<?>) registry.metrics.get("loadTimeouts")).getValue()).isEqualTo(0L);
-            assertThat(((Gauge<?>) registry.metrics.get("abandonedLoadThreads")).getValue()).isEqualTo(0);
-            assertThat(((Gauge<?>) registry.metrics.get("unpackedBytesInUse")).getValue()).isEqualTo(0L);
-            assertThat(((Counter) registry.metrics.get("dataTypesRefused")).getCount()).isEqualTo(1);
+            assertThat(((Gauge<?>) registry.metrics.get("dataTypes")).getValue())
+                    .isEqualTo(7);
+            assertThat(((Gauge<?>) registry.metrics.get("modelsLoading")).getValue())
+                    .isEqualTo(2);
+            assertThat(((Gauge<?>) registry.metrics.get("liveModels")).getValue())
+                    .isEqualTo(1);
+            assertThat(((Gauge<?>) registry.metrics.get("modelsEvicted")).getValue())
+                    .isEqualTo(1L);
+            assertThat(((Gauge<?>) registry.metrics.get("loadTimeouts")).getValue())
+                    .isEqualTo(0L);
+            assertThat(((Gauge<?>) registry.metrics.get("abandonedLoadThreads")).getValue())
+                    .isEqualTo(0);
+            assertThat(((Gauge<?>) registry.metrics.get("unpackedBytesInUse")).getValue())
+                    .isEqualTo(0L);
+            assertThat(((Counter) registry.metrics.get("dataTypesRefused")).getCount())
+                    .isEqualTo(1);
             Histogram waits = (Histogram) registry.metrics.get("restoreWaitNanos");
             assertThat(waits.getCount()).isEqualTo(1);
             assertThat(waits.getStatistics().getMax()).isEqualTo(5_000_000);
@@ -100,22 +108,39 @@ class ServingMetricsTest {
 
     private static final long NOW = 1_000_000L;
 
-    private static ServingMetrics perModel(RecordingMetrics recording, ModelCache cache, ModelLoads loads,
-            int maxDataTypeGroups) {
-        return new ServingMetrics(recording.root(), () -> 0, () -> 0, cache, loads, new UnpackedBytesBudget(1000),
-                maxDataTypeGroups, () -> NOW);
+    private static ServingMetrics perModel(
+            RecordingMetrics recording, ModelCache cache, ModelLoads loads, int maxDataTypeGroups) {
+        return new ServingMetrics(
+                recording.root(),
+                () -> 0,
+                () -> 0,
+                cache,
+                loads,
+                new UnpackedBytesBudget(1000),
+                maxDataTypeGroups,
+                () -> NOW);
     }
 
-    private static ServingResult result(ServingStatus status, String dataType, String model, long version,
-            long latencyNanos, long eventTime) {
-        return ServingResult.newBuilder().setStatus(status).setDataType(dataType).setModelName(model)
-                .setModelVersion(version).setLatencyNanos(latencyNanos).setEventTimeMillis(eventTime).build();
+    private static ServingResult result(
+            ServingStatus status, String dataType, String model, long version, long latencyNanos, long eventTime) {
+        return ServingResult.newBuilder()
+                .setStatus(status)
+                .setDataType(dataType)
+                .setModelName(model)
+                .setModelVersion(version)
+                .setLatencyNanos(latencyNanos)
+                .setEventTimeMillis(eventTime)
+                .build();
     }
 
-    private static ModelEvent event(ModelEventType type, String dataType, String model, long version,
-            long loadMillis) {
-        return ModelEvent.newBuilder().setType(type).setDataType(dataType).setModelName(model)
-                .setModelVersion(version).setLoadMillis(loadMillis).build();
+    private static ModelEvent event(ModelEventType type, String dataType, String model, long version, long loadMillis) {
+        return ModelEvent.newBuilder()
+                .setType(type)
+                .setDataType(dataType)
+                .setModelName(model)
+                .setModelVersion(version)
+                .setLoadMillis(loadMillis)
+                .build();
     }
 
     private static Map<String, String> labels(String dataType, String model, long version) {
@@ -134,24 +159,33 @@ class ServingMetricsTest {
             metrics.record(result(ServingStatus.SCORED, "wine", "linear", 2, 7_000, NOW - 10));
 
             Map<String, String> forest = labels("wine", "forest", 1);
-            assertThat(((Counter) recording.live("resultsScored", forest)).getCount()).isEqualTo(2);
-            assertThat(((Counter) recording.live("resultsFailed", forest)).getCount()).isEqualTo(1);
+            assertThat(((Counter) recording.live("resultsScored", forest)).getCount())
+                    .isEqualTo(2);
+            assertThat(((Counter) recording.live("resultsFailed", forest)).getCount())
+                    .isEqualTo(1);
             Histogram scoring = (Histogram) recording.live("scoringLatencyNanos", forest);
             assertThat(scoring.getCount()).isEqualTo(3);
             assertThat(scoring.getStatistics().getMax()).isEqualTo(5_000);
             Histogram endToEnd = (Histogram) recording.live("endToEndLatencyMillis", forest);
-            assertThat(endToEnd.getCount()).as("the record without event time is not measured").isEqualTo(2);
+            assertThat(endToEnd.getCount())
+                    .as("the record without event time is not measured")
+                    .isEqualTo(2);
             assertThat(endToEnd.getStatistics().getMax()).isEqualTo(250);
             assertThat(endToEnd.getStatistics().getMin()).isEqualTo(50);
-            assertThat(((Gauge<?>) recording.live("loadMillis", forest)).getValue()).isEqualTo(42L);
+            assertThat(((Gauge<?>) recording.live("loadMillis", forest)).getValue())
+                    .isEqualTo(42L);
 
             Map<String, String> linear = labels("wine", "linear", 2);
-            assertThat(((Counter) recording.live("resultsScored", linear)).getCount()).isEqualTo(1);
-            assertThat(recording.live("loadMillis", linear)).as("no ACTIVATED event seen: load time unknown")
+            assertThat(((Counter) recording.live("resultsScored", linear)).getCount())
+                    .isEqualTo(1);
+            assertThat(recording.live("loadMillis", linear))
+                    .as("no ACTIVATED event seen: load time unknown")
                     .isNull();
             assertThat(((Counter) recording.live("resultsScored", Map.of())).getCount())
-                    .as("the per subtask aggregate stays").isEqualTo(3);
-            assertThat(((Counter) recording.live("resultsFailed", Map.of())).getCount()).isEqualTo(1);
+                    .as("the per subtask aggregate stays")
+                    .isEqualTo(3);
+            assertThat(((Counter) recording.live("resultsFailed", Map.of())).getCount())
+                    .isEqualTo(1);
         }
     }
 
@@ -165,31 +199,38 @@ class ServingMetricsTest {
             metrics.record(event(ModelEventType.SUPERSEDED, "wine", "forest", 1, 0));
             metrics.record(event(ModelEventType.ACTIVATED, "wine", "forest", 2, 20));
 
-            assertThat(recording.live("resultsScored", labels("wine", "forest", 1))).isNull();
-            assertThat(recording.live("loadMillis", labels("wine", "forest", 1))).isNull();
-            assertThat(recording.live("loadMillis", labels("wine", "forest", 2))).isNotNull();
+            assertThat(recording.live("resultsScored", labels("wine", "forest", 1)))
+                    .isNull();
+            assertThat(recording.live("loadMillis", labels("wine", "forest", 1)))
+                    .isNull();
+            assertThat(recording.live("loadMillis", labels("wine", "forest", 2)))
+                    .isNotNull();
 
             // A late result of the superseded version (speculative executors score on their own threads).
             metrics.record(result(ServingStatus.SCORED, "wine", "forest", 1, 1_000, 0));
             assertThat(recording.live("resultsScored", labels("wine", "forest", 1)))
-                    .as("a retired version's group is not re-created").isNull();
+                    .as("a retired version's group is not re-created")
+                    .isNull();
             assertThat(metrics.openVersionGroups()).isEqualTo(1);
 
             metrics.record(event(ModelEventType.REMOVED, "wine", "forest", 2, 0));
             assertThat(metrics.openVersionGroups()).isZero();
-            assertThat(recording.live()).allSatisfy((id, registered) ->
-                    assertThat(registered.labels()).doesNotContainKey("version"));
+            assertThat(recording.live())
+                    .allSatisfy(
+                            (id, registered) -> assertThat(registered.labels()).doesNotContainKey("version"));
 
             metrics.record(event(ModelEventType.ROLLED_BACK, "wine", "forest", 1, 7));
             assertThat(((Gauge<?>) recording.live("loadMillis", labels("wine", "forest", 1))).getValue())
                     .isEqualTo(7L);
             metrics.record(result(ServingStatus.SCORED, "wine", "forest", 1, 1_000, 0));
             assertThat(((Counter) recording.live("resultsScored", labels("wine", "forest", 1))).getCount())
-                    .as("a fresh group after the rollback").isEqualTo(1);
+                    .as("a fresh group after the rollback")
+                    .isEqualTo(1);
 
             metrics.close();
             assertThat(metrics.openVersionGroups()).isZero();
-            assertThat(recording.live("resultsScored", labels("wine", "forest", 1))).isNull();
+            assertThat(recording.live("resultsScored", labels("wine", "forest", 1)))
+                    .isNull();
         }
     }
 
@@ -199,18 +240,26 @@ class ServingMetricsTest {
         try (ModelLoads loads = ModelLoads.threads("metrics-test", 1, 1000)) {
             ServingMetrics metrics = perModel(recording, new ModelCache(4), loads, 2);
             for (String dataType : new String[] {"wine", "wine", "sensor", "hostile-1", "hostile-2"}) {
-                metrics.record(ServingResult.newBuilder().setStatus(ServingStatus.NO_MODEL).setDataType(dataType)
+                metrics.record(ServingResult.newBuilder()
+                        .setStatus(ServingStatus.NO_MODEL)
+                        .setDataType(dataType)
                         .build());
             }
             assertThat(((Counter) recording.live("resultsNoModel", Map.of("data_type", "wine"))).getCount())
                     .isEqualTo(2);
             assertThat(((Counter) recording.live("resultsNoModel", Map.of("data_type", "sensor"))).getCount())
                     .isEqualTo(1);
-            assertThat(recording.live("resultsNoModel", Map.of("data_type", "hostile-1"))).isNull();
-            assertThat(((Counter) recording.live("resultsNoModel",
-                    Map.of("data_type", ServingMetrics.OTHER_DATA_TYPES))).getCount()).isEqualTo(2);
-            assertThat(((Counter) recording.live("resultsNoModel", Map.of())).getCount()).isEqualTo(5);
-            assertThat(metrics.openVersionGroups()).as("NO_MODEL names no model version").isZero();
+            assertThat(recording.live("resultsNoModel", Map.of("data_type", "hostile-1")))
+                    .isNull();
+            assertThat(((Counter) recording.live(
+                                    "resultsNoModel", Map.of("data_type", ServingMetrics.OTHER_DATA_TYPES)))
+                            .getCount())
+                    .isEqualTo(2);
+            assertThat(((Counter) recording.live("resultsNoModel", Map.of())).getCount())
+                    .isEqualTo(5);
+            assertThat(metrics.openVersionGroups())
+                    .as("NO_MODEL names no model version")
+                    .isZero();
         }
     }
 
@@ -220,11 +269,13 @@ class ServingMetricsTest {
         try (ModelLoads loads = ModelLoads.threads("metrics-test", 1, 1000)) {
             ServingMetrics metrics = perModel(recording, new ModelCache(4), loads, 2);
             metrics.record(event(ModelEventType.ACTIVATED, "wine", "forest", 3, 1));
-            metrics.versionGroup("wine", "forest", 3).addGroup("feature", "alcohol").gauge("driftPsi",
-                    (Gauge<Double>) () -> 0.5);
-            Map<String, String> feature = Map.of("data_type", "wine", "model", "forest", "version", "3",
-                    "feature", "alcohol");
-            assertThat(((Gauge<?>) recording.live("driftPsi", feature)).getValue()).isEqualTo(0.5);
+            metrics.versionGroup("wine", "forest", 3)
+                    .addGroup("feature", "alcohol")
+                    .gauge("driftPsi", (Gauge<Double>) () -> 0.5);
+            Map<String, String> feature =
+                    Map.of("data_type", "wine", "model", "forest", "version", "3", "feature", "alcohol");
+            assertThat(((Gauge<?>) recording.live("driftPsi", feature)).getValue())
+                    .isEqualTo(0.5);
             metrics.record(event(ModelEventType.SUPERSEDED, "wine", "forest", 3, 0));
             assertThat(recording.live("driftPsi", feature)).isNull();
         }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 class ProtoSerializerSnapshotTest {
 
     private static final DataRecord RECORD = DataRecord.newBuilder()
-            .setDataType("sensor").setId("r-1").putFeatures("load_percent", 47.5).build();
+            .setDataType("sensor")
+            .setId("r-1")
+            .putFeatures("load_percent", 47.5)
+            .build();
 
     @Test
     void snapshotWrittenToASavepointRestoresASerializerThatReadsTheOldBytes() throws IOException {
@@ -26,24 +29,32 @@ class ProtoSerializerSnapshotTest {
         TypeSerializerSnapshot.writeVersionedSnapshot(snapshotBytes, original.snapshotConfiguration());
 
         TypeSerializerSnapshot<DataRecord> restoredSnapshot = TypeSerializerSnapshot.readVersionedSnapshot(
-                new DataInputDeserializer(snapshotBytes.getCopyOfBuffer()), getClass().getClassLoader());
+                new DataInputDeserializer(snapshotBytes.getCopyOfBuffer()),
+                getClass().getClassLoader());
         TypeSerializer<DataRecord> restored = restoredSnapshot.restoreSerializer();
 
         assertThat(restoredSnapshot).isInstanceOf(ProtoSerializerSnapshot.class);
-        assertThat(((ProtoSerializerSnapshot<DataRecord>) restoredSnapshot).messageClass()).isEqualTo(DataRecord.class);
+        assertThat(((ProtoSerializerSnapshot<DataRecord>) restoredSnapshot).messageClass())
+                .isEqualTo(DataRecord.class);
         assertThat(restored).isEqualTo(original);
-        assertThat(restored.deserialize(new DataInputDeserializer(state.getCopyOfBuffer()))).isEqualTo(RECORD);
-        assertThat(new ProtoSerializer<>(DataRecord.class).snapshotConfiguration()
-                .resolveSchemaCompatibility(restoredSnapshot).isCompatibleAsIs()).isTrue();
+        assertThat(restored.deserialize(new DataInputDeserializer(state.getCopyOfBuffer())))
+                .isEqualTo(RECORD);
+        assertThat(new ProtoSerializer<>(DataRecord.class)
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(restoredSnapshot)
+                        .isCompatibleAsIs())
+                .isTrue();
     }
 
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
     void aDifferentMessageClassIsIncompatible() {
         TypeSerializerSnapshot oldSnapshot = new ProtoSerializer<>(ModelDescriptor.class).snapshotConfiguration();
-        TypeSerializerSnapshot<DataRecord> newSnapshot = new ProtoSerializer<>(DataRecord.class).snapshotConfiguration();
+        TypeSerializerSnapshot<DataRecord> newSnapshot =
+                new ProtoSerializer<>(DataRecord.class).snapshotConfiguration();
 
-        assertThat(newSnapshot.resolveSchemaCompatibility(oldSnapshot).isIncompatible()).isTrue();
+        assertThat(newSnapshot.resolveSchemaCompatibility(oldSnapshot).isIncompatible())
+                .isTrue();
     }
 
     @Test
@@ -51,8 +62,11 @@ class ProtoSerializerSnapshotTest {
         DataOutputSerializer bytes = new DataOutputSerializer(64);
         bytes.writeUTF("com.example.Gone");
 
-        assertThatThrownBy(() -> new ProtoSerializerSnapshot<DataRecord>().readSnapshot(
-                        1, new DataInputDeserializer(bytes.getCopyOfBuffer()), getClass().getClassLoader()))
+        assertThatThrownBy(() -> new ProtoSerializerSnapshot<DataRecord>()
+                        .readSnapshot(
+                                1,
+                                new DataInputDeserializer(bytes.getCopyOfBuffer()),
+                                getClass().getClassLoader()))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("com.example.Gone");
     }
@@ -62,8 +76,11 @@ class ProtoSerializerSnapshotTest {
         DataOutputSerializer bytes = new DataOutputSerializer(64);
         bytes.writeUTF(String.class.getName());
 
-        assertThatThrownBy(() -> new ProtoSerializerSnapshot<DataRecord>().readSnapshot(
-                        1, new DataInputDeserializer(bytes.getCopyOfBuffer()), getClass().getClassLoader()))
+        assertThatThrownBy(() -> new ProtoSerializerSnapshot<DataRecord>()
+                        .readSnapshot(
+                                1,
+                                new DataInputDeserializer(bytes.getCopyOfBuffer()),
+                                getClass().getClassLoader()))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("java.lang.String");
     }

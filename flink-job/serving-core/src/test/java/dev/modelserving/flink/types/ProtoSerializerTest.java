@@ -26,11 +26,27 @@ class ProtoSerializerTest extends SerializerTestBase<DataRecord> {
     protected DataRecord[] getTestData() {
         return new DataRecord[] {
             DataRecord.getDefaultInstance(),
-            DataRecord.newBuilder().setDataType("sensor").setKey("m-1").setId("r-1").setEventTimeMillis(42)
-                    .putFeatures("temperature_c", 61.5).putFeatures("fan_rpm", Double.NaN).build(),
-            DataRecord.newBuilder().setDataType("image").setId("r-2").addVector(0.25f).addVector(-1f)
-                    .addVector(Float.MAX_VALUE).addVectorShape(3).build(),
-            DataRecord.newBuilder().setDataType("unicode ✓").setKey("").setId("r-3").build(),
+            DataRecord.newBuilder()
+                    .setDataType("sensor")
+                    .setKey("m-1")
+                    .setId("r-1")
+                    .setEventTimeMillis(42)
+                    .putFeatures("temperature_c", 61.5)
+                    .putFeatures("fan_rpm", Double.NaN)
+                    .build(),
+            DataRecord.newBuilder()
+                    .setDataType("image")
+                    .setId("r-2")
+                    .addVector(0.25f)
+                    .addVector(-1f)
+                    .addVector(Float.MAX_VALUE)
+                    .addVectorShape(3)
+                    .build(),
+            DataRecord.newBuilder()
+                    .setDataType("unicode ✓")
+                    .setKey("")
+                    .setId("r-3")
+                    .build(),
         };
     }
 }

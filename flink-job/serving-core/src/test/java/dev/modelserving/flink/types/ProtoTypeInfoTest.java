@@ -25,7 +25,8 @@ class ProtoTypeInfoTest {
 
     @Test
     void equalityFollowsTheMessageClass() {
-        assertThat(ProtoTypeInfo.of(DataRecord.class)).isEqualTo(ProtoTypeInfo.of(DataRecord.class))
+        assertThat(ProtoTypeInfo.of(DataRecord.class))
+                .isEqualTo(ProtoTypeInfo.of(DataRecord.class))
                 .hasSameHashCodeAs(ProtoTypeInfo.of(DataRecord.class))
                 .isNotEqualTo(ProtoTypeInfo.of(ModelDescriptor.class));
     }
