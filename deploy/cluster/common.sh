@@ -40,6 +40,8 @@ mkdir -p "$run_dir" "$log_dir" "$CLUSTER_HOME/plugins"
 # Plug-ins (metric reporters, file systems), as in a distribution's plugins/: flink_plugins puts the Prometheus
 # reporter there; add others as plugins/<name>/<jar>.
 export FLINK_PLUGINS_DIR="$CLUSTER_HOME/plugins"
+# TensorFlow native logging of the TaskManagers and tools: warnings and errors only.
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 # The Prometheus reporter's ports: the JobManager takes the first free one, each TaskManager the next
 # (http://<host>:<port>/metrics). The reporter has no bind-address option: it listens on every interface.
 FLINK_PROMETHEUS_PORTS="${FLINK_PROMETHEUS_PORTS:-9249-9260}"

@@ -89,12 +89,13 @@ public final class ModelCli implements Runnable {
     }
 
     /**
-     * The command line as {@link #main} runs it: one-line errors (exit 1), usage errors (exit 2), enum values in any
-     * case.
+     * The command line as {@link #main} runs it: one-line errors (exit 1), usage errors as the reason and a hint
+     * (exit 2), enum values in any case.
      */
     public static CommandLine commandLine(ModelCli cli) {
         CommandLine commandLine = new CommandLine(cli);
         commandLine.setExecutionExceptionHandler(new ErrorReporter());
+        commandLine.setParameterExceptionHandler(new UsageErrorReporter());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         return commandLine;
     }

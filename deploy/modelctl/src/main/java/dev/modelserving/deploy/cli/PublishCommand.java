@@ -66,6 +66,9 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     private SigningOptions signing;
 
+    @Mixin
+    private PublishVersionCheck versionCheck;
+
     @Option(
             names = "--allowed-root",
             paramLabel = "DIR",
@@ -107,8 +110,10 @@ final class PublishCommand implements Callable<Integer> {
             } catch (CliException e) {
                 throw new CliException("not published: " + e.getMessage(), e);
             }
-            modelTopic.send(signing.apply(spec.commandLine(), List.of(built.descriptor())), out);
             PrintWriter err = spec.commandLine().getErr();
+            List<String> warnings = versionCheck.check(modelTopic, List.of(built.descriptor()));
+            modelTopic.send(signing.apply(spec.commandLine(), List.of(built.descriptor())), out);
+            PublishVersionCheck.warn(warnings, err);
             built.notes().forEach(note -> err.println(ModelCli.PREFIX + note));
             err.flush();
             return 0;
@@ -125,7 +130,9 @@ final class PublishCommand implements Callable<Integer> {
             }
             descriptors.add(descriptor);
         }
+        List<String> warnings = versionCheck.check(modelTopic, descriptors);
         modelTopic.send(signing.apply(spec.commandLine(), descriptors), out);
+        PublishVersionCheck.warn(warnings, spec.commandLine().getErr());
         return 0;
     }
 }
