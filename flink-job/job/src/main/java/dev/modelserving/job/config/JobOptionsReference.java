@@ -17,7 +17,8 @@ public final class JobOptionsReference {
     /** The line after the generated table. */
     public static final String END = "<!-- job-options:end -->";
     /** The command that regenerates README's table, from the repository root. */
-    public static final String COMMAND = "./mvnw -q -o -pl flink-job/job -am process-classes -Pjob-options-reference";
+    public static final String COMMAND =
+            "./mvnw -q -o -pl flink-job/job -am process-test-classes -Pjob-options-reference";
 
     private JobOptionsReference() {}
 
