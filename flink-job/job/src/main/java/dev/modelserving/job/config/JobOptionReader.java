@@ -141,32 +141,32 @@ public final class JobOptionReader {
         if (registered.kind() == OptionKind.LIST || registered.kind() == OptionKind.REPEATABLE) {
             throw new IllegalStateException(registered.flag() + " is a list: read it with list() or repeatable()");
         }
-        Source source = source(registered);
+        Optional<T> value;
         try {
-            Optional<T> value = switch (source) {
+            value = switch (source(registered)) {
                 case ARGUMENTS -> fromArguments.getOptional(option);
                 case FLINK_CONFIGURATION -> flinkConfiguration.getOptional(option);
                 case DEFAULT -> Optional.empty();
             };
-            if (value.isEmpty() && option.hasDefaultValue()) {
-                value = Optional.of(option.defaultValue());
-            }
-            if (value.isPresent() && registered.kind() == OptionKind.CHOICE) {
-                String chosen = JobOption.written(value.get()).toLowerCase(Locale.ROOT);
-                if (!registered.choices().contains(chosen)) {
-                    throw invalid(option, "'" + written(option) + "' is not " + String.join("|", registered.choices()));
-                }
-            }
-            return value;
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().endsWith(JobOptions.HINT)) {
-                throw e;
-            }
-            String expected = registered.kind() == OptionKind.CHOICE
-                    ? String.join("|", registered.choices())
-                    : registered.kind().expected();
-            throw invalid(option, "'" + written(option) + "' is not " + expected, e);
+        } catch (IllegalArgumentException e) { // Flink could not convert the value to the option's type
+            throw invalid(option, "'" + written(option) + "' is not " + expected(registered), e);
         }
+        if (value.isEmpty() && option.hasDefaultValue()) {
+            value = Optional.of(option.defaultValue());
+        }
+        if (value.isPresent() && registered.kind() == OptionKind.CHOICE) {
+            String chosen = JobOption.written(value.get()).toLowerCase(Locale.ROOT);
+            if (!registered.choices().contains(chosen)) {
+                throw invalid(option, "'" + written(option) + "' is not " + expected(registered));
+            }
+        }
+        return value;
+    }
+
+    private static String expected(JobOption option) {
+        return option.kind() == OptionKind.CHOICE
+                ? String.join("|", option.choices())
+                : option.kind().expected();
     }
 
     /** The option's value, or its default. */
@@ -282,7 +282,7 @@ public final class JobOptionReader {
         switch (source(registered)) {
             case ARGUMENTS -> {
                 Optional<String> value = arguments.value(registered.flagName());
-                if (value.isEmpty()) {
+                if (value.isEmpty() || value.get().isBlank()) {
                     throw invalid(option, "needs a value");
                 }
                 entries = List.of(value.get());
