@@ -8,6 +8,8 @@ import dev.modelserving.flink.serving.ServingOutputs;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoTypeInfo;
+import dev.modelserving.job.config.JobOptionReader;
+import dev.modelserving.job.config.JobOptions;
 import dev.modelserving.job.serve.KeyedModelServing;
 import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.job.serve.SplitServingOutput;
@@ -47,7 +49,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * type in the speculative mode), and writes results, dead letters
  * and model events. Sources and sinks come from a {@link ServingIo}, so tests can replace Kafka.
  *
- * <p>Run it with {@code flink run model-serving-job.jar --bootstrap-servers ...}; flags: {@link ServingJobConfig#USAGE}.
+ * <p>Run it with {@code flink run model-serving-job.jar --bootstrap-servers ...}; options: {@code --help}, README "Job
+ * flags", {@link dev.modelserving.job.config.JobOptions}.
  */
 public final class ServingJob {
 
@@ -59,17 +62,25 @@ public final class ServingJob {
         this.io = io;
     }
 
+    /**
+     * Runs the job: options from the program arguments over Flink's configuration (the {@code config.yaml} and
+     * {@code -D} properties of {@code flink run}); {@code --help} prints the option list.
+     */
     public static void main(String[] args) throws Exception {
+        if (JobOptionReader.asksForHelp(args)) {
+            System.out.print(JobOptions.help());
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         ServingJobConfig config;
         try {
-            config = ServingJobConfig.fromArgs(args);
+            config = ServingJobConfig.from(env.getConfiguration(), args);
             config.requireBootstrapServers();
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
             return;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         new ServingJob(config, new KafkaServingIo(config)).build(env);
         env.execute(jobName(config));
     }

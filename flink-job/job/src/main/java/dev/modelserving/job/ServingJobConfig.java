@@ -2,13 +2,20 @@ package dev.modelserving.job;
 
 import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.RecordFormat;
+import dev.modelserving.job.config.InputLimitOptions;
+import dev.modelserving.job.config.JobOptionReader;
+import dev.modelserving.job.config.JobOptions;
+import dev.modelserving.job.config.KafkaOptions;
+import dev.modelserving.job.config.ModelPolicyOptions;
+import dev.modelserving.job.config.ResourceOptions;
+import dev.modelserving.job.config.ServingOptions;
+import dev.modelserving.job.config.TopicOptions;
+import dev.modelserving.job.config.TrustOptions;
 import dev.modelserving.job.io.KafkaClientProperties;
-import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.serving.ServingBounds;
 import dev.modelserving.model.trust.TrustPolicy;
-import dev.modelserving.speculative.RequestRouter;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -18,23 +25,32 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.util.MultipleParameterTool;
-import org.apache.flink.util.ParameterTool;
 
 /**
- * The serving job's configuration, read from command-line flags ({@link ParameterTool}); immutable and serializable,
- * so functions may carry it and build their {@link #loadPolicy()} in {@code open()}.
+ * The serving job's configuration; immutable and serializable, so functions may carry it and build their
+ * {@link #loadPolicy()} in {@code open()}.
  *
- * <p>Every flag is in {@link #USAGE}. Any invalid value, unknown flag or inconsistent combination is an
- * {@link IllegalArgumentException} whose message names the flag and ends with the usage line.
+ * <p>Every option is a Flink {@code ConfigOption} listed in {@link JobOptions#ALL} (README "Job flags" is generated
+ * from it; {@code ServingJob --help} prints it). Each is read from, in precedence order: the program arguments
+ * ({@code --data-topic x}, or {@code --model-serving.data-topic x}), Flink's configuration
+ * ({@code model-serving.data-topic}: {@code flink run -D model-serving.data-topic=x} or {@code config.yaml}), its
+ * default. Any invalid value, unknown option or inconsistent combination is an {@link IllegalArgumentException}
+ * whose first line names the flag and whose second line is {@link #USAGE_HINT}.
+ *
+ * <p>Adding an option takes four steps: (1) declare it in the {@code *Options} class of its concern (package
+ * {@code dev.modelserving.job.config}), e.g.
+ * {@code public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key(JobOptions.PREFIX + "batch-size")
+ * .intType().defaultValue(64).withDescription("...");}; (2) add it to {@link JobOptions#ALL} with the factory of its
+ * kind ({@code JobOption.integer(BatchingOptions.BATCH_SIZE)}); (3) read it here in one line in the constructor
+ * ({@code batchSize = options.positiveInt(BatchingOptions.BATCH_SIZE);}) plus a field, a getter and a
+ * {@link #toString()} entry; (4) regenerate the README table ({@code dev.modelserving.job.config.JobOptionsReference},
+ * see README "Job flags"; {@code JobOptionsReadmeTest} fails until then).
  */
 public final class ServingJobConfig implements Serializable {
 
@@ -50,117 +66,8 @@ public final class ServingJobConfig implements Serializable {
         SPECULATIVE
     }
 
-    /** The one usage line listing every flag with its default. */
-    public static final String USAGE = "Usage: ServingJob --bootstrap-servers <host:port[,host:port...]>"
-            + " [--data-topic records] [--data-format data-record|sensor-reading] [--model-topic models]"
-            + " [--results-topic results] [--dead-letter-topic dead-letters] [--events-topic model-events]"
-            + " [--group-id model-serving] [--mode keyed|partitioned|speculative]"
-            + " [--parallelism <n> (default: the environment's)]"
-            + " [--config-topic speculative-config] [--default-deadline-ms 1000]"
-            + " [--checkpoint-interval-ms 10000 (0: off)] [--checkpoint-dir <uri or path>]"
-            + " [--delivery exactly-once|at-least-once (default: exactly-once if checkpointing, else at-least-once)]"
-            + " [--allowed-model-roots <dir>[,<dir>...]] [--max-artifact-bytes 256mb] [--max-unpacked-bytes 1gb]"
-            + " [--require-validation-samples [true|false]]"
-            + " [--kafka-properties <file>] [--kafka-property <key>=<value> (repeatable)]"
-            + " [--dead-letter-max-payload-bytes 64kb] [--max-request-bytes 1048576]"
-            + " [--max-descriptor-bytes <max-artifact-bytes + 16mb>] [--max-deadline-ms 60000]"
-            + " [--max-models-per-data-type 16]"
-            + " [--max-live-models 32] [--max-data-types 1024] [--max-executor-queue 1000]"
-            + " [--max-unpacked-bytes-per-subtask 4gb] [--model-load-timeout-ms 120000] [--max-concurrent-loads 2]"
-            + " [--restore-wait-ms 30000]"
-            + " [--trust-policy <file> (protobuf text format)]"
-            + " [--require-signatures [true|false] (needs --trust-policy)]"
-            + " [--max-input-elements 4194304] [--allow-tf-ops <Op>[,<Op>...]]"
-            + " [--allow-pmml-functions <name>[,<name>...]]"
-            + " [--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]"
-            + " [--drift-threshold 0.2] [--drift-window-records 1000]";
-
-    static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
-    static final String DATA_TOPIC = "data-topic";
-    static final String DATA_FORMAT = "data-format";
-    static final String MODEL_TOPIC = "model-topic";
-    static final String RESULTS_TOPIC = "results-topic";
-    static final String DEAD_LETTER_TOPIC = "dead-letter-topic";
-    static final String EVENTS_TOPIC = "events-topic";
-    static final String GROUP_ID = "group-id";
-    static final String MODE = "mode";
-    static final String PARALLELISM = "parallelism";
-    static final String CHECKPOINT_INTERVAL_MS = "checkpoint-interval-ms";
-    static final String CHECKPOINT_DIR = "checkpoint-dir";
-    static final String DELIVERY = "delivery";
-    static final String ALLOWED_MODEL_ROOTS = "allowed-model-roots";
-    static final String MAX_ARTIFACT_BYTES = "max-artifact-bytes";
-    static final String MAX_UNPACKED_BYTES = "max-unpacked-bytes";
-    static final String REQUIRE_VALIDATION_SAMPLES = "require-validation-samples";
-    static final String CONFIG_TOPIC = "config-topic";
-    static final String DEFAULT_DEADLINE_MS = "default-deadline-ms";
-    static final String KAFKA_PROPERTIES = "kafka-properties";
-    static final String KAFKA_PROPERTY = "kafka-property";
-    static final String DEAD_LETTER_MAX_PAYLOAD_BYTES = "dead-letter-max-payload-bytes";
-    static final String MAX_REQUEST_BYTES = "max-request-bytes";
-    static final String MAX_DESCRIPTOR_BYTES = "max-descriptor-bytes";
-    static final String MAX_DEADLINE_MS = "max-deadline-ms";
-    static final String MAX_MODELS_PER_DATA_TYPE = "max-models-per-data-type";
-    static final String MAX_LIVE_MODELS = "max-live-models";
-    static final String MAX_DATA_TYPES = "max-data-types";
-    static final String MAX_EXECUTOR_QUEUE = "max-executor-queue";
-    static final String MAX_UNPACKED_BYTES_PER_SUBTASK = "max-unpacked-bytes-per-subtask";
-    static final String MODEL_LOAD_TIMEOUT_MS = "model-load-timeout-ms";
-    static final String MAX_CONCURRENT_LOADS = "max-concurrent-loads";
-    static final String RESTORE_WAIT_MS = "restore-wait-ms";
-    static final String TRUST_POLICY = "trust-policy";
-    static final String REQUIRE_SIGNATURES = "require-signatures";
-    static final String MAX_INPUT_ELEMENTS = "max-input-elements";
-    static final String ALLOW_TF_OPS = "allow-tf-ops";
-    static final String ALLOW_PMML_FUNCTIONS = "allow-pmml-functions";
-    static final String STATS_INTERVAL_MS = "stats-interval-ms";
-    static final String STATS_TOPIC = "stats-topic";
-    static final String DRIFT_THRESHOLD = "drift-threshold";
-    static final String DRIFT_WINDOW_RECORDS = "drift-window-records";
-
-    private static final Set<String> FLAGS = Set.of(
-            BOOTSTRAP_SERVERS,
-            DATA_TOPIC,
-            DATA_FORMAT,
-            MODEL_TOPIC,
-            RESULTS_TOPIC,
-            DEAD_LETTER_TOPIC,
-            EVENTS_TOPIC,
-            GROUP_ID,
-            MODE,
-            PARALLELISM,
-            CHECKPOINT_INTERVAL_MS,
-            CHECKPOINT_DIR,
-            DELIVERY,
-            ALLOWED_MODEL_ROOTS,
-            MAX_ARTIFACT_BYTES,
-            MAX_UNPACKED_BYTES,
-            REQUIRE_VALIDATION_SAMPLES,
-            CONFIG_TOPIC,
-            DEFAULT_DEADLINE_MS,
-            KAFKA_PROPERTIES,
-            KAFKA_PROPERTY,
-            DEAD_LETTER_MAX_PAYLOAD_BYTES,
-            MAX_REQUEST_BYTES,
-            MAX_DESCRIPTOR_BYTES,
-            MAX_DEADLINE_MS,
-            MAX_MODELS_PER_DATA_TYPE,
-            MAX_LIVE_MODELS,
-            MAX_DATA_TYPES,
-            MAX_EXECUTOR_QUEUE,
-            MAX_UNPACKED_BYTES_PER_SUBTASK,
-            MODEL_LOAD_TIMEOUT_MS,
-            MAX_CONCURRENT_LOADS,
-            RESTORE_WAIT_MS,
-            TRUST_POLICY,
-            REQUIRE_SIGNATURES,
-            MAX_INPUT_ELEMENTS,
-            ALLOW_TF_OPS,
-            ALLOW_PMML_FUNCTIONS,
-            STATS_INTERVAL_MS,
-            STATS_TOPIC,
-            DRIFT_THRESHOLD,
-            DRIFT_WINDOW_RECORDS);
+    /** The second line of every usage error: where the options are listed. */
+    public static final String USAGE_HINT = JobOptions.HINT;
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -168,10 +75,6 @@ public final class ServingJobConfig implements Serializable {
     public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
     /** Flink's smallest checkpoint interval. */
     private static final long MIN_CHECKPOINT_INTERVAL_MS = 10;
-    /** Kafka's rule for topic names. */
-    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    /** ParameterTool's value for a flag given without one. */
-    private static final String NO_VALUE = "__NO_VALUE_KEY";
     /** TensorFlow op type names (e.g. {@code MatMul}, {@code _FusedConv2D}). */
     private static final Pattern TF_OP_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_>.]{0,127}");
     /** PMML function names: printable, no control characters. */
@@ -220,144 +123,143 @@ public final class ServingJobConfig implements Serializable {
     private final String statsTopic;
     private final DriftSettings driftSettings;
 
-    private ServingJobConfig(Flags flags) {
-        bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
-        dataTopic = flags.topic(DATA_TOPIC, "records");
-        dataFormat = flags.recordFormat();
-        modelTopic = flags.topic(MODEL_TOPIC, "models");
-        resultsTopic = flags.topic(RESULTS_TOPIC, "results");
-        deadLetterTopic = flags.topic(DEAD_LETTER_TOPIC, "dead-letters");
-        eventsTopic = flags.topic(EVENTS_TOPIC, "model-events");
-        groupId = flags.optional(GROUP_ID).orElse("model-serving");
-        mode = flags.mode();
-        parallelism = flags.parallelism();
-        checkpointIntervalMs = flags.checkpointInterval();
-        checkpointDir = flags.optional(CHECKPOINT_DIR)
-                .map(ServingJobConfig::checkpointUri)
+    private ServingJobConfig(JobOptionReader options) {
+        bootstrapServers = options.text(KafkaOptions.BOOTSTRAP_SERVERS).orElse(null);
+        dataTopic = options.topic(TopicOptions.DATA_TOPIC);
+        dataFormat = RecordFormat.fromFlag(options.get(TopicOptions.DATA_FORMAT).toLowerCase(Locale.ROOT));
+        modelTopic = options.topic(TopicOptions.MODEL_TOPIC);
+        resultsTopic = options.topic(TopicOptions.RESULTS_TOPIC);
+        deadLetterTopic = options.topic(TopicOptions.DEAD_LETTER_TOPIC);
+        eventsTopic = options.topic(TopicOptions.EVENTS_TOPIC);
+        groupId = options.text(KafkaOptions.GROUP_ID).orElseThrow();
+        mode = options.get(ServingOptions.MODE);
+        parallelism = parallelism(options);
+        checkpointIntervalMs = options.nonNegativeMillis(ServingOptions.CHECKPOINT_INTERVAL_MS);
+        if (checkpointIntervalMs != 0 && checkpointIntervalMs < MIN_CHECKPOINT_INTERVAL_MS) {
+            throw options.invalid(
+                    ServingOptions.CHECKPOINT_INTERVAL_MS,
+                    "'" + options.written(ServingOptions.CHECKPOINT_INTERVAL_MS) + "' must be 0 (off) or at least "
+                            + MIN_CHECKPOINT_INTERVAL_MS);
+        }
+        checkpointDir = options.text(ServingOptions.CHECKPOINT_DIR)
+                .map(value -> checkpointUri(options, value))
                 .orElse(null);
-        delivery = flags.delivery(checkpointIntervalMs > 0);
-        allowedModelRoots = flags.roots();
-        maxArtifactBytes = flags.bytes(MAX_ARTIFACT_BYTES, LoadPolicy.DEFAULT_MAX_ARTIFACT_BYTES);
-        maxUnpackedBytes = flags.bytes(MAX_UNPACKED_BYTES, LoadPolicy.DEFAULT_MAX_UNPACKED_BYTES);
-        requireValidationSamples = flags.bool(REQUIRE_VALIDATION_SAMPLES);
-        configTopic = flags.topic(CONFIG_TOPIC, "speculative-config");
-        defaultDeadlineMs = flags.positiveLong(DEFAULT_DEADLINE_MS, DEFAULT_SPECULATIVE_DEADLINE_MS);
-        kafkaPropertiesFile = flags.optional(KAFKA_PROPERTIES).orElse(null);
-        kafkaClientProperties = flags.kafkaClientProperties(kafkaPropertiesFile);
-        maxRequestBytes = flags.intBytes(MAX_REQUEST_BYTES, KafkaIo.DEFAULT_MAX_REQUEST_BYTES);
-        deadLetterMaxPayloadBytes =
-                flags.intBytes(DEAD_LETTER_MAX_PAYLOAD_BYTES, ParseLimits.DEFAULT_DEAD_LETTER_MAX_PAYLOAD_BYTES);
-        maxDescriptorBytes = flags.bytes(MAX_DESCRIPTOR_BYTES, ParseLimits.defaultMaxDescriptorBytes(maxArtifactBytes));
-        maxDeadlineMs = flags.positiveLong(MAX_DEADLINE_MS, ParseLimits.DEFAULT_MAX_DEADLINE_MILLIS);
-        maxModelsPerDataType = (int) Math.min(
-                Integer.MAX_VALUE,
-                flags.positiveLong(MAX_MODELS_PER_DATA_TYPE, RequestRouter.DEFAULT_MAX_MODELS_PER_DATA_TYPE));
+        delivery = delivery(options, checkpointIntervalMs > 0);
+        allowedModelRoots = roots(options);
+        maxArtifactBytes = options.positiveBytes(ModelPolicyOptions.MAX_ARTIFACT_BYTES);
+        maxUnpackedBytes = options.positiveBytes(ModelPolicyOptions.MAX_UNPACKED_BYTES);
+        requireValidationSamples = options.bool(ModelPolicyOptions.REQUIRE_VALIDATION_SAMPLES);
+        configTopic = options.topic(TopicOptions.CONFIG_TOPIC);
+        defaultDeadlineMs = options.positiveMillis(ServingOptions.DEFAULT_DEADLINE_MS);
+        kafkaPropertiesFile = options.text(KafkaOptions.KAFKA_PROPERTIES).orElse(null);
+        kafkaClientProperties = kafkaClientProperties(options, kafkaPropertiesFile);
+        maxRequestBytes = options.intBytes(KafkaOptions.MAX_REQUEST_BYTES);
+        deadLetterMaxPayloadBytes = options.intBytes(InputLimitOptions.DEAD_LETTER_MAX_PAYLOAD_BYTES);
+        maxDescriptorBytes = options.optionalPositiveBytes(InputLimitOptions.MAX_DESCRIPTOR_BYTES)
+                .orElse(ParseLimits.defaultMaxDescriptorBytes(maxArtifactBytes));
+        maxDeadlineMs = options.positiveMillis(InputLimitOptions.MAX_DEADLINE_MS);
+        maxModelsPerDataType = options.positiveInt(ServingOptions.MAX_MODELS_PER_DATA_TYPE);
         if (defaultDeadlineMs > maxDeadlineMs) {
-            throw invalid(
-                    DEFAULT_DEADLINE_MS,
-                    defaultDeadlineMs + " is above --" + MAX_DEADLINE_MS + " (" + maxDeadlineMs + ")");
+            throw options.invalid(
+                    ServingOptions.DEFAULT_DEADLINE_MS,
+                    defaultDeadlineMs + " is above --max-deadline-ms (" + maxDeadlineMs + ")");
         }
         if (deadLetterMaxPayloadBytes >= maxRequestBytes) {
-            throw invalid(
-                    DEAD_LETTER_MAX_PAYLOAD_BYTES,
-                    deadLetterMaxPayloadBytes + " must be below --" + MAX_REQUEST_BYTES + " (" + maxRequestBytes
+            throw options.invalid(
+                    InputLimitOptions.DEAD_LETTER_MAX_PAYLOAD_BYTES,
+                    deadLetterMaxPayloadBytes + " must be below --max-request-bytes (" + maxRequestBytes
                             + "): a dead letter must fit in a Kafka request");
         }
         servingBounds = new ServingBounds(
-                flags.positiveInt(MAX_LIVE_MODELS, ServingBounds.DEFAULT_MAX_LIVE_MODELS),
-                flags.positiveInt(MAX_DATA_TYPES, ServingBounds.DEFAULT_MAX_DATA_TYPES),
-                flags.positiveInt(MAX_EXECUTOR_QUEUE, ServingBounds.DEFAULT_MAX_EXECUTOR_QUEUE),
-                flags.bytes(MAX_UNPACKED_BYTES_PER_SUBTASK, ServingBounds.DEFAULT_MAX_UNPACKED_BYTES_PER_SUBTASK),
-                flags.positiveLong(MODEL_LOAD_TIMEOUT_MS, ServingBounds.DEFAULT_MODEL_LOAD_TIMEOUT_MILLIS),
-                flags.positiveInt(MAX_CONCURRENT_LOADS, ServingBounds.DEFAULT_MAX_CONCURRENT_LOADS),
-                flags.nonNegativeLong(RESTORE_WAIT_MS, ServingBounds.DEFAULT_RESTORE_WAIT_MILLIS));
+                options.positiveInt(ResourceOptions.MAX_LIVE_MODELS),
+                options.positiveInt(ResourceOptions.MAX_DATA_TYPES),
+                options.positiveInt(ResourceOptions.MAX_EXECUTOR_QUEUE),
+                options.positiveBytes(ResourceOptions.MAX_UNPACKED_BYTES_PER_SUBTASK),
+                options.positiveMillis(ResourceOptions.MODEL_LOAD_TIMEOUT_MS),
+                options.positiveInt(ResourceOptions.MAX_CONCURRENT_LOADS),
+                options.nonNegativeMillis(ResourceOptions.RESTORE_WAIT_MS));
         if (servingBounds.maxUnpackedBytesPerSubtask() < maxUnpackedBytes) {
-            throw invalid(
-                    MAX_UNPACKED_BYTES_PER_SUBTASK,
+            throw options.invalid(
+                    ResourceOptions.MAX_UNPACKED_BYTES_PER_SUBTASK,
                     "(" + servingBounds.maxUnpackedBytesPerSubtask()
-                            + " bytes) must be at least --" + MAX_UNPACKED_BYTES + " (" + maxUnpackedBytes
-                            + " bytes), or no"
-                            + " archive as large as one model may be could ever unpack");
+                            + " bytes) must be at least --max-unpacked-bytes (" + maxUnpackedBytes
+                            + " bytes), or no archive as large as one model may be could ever unpack");
         }
         driftSettings = new DriftSettings(
-                flags.positiveDouble(DRIFT_THRESHOLD, DriftSettings.DEFAULT_THRESHOLD),
-                flags.positiveInt(DRIFT_WINDOW_RECORDS, DriftSettings.DEFAULT_WINDOW_RECORDS));
-        trustPolicy = flags.optional(TRUST_POLICY)
-                .map(ServingJobConfig::readTrustPolicy)
+                options.positiveNumber(ServingOptions.DRIFT_THRESHOLD),
+                options.positiveInt(ServingOptions.DRIFT_WINDOW_RECORDS));
+        trustPolicy = options.text(TrustOptions.TRUST_POLICY)
+                .map(value -> readTrustPolicy(options, value))
                 .orElse(null);
-        requireSignatures = flags.bool(REQUIRE_SIGNATURES);
+        requireSignatures = options.bool(TrustOptions.REQUIRE_SIGNATURES);
         if (requireSignatures && trustPolicy == null) {
-            throw invalid(REQUIRE_SIGNATURES, "needs --" + TRUST_POLICY + " (the publishers and keys to trust)");
+            throw options.invalid(
+                    TrustOptions.REQUIRE_SIGNATURES, "needs --trust-policy (the publishers and keys to trust)");
         }
-        maxInputElements = flags.positiveLong(MAX_INPUT_ELEMENTS, LoadPolicy.DEFAULT_MAX_INPUT_ELEMENTS);
+        maxInputElements = options.positiveLong(ModelPolicyOptions.MAX_INPUT_ELEMENTS);
         if (maxInputElements > LoadPolicy.MAX_INPUT_ELEMENTS_LIMIT) {
-            throw invalid(
-                    MAX_INPUT_ELEMENTS,
+            throw options.invalid(
+                    ModelPolicyOptions.MAX_INPUT_ELEMENTS,
                     "'" + maxInputElements + "' must be at most " + LoadPolicy.MAX_INPUT_ELEMENTS_LIMIT);
         }
-        allowedTfOps = flags.names(ALLOW_TF_OPS, TF_OP_NAME, "a TensorFlow op type name");
-        allowedPmmlFunctions = flags.names(ALLOW_PMML_FUNCTIONS, PMML_FUNCTION_NAME, "a PMML function name");
+        allowedTfOps = options.names(ModelPolicyOptions.ALLOW_TF_OPS, TF_OP_NAME, "a TensorFlow op type name");
+        allowedPmmlFunctions =
+                options.names(ModelPolicyOptions.ALLOW_PMML_FUNCTIONS, PMML_FUNCTION_NAME, "a PMML function name");
         List<String> inputs =
                 mode == Mode.SPECULATIVE ? List.of(dataTopic, modelTopic, configTopic) : List.of(dataTopic, modelTopic);
         for (String input : inputs) {
             for (String output : List.of(resultsTopic, deadLetterTopic, eventsTopic)) {
                 if (input.equals(output)) {
-                    throw invalid(
+                    throw options.invalid(
                             input.equals(dataTopic)
-                                    ? DATA_TOPIC
-                                    : input.equals(modelTopic) ? MODEL_TOPIC : CONFIG_TOPIC,
+                                    ? TopicOptions.DATA_TOPIC
+                                    : input.equals(modelTopic) ? TopicOptions.MODEL_TOPIC : TopicOptions.CONFIG_TOPIC,
                             "topic '" + input + "' is also an output topic; inputs and outputs must differ");
                 }
             }
         }
-        statsIntervalMs = flags.nonNegativeLong(STATS_INTERVAL_MS, DEFAULT_STATS_INTERVAL_MS);
+        statsIntervalMs = options.nonNegativeMillis(ServingOptions.STATS_INTERVAL_MS);
         if (statsIntervalMs > 0 && statsIntervalMs < MIN_STATS_INTERVAL_MS) {
-            throw invalid(
-                    STATS_INTERVAL_MS,
+            throw options.invalid(
+                    ServingOptions.STATS_INTERVAL_MS,
                     statsIntervalMs + " is below " + MIN_STATS_INTERVAL_MS + " ms (0 turns the stats stream off)");
         }
-        statsTopic = flags.topic(STATS_TOPIC, "model-stats");
+        statsTopic = options.topic(TopicOptions.STATS_TOPIC);
         for (String other : List.of(dataTopic, modelTopic, configTopic, resultsTopic, deadLetterTopic, eventsTopic)) {
             if (statsTopic.equals(other) && (mode == Mode.SPECULATIVE || !other.equals(configTopic))) {
-                throw invalid(STATS_TOPIC, "'" + statsTopic + "' is also another topic of the job; it must differ");
+                throw options.invalid(
+                        TopicOptions.STATS_TOPIC,
+                        "'" + statsTopic + "' is also another topic of the job; it must differ");
             }
         }
         if (dataTopic.equals(modelTopic)) {
-            throw invalid(MODEL_TOPIC, "must differ from --" + DATA_TOPIC + " ('" + dataTopic + "')");
+            throw options.invalid(TopicOptions.MODEL_TOPIC, "must differ from --data-topic ('" + dataTopic + "')");
         }
         if (mode == Mode.SPECULATIVE && (configTopic.equals(dataTopic) || configTopic.equals(modelTopic))) {
-            throw invalid(CONFIG_TOPIC, "must differ from --" + DATA_TOPIC + " and --" + MODEL_TOPIC);
+            throw options.invalid(TopicOptions.CONFIG_TOPIC, "must differ from --data-topic and --model-topic");
         }
     }
 
     /**
-     * The configuration given by command-line arguments ({@code --flag value ...}).
+     * The configuration given by program arguments alone ({@code --flag value ...}; every other option takes its
+     * default).
      *
-     * @throws IllegalArgumentException naming the flag and showing {@link #USAGE}
+     * @throws IllegalArgumentException naming the flag, with {@link #USAGE_HINT} as second line
      */
     public static ServingJobConfig fromArgs(String... args) {
-        MultipleParameterTool parameters;
-        try {
-            // ParameterTool's parsing, keeping every value of a repeated flag (the last one counts, except for
-            // the repeatable --kafka-property).
-            parameters = MultipleParameterTool.fromArgs(args);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + ". " + USAGE, e);
-        }
-        List<String> assignments =
-                parameters.has(KAFKA_PROPERTY) ? List.copyOf(parameters.getMultiParameter(KAFKA_PROPERTY)) : List.of();
-        return new ServingJobConfig(new Flags(parameters.toMap(), assignments));
+        return from(new Configuration(), args);
     }
 
     /**
-     * The configuration given by parsed parameters.
+     * The configuration given by program arguments over Flink's configuration: an option given as a program
+     * argument wins over its {@code model-serving.} key in {@code flinkConfiguration}, which wins over its default.
+     * In {@code main}, pass {@code StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration()}: under
+     * {@code flink run} it holds the cluster's {@code config.yaml} and the {@code -D} dynamic properties.
      *
-     * @throws IllegalArgumentException naming the flag and showing {@link #USAGE}
+     * @throws IllegalArgumentException naming the flag, with {@link #USAGE_HINT} as second line
      */
-    public static ServingJobConfig fromParameters(ParameterTool parameters) {
-        Map<String, String> values = parameters.toMap();
-        List<String> assignments = values.containsKey(KAFKA_PROPERTY) ? List.of(values.get(KAFKA_PROPERTY)) : List.of();
-        return new ServingJobConfig(new Flags(values, assignments));
+    public static ServingJobConfig from(ReadableConfig flinkConfiguration, String... args) {
+        return new ServingJobConfig(JobOptionReader.of(flinkConfiguration, args));
     }
 
     /** {@code host:port,...} of the Kafka cluster, when given. */
@@ -372,7 +274,8 @@ public final class ServingJobConfig implements Serializable {
      */
     public String requireBootstrapServers() {
         if (bootstrapServers == null) {
-            throw invalid(BOOTSTRAP_SERVERS, "is required");
+            throw JobOptionReader.usageError("--bootstrap-servers is required (or "
+                    + KafkaOptions.BOOTSTRAP_SERVERS.key() + " in Flink's configuration)");
         }
         return bootstrapServers;
     }
@@ -612,25 +515,82 @@ public final class ServingJobConfig implements Serializable {
         return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    private static IllegalArgumentException invalid(String flag, String problem) {
-        return new IllegalArgumentException("--" + flag + " " + problem + ". " + USAGE);
+    private static int parallelism(JobOptionReader options) {
+        Optional<Integer> value = options.optional(ServingOptions.PARALLELISM);
+        if (value.isEmpty()) {
+            return 0;
+        }
+        if (value.get() < 1 || value.get() > Short.MAX_VALUE + 1) {
+            throw options.invalid(
+                    ServingOptions.PARALLELISM,
+                    "'" + options.written(ServingOptions.PARALLELISM) + "' is not a positive integer up to 32768");
+        }
+        return value.get();
     }
 
-    private static IllegalArgumentException invalid(String flag, String problem, Throwable cause) {
-        return new IllegalArgumentException("--" + flag + " " + problem + ". " + USAGE, cause);
+    private static DeliveryGuarantee delivery(JobOptionReader options, boolean checkpointing) {
+        Optional<DeliveryGuarantee> value = options.optional(KafkaOptions.DELIVERY);
+        if (value.isEmpty()) {
+            return checkpointing ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+        }
+        if (value.get() == DeliveryGuarantee.EXACTLY_ONCE && !checkpointing) {
+            throw options.invalid(
+                    KafkaOptions.DELIVERY,
+                    "exactly-once needs checkpointing (Kafka transactions commit on checkpoints), but"
+                            + " --checkpoint-interval-ms is 0");
+        }
+        return value.get();
     }
 
-    private static TrustPolicy readTrustPolicy(String value) {
+    private static List<String> roots(JobOptionReader options) {
+        List<String> roots = new ArrayList<>();
+        for (String root : options.list(ModelPolicyOptions.ALLOWED_MODEL_ROOTS)) {
+            try {
+                roots.add(Path.of(root).toAbsolutePath().normalize().toString());
+            } catch (InvalidPathException e) {
+                throw options.invalid(ModelPolicyOptions.ALLOWED_MODEL_ROOTS, "'" + root + "' is not a path", e);
+            }
+        }
+        return List.copyOf(roots);
+    }
+
+    /** The file's properties, then each {@code --kafka-property}; no value ever appears in a message. */
+    private static KafkaClientProperties kafkaClientProperties(JobOptionReader options, String file) {
+        KafkaClientProperties properties = KafkaClientProperties.none();
+        if (file != null) {
+            try {
+                properties = KafkaClientProperties.load(Path.of(file));
+            } catch (IOException | InvalidPathException e) {
+                throw options.invalid(
+                        KafkaOptions.KAFKA_PROPERTIES,
+                        "cannot read '" + file + "': " + e.getClass().getSimpleName()
+                                + (e.getMessage() == null || e.getMessage().equals(file) ? "" : " " + e.getMessage()),
+                        e);
+            } catch (IllegalArgumentException e) {
+                throw options.invalid(KafkaOptions.KAFKA_PROPERTIES, file + ": " + e.getMessage(), e);
+            }
+        }
+        for (String assignment : options.repeatable(KafkaOptions.KAFKA_PROPERTY)) {
+            try {
+                properties = properties.withAssignment(assignment);
+            } catch (IllegalArgumentException e) {
+                throw options.invalid(KafkaOptions.KAFKA_PROPERTY, e.getMessage(), e);
+            }
+        }
+        return properties;
+    }
+
+    private static TrustPolicy readTrustPolicy(JobOptionReader options, String value) {
         try {
             return TrustPolicy.read(Path.of(value));
         } catch (IOException | InvalidPathException e) {
-            throw invalid(TRUST_POLICY, "'" + value + "' cannot be read: " + e, e);
+            throw options.invalid(TrustOptions.TRUST_POLICY, "'" + value + "' cannot be read: " + e, e);
         } catch (IllegalArgumentException e) {
-            throw invalid(TRUST_POLICY, "is not a valid trust policy: " + e.getMessage(), e);
+            throw options.invalid(TrustOptions.TRUST_POLICY, "is not a valid trust policy: " + e.getMessage(), e);
         }
     }
 
-    private static String checkpointUri(String value) {
+    private static String checkpointUri(JobOptionReader options, String value) {
         try {
             URI uri = new URI(value);
             if (uri.getScheme() != null && uri.getScheme().length() > 1) {
@@ -638,281 +598,7 @@ public final class ServingJobConfig implements Serializable {
             }
             return Path.of(value).toAbsolutePath().normalize().toUri().toString();
         } catch (URISyntaxException | InvalidPathException e) {
-            throw invalid(CHECKPOINT_DIR, "'" + value + "' is neither a URI nor a path", e);
-        }
-    }
-
-    /** Typed access to the raw flag map, with the flag named in every error. */
-    private static final class Flags {
-
-        private final Map<String, String> values;
-        private final List<String> kafkaAssignments;
-
-        Flags(Map<String, String> values, List<String> kafkaAssignments) {
-            this.values = values;
-            this.kafkaAssignments = kafkaAssignments;
-            Set<String> unknown = new TreeSet<>(values.keySet());
-            unknown.removeAll(FLAGS);
-            if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "unknown flag(s) " + unknown.stream().map(f -> "--" + f).toList() + ". " + USAGE);
-            }
-        }
-
-        Optional<String> optional(String flag) {
-            String value = values.get(flag);
-            if (value == null) {
-                return Optional.empty();
-            }
-            if (value.equals(NO_VALUE) || value.isBlank()) {
-                throw invalid(flag, "needs a value");
-            }
-            return Optional.of(value.trim());
-        }
-
-        String topic(String flag, String defaultTopic) {
-            String topic = optional(flag).orElse(defaultTopic);
-            if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
-                throw invalid(
-                        flag,
-                        "'" + topic + "' is not a Kafka topic name (letters, digits, '.', '_', '-';" + " at most 249)");
-            }
-            return topic;
-        }
-
-        RecordFormat recordFormat() {
-            String value = optional(DATA_FORMAT).orElse(RecordFormat.DATA_RECORD.flagValue());
-            try {
-                return RecordFormat.fromFlag(value);
-            } catch (IllegalArgumentException e) {
-                throw invalid(DATA_FORMAT, "'" + value + "' is not data-record|sensor-reading", e);
-            }
-        }
-
-        Mode mode() {
-            String value = optional(MODE).orElse("keyed");
-            return switch (value) {
-                case "keyed" -> Mode.KEYED;
-                case "partitioned" -> Mode.PARTITIONED;
-                case "speculative" -> Mode.SPECULATIVE;
-                default -> throw invalid(MODE, "'" + value + "' is not keyed|partitioned|speculative");
-            };
-        }
-
-        int parallelism() {
-            Optional<String> value = optional(PARALLELISM);
-            if (value.isEmpty()) {
-                return 0;
-            }
-            long parsed = parseLong(PARALLELISM, value.get(), "a positive integer");
-            if (parsed < 1 || parsed > Short.MAX_VALUE + 1) {
-                throw invalid(PARALLELISM, "'" + value.get() + "' is not a positive integer up to 32768");
-            }
-            return (int) parsed;
-        }
-
-        long positiveLong(String flag, long defaultValue) {
-            Optional<String> value = optional(flag);
-            if (value.isEmpty()) {
-                return defaultValue;
-            }
-            long parsed = parseLong(flag, value.get(), "a positive number of milliseconds");
-            if (parsed < 1) {
-                throw invalid(flag, "'" + value.get() + "' must be positive");
-            }
-            return parsed;
-        }
-
-        int positiveInt(String flag, int defaultValue) {
-            Optional<String> value = optional(flag);
-            if (value.isEmpty()) {
-                return defaultValue;
-            }
-            long parsed = parseLong(flag, value.get(), "a positive integer");
-            if (parsed < 1 || parsed > Integer.MAX_VALUE) {
-                throw invalid(flag, "'" + value.get() + "' is not a positive integer up to " + Integer.MAX_VALUE);
-            }
-            return (int) parsed;
-        }
-
-        double positiveDouble(String flag, double defaultValue) {
-            Optional<String> value = optional(flag);
-            if (value.isEmpty()) {
-                return defaultValue;
-            }
-            double parsed;
-            try {
-                parsed = Double.parseDouble(value.get());
-            } catch (NumberFormatException e) {
-                throw invalid(flag, "'" + value.get() + "' is not a number", e);
-            }
-            if (!(parsed > 0) || !Double.isFinite(parsed)) {
-                throw invalid(flag, "'" + value.get() + "' must be a positive number");
-            }
-            return parsed;
-        }
-
-        long nonNegativeLong(String flag, long defaultValue) {
-            Optional<String> value = optional(flag);
-            if (value.isEmpty()) {
-                return defaultValue;
-            }
-            long parsed = parseLong(flag, value.get(), "a number of milliseconds");
-            if (parsed < 0) {
-                throw invalid(flag, "'" + value.get() + "' must be 0 or more");
-            }
-            return parsed;
-        }
-
-        long checkpointInterval() {
-            Optional<String> value = optional(CHECKPOINT_INTERVAL_MS);
-            if (value.isEmpty()) {
-                return DEFAULT_CHECKPOINT_INTERVAL_MS;
-            }
-            long parsed = parseLong(CHECKPOINT_INTERVAL_MS, value.get(), "a number of milliseconds");
-            if (parsed != 0 && parsed < MIN_CHECKPOINT_INTERVAL_MS) {
-                throw invalid(
-                        CHECKPOINT_INTERVAL_MS,
-                        "'" + value.get() + "' must be 0 (off) or at least " + MIN_CHECKPOINT_INTERVAL_MS);
-            }
-            return parsed;
-        }
-
-        DeliveryGuarantee delivery(boolean checkpointing) {
-            Optional<String> value = optional(DELIVERY);
-            if (value.isEmpty()) {
-                return checkpointing ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
-            }
-            return switch (value.get()) {
-                case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
-                case "exactly-once" -> {
-                    if (!checkpointing) {
-                        throw invalid(
-                                DELIVERY,
-                                "exactly-once needs checkpointing (Kafka transactions commit on"
-                                        + " checkpoints), but --" + CHECKPOINT_INTERVAL_MS + " is 0");
-                    }
-                    yield DeliveryGuarantee.EXACTLY_ONCE;
-                }
-                default -> throw invalid(DELIVERY, "'" + value.get() + "' is not exactly-once|at-least-once");
-            };
-        }
-
-        List<String> roots() {
-            Optional<String> value = optional(ALLOWED_MODEL_ROOTS);
-            List<String> roots = new ArrayList<>();
-            if (value.isPresent()) {
-                for (String part : value.get().split(",")) {
-                    String trimmed = part.trim();
-                    if (trimmed.isEmpty()) {
-                        continue;
-                    }
-                    try {
-                        roots.add(Path.of(trimmed).toAbsolutePath().normalize().toString());
-                    } catch (InvalidPathException e) {
-                        throw invalid(ALLOWED_MODEL_ROOTS, "'" + trimmed + "' is not a path", e);
-                    }
-                }
-            }
-            return List.copyOf(roots);
-        }
-
-        /** A comma-separated list of names, each matching {@code pattern}; empty when the flag is absent. */
-        List<String> names(String flag, Pattern pattern, String expected) {
-            Optional<String> value = optional(flag);
-            List<String> names = new ArrayList<>();
-            if (value.isPresent()) {
-                for (String part : value.get().split(",")) {
-                    String name = part.trim();
-                    if (name.isEmpty()) {
-                        continue;
-                    }
-                    if (!pattern.matcher(name).matches()) {
-                        throw invalid(flag, "'" + name + "' is not " + expected);
-                    }
-                    names.add(name);
-                }
-            }
-            return List.copyOf(names);
-        }
-
-        long bytes(String flag, long defaultBytes) {
-            Optional<String> value = optional(flag);
-            if (value.isEmpty()) {
-                return defaultBytes;
-            }
-            long parsed;
-            try {
-                parsed = MemorySize.parseBytes(value.get());
-            } catch (IllegalArgumentException e) {
-                throw invalid(flag, "'" + value.get() + "' is not a size (bytes, or with a unit: 64kb, 256mb, 1gb)", e);
-            }
-            if (parsed <= 0) {
-                throw invalid(flag, "'" + value.get() + "' must be positive");
-            }
-            return parsed;
-        }
-
-        int intBytes(String flag, int defaultBytes) {
-            long parsed = bytes(flag, defaultBytes);
-            if (parsed > Integer.MAX_VALUE) {
-                throw invalid(flag, parsed + " is above " + Integer.MAX_VALUE + " bytes");
-            }
-            return (int) parsed;
-        }
-
-        boolean bool(String flag) {
-            String value = values.get(flag);
-            if (value == null) {
-                return false;
-            }
-            if (value.equals(NO_VALUE)) {
-                return true; // the flag alone
-            }
-            return switch (value.trim().toLowerCase(Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw invalid(flag, "'" + value + "' is not true|false");
-            };
-        }
-
-        /** The file's properties, then each {@code --kafka-property}; no value ever appears in a message. */
-        KafkaClientProperties kafkaClientProperties(String file) {
-            KafkaClientProperties properties = KafkaClientProperties.none();
-            if (file != null) {
-                try {
-                    properties = KafkaClientProperties.load(Path.of(file));
-                } catch (IOException | InvalidPathException e) {
-                    throw invalid(
-                            KAFKA_PROPERTIES,
-                            "cannot read '" + file + "': " + e.getClass().getSimpleName()
-                                    + (e.getMessage() == null || e.getMessage().equals(file)
-                                            ? ""
-                                            : " " + e.getMessage()),
-                            e);
-                } catch (IllegalArgumentException e) {
-                    throw invalid(KAFKA_PROPERTIES, file + ": " + e.getMessage(), e);
-                }
-            }
-            for (String assignment : kafkaAssignments) {
-                if (assignment.equals(NO_VALUE) || assignment.isBlank()) {
-                    throw invalid(KAFKA_PROPERTY, "needs a value (key=value)");
-                }
-                try {
-                    properties = properties.withAssignment(assignment);
-                } catch (IllegalArgumentException e) {
-                    throw invalid(KAFKA_PROPERTY, e.getMessage(), e);
-                }
-            }
-            return properties;
-        }
-
-        private static long parseLong(String flag, String value, String expected) {
-            try {
-                return Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                throw invalid(flag, "'" + value + "' is not " + expected, e);
-            }
+            throw options.invalid(ServingOptions.CHECKPOINT_DIR, "'" + value + "' is neither a URI nor a path", e);
         }
     }
 }

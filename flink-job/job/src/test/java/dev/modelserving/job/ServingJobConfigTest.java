@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelserving.flink.parse.RecordFormat;
 import dev.modelserving.flink.serving.ServingSettings;
+import dev.modelserving.job.config.JobOptions;
 import dev.modelserving.model.LoadPolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,7 +117,9 @@ class ServingJobConfigTest {
         ServingJobConfig set = ServingJobConfig.fromArgs("--stats-interval-ms", "0", "--stats-topic", "stats");
         assertThat(set.statsIntervalMs()).isZero();
         assertThat(set.statsTopic()).isEqualTo("stats");
-        assertThat(ServingJobConfig.USAGE).contains("[--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]");
+        assertThat(JobOptions.help())
+                .contains("--stats-interval-ms <duration>   (default: 10000 ms)")
+                .contains("--stats-topic <string>   (default: model-stats)");
 
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--stats-interval-ms", "50"))
                 .hasMessageStartingWith("--stats-interval-ms 50 is below 100 ms");
@@ -255,7 +258,7 @@ class ServingJobConfigTest {
                         () -> ServingJobConfig.fromArgs("--checkpoint-interval-ms", "0", "--delivery", "exactly-once"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("--delivery exactly-once needs checkpointing")
-                .hasMessageEndingWith(ServingJobConfig.USAGE);
+                .hasMessageEndingWith(ServingJobConfig.USAGE_HINT);
     }
 
     @Test
@@ -281,7 +284,7 @@ class ServingJobConfigTest {
     }
 
     @Test
-    void invalidValuesNameTheFlagAndShowTheUsage() {
+    void invalidValuesNameTheFlagAndGiveTheHint() {
         List<List<String>> cases = List.of(
                 List.of("--parallelism", "zero", "--parallelism"),
                 List.of("--parallelism", "0", "--parallelism"),
@@ -300,7 +303,7 @@ class ServingJobConfigTest {
                     .as("%s %s", c.get(0), c.get(1))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith(c.get(2) + " ")
-                    .hasMessageEndingWith(ServingJobConfig.USAGE);
+                    .hasMessageEndingWith(ServingJobConfig.USAGE_HINT);
         }
     }
 
@@ -316,10 +319,10 @@ class ServingJobConfigTest {
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--checkpoint-interval", "5000"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--checkpoint-interval]")
-                .hasMessageEndingWith(ServingJobConfig.USAGE);
+                .hasMessageEndingWith(ServingJobConfig.USAGE_HINT);
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("records"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageEndingWith(ServingJobConfig.USAGE);
+                .hasMessageEndingWith(ServingJobConfig.USAGE_HINT);
     }
 
     @Test
@@ -332,8 +335,7 @@ class ServingJobConfigTest {
     }
 
     @Test
-    void theUsageLineIsOneLineListingEveryFlag() {
-        assertThat(ServingJobConfig.USAGE).doesNotContain("\n");
+    void theHelpListsEveryFlag() {
         for (String flag : List.of(
                 "bootstrap-servers",
                 "data-topic",
@@ -352,7 +354,7 @@ class ServingJobConfigTest {
                 "max-artifact-bytes",
                 "max-unpacked-bytes",
                 "require-validation-samples")) {
-            assertThat(ServingJobConfig.USAGE).contains("--" + flag + " ");
+            assertThat(JobOptions.help()).contains("  --" + flag + " ");
         }
     }
 
@@ -400,7 +402,7 @@ class ServingJobConfigTest {
     void inconsistentBoundsNameTheFlag() {
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--default-deadline-ms", "90000"))
                 .hasMessageStartingWith("--default-deadline-ms 90000 is above --max-deadline-ms (60000)")
-                .hasMessageEndingWith(ServingJobConfig.USAGE);
+                .hasMessageEndingWith(ServingJobConfig.USAGE_HINT);
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--dead-letter-max-payload-bytes", "2mb"))
                 .hasMessageStartingWith("--dead-letter-max-payload-bytes 2097152 must be below --max-request-bytes");
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--max-request-bytes", "3gb"))
@@ -449,7 +451,7 @@ class ServingJobConfigTest {
                     .as("%s %s", c.get(0), c.get(1))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith(c.get(0) + " ")
-                    .hasMessageEndingWith(ServingJobConfig.USAGE);
+                    .hasMessageEndingWith(ServingJobConfig.USAGE_HINT);
         }
         for (String flag : List.of(
                 "max-live-models",
@@ -459,7 +461,7 @@ class ServingJobConfigTest {
                 "model-load-timeout-ms",
                 "max-concurrent-loads",
                 "restore-wait-ms")) {
-            assertThat(ServingJobConfig.USAGE).contains("--" + flag + " ");
+            assertThat(JobOptions.help()).contains("  --" + flag + " ");
         }
     }
 }

@@ -43,7 +43,7 @@ class TrustFlagsTest {
     void invalidCombinationsNameTheFlag() throws Exception {
         assertThatThrownBy(() -> ServingJobConfig.fromArgs("--require-signatures"))
                 .hasMessageStartingWith("--require-signatures needs --trust-policy")
-                .hasMessageEndingWith(ServingJobConfig.USAGE);
+                .hasMessageEndingWith(ServingJobConfig.USAGE_HINT);
         assertThatThrownBy(() -> ServingJobConfig.fromArgs(
                         "--trust-policy", dir.resolve("none.txtpb").toString()))
                 .hasMessageStartingWith("--trust-policy '" + dir.resolve("none.txtpb") + "' cannot be read");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelserving.job.ServingJobConfig;
+import dev.modelserving.job.config.JobOptions;
 import org.junit.jupiter.api.Test;
 
 class SpeculativeFlagsTest {
@@ -14,10 +15,10 @@ class SpeculativeFlagsTest {
         assertThat(config.mode()).isEqualTo(ServingJobConfig.Mode.SPECULATIVE);
         assertThat(config.configTopic()).isEqualTo("speculative-config");
         assertThat(config.defaultDeadlineMs()).isEqualTo(ServingJobConfig.DEFAULT_SPECULATIVE_DEADLINE_MS);
-        assertThat(ServingJobConfig.USAGE)
-                .contains("--mode keyed|partitioned|speculative")
-                .contains("--config-topic speculative-config")
-                .contains("--default-deadline-ms 1000");
+        assertThat(JobOptions.help())
+                .contains("--mode keyed|partitioned|speculative   (default: keyed)")
+                .contains("--config-topic <string>   (default: speculative-config)")
+                .contains("--default-deadline-ms <duration>   (default: 1000 ms)");
     }
 
     @Test
