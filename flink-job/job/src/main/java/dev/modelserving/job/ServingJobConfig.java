@@ -2,10 +2,15 @@ package dev.modelserving.job;
 
 import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.RecordFormat;
+import dev.modelserving.job.io.DataFormatOptions;
 import dev.modelserving.job.io.KafkaClientProperties;
 import dev.modelserving.job.io.KafkaIo;
+import dev.modelserving.job.io.ResultsFormat;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.drift.DriftSettings;
+import dev.modelserving.model.records.RecordMapper;
+import dev.modelserving.model.records.RecordMapping;
+import dev.modelserving.model.records.RecordSyntax;
 import dev.modelserving.model.serving.ServingBounds;
 import dev.modelserving.model.trust.TrustPolicy;
 import dev.modelserving.speculative.RequestRouter;
@@ -52,7 +57,7 @@ public final class ServingJobConfig implements Serializable {
 
     /** The one usage line listing every flag with its default. */
     public static final String USAGE = "Usage: ServingJob --bootstrap-servers <host:port[,host:port...]>"
-            + " [--data-topic records] [--data-format data-record|sensor-reading] [--model-topic models]"
+            + " [--data-topic records] [--data-format data-record|sensor-reading|json|csv] [--model-topic models]"
             + " [--results-topic results] [--dead-letter-topic dead-letters] [--events-topic model-events]"
             + " [--group-id model-serving] [--mode keyed|partitioned|speculative]"
             + " [--parallelism <n> (default: the environment's)]"
@@ -73,7 +78,9 @@ public final class ServingJobConfig implements Serializable {
             + " [--max-input-elements 4194304] [--allow-tf-ops <Op>[,<Op>...]]"
             + " [--allow-pmml-functions <name>[,<name>...]]"
             + " [--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]"
-            + " [--drift-threshold 0.2] [--drift-window-records 1000]";
+            + " [--drift-threshold 0.2] [--drift-window-records 1000]"
+            + " [--record-mapping <file> (JSON; required by --data-format json|csv)]"
+            + " [--results-format protobuf|json]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -117,6 +124,8 @@ public final class ServingJobConfig implements Serializable {
     static final String STATS_TOPIC = "stats-topic";
     static final String DRIFT_THRESHOLD = "drift-threshold";
     static final String DRIFT_WINDOW_RECORDS = "drift-window-records";
+    static final String RECORD_MAPPING = DataFormatOptions.RECORD_MAPPING.key();
+    static final String RESULTS_FORMAT = DataFormatOptions.RESULTS_FORMAT.key();
 
     private static final Set<String> FLAGS = Set.of(
             BOOTSTRAP_SERVERS,
@@ -160,7 +169,9 @@ public final class ServingJobConfig implements Serializable {
             STATS_INTERVAL_MS,
             STATS_TOPIC,
             DRIFT_THRESHOLD,
-            DRIFT_WINDOW_RECORDS);
+            DRIFT_WINDOW_RECORDS,
+            RECORD_MAPPING,
+            RESULTS_FORMAT);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -219,6 +230,10 @@ public final class ServingJobConfig implements Serializable {
     private final long statsIntervalMs;
     private final String statsTopic;
     private final DriftSettings driftSettings;
+    /** Read from --record-mapping on the client: TaskManagers need no mapping file. Null for protobuf formats. */
+    private final RecordMapping recordMapping;
+
+    private final ResultsFormat resultsFormat;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -317,6 +332,13 @@ public final class ServingJobConfig implements Serializable {
                     statsIntervalMs + " is below " + MIN_STATS_INTERVAL_MS + " ms (0 turns the stats stream off)");
         }
         statsTopic = flags.topic(STATS_TOPIC, "model-stats");
+        recordMapping = flags.optional(RECORD_MAPPING)
+                .map(value -> readRecordMapping(value, dataFormat))
+                .orElse(null);
+        if (dataFormat.needsMapping() && recordMapping == null) {
+            throw invalid(DATA_FORMAT, dataFormat.flagValue() + " needs --" + RECORD_MAPPING + " <file>");
+        }
+        resultsFormat = flags.resultsFormat();
         for (String other : List.of(dataTopic, modelTopic, configTopic, resultsTopic, deadLetterTopic, eventsTopic)) {
             if (statsTopic.equals(other) && (mode == Mode.SPECULATIVE || !other.equals(configTopic))) {
                 throw invalid(STATS_TOPIC, "'" + statsTopic + "' is also another topic of the job; it must differ");
@@ -565,6 +587,16 @@ public final class ServingJobConfig implements Serializable {
         return allowedPmmlFunctions;
     }
 
+    /** The record mapping of {@code --record-mapping} (for {@code --data-format json|csv}), read on the client. */
+    public Optional<RecordMapping> recordMapping() {
+        return Optional.ofNullable(recordMapping);
+    }
+
+    /** How results are written ({@code --results-format}). */
+    public ResultsFormat resultsFormat() {
+        return resultsFormat;
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
@@ -605,7 +637,9 @@ public final class ServingJobConfig implements Serializable {
                 + ", allow-tf-ops=" + allowedTfOps + ", allow-pmml-functions=" + allowedPmmlFunctions
                 + ", stats-interval-ms=" + statsIntervalMs + ", stats-topic=" + statsTopic
                 + ", drift-threshold=" + driftSettings.threshold()
-                + ", drift-window-records=" + driftSettings.windowRecords() + "}";
+                + ", drift-window-records=" + driftSettings.windowRecords()
+                + ", record-mapping=" + (recordMapping == null ? "none" : recordMapping.featureNames())
+                + ", results-format=" + resultsFormat.flagValue() + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -627,6 +661,22 @@ public final class ServingJobConfig implements Serializable {
             throw invalid(TRUST_POLICY, "'" + value + "' cannot be read: " + e, e);
         } catch (IllegalArgumentException e) {
             throw invalid(TRUST_POLICY, "is not a valid trust policy: " + e.getMessage(), e);
+        }
+    }
+
+    private static RecordMapping readRecordMapping(String value, RecordFormat format) {
+        if (!format.needsMapping()) {
+            throw invalid(RECORD_MAPPING, "is for --" + DATA_FORMAT + " json|csv, not " + format.flagValue());
+        }
+        try {
+            RecordMapping mapping = RecordMapping.read(Path.of(value));
+            mapping.requireSyntax(format == RecordFormat.JSON ? RecordSyntax.JSON : RecordSyntax.CSV);
+            new RecordMapper(mapping); // checks every field path now
+            return mapping;
+        } catch (IOException | InvalidPathException e) {
+            throw invalid(RECORD_MAPPING, "'" + value + "' cannot be read: " + e, e);
+        } catch (IllegalArgumentException e) {
+            throw invalid(RECORD_MAPPING, "'" + value + "' is not a valid record mapping: " + e.getMessage(), e);
         }
     }
 
@@ -685,7 +735,16 @@ public final class ServingJobConfig implements Serializable {
             try {
                 return RecordFormat.fromFlag(value);
             } catch (IllegalArgumentException e) {
-                throw invalid(DATA_FORMAT, "'" + value + "' is not data-record|sensor-reading", e);
+                throw invalid(DATA_FORMAT, "'" + value + "' is not data-record|sensor-reading|json|csv", e);
+            }
+        }
+
+        ResultsFormat resultsFormat() {
+            String value = optional(RESULTS_FORMAT).orElse(DataFormatOptions.RESULTS_FORMAT.defaultValue());
+            try {
+                return ResultsFormat.fromFlag(value);
+            } catch (IllegalArgumentException e) {
+                throw invalid(RESULTS_FORMAT, "'" + value + "' is not protobuf|json", e);
             }
         }
 
