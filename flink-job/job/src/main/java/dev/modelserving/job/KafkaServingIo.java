@@ -56,7 +56,12 @@ public final class KafkaServingIo implements ServingIo {
 
     @Override
     public void results(DataStream<ServingResult> results) {
-        results.sinkTo(kafka.sink(config.resultsTopic(), ServingResult::getKey, delivery(), prefix("results")))
+        results.sinkTo(kafka.sink(
+                        config.resultsTopic(),
+                        ServingResult::getKey,
+                        delivery(),
+                        prefix("results"),
+                        config.resultsFormat()))
                 .uid("sink-results")
                 .name("Kafka results: " + config.resultsTopic());
     }

@@ -97,7 +97,10 @@ public final class ServingJob {
                 .withDrift(config.driftSettings());
 
         SingleOutputStreamOperator<DataRecord> records = io.records(env)
-                .process(new RecordParser(config.dataFormat(), config.parseLimits()))
+                .process(new RecordParser(
+                        config.dataFormat(),
+                        config.parseLimits(),
+                        config.recordMapping().orElse(null)))
                 .uid("parse-records")
                 .name("Parse records (" + config.dataFormat().flagValue() + ")");
         SingleOutputStreamOperator<ModelDescriptor> parsedModels = io.models(env)

@@ -11,9 +11,14 @@ import dev.modelserving.job.config.ResourceOptions;
 import dev.modelserving.job.config.ServingOptions;
 import dev.modelserving.job.config.TopicOptions;
 import dev.modelserving.job.config.TrustOptions;
+import dev.modelserving.job.io.DataFormatOptions;
 import dev.modelserving.job.io.KafkaClientProperties;
+import dev.modelserving.job.io.ResultsFormat;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.drift.DriftSettings;
+import dev.modelserving.model.records.RecordMapper;
+import dev.modelserving.model.records.RecordMapping;
+import dev.modelserving.model.records.RecordSyntax;
 import dev.modelserving.model.serving.ServingBounds;
 import dev.modelserving.model.trust.TrustPolicy;
 import java.io.IOException;
@@ -122,6 +127,10 @@ public final class ServingJobConfig implements Serializable {
     private final long statsIntervalMs;
     private final String statsTopic;
     private final DriftSettings driftSettings;
+    /** Read from --record-mapping on the client: TaskManagers need no mapping file. Null for protobuf formats. */
+    private final RecordMapping recordMapping;
+
+    private final ResultsFormat resultsFormat;
 
     private ServingJobConfig(JobOptionReader options) {
         bootstrapServers = options.text(KafkaOptions.BOOTSTRAP_SERVERS).orElse(null);
@@ -225,6 +234,14 @@ public final class ServingJobConfig implements Serializable {
                     statsIntervalMs + " is below " + MIN_STATS_INTERVAL_MS + " ms (0 turns the stats stream off)");
         }
         statsTopic = options.topic(TopicOptions.STATS_TOPIC);
+        recordMapping = options.text(DataFormatOptions.RECORD_MAPPING)
+                .map(value -> readRecordMapping(options, value, dataFormat))
+                .orElse(null);
+        if (dataFormat.needsMapping() && recordMapping == null) {
+            throw options.invalid(TopicOptions.DATA_FORMAT, dataFormat.flagValue() + " needs --record-mapping <file>");
+        }
+        resultsFormat = ResultsFormat.fromFlag(
+                options.get(DataFormatOptions.RESULTS_FORMAT).toLowerCase(Locale.ROOT));
         for (String other : List.of(dataTopic, modelTopic, configTopic, resultsTopic, deadLetterTopic, eventsTopic)) {
             if (statsTopic.equals(other) && (mode == Mode.SPECULATIVE || !other.equals(configTopic))) {
                 throw options.invalid(
@@ -440,6 +457,16 @@ public final class ServingJobConfig implements Serializable {
         return driftSettings;
     }
 
+    /** The record mapping of {@code --record-mapping} (for {@code --data-format json|csv}), read on the client. */
+    public Optional<RecordMapping> recordMapping() {
+        return Optional.ofNullable(recordMapping);
+    }
+
+    /** How results are written ({@code --results-format}). */
+    public ResultsFormat resultsFormat() {
+        return resultsFormat;
+    }
+
     /**
      * The trust policy of {@code --trust-policy}, read when the configuration was parsed (on the client); empty:
      * descriptors are not verified.
@@ -508,7 +535,9 @@ public final class ServingJobConfig implements Serializable {
                 + ", allow-tf-ops=" + allowedTfOps + ", allow-pmml-functions=" + allowedPmmlFunctions
                 + ", stats-interval-ms=" + statsIntervalMs + ", stats-topic=" + statsTopic
                 + ", drift-threshold=" + driftSettings.threshold()
-                + ", drift-window-records=" + driftSettings.windowRecords() + "}";
+                + ", drift-window-records=" + driftSettings.windowRecords()
+                + ", record-mapping=" + (recordMapping == null ? "none" : recordMapping.featureNames())
+                + ", results-format=" + resultsFormat.flagValue() + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -578,6 +607,26 @@ public final class ServingJobConfig implements Serializable {
             }
         }
         return properties;
+    }
+
+    private static RecordMapping readRecordMapping(JobOptionReader options, String value, RecordFormat format) {
+        if (!format.needsMapping()) {
+            throw options.invalid(
+                    DataFormatOptions.RECORD_MAPPING, "is for --data-format json|csv, not " + format.flagValue());
+        }
+        try {
+            RecordMapping mapping = RecordMapping.read(Path.of(value));
+            mapping.requireSyntax(format == RecordFormat.JSON ? RecordSyntax.JSON : RecordSyntax.CSV);
+            new RecordMapper(mapping); // checks every field path now
+            return mapping;
+        } catch (IOException | InvalidPathException e) {
+            throw options.invalid(DataFormatOptions.RECORD_MAPPING, "'" + value + "' cannot be read: " + e, e);
+        } catch (IllegalArgumentException e) {
+            throw options.invalid(
+                    DataFormatOptions.RECORD_MAPPING,
+                    "'" + value + "' is not a valid record mapping: " + e.getMessage(),
+                    e);
+        }
     }
 
     private static TrustPolicy readTrustPolicy(JobOptionReader options, String value) {

@@ -22,6 +22,10 @@ import org.jpmml.model.PMMLException;
  * names it, else from the record feature with the field's own name. Only the model's active fields are fed: real
  * exporters write DataDictionaries with more fields than the model uses.
  *
+ * <p>A record carries numeric values in {@code features} and categorical (string) values in
+ * {@code categorical_features}: a field is fed from the categorical value of its record feature when there is one (JPMML
+ * converts it to the field's data type), else from the numeric value (a string-typed field gets the number's text).
+ *
  * <p>A missing or NaN feature fails the record, unless the model declares how it handles a missing value for that
  * field (a {@code MiningField@missingValueReplacement}): then the value is passed to JPMML as missing and JPMML's own
  * missing-value handling applies. Infinite values always fail the record.
@@ -99,8 +103,14 @@ final class PmmlInputBinding {
      */
     Map<String, FieldValue> arguments(DataRecord record) throws ScoringException {
         Map<String, Double> features = record.getFeaturesMap();
+        Map<String, String> categories = record.getCategoricalFeaturesMap();
         Map<String, FieldValue> arguments = new HashMap<>(fields.length * 2);
         for (int i = 0; i < fields.length; i++) {
+            String category = categories.isEmpty() ? null : categories.get(recordFeatures[i]);
+            if (category != null) {
+                arguments.put(fieldNames[i], prepareCategory(i, category));
+                continue;
+            }
             Double value = features.get(recordFeatures[i]);
             if ((value == null || value.isNaN()) && replacesMissing[i]) {
                 arguments.put(fieldNames[i], prepareMissing(i));
@@ -108,7 +118,11 @@ final class PmmlInputBinding {
             }
             if (value == null) {
                 throw new ScoringException(
-                        "missing feature '" + recordFeatures[i] + "' for PMML field '" + fieldNames[i] + "'");
+                        textFields[i]
+                                ? "missing categorical feature '" + recordFeatures[i] + "' for PMML field '"
+                                        + fieldNames[i]
+                                        + "' (a string field: the record carries it in categorical_features)"
+                                : "missing feature '" + recordFeatures[i] + "' for PMML field '" + fieldNames[i] + "'");
             }
             double v = value;
             if (Double.isNaN(v) || Double.isInfinite(v)) {
@@ -125,6 +139,30 @@ final class PmmlInputBinding {
             }
         }
         return arguments;
+    }
+
+    /**
+     * A categorical (string) value: JPMML converts it to the field's data type and checks it against the field's
+     * declared values (an unknown category is refused as the field's invalidValueTreatment says).
+     */
+    private FieldValue prepareCategory(int i, String category) throws ScoringException {
+        try {
+            return fields[i].prepare(category);
+        } catch (PMMLException e) {
+            throw new ScoringException(
+                    "categorical feature '" + recordFeatures[i] + "' = '" + abbreviate(category)
+                            + "' is not accepted by PMML field '" + fieldNames[i] + "': " + e.getMessage(),
+                    e);
+        } catch (RuntimeException e) {
+            throw new ScoringException(
+                    "categorical feature '" + recordFeatures[i] + "' = '" + abbreviate(category)
+                            + "' is not accepted by PMML field '" + fieldNames[i] + "': " + e,
+                    e);
+        }
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() > 64 ? value.substring(0, 64) + "..." : value;
     }
 
     /** The field's value as missing: JPMML applies the model's missingValueReplacement. */

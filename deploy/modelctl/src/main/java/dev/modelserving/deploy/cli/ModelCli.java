@@ -45,6 +45,7 @@ import picocli.CommandLine.ScopeType;
             VerifyCommand.class,
             StatusCommand.class,
             ExplainCommand.class,
+            ProduceCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

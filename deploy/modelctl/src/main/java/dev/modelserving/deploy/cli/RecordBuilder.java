@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * Turns CSV rows into {@link DataRecord}s for one model: named features (PMML, or tensor models whose descriptor
  * lists feature names), or else a packed vector made of the feature columns in order. For named features, an empty
- * cell or a text cell (a machine id, a comment) is simply not a feature: the model decides whether it needs that
- * column, and {@link #textCells} explains a failure it causes. NaN or infinite values, and empty or text cells of a
+ * cell is simply not a feature, and a text cell (a category such as {@code red}, a machine id, a comment) is carried
+ * as a categorical feature ({@code categorical_features}, which PMML string fields read): the model decides whether it
+ * needs that column, and {@link #textCells} explains a failure it causes. NaN or infinite values, and empty or text cells of a
  * packed vector, make the row unusable.
  */
 final class RecordBuilder {
@@ -60,6 +61,9 @@ final class RecordBuilder {
                 continue;
             }
             if (!packedVector && !isNumber(cell)) {
+                // A text cell is a categorical value (e.g. colour=red for a PMML string field); models that do not
+                // read that name ignore it.
+                record.putCategoricalFeatures(name, cell);
                 continue;
             }
             double value = parse(name, cell);

@@ -2,9 +2,11 @@ package dev.modelserving.deploy.cli;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ServingResult;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
@@ -48,6 +50,18 @@ enum TailKind {
         String typeName = prototype.getDescriptorForType().getName();
         if (value == null || value.length == 0) {
             return "unreadable message at " + where + ": empty (not a " + typeName + ")";
+        }
+        if (value[0] == '{') {
+            // A job run with --results-format json writes protobuf's JSON mapping (a protobuf message never starts
+            // with '{': that would be field 15 as a deprecated group).
+            Message.Builder builder = prototype.newBuilderForType();
+            try {
+                JsonFormat.parser().merge(new String(value, StandardCharsets.UTF_8), builder);
+            } catch (InvalidProtocolBufferException e) {
+                return "unreadable message at " + where + " (" + value.length + " bytes): not a " + typeName
+                        + " in JSON: " + e.getMessage();
+            }
+            return format.apply(builder.build());
         }
         Message message;
         try {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,6 +53,14 @@ public final class ProtoPublisher implements AutoCloseable {
     /** Sends without waiting (the feed's hot path); failures surface at {@link #flush()}. */
     public void send(String topic, String key, Message message) {
         producer.send(new ProducerRecord<>(topic, key, message.toByteArray()));
+    }
+
+    /**
+     * Sends raw bytes without waiting; the future completes when the broker has them (or fails with the reason).
+     * A null key writes a record without key.
+     */
+    public Future<RecordMetadata> sendAsync(String topic, String key, byte[] value) {
+        return producer.send(new ProducerRecord<>(topic, key, value));
     }
 
     /** Sends raw bytes and waits until the broker has them; returns where they were written. */

@@ -1,6 +1,7 @@
 package dev.modelserving.job.config;
 
 import dev.modelserving.job.ServingJobConfig;
+import dev.modelserving.job.io.DataFormatOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,9 @@ public final class JobOptions {
                     DeliveryGuarantee.EXACTLY_ONCE,
                     DeliveryGuarantee.AT_LEAST_ONCE),
             JobOption.text(TopicOptions.DATA_TOPIC),
-            JobOption.choice(TopicOptions.DATA_FORMAT, "data-record", "sensor-reading"),
+            JobOption.choice(TopicOptions.DATA_FORMAT, "data-record", "sensor-reading", "json", "csv"),
+            JobOption.text(DataFormatOptions.RECORD_MAPPING),
+            JobOption.choice(DataFormatOptions.RESULTS_FORMAT, "protobuf", "json"),
             JobOption.text(TopicOptions.MODEL_TOPIC),
             JobOption.text(TopicOptions.RESULTS_TOPIC),
             JobOption.text(TopicOptions.DEAD_LETTER_TOPIC),

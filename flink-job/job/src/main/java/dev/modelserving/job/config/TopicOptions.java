@@ -16,8 +16,8 @@ public final class TopicOptions {
     public static final ConfigOption<String> DATA_FORMAT = ConfigOptions.key(JobOptions.PREFIX + "data-format")
             .stringType()
             .defaultValue("data-record")
-            .withDescription("Encoding of the values on the data topic: DataRecord, or SensorReading (converted to a"
-                    + " DataRecord of data type 'sensor'). Kept in the parser's state: a job restored with another"
+            .withDescription("Encoding of the values on the data topic: DataRecord, SensorReading (converted to a"
+                    + " DataRecord of data type 'sensor'), or JSON or CSV records mapped by --record-mapping. Kept in the parser's state: a job restored with another"
                     + " format fails once, naming both.");
 
     /** Topic of the model descriptors. */

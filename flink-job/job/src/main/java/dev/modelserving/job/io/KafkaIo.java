@@ -144,12 +144,25 @@ public final class KafkaIo {
             SerializableFunction<T, String> keyOf,
             DeliveryGuarantee guarantee,
             String transactionalIdPrefix) {
+        return sink(topic, keyOf, guarantee, transactionalIdPrefix, ResultsFormat.PROTOBUF);
+    }
+
+    /**
+     * A sink writing messages to {@code topic} in {@code format} (protobuf wire bytes or JSON); otherwise as
+     * {@link #sink(String, SerializableFunction, DeliveryGuarantee, String)}.
+     */
+    public <T extends Message> KafkaSink<T> sink(
+            String topic,
+            SerializableFunction<T, String> keyOf,
+            DeliveryGuarantee guarantee,
+            String transactionalIdPrefix,
+            ResultsFormat format) {
         requireNonBlank(topic, "topic");
         DeliveryGuarantee effective = effectiveGuarantee(guarantee);
         var builder = KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setKafkaProducerConfig(producerProperties(effective))
-                .setRecordSerializer(new ProtoRecordSerializer<>(topic, keyOf, maxRequestBytes))
+                .setRecordSerializer(new ProtoRecordSerializer<>(topic, keyOf, maxRequestBytes, format))
                 .setDeliveryGuarantee(effective);
         if (effective == DeliveryGuarantee.EXACTLY_ONCE) {
             requireNonBlank(transactionalIdPrefix, "transactional id prefix (needed for exactly-once)");

@@ -1,6 +1,8 @@
 package dev.modelserving.job.io;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -20,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * (a FAILED result, a cut event reason, a shorter dead-letter payload) or, if nothing fits, not written; each case is
  * counted in a metric of the sink ({@value #RESULTS_FAILED_METRIC}, {@value #EVENTS_TRUNCATED_METRIC},
  * {@value #DEAD_LETTERS_CUT_METRIC}, {@value #DROPPED_METRIC}), so one oversized record never fails the task.
+ *
+ * <p>With {@link ResultsFormat#JSON} the value is the message in protobuf's JSON mapping instead (one line, UTF-8),
+ * printed once per message; a JSON value above the request limit is shrunk the same way (a FAILED result).
  *
  * @param <T> the message class
  */
@@ -41,6 +46,8 @@ public final class ProtoRecordSerializer<T extends Message> implements KafkaReco
     private final String topic;
     private final SerializableFunction<T, String> keyOf;
     private final RecordSizeGuard guard;
+    private final ResultsFormat format;
+    private transient JsonFormat.Printer json;
     private transient Counter resultsFailed;
     private transient Counter eventsTruncated;
     private transient Counter deadLettersCut;
@@ -62,9 +69,21 @@ public final class ProtoRecordSerializer<T extends Message> implements KafkaReco
      * @param maxRequestBytes the producer's {@code max.request.size}: larger records are shrunk or skipped
      */
     public ProtoRecordSerializer(String topic, SerializableFunction<T, String> keyOf, int maxRequestBytes) {
+        this(topic, keyOf, maxRequestBytes, ResultsFormat.PROTOBUF);
+    }
+
+    /**
+     * @param topic the topic every record goes to
+     * @param keyOf the record key of a message, e.g. {@code ServingResult::getKey}; may return null or ""
+     * @param maxRequestBytes the producer's {@code max.request.size}: larger records are shrunk or skipped
+     * @param format the encoding of the values: protobuf wire bytes or JSON
+     */
+    public ProtoRecordSerializer(
+            String topic, SerializableFunction<T, String> keyOf, int maxRequestBytes, ResultsFormat format) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.keyOf = Objects.requireNonNull(keyOf, "keyOf");
         this.guard = new RecordSizeGuard(maxRequestBytes);
+        this.format = Objects.requireNonNull(format, "format");
     }
 
     @Override
@@ -98,8 +117,55 @@ public final class ProtoRecordSerializer<T extends Message> implements KafkaReco
         if (fitted.message().isEmpty()) {
             return null; // the Kafka sink skips a null record
         }
-        return new ProducerRecord<>(
-                topic, null, timestamp, keyBytes, fitted.message().get().toByteArray());
+        byte[] value = format == ResultsFormat.JSON
+                ? jsonValue(fitted.message().get(), keyBytes)
+                : fitted.message().get().toByteArray();
+        if (value == null) {
+            return null;
+        }
+        return new ProducerRecord<>(topic, null, timestamp, keyBytes, value);
+    }
+
+    /**
+     * The message as JSON; when the JSON does not fit although the wire bytes did, the guard's stand-in for a
+     * message that large (a FAILED result), as JSON; null when nothing fits.
+     */
+    private byte[] jsonValue(T message, byte[] keyBytes) {
+        byte[] value = printJson(message);
+        int budget = guard.valueBudget(keyBytes == null ? 0 : keyBytes.length);
+        if (value.length <= budget) {
+            return value;
+        }
+        // Ask the guard as if the key took the JSON's extra bytes: it then makes the stand-in it makes for oversized
+        // wire bytes.
+        int extra = value.length - message.getSerializedSize();
+        RecordSizeGuard.Fitted<T> smaller =
+                guard.fit(message, (keyBytes == null ? 0 : keyBytes.length) + Math.max(extra, value.length - budget));
+        count(smaller.outcome() == RecordSizeGuard.Outcome.FITS ? RecordSizeGuard.Outcome.DROPPED : smaller.outcome());
+        LOG.warn(
+                "A {} of {} JSON bytes for topic '{}' exceeds the Kafka request limit: {}",
+                message.getDescriptorForType().getName(),
+                value.length,
+                topic,
+                smaller.outcome());
+        if (smaller.message().isEmpty() || smaller.outcome() == RecordSizeGuard.Outcome.FITS) {
+            return null;
+        }
+        byte[] shrunk = printJson(smaller.message().get());
+        return shrunk.length <= budget ? shrunk : null;
+    }
+
+    private byte[] printJson(Message message) {
+        if (json == null) {
+            json = JsonFormat.printer().omittingInsignificantWhitespace();
+        }
+        try {
+            return json.print(message).getBytes(StandardCharsets.UTF_8);
+        } catch (InvalidProtocolBufferException e) {
+            // Only Any fields with unknown types fail to print; results have none.
+            throw new IllegalStateException(
+                    "cannot print a " + message.getDescriptorForType().getName() + " as JSON: " + e.getMessage(), e);
+        }
     }
 
     private void count(RecordSizeGuard.Outcome outcome) {

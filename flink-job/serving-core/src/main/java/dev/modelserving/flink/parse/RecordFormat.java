@@ -8,7 +8,11 @@ public enum RecordFormat {
     /** Each value is a {@code DataRecord}. */
     DATA_RECORD("data-record"),
     /** Each value is a {@code SensorReading}, converted to a {@code DataRecord} of data type "sensor". */
-    SENSOR_READING("sensor-reading");
+    SENSOR_READING("sensor-reading"),
+    /** Each value is one JSON object, mapped to a {@code DataRecord} by a record mapping ({@code --record-mapping}). */
+    JSON("json"),
+    /** Each value is one CSV line without header, mapped to a {@code DataRecord} by a record mapping. */
+    CSV("csv");
 
     private final String flagValue;
 
@@ -19,6 +23,11 @@ public enum RecordFormat {
     /** How the format is written on the command line ({@code --data-format}). */
     public String flagValue() {
         return flagValue;
+    }
+
+    /** Whether values in this format need a record mapping ({@code --record-mapping}) to become records. */
+    public boolean needsMapping() {
+        return this == JSON || this == CSV;
     }
 
     /**

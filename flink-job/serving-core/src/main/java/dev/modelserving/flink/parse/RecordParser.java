@@ -2,6 +2,10 @@ package dev.modelserving.flink.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelserving.model.Identifiers;
+import dev.modelserving.model.records.RecordMapper;
+import dev.modelserving.model.records.RecordMapping;
+import dev.modelserving.model.records.RecordMappingException;
+import dev.modelserving.model.records.RecordSyntax;
 import dev.modelserving.model.records.SensorRecords;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.SensorReading;
@@ -27,6 +31,12 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
  * (UTF-8) when there is one; no {@code event_time_millis} gets the Kafka timestamp. Feature values are not checked
  * here (a missing or NaN feature is the serving function's FAILED result).
  *
+ * <p>JSON and CSV values ({@link RecordFormat#JSON}, {@link RecordFormat#CSV}) are mapped by a {@link RecordMapping}
+ * (read on the client from {@code --record-mapping} and carried in this function) with the {@link RecordMapper} that
+ * {@code modelctl} uses too: bad JSON or CSV, a missing mapped field, a non-numeric value for a numeric feature (and
+ * the other {@link RecordMappingException}s) are dead letters whose reason names the field. NaN values are carried as
+ * in protobuf records.
+ *
  * <p>Restore safety: the parser keeps its {@link InputContract} (the {@code --data-format}) in union operator state.
  * A job restored from a savepoint or checkpoint taken under another contract fails once, with a
  * {@link SuppressRestartsException} naming both, instead of reading the restored offsets in the wrong format (or
@@ -43,6 +53,10 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
 
     private final RecordFormat format;
     private final InputContract contract;
+    /** The mapping of JSON and CSV values; null for the protobuf formats. */
+    private final RecordMapping mapping;
+
+    private transient RecordMapper mapper;
     private transient ListState<String> contractState;
 
     /** A parser for values in {@code format}, with the default limits. */
@@ -52,9 +66,32 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
 
     /** A parser for values in {@code format}. */
     public RecordParser(RecordFormat format, ParseLimits limits) {
+        this(format, limits, null);
+    }
+
+    /**
+     * A parser for values in {@code format}; JSON and CSV values need {@code mapping}.
+     *
+     * @param mapping how JSON or CSV values become records (null for the protobuf formats)
+     * @throws IllegalArgumentException when a mapping is missing, not for the format's syntax, or given for a
+     *     protobuf format
+     */
+    public RecordParser(RecordFormat format, ParseLimits limits, RecordMapping mapping) {
         super(DataRecord.class, PARSED_METRIC, limits);
         this.format = Objects.requireNonNull(format, "format");
         this.contract = new InputContract(format);
+        if (format.needsMapping()) {
+            if (mapping == null) {
+                throw new IllegalArgumentException(
+                        "--data-format " + format.flagValue() + " needs a record mapping (--record-mapping)");
+            }
+            mapping.requireSyntax(format == RecordFormat.JSON ? RecordSyntax.JSON : RecordSyntax.CSV);
+            new RecordMapper(mapping); // fails here, on the client, when a field path is invalid
+        } else if (mapping != null) {
+            throw new IllegalArgumentException(
+                    "a record mapping is for --data-format json|csv, not " + format.flagValue());
+        }
+        this.mapping = mapping;
     }
 
     public RecordFormat format() {
@@ -91,7 +128,12 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
 
     @Override
     protected String expected() {
-        return format == RecordFormat.DATA_RECORD ? "a DataRecord" : "a SensorReading";
+        return switch (format) {
+            case DATA_RECORD -> "a DataRecord";
+            case SENSOR_READING -> "a SensorReading";
+            case JSON -> "a JSON record";
+            case CSV -> "a CSV record";
+        };
     }
 
     @Override
@@ -99,6 +141,7 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
         DataRecord record = switch (format) {
             case DATA_RECORD -> parseDataRecord(raw.getPayload());
             case SENSOR_READING -> SensorRecords.toRecord(parseSensorReading(raw.getPayload()));
+            case JSON, CSV -> mapRecord(raw.getPayload());
         };
         return complete(record, raw);
     }
@@ -120,6 +163,18 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
                 Identifiers.dataTypeProblem("data_type", record.getDataType()),
                 "DataRecord '" + record.getId() + "': ");
         return record;
+    }
+
+    private DataRecord mapRecord(byte[] payload) throws InvalidPayloadException {
+        if (mapper == null) {
+            mapper = new RecordMapper(mapping);
+        }
+        try {
+            return mapper.map(payload);
+        } catch (RecordMappingException e) {
+            throw new InvalidPayloadException(
+                    format.flagValue().toUpperCase(java.util.Locale.ROOT) + " record: " + e.getMessage(), e);
+        }
     }
 
     private static SensorReading parseSensorReading(byte[] payload) throws InvalidPayloadException {
