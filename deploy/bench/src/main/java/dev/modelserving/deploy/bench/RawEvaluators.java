@@ -14,7 +14,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs {@link RawEvaluatorBenchmark} with JMH (one fork, short iterations) for a list of models: {@code score} at
+ * Runs {@link RawEvaluatorBenchmark} with JMH (one fork unless told otherwise, short iterations) for a list of models: {@code score} at
  * batch 1 and {@code scoreBatch} at each batch size, and returns records per second.
  */
 final class RawEvaluators {
@@ -44,9 +44,11 @@ final class RawEvaluators {
     private final int warmupIterations;
     private final int iterations;
     private final TimeValue iterationTime;
+    private final int forks;
 
-    RawEvaluators(Path modelsDir, int warmupIterations, int iterations, TimeValue iterationTime) {
+    RawEvaluators(Path modelsDir, int warmupIterations, int iterations, TimeValue iterationTime, int forks) {
         this.modelsDir = modelsDir;
+        this.forks = forks;
         this.warmupIterations = warmupIterations;
         this.iterations = iterations;
         this.iterationTime = iterationTime;
@@ -86,11 +88,18 @@ final class RawEvaluators {
     private ChainedOptionsBuilder options(String method) {
         return new OptionsBuilder()
                 .include(RawEvaluatorBenchmark.class.getName() + "." + method)
-                .forks(1)
+                .forks(forks)
                 .warmupIterations(warmupIterations)
                 .warmupTime(iterationTime)
                 .measurementIterations(iterations)
                 .measurementTime(iterationTime)
                 .jvmArgsAppend("-D" + RawEvaluatorBenchmark.MODELS_DIR_PROPERTY + "=" + modelsDir.toAbsolutePath());
+    }
+
+    /** Sets the models directory for benchmarks run in this JVM ({@code forks == 0}). */
+    void shareModelsDirectory() {
+        System.setProperty(
+                RawEvaluatorBenchmark.MODELS_DIR_PROPERTY,
+                modelsDir.toAbsolutePath().toString());
     }
 }

@@ -102,6 +102,13 @@ public final class ThroughputSuite implements Callable<Integer> {
     private int jmhSeconds;
 
     @Option(
+            names = "--jmh-forks",
+            defaultValue = "1",
+            description = "JMH forks (default ${DEFAULT-VALUE}; 0 runs in this JVM: the ONNX models' forked JVMs"
+                    + " crashed with SIGSEGV here, see docs/benchmarks.md).")
+    private int jmhForks;
+
+    @Option(
             names = "--batch-sizes",
             split = ",",
             defaultValue = "1,8,32,128",
@@ -149,8 +156,13 @@ public final class ThroughputSuite implements Callable<Integer> {
 
         Map<String, RawEvaluators.Figures> raw = new LinkedHashMap<>();
         if (!skipJmh) {
-            raw.putAll(new RawEvaluators(modelsDir, jmhWarmupIterations, jmhIterations, TimeValue.seconds(jmhSeconds))
-                    .measure(samples.stream().map(ModelDescriptor::getName).toList(), batchSizes));
+            RawEvaluators evaluators = new RawEvaluators(
+                    modelsDir, jmhWarmupIterations, jmhIterations, TimeValue.seconds(jmhSeconds), jmhForks);
+            if (jmhForks == 0) {
+                evaluators.shareModelsDirectory();
+            }
+            raw.putAll(evaluators.measure(
+                    samples.stream().map(ModelDescriptor::getName).toList(), batchSizes));
         }
         List<Run> runs = new ArrayList<>();
         if (!jmhOnly) {
@@ -365,7 +377,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                 Locale.ROOT,
                 "Run of %s, %d cores, load average %s at the start and %s at the end; %,d sensor records (%s), %,d"
                         + " image records (784 floats); parallelism 1, keyed mode, no checkpointing (at-least-once"
-                        + " sinks); JMH forks 1, %d x %d s warm-up, %d x %d s measured.%n%n",
+                        + " sinks); JMH forks %d, %d x %d s warm-up, %d x %d s measured.%n%n",
                 started,
                 Runtime.getRuntime().availableProcessors(),
                 loadBefore,
@@ -373,6 +385,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                 sensorRecords,
                 "3 named features",
                 imageRecords,
+                jmhForks,
                 jmhWarmupIterations,
                 jmhSeconds,
                 jmhIterations,
