@@ -30,6 +30,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *       {@value #DEFAULT_MAX_REQUEST_BYTES}), and its serializer ({@link ProtoRecordSerializer}) shrinks a message
  *       that would not fit ({@link RecordSizeGuard}) instead of letting one oversized record fail the task. Set it no
  *       larger than the topics' {@code max.message.bytes} (the broker's default is slightly below 1 MiB).</li>
+ *   <li>Consumers and producers start from tuned defaults for throughput ({@link #TUNED_CONSUMER_DEFAULTS},
+ *       {@link #TUNED_PRODUCER_DEFAULTS}): bigger fetches, polls and producer batches, lz4 compression. Every one of
+ *       them is a default only: a user's client property (e.g. {@code --kafka-property linger.ms=0}) wins.
+ *       {@link #withoutTunedDefaults} gives Kafka's own defaults (the benchmark's default-settings floor).</li>
  * </ul>
  */
 public final class KafkaIo {
@@ -40,14 +44,56 @@ public final class KafkaIo {
     /** Default {@code max.request.size} of the sinks' producers: 1 MiB, Kafka's own default, now explicit. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1_048_576;
 
+    /**
+     * Consumer settings the sources start from; a user's client property of the same key wins. Measured in
+     * docs/benchmarks.md ("Serving throughput"). Latency stays as with Kafka's defaults: {@code fetch.min.bytes} stays
+     * 1, so a fetch returns as soon as any record is there; the larger limits only matter when records queue up.
+     * <ul>
+     *   <li>{@code max.poll.records=2000} (Kafka: 500): fewer polls, each hands the source reader more records;</li>
+     *   <li>{@code max.partition.fetch.bytes=4194304} (Kafka: 1 MiB): a backlog of 3 KB records (784 floats) comes
+     *       in fetches of ~1,300 records instead of ~330;</li>
+     *   <li>{@code fetch.max.wait.ms=100} (Kafka: 500): an upper bound on a fetch's wait, only reached when
+     *       {@code fetch.min.bytes} is raised by the user;</li>
+     *   <li>{@code receive.buffer.bytes=1048576} (Kafka: 64 KiB): fewer socket reads per large fetch.</li>
+     * </ul>
+     */
+    public static final Map<String, String> TUNED_CONSUMER_DEFAULTS = Map.of(
+            "max.poll.records", "2000",
+            "max.partition.fetch.bytes", "4194304",
+            "fetch.max.wait.ms", "100",
+            "receive.buffer.bytes", "1048576");
+
+    /**
+     * Producer settings the sinks start from; a user's client property of the same key wins ({@code acks=all} and
+     * idempotence are not among them: the delivery guarantee fixes those).
+     * <ul>
+     *   <li>{@code batch.size=262144} (Kafka: 16 KiB): a batch holds ~80 results of 784 floats or thousands of small
+     *       ones, so a busy sink sends few large requests;</li>
+     *   <li>{@code linger.ms=5} (Kafka 4's default, explicit): a batch waits at most 5 ms to fill;</li>
+     *   <li>{@code compression.type=lz4} (Kafka: none): the cheapest codec shipped in the job jar (lz4-java; snappy
+     *       and zstd are there too); results and dead letters of protobuf records compress well;</li>
+     *   <li>{@code buffer.memory=67108864} (Kafka: 32 MiB): room for the larger batches of every partition;</li>
+     *   <li>{@code send.buffer.bytes=1048576} (Kafka: 128 KiB): fewer socket writes per large request.</li>
+     * </ul>
+     */
+    public static final Map<String, String> TUNED_PRODUCER_DEFAULTS = Map.of(
+            ProducerConfig.BATCH_SIZE_CONFIG, "262144",
+            ProducerConfig.LINGER_MS_CONFIG, "5",
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+            ProducerConfig.BUFFER_MEMORY_CONFIG, "67108864",
+            ProducerConfig.SEND_BUFFER_CONFIG, "1048576");
+
     private final String bootstrapServers;
     private final Map<String, String> clientProperties;
     private final int maxRequestBytes;
+    private final boolean tunedDefaults;
 
-    private KafkaIo(String bootstrapServers, Map<String, String> clientProperties, int maxRequestBytes) {
+    private KafkaIo(
+            String bootstrapServers, Map<String, String> clientProperties, int maxRequestBytes, boolean tunedDefaults) {
         this.bootstrapServers = bootstrapServers;
         this.clientProperties = Map.copyOf(clientProperties);
         this.maxRequestBytes = maxRequestBytes;
+        this.tunedDefaults = tunedDefaults;
     }
 
     /**
@@ -59,14 +105,14 @@ public final class KafkaIo {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrap servers must not be blank");
         }
-        return new KafkaIo(bootstrapServers.trim(), Map.of(), DEFAULT_MAX_REQUEST_BYTES);
+        return new KafkaIo(bootstrapServers.trim(), Map.of(), DEFAULT_MAX_REQUEST_BYTES, true);
     }
 
     /** A copy that also passes {@code key=value} to every Kafka client (consumers and producers). */
     public KafkaIo withClientProperty(String key, String value) {
         Map<String, String> properties = new LinkedHashMap<>(clientProperties);
         properties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
-        return new KafkaIo(bootstrapServers, properties, maxRequestBytes);
+        return new KafkaIo(bootstrapServers, properties, maxRequestBytes, tunedDefaults);
     }
 
     /**
@@ -81,7 +127,25 @@ public final class KafkaIo {
             throw new IllegalArgumentException(
                     "max request bytes must be above " + RecordSizeGuard.HEADROOM_BYTES + ", got " + bytes);
         }
-        return new KafkaIo(bootstrapServers, clientProperties, bytes);
+        return new KafkaIo(bootstrapServers, clientProperties, bytes, tunedDefaults);
+    }
+
+    /**
+     * A copy whose clients start from Kafka's own defaults instead of {@link #TUNED_CONSUMER_DEFAULTS} and
+     * {@link #TUNED_PRODUCER_DEFAULTS} (the job's own settings, such as {@code acks=all}, stay).
+     */
+    public KafkaIo withoutTunedDefaults() {
+        return new KafkaIo(bootstrapServers, clientProperties, maxRequestBytes, false);
+    }
+
+    /** The properties every source's consumer gets: the tuned defaults (unless switched off), then the user's. */
+    public Map<String, String> consumerProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        if (tunedDefaults) {
+            properties.putAll(TUNED_CONSUMER_DEFAULTS);
+        }
+        properties.putAll(clientProperties);
+        return properties;
     }
 
     /** The {@code max.request.size} of the sinks' producers. */
@@ -120,7 +184,7 @@ public final class KafkaIo {
                 .setClientIdPrefix(groupId + "-" + topic)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawRecordDeserializer());
-        clientProperties.forEach(builder::setProperty);
+        consumerProperties().forEach(builder::setProperty);
         return builder;
     }
 
@@ -178,9 +242,16 @@ public final class KafkaIo {
                 : DeliveryGuarantee.AT_LEAST_ONCE;
     }
 
-    /** The producer settings of a sink with the given (effective) guarantee. */
-    Properties producerProperties(DeliveryGuarantee guarantee) {
+    /**
+     * The producer settings of a sink with the given (effective) guarantee: the tuned defaults (unless switched off),
+     * then the user's properties, then the job's own ({@code acks=all}, idempotence, {@code max.request.size}, the
+     * transaction timeout).
+     */
+    public Properties producerProperties(DeliveryGuarantee guarantee) {
         Properties properties = new Properties();
+        if (tunedDefaults) {
+            properties.putAll(TUNED_PRODUCER_DEFAULTS);
+        }
         properties.putAll(clientProperties);
         properties.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         properties.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

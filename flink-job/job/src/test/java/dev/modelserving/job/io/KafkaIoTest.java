@@ -97,4 +97,44 @@ class KafkaIoTest {
         assertThatThrownBy(() -> kafka.withMaxRequestBytes(RecordSizeGuard.HEADROOM_BYTES))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void producersAndConsumersStartFromTheTunedDefaults() {
+        Properties producer = kafka.producerProperties(DeliveryGuarantee.AT_LEAST_ONCE);
+
+        assertThat(producer.getProperty("compression.type")).isEqualTo("lz4");
+        assertThat(producer.getProperty("batch.size")).isEqualTo("262144");
+        assertThat(producer.getProperty("linger.ms")).isEqualTo("5");
+        assertThat(kafka.consumerProperties())
+                .containsEntry("max.poll.records", "2000")
+                .containsEntry("max.partition.fetch.bytes", "4194304")
+                .doesNotContainKey("fetch.min.bytes");
+    }
+
+    @Test
+    void userPropertiesWinOverTheTunedDefaultsButNotOverTheGuarantee() {
+        KafkaIo custom = kafka.withClientProperty("compression.type", "zstd")
+                .withClientProperty("linger.ms", "0")
+                .withClientProperty("max.poll.records", "10");
+
+        Properties producer = custom.producerProperties(DeliveryGuarantee.EXACTLY_ONCE);
+
+        assertThat(producer.getProperty("compression.type")).isEqualTo("zstd");
+        assertThat(producer.getProperty("linger.ms")).isEqualTo("0");
+        assertThat(producer.getProperty("batch.size")).isEqualTo("262144");
+        assertThat(producer.getProperty("acks")).isEqualTo("all");
+        assertThat(custom.consumerProperties()).containsEntry("max.poll.records", "10");
+    }
+
+    @Test
+    void withoutTunedDefaultsClientsGetKafkasOwnDefaultsAndTheJobsFixedSettings() {
+        KafkaIo plain = kafka.withoutTunedDefaults().withClientProperty("security.protocol", "SSL");
+
+        Properties producer = plain.producerProperties(DeliveryGuarantee.AT_LEAST_ONCE);
+
+        assertThat(producer).doesNotContainKeys("compression.type", "batch.size", "linger.ms", "buffer.memory");
+        assertThat(producer.getProperty("acks")).isEqualTo("all");
+        assertThat(producer.getProperty("security.protocol")).isEqualTo("SSL");
+        assertThat(plain.consumerProperties()).containsOnlyKeys("security.protocol");
+    }
 }

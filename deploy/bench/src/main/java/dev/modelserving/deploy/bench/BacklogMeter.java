@@ -1,0 +1,118 @@
+package dev.modelserving.deploy.bench;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Measures how fast a job worked through a backlog from what it wrote: the output topic (one partition) of a broker
+ * whose topics use {@code LogAppendTime}, so every record carries the time the broker appended it. The rate is the
+ * number of counted output records over the time between the first counted one and the last one; nothing runs in
+ * the benchmark's JVM besides the job and the broker while it works (the output is read afterwards).
+ */
+final class BacklogMeter {
+
+    /**
+     * What a run wrote.
+     *
+     * @param total output records read
+     * @param skipped records before the first counted one (e.g. NO_MODEL results before the model became current)
+     * @param counted records from the first counted one to the end
+     * @param uncountedAfterFirst records after the first counted one that the predicate rejected (failures)
+     * @param windowMillis append time of the last record minus that of the first counted one
+     */
+    record Window(long total, long skipped, long counted, long uncountedAfterFirst, long windowMillis) {
+
+        double recordsPerSecond() {
+            return windowMillis <= 0 ? Double.NaN : counted * 1000.0 / windowMillis;
+        }
+    }
+
+    private final String bootstrapServers;
+
+    BacklogMeter(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * Waits until {@code topic} holds at least {@code expected} records.
+     *
+     * @throws IllegalStateException when it does not within {@code timeout}
+     */
+    void awaitRecords(String topic, long expected, Duration timeout) throws InterruptedException {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            long end = 0;
+            while (System.nanoTime() < deadline) {
+                end = consumer.endOffsets(List.of(partition)).get(partition);
+                if (end >= expected) {
+                    return;
+                }
+                Thread.sleep(250);
+            }
+            throw new IllegalStateException(
+                    topic + " holds " + end + " records after " + timeout + ", expected " + expected);
+        }
+    }
+
+    /** Reads the first {@code expected} records of {@code topic}; {@code counts} says which records count. */
+    Window read(String topic, long expected, Predicate<byte[]> counts) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        long total = 0;
+        long skipped = 0;
+        long uncounted = 0;
+        long first = -1;
+        long last = -1;
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            while (total < expected) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (total >= expected) {
+                        break;
+                    }
+                    total++;
+                    boolean counted = counts.test(record.value());
+                    if (first < 0) {
+                        if (counted) {
+                            first = record.timestamp();
+                        } else {
+                            skipped++;
+                        }
+                    } else if (!counted) {
+                        uncounted++;
+                    }
+                    last = record.timestamp();
+                }
+            }
+        }
+        return new Window(total, skipped, total - skipped, uncounted, first < 0 ? 0 : last - first);
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        Properties props = new Properties();
+        props.putAll(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "bench-meter-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                "5000",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName()));
+        return new KafkaConsumer<>(props);
+    }
+}
