@@ -8,6 +8,7 @@ import dev.modelserving.flink.serving.ServingOutputs;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoTypeInfo;
+import dev.modelserving.job.serve.BatchFlushingKeyedCoProcessOperator;
 import dev.modelserving.job.serve.KeyedModelServing;
 import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.job.serve.SplitServingOutput;
@@ -83,7 +84,8 @@ public final class ServingJob {
         configure(env);
         ServingSettings settings = ServingSettings.of(
                         config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY, config.servingBounds())
-                .withDrift(config.driftSettings());
+                .withDrift(config.driftSettings())
+                .withBatching(config.batchSettings());
 
         SingleOutputStreamOperator<DataRecord> records = io.records(env)
                 .process(new RecordParser(config.dataFormat(), config.parseLimits()))
@@ -135,7 +137,10 @@ public final class ServingJob {
             DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<ServingResult> results = records.keyBy(DataRecord::getDataType, Types.STRING)
                 .connect(models.keyBy(ModelDescriptor::getDataType, Types.STRING))
-                .process(new KeyedModelServing(settings, stats), ProtoTypeInfo.of(ServingResult.class))
+                .transform(
+                        "Keyed model serving",
+                        ProtoTypeInfo.of(ServingResult.class),
+                        new BatchFlushingKeyedCoProcessOperator<>(new KeyedModelServing(settings, stats)))
                 .uid("keyed-model-serving")
                 .name("Keyed model serving");
         return new Served(

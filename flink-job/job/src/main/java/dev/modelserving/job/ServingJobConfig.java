@@ -2,6 +2,8 @@ package dev.modelserving.job;
 
 import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.RecordFormat;
+import dev.modelserving.flink.serving.BatchSettings;
+import dev.modelserving.flink.serving.BatchingOptions;
 import dev.modelserving.job.io.KafkaClientProperties;
 import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.model.LoadPolicy;
@@ -73,7 +75,8 @@ public final class ServingJobConfig implements Serializable {
             + " [--max-input-elements 4194304] [--allow-tf-ops <Op>[,<Op>...]]"
             + " [--allow-pmml-functions <name>[,<name>...]]"
             + " [--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]"
-            + " [--drift-threshold 0.2] [--drift-window-records 1000]";
+            + " [--drift-threshold 0.2] [--drift-window-records 1000]"
+            + " [--batch-size 32 (1: off)] [--batch-timeout-us 1000]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -117,6 +120,8 @@ public final class ServingJobConfig implements Serializable {
     static final String STATS_TOPIC = "stats-topic";
     static final String DRIFT_THRESHOLD = "drift-threshold";
     static final String DRIFT_WINDOW_RECORDS = "drift-window-records";
+    static final String BATCH_SIZE = BatchingOptions.BATCH_SIZE.key();
+    static final String BATCH_TIMEOUT_US = BatchingOptions.BATCH_TIMEOUT_US.key();
 
     private static final Set<String> FLAGS = Set.of(
             BOOTSTRAP_SERVERS,
@@ -160,7 +165,9 @@ public final class ServingJobConfig implements Serializable {
             STATS_INTERVAL_MS,
             STATS_TOPIC,
             DRIFT_THRESHOLD,
-            DRIFT_WINDOW_RECORDS);
+            DRIFT_WINDOW_RECORDS,
+            BATCH_SIZE,
+            BATCH_TIMEOUT_US);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -204,6 +211,7 @@ public final class ServingJobConfig implements Serializable {
     private final long maxDeadlineMs;
     private final int maxModelsPerDataType;
     private final ServingBounds servingBounds;
+    private final BatchSettings batchSettings;
     /** Read from --trust-policy on the client, with key files inlined: TaskManagers need no policy file. */
     private final TrustPolicy trustPolicy;
 
@@ -282,6 +290,9 @@ public final class ServingJobConfig implements Serializable {
         driftSettings = new DriftSettings(
                 flags.positiveDouble(DRIFT_THRESHOLD, DriftSettings.DEFAULT_THRESHOLD),
                 flags.positiveInt(DRIFT_WINDOW_RECORDS, DriftSettings.DEFAULT_WINDOW_RECORDS));
+        batchSettings = batchSettings(
+                flags.positiveInt(BATCH_SIZE, BatchingOptions.BATCH_SIZE.defaultValue()),
+                flags.positiveLong(BATCH_TIMEOUT_US, BatchingOptions.BATCH_TIMEOUT_US.defaultValue()));
         trustPolicy = flags.optional(TRUST_POLICY)
                 .map(ServingJobConfig::readTrustPolicy)
                 .orElse(null);
@@ -529,6 +540,22 @@ public final class ServingJobConfig implements Serializable {
         return servingBounds;
     }
 
+    /** Micro-batching of the serving operators: {@code --batch-size}, {@code --batch-timeout-us}. */
+    public BatchSettings batchSettings() {
+        return batchSettings;
+    }
+
+    private static BatchSettings batchSettings(int size, long timeoutMicros) {
+        if (size > BatchSettings.MAX_SIZE) {
+            throw invalid(BATCH_SIZE, "'" + size + "' must be at most " + BatchSettings.MAX_SIZE);
+        }
+        if (timeoutMicros > BatchSettings.MAX_TIMEOUT_MICROS) {
+            throw invalid(
+                    BATCH_TIMEOUT_US, "'" + timeoutMicros + "' must be at most " + BatchSettings.MAX_TIMEOUT_MICROS);
+        }
+        return new BatchSettings(size, timeoutMicros);
+    }
+
     /**
      * How the serving operators watch drift: {@code --drift-threshold} (PSI; a descriptor's own threshold overrides
      * it) and {@code --drift-window-records}.
@@ -605,7 +632,8 @@ public final class ServingJobConfig implements Serializable {
                 + ", allow-tf-ops=" + allowedTfOps + ", allow-pmml-functions=" + allowedPmmlFunctions
                 + ", stats-interval-ms=" + statsIntervalMs + ", stats-topic=" + statsTopic
                 + ", drift-threshold=" + driftSettings.threshold()
-                + ", drift-window-records=" + driftSettings.windowRecords() + "}";
+                + ", drift-window-records=" + driftSettings.windowRecords()
+                + ", batch-size=" + batchSettings.size() + ", batch-timeout-us=" + batchSettings.timeoutMicros() + "}";
     }
 
     private static String flagValue(Enum<?> value) {
