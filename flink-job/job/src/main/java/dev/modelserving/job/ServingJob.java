@@ -8,6 +8,7 @@ import dev.modelserving.flink.serving.ServingOutputs;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoTypeInfo;
+import dev.modelserving.job.serve.BatchFlushingCoFlatMapOperator;
 import dev.modelserving.job.serve.BatchFlushingKeyedCoProcessOperator;
 import dev.modelserving.job.serve.KeyedModelServing;
 import dev.modelserving.job.serve.PartitionedModelServing;
@@ -157,7 +158,10 @@ public final class ServingJob {
             DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<ServingResult> results = records.rebalance()
                 .connect(models.broadcast())
-                .flatMap(new PartitionedModelServing(settings, stats), ProtoTypeInfo.of(ServingOutput.class))
+                .transform(
+                        "Partitioned model serving",
+                        ProtoTypeInfo.of(ServingOutput.class),
+                        new BatchFlushingCoFlatMapOperator<>(new PartitionedModelServing(settings, stats)))
                 .uid("partitioned-model-serving")
                 .name("Partitioned model serving")
                 .process(new SplitServingOutput(), ProtoTypeInfo.of(ServingResult.class))
