@@ -3,6 +3,7 @@ package dev.modelserving.speculative;
 import dev.modelserving.model.serving.ServingResults;
 import dev.modelserving.model.serving.ServingSlot;
 import dev.modelserving.model.serving.SlotSettings;
+import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ExecutorAnswer;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
@@ -63,6 +64,10 @@ final class ExecutorSlot implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final int maxQueue;
+    /** Requests waiting for the scoring thread, in arrival order. */
+    private final ConcurrentLinkedQueue<SpeculativeRequest> waiting = new ConcurrentLinkedQueue<>();
+    /** Most requests the scoring thread scores in one model call (1: one by one). */
+    private final int batchSize;
 
     ExecutorSlot(
             String dataType,
@@ -72,6 +77,24 @@ final class ExecutorSlot implements AutoCloseable {
             int maxQueue,
             LongSupplier clock,
             String threadName) {
+        this(dataType, restored, settings, modelName, maxQueue, clock, threadName, 1);
+    }
+
+    /**
+     * @param batchSize most queued requests scored together in one {@link ServingSlot#scoreBatch} call: the scoring
+     *     thread takes whatever is waiting, up to this many (adaptive: it never waits for a batch to fill, so batching
+     *     adds no latency; under load, batches grow by themselves)
+     */
+    ExecutorSlot(
+            String dataType,
+            ServingSlotState restored,
+            SlotSettings settings,
+            String modelName,
+            int maxQueue,
+            LongSupplier clock,
+            String threadName,
+            int batchSize) {
+        this.batchSize = batchSize;
         this.slot = new ServingSlot(dataType, restored, settings, lock);
         this.modelName = modelName;
         this.maxQueue = maxQueue;
@@ -99,10 +122,74 @@ final class ExecutorSlot implements AutoCloseable {
             finished.add(new Completion(request, answer(request, failed, Optional.empty()), failed, true));
             return;
         }
-        scoring.execute(() -> {
+        waiting.add(request);
+        scoring.execute(this::scoreWaiting);
+    }
+
+    /**
+     * On the scoring thread: takes up to {@code batchSize} waiting requests and scores them in one call. One task is
+     * queued per request, so every request is taken; a task that finds nothing waiting (its request went with an
+     * earlier batch) returns at once.
+     */
+    private void scoreWaiting() {
+        List<SpeculativeRequest> batch = new ArrayList<>(Math.min(batchSize, 64));
+        SpeculativeRequest next;
+        while (batch.size() < batchSize && (next = waiting.poll()) != null) {
+            batch.add(next);
             queued.decrementAndGet();
-            finished.add(scoreOrFail(request));
-        });
+        }
+        if (batch.size() == 1) {
+            finished.add(scoreOrFail(batch.get(0)));
+        } else if (!batch.isEmpty()) {
+            finished.addAll(scoreAllOrFail(batch));
+        }
+    }
+
+    /** Never lets an exception escape the scoring thread: every request of the batch completes. */
+    private List<Completion> scoreAllOrFail(List<SpeculativeRequest> batch) {
+        try {
+            return scoreAll(batch);
+        } catch (RuntimeException e) {
+            List<Completion> failed = new ArrayList<>(batch.size());
+            for (SpeculativeRequest request : batch) {
+                ServingResult result = ServingResults.failed(
+                        request.getRecord(), null, "the executor of model '" + modelName + "' failed: " + e, 0);
+                failed.add(new Completion(request, answer(request, result, Optional.empty()), result));
+            }
+            return failed;
+        }
+    }
+
+    /** Scores the requests still within their deadline in one model call; the others are skipped. */
+    private List<Completion> scoreAll(List<SpeculativeRequest> batch) {
+        long now = clock.getAsLong();
+        List<SpeculativeRequest> live = new ArrayList<>(batch.size());
+        List<DataRecord> records = new ArrayList<>(batch.size());
+        List<Completion> completions = new ArrayList<>(batch.size());
+        for (SpeculativeRequest request : batch) {
+            if (request.getDeadlineMillis() > 0 && now > request.getDeadlineMillis()) {
+                completions.add(new Completion(request, null, null));
+            } else {
+                live.add(request);
+                records.add(request.getRecord());
+            }
+        }
+        if (live.isEmpty()) {
+            return completions;
+        }
+        List<ServingResult> results;
+        Optional<ModelDescriptor> serving;
+        lock.lock();
+        try {
+            results = slot.scoreBatch(records);
+            serving = slot.currentDescriptor();
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < live.size(); i++) {
+            completions.add(new Completion(live.get(i), answer(live.get(i), results.get(i), serving), results.get(i)));
+        }
+        return completions;
     }
 
     /** Starts rebuilding the slot's model in the background if it is not live (after a restore). */

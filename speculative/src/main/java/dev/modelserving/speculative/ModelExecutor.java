@@ -51,6 +51,11 @@ import org.apache.flink.util.Collector;
  * <p>Serving statistics ({@link ModelStats} per model version, cumulative on this subtask) go to
  * {@link SpeculativeOutputs#MODEL_STATS} from a processing-time timer per executor key at every multiple of the
  * stats interval; when the scoring thread holds the slot at that moment, they follow at the next drain timer.
+ *
+ * <p>Micro-batching ({@code --batch-size}): each executor's scoring thread scores the requests waiting in its queue
+ * together, up to the batch size, in one {@link ServingSlot#scoreBatch} call (adaptive: it never waits for more, so
+ * {@code --batch-timeout-us} does not apply and batching adds no latency). Exactly-once needs no flush here: requests
+ * being scored are in keyed state until their answer is emitted, so a checkpoint includes them.
  */
 public class ModelExecutor extends KeyedCoProcessFunction<String, SpeculativeRequest, ModelDescriptor, CollectorInput> {
 
@@ -231,7 +236,8 @@ public class ModelExecutor extends KeyedCoProcessFunction<String, SpeculativeReq
                 runtime.bounds().maxExecutorQueue(),
                 System::currentTimeMillis,
                 "executor-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() + "-" + dataType + "-"
-                        + modelName);
+                        + modelName,
+                settings.batching().size());
         slots.put(key, slot);
         return slot;
     }

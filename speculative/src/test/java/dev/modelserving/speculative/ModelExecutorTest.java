@@ -221,6 +221,30 @@ class ModelExecutorTest {
     }
 
     @Test
+    void withBatchingTheScoringThreadScoresTheQueuedRequestsInOneCall() throws Exception {
+        settings = ServingSettings.defaults().withBatching(new dev.modelserving.flink.serving.BatchSettings(8, 1000));
+        open(null);
+        deploy(SlowModelFactory.descriptor("test", "slow", 1, 0, 100, 5).build());
+        for (int i = 0; i < 5; i++) {
+            harness.processElement1(request("s" + i, "slow", 0), 0);
+        }
+        await("every request answered", () -> answers().size() == 5);
+        assertThat(answers()).allSatisfy(a -> assertThat(a.getStatus()).isEqualTo(ServingStatus.SCORED));
+        assertThat(answers().stream().map(ExecutorAnswer::getRequestId))
+                .containsExactlyInAnyOrder("s0", "s1", "s2", "s3", "s4");
+        // Requests queued while the first scored go together into one scoreBatch call: they share its duration
+        // (the slow model's default scoreBatch loops, 100 ms per record), which one-by-one scoring never gives.
+        var byLatency = answers().stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        ExecutorAnswer::getLatencyNanos, java.util.stream.Collectors.counting()));
+        assertThat(byLatency.entrySet()).anySatisfy(e -> {
+            assertThat(e.getValue()).isGreaterThanOrEqualTo(2);
+            assertThat(e.getKey()).isGreaterThanOrEqualTo(e.getValue() * 100_000_000L);
+        });
+        await("in-flight state cleared", () -> harness.numKeyedStateEntries() == 1);
+    }
+
+    @Test
     void aRequestFindingItsExecutorQueueFullIsAnsweredFailedAtOnce() throws Exception {
         settings =
                 ServingSettings.defaults().withBounds(ServingBounds.defaults().withMaxExecutorQueue(2));

@@ -10,6 +10,8 @@ import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.job.config.JobOptionReader;
 import dev.modelserving.job.config.JobOptions;
+import dev.modelserving.job.serve.BatchFlushingCoFlatMapOperator;
+import dev.modelserving.job.serve.BatchFlushingKeyedCoProcessOperator;
 import dev.modelserving.job.serve.KeyedModelServing;
 import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.job.serve.SplitServingOutput;
@@ -94,7 +96,8 @@ public final class ServingJob {
         configure(env);
         ServingSettings settings = ServingSettings.of(
                         config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY, config.servingBounds())
-                .withDrift(config.driftSettings());
+                .withDrift(config.driftSettings())
+                .withBatching(config.batchSettings());
 
         SingleOutputStreamOperator<DataRecord> records = io.records(env)
                 .process(new RecordParser(
@@ -149,7 +152,10 @@ public final class ServingJob {
             DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<ServingResult> results = records.keyBy(DataRecord::getDataType, Types.STRING)
                 .connect(models.keyBy(ModelDescriptor::getDataType, Types.STRING))
-                .process(new KeyedModelServing(settings, stats), ProtoTypeInfo.of(ServingResult.class))
+                .transform(
+                        "Keyed model serving",
+                        ProtoTypeInfo.of(ServingResult.class),
+                        new BatchFlushingKeyedCoProcessOperator<>(new KeyedModelServing(settings, stats)))
                 .uid("keyed-model-serving")
                 .name("Keyed model serving");
         return new Served(
@@ -166,7 +172,10 @@ public final class ServingJob {
             DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<ServingResult> results = records.rebalance()
                 .connect(models.broadcast())
-                .flatMap(new PartitionedModelServing(settings, stats), ProtoTypeInfo.of(ServingOutput.class))
+                .transform(
+                        "Partitioned model serving",
+                        ProtoTypeInfo.of(ServingOutput.class),
+                        new BatchFlushingCoFlatMapOperator<>(new PartitionedModelServing(settings, stats)))
                 .uid("partitioned-model-serving")
                 .name("Partitioned model serving")
                 .process(new SplitServingOutput(), ProtoTypeInfo.of(ServingResult.class))

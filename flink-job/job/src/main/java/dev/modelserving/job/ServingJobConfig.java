@@ -2,6 +2,8 @@ package dev.modelserving.job;
 
 import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.RecordFormat;
+import dev.modelserving.flink.serving.BatchSettings;
+import dev.modelserving.flink.serving.BatchingOptions;
 import dev.modelserving.job.config.InputLimitOptions;
 import dev.modelserving.job.config.JobOptionReader;
 import dev.modelserving.job.config.JobOptions;
@@ -127,6 +129,7 @@ public final class ServingJobConfig implements Serializable {
     private final long statsIntervalMs;
     private final String statsTopic;
     private final DriftSettings driftSettings;
+    private final BatchSettings batchSettings;
     /** Read from --record-mapping on the client: TaskManagers need no mapping file. Null for protobuf formats. */
     private final RecordMapping recordMapping;
 
@@ -234,6 +237,10 @@ public final class ServingJobConfig implements Serializable {
                     statsIntervalMs + " is below " + MIN_STATS_INTERVAL_MS + " ms (0 turns the stats stream off)");
         }
         statsTopic = options.topic(TopicOptions.STATS_TOPIC);
+        batchSettings = batchSettings(
+                options,
+                options.positiveInt(BatchingOptions.BATCH_SIZE),
+                options.positiveLong(BatchingOptions.BATCH_TIMEOUT_US));
         recordMapping = options.text(DataFormatOptions.RECORD_MAPPING)
                 .map(value -> readRecordMapping(options, value, dataFormat))
                 .orElse(null);
@@ -462,6 +469,24 @@ public final class ServingJobConfig implements Serializable {
         return Optional.ofNullable(recordMapping);
     }
 
+    /** Micro-batching of the serving operators: {@code --batch-size}, {@code --batch-timeout-us}. */
+    public BatchSettings batchSettings() {
+        return batchSettings;
+    }
+
+    private static BatchSettings batchSettings(JobOptionReader options, int size, long timeoutMicros) {
+        if (size > BatchSettings.MAX_SIZE) {
+            throw options.invalid(
+                    BatchingOptions.BATCH_SIZE, "'" + size + "' must be at most " + BatchSettings.MAX_SIZE);
+        }
+        if (timeoutMicros > BatchSettings.MAX_TIMEOUT_MICROS) {
+            throw options.invalid(
+                    BatchingOptions.BATCH_TIMEOUT_US,
+                    "'" + timeoutMicros + "' must be at most " + BatchSettings.MAX_TIMEOUT_MICROS);
+        }
+        return new BatchSettings(size, timeoutMicros);
+    }
+
     /** How results are written ({@code --results-format}). */
     public ResultsFormat resultsFormat() {
         return resultsFormat;
@@ -537,7 +562,8 @@ public final class ServingJobConfig implements Serializable {
                 + ", drift-threshold=" + driftSettings.threshold()
                 + ", drift-window-records=" + driftSettings.windowRecords()
                 + ", record-mapping=" + (recordMapping == null ? "none" : recordMapping.featureNames())
-                + ", results-format=" + resultsFormat.flagValue() + "}";
+                + ", results-format=" + resultsFormat.flagValue()
+                + ", batch-size=" + batchSettings.size() + ", batch-timeout-us=" + batchSettings.timeoutMicros() + "}";
     }
 
     private static String flagValue(Enum<?> value) {

@@ -114,6 +114,14 @@ final class OnnxInputPlan {
         return recordShape.clone();
     }
 
+    /**
+     * Whether several records of this shape can be fed in one call, stacked along the input's batch dimension: the
+     * input's rank is the record's + 1 and its first dimension is symbolic. A batch fixed to 1 scores one per call.
+     */
+    boolean stacks(long[] recordShape) {
+        return modelShape.length == recordShape.length + 1 && modelShape[0] < 0;
+    }
+
     /** Why a record of this shape does not fit the input ({@code -1} dims fit anything), or {@code null}. */
     private String mismatch(long[] recordShape) {
         int offset;

@@ -9,7 +9,9 @@ import ai.onnxruntime.OrtSession;
 import dev.modelserving.model.Model;
 import dev.modelserving.model.ModelId;
 import dev.modelserving.model.Prediction;
+import dev.modelserving.model.Scored;
 import dev.modelserving.model.ScoringException;
+import dev.modelserving.model.tensor.BatchGroups;
 import dev.modelserving.model.tensor.InputVector;
 import dev.modelserving.model.tensor.OutputInterpreter;
 import dev.modelserving.model.tensor.RecordVectorizer;
@@ -17,6 +19,7 @@ import dev.modelserving.model.tensor.TensorShapes;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.OutputKind;
 import dev.modelserving.proto.OutputSpec;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,6 +31,14 @@ import java.util.Set;
  * An ONNX model served by ONNX Runtime, one record per call. Each call writes the record into the model's reused
  * direct input buffer, runs the session for the outputs the result needs, and closes the input tensor and the run's
  * result before returning. Used by one thread at a time (see {@link Model}); {@link #close()} closes the session.
+ *
+ * <p>{@link #scoreBatch(List)} runs the session once per batch when the input has a symbolic batch dimension and the
+ * primary output is a tensor: each record is vectorized and checked on its own first (a record that fails gets a
+ * failed outcome and stays out of the call), the others are written one after the other into the reused direct
+ * buffer in groups of one record shape and at most {@link RecordVectorizer#maxElements()} values, and the outputs are
+ * split by row. Where a call cannot be split that way (outputs without one row per record, a failed run) or the
+ * output is a sequence of probability maps, records are scored one by one, so every record gets exactly the outcome
+ * {@link #score(DataRecord)} would give it.
  */
 final class OnnxModel implements Model {
 
@@ -49,6 +60,8 @@ final class OnnxModel implements Model {
     private List<String> mapClasses = List.of();
     private OutputInterpreter mapInterpreter;
     private boolean closed;
+    /** Native calls made, for tests that check a batch costs one. */
+    private long nativeRuns;
 
     OnnxModel(
             ModelId id,
@@ -97,12 +110,109 @@ final class OnnxModel implements Model {
         long[] shape = tensorShape(vector.shape());
         TensorShapes.requireFeedable(
                 shape, vector.values().length, "ONNX input '" + input.name() + "' would get shape");
+        nativeRuns++;
         try (OnnxTensor tensor = inputTensor(record, vector, shape);
                 OrtSession.Result result = session.run(Map.of(input.name(), tensor), fetched)) {
             return interpret(result);
         } catch (OrtException e) {
             throw new ScoringException("ONNX Runtime failed to score with model " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public List<Scored> scoreBatch(List<DataRecord> records) {
+        if (closed) {
+            throw new IllegalStateException("model " + id + " is closed");
+        }
+        if (records.size() < 2 || outputs.probabilityMaps()) {
+            return Model.super.scoreBatch(records);
+        }
+        Scored[] outcomes = new Scored[records.size()];
+        List<BatchGroups.Member> members = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                InputVector vector = vectorizer.vectorize(records.get(i));
+                long[] shape = tensorShape(vector.shape());
+                TensorShapes.requireFeedable(
+                        shape, vector.values().length, "ONNX input '" + input.name() + "' would get shape");
+                if (input.stacks(vector.shape())) {
+                    members.add(new BatchGroups.Member(i, vector));
+                } else {
+                    outcomes[i] = scoreOne(records.get(i));
+                }
+            } catch (ScoringException e) {
+                outcomes[i] = Scored.failed(e);
+            }
+        }
+        for (List<BatchGroups.Member> group : BatchGroups.group(members, vectorizer.maxElements())) {
+            if (group.size() == 1 || !scoreStacked(group, records, outcomes)) {
+                for (BatchGroups.Member member : group) {
+                    outcomes[member.index()] = scoreOne(records.get(member.index()));
+                }
+            }
+        }
+        return Arrays.asList(outcomes);
+    }
+
+    private Scored scoreOne(DataRecord record) {
+        try {
+            return Scored.of(score(record));
+        } catch (ScoringException e) {
+            return Scored.failed(e);
+        }
+    }
+
+    /**
+     * Scores a group of records of one shape in one run and fills in their outcomes; false (nothing filled in) when
+     * the run fails or its outputs do not have one row per record.
+     */
+    private boolean scoreStacked(List<BatchGroups.Member> group, List<DataRecord> records, Scored[] outcomes) {
+        int count = group.size();
+        long[] shape = BatchGroups.batchShape(count, group.get(0).vector().shape());
+        nativeRuns++;
+        try (OnnxTensor tensor = stackedTensor(group, records, shape);
+                OrtSession.Result result = session.run(Map.of(input.name(), tensor), fetched)) {
+            OnnxValue primary = output(result, outputs.primaryName());
+            OnnxValue labels = outputs.labelName() == null ? null : output(result, outputs.labelName());
+            if (OnnxOutputReader.rows(primary) != count || (labels != null && OnnxOutputReader.rows(labels) != count)) {
+                return false;
+            }
+            double[] values = OnnxOutputReader.numbers(primary, outputs.primaryName());
+            int per = values.length / count;
+            for (int row = 0; row < count; row++) {
+                int index = group.get(row).index();
+                try {
+                    String label =
+                            labels == null ? null : OnnxOutputReader.labelAt(labels, outputs.labelName(), row, count);
+                    outcomes[index] = Scored.of(
+                            interpreter.interpret(Arrays.copyOfRange(values, row * per, (row + 1) * per), label));
+                } catch (ScoringException e) {
+                    outcomes[index] = Scored.failed(e); // as score(): the reading of this record's row failed
+                }
+            }
+            return true;
+        } catch (OrtException | ScoringException e) {
+            // Not lost: the caller scores these records one by one, and each gets the failure score() reports.
+            return false;
+        }
+    }
+
+    private OnnxTensor stackedTensor(List<BatchGroups.Member> group, List<DataRecord> records, long[] shape)
+            throws OrtException {
+        if (doubleFeatures == null) {
+            return buffer.tensor(environment, BatchGroups.stacked(group), shape);
+        }
+        // Named features into a DOUBLE input: full precision, as score() feeds them.
+        List<String> names = vectorizer.featureNames();
+        int per = names.size();
+        double[] values = new double[per * group.size()];
+        for (int row = 0; row < group.size(); row++) {
+            Map<String, Double> features = records.get(group.get(row).index()).getFeaturesMap();
+            for (int i = 0; i < per; i++) {
+                values[row * per + i] = features.get(names.get(i));
+            }
+        }
+        return buffer.tensor(environment, values, shape);
     }
 
     private long[] tensorShape(long[] recordShape) throws ScoringException {
@@ -167,6 +277,11 @@ final class OnnxModel implements Model {
     private static OnnxValue output(OrtSession.Result result, String name) throws ScoringException {
         return result.get(name)
                 .orElseThrow(() -> new ScoringException("ONNX Runtime returned no output '" + name + "'"));
+    }
+
+    /** How many times the model called the native runtime (each {@code score}, each stacked group of a batch). */
+    long nativeRuns() {
+        return nativeRuns;
     }
 
     @Override

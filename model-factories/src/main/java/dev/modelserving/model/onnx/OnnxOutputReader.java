@@ -63,6 +63,43 @@ final class OnnxOutputReader {
         }
     }
 
+    /** The number of rows (first dimension) of a tensor output, or -1 when it is not a tensor of rank 1 or more. */
+    static long rows(OnnxValue value) {
+        if (value instanceof OnnxTensor tensor) {
+            long[] shape = tensor.getInfo().getShape();
+            return shape.length >= 1 ? shape[0] : -1;
+        }
+        return -1;
+    }
+
+    /** The first element of row {@code row} of an INT64, INT32 or STRING tensor with {@code rows} rows, as text. */
+    static String labelAt(OnnxValue value, String name, int row, int rows) throws ScoringException {
+        OnnxTensor tensor = tensor(value, name);
+        TensorInfo info = tensor.getInfo();
+        long stride = info.getNumElements() / rows;
+        if (stride < 1) {
+            throw new ScoringException("label output '" + name + "' is empty");
+        }
+        try {
+            return switch (info.type) {
+                case INT64 -> Long.toString(tensor.getLongBuffer().get((int) (row * stride)));
+                case INT32 -> Integer.toString(tensor.getIntBuffer().get((int) (row * stride)));
+                case STRING -> {
+                    Object all = tensor.getValue();
+                    if (!all.getClass().isArray() || Array.getLength(all) != rows) {
+                        throw new ScoringException("label output '" + name + "' does not have " + rows + " rows");
+                    }
+                    yield String.valueOf(firstElement(Array.get(all, row)));
+                }
+                default ->
+                    throw new ScoringException("label output '" + name + "' has element type " + info.type
+                            + "; expected INT64, INT32 or STRING");
+            };
+        } catch (OrtException e) {
+            throw new ScoringException("could not read label output '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
     /** The first element of an INT64, INT32 or STRING tensor, as text. */
     static String label(OnnxValue value, String name) throws ScoringException {
         OnnxTensor tensor = tensor(value, name);

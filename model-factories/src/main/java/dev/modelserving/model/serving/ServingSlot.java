@@ -5,6 +5,7 @@ import dev.modelserving.model.ModelId;
 import dev.modelserving.model.ModelLoadException;
 import dev.modelserving.model.ModelProblem;
 import dev.modelserving.model.Prediction;
+import dev.modelserving.model.Scored;
 import dev.modelserving.model.ScoringException;
 import dev.modelserving.model.drift.DriftChange;
 import dev.modelserving.model.drift.DriftMonitor;
@@ -368,6 +369,61 @@ public final class ServingSlot implements AutoCloseable {
         ServingResult result = scoreWithCurrent(record);
         countResult(result);
         return result;
+    }
+
+    /**
+     * Scores records with the current model in one {@link Model#scoreBatch} call (one native call for TensorFlow and
+     * ONNX): one result per record, in order, as {@link #score} would give each (SCORED, FAILED with the reason, or
+     * NO_MODEL); never throws. Each record's latency is the duration of the whole call, the time it spent being
+     * scored.
+     */
+    public List<ServingResult> scoreBatch(List<DataRecord> records) {
+        if (records.size() == 1) {
+            return List.of(score(records.get(0)));
+        }
+        List<ServingResult> results = new ArrayList<>(records.size());
+        if (!state.hasCurrent()) {
+            records.forEach(record -> results.add(ServingResults.noModel(record)));
+            return results;
+        }
+        Model model = currentModel();
+        if (model == null) {
+            String reason = notServingReason();
+            records.forEach(record -> results.add(ServingResults.failed(record, null, reason, 0)));
+        } else {
+            settings.cache().touch(cacheEntry);
+            long start = System.nanoTime();
+            List<Scored> outcomes;
+            String failure = null;
+            try {
+                outcomes = model.scoreBatch(records);
+                if (outcomes.size() != records.size()) {
+                    failure = "the model returned " + outcomes.size() + " outcomes for " + records.size() + " records";
+                }
+            } catch (RuntimeException e) {
+                outcomes = List.of();
+                failure = "the model failed: " + e;
+            }
+            long nanos = System.nanoTime() - start;
+            for (int i = 0; i < records.size(); i++) {
+                DataRecord record = records.get(i);
+                if (failure != null) {
+                    results.add(ServingResults.failed(record, model.id(), failure, nanos));
+                    continue;
+                }
+                Scored outcome = outcomes.get(i);
+                if (outcome.ok()) {
+                    results.add(ServingResults.scored(record, model.id(), outcome.prediction(), nanos));
+                    watchDrift(record, outcome.prediction());
+                } else {
+                    results.add(ServingResults.failed(
+                            record, model.id(), outcome.failure().getMessage(), nanos));
+                    watchDrift(record, null);
+                }
+            }
+        }
+        results.forEach(this::countResult);
+        return results;
     }
 
     private ServingResult scoreWithCurrent(DataRecord record) {

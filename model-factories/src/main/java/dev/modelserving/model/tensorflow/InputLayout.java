@@ -47,6 +47,17 @@ final class InputLayout {
         return batched(recordShape) ? prepend(recordShape) : recordShape;
     }
 
+    /**
+     * Whether several records of this shape can be fed in one call, stacked along the batch dimension: the tensor
+     * has a batch dimension that is not fixed (unknown, or {@code -1}). A batch fixed to 1 scores one record per call.
+     */
+    boolean stacks(long[] recordShape) {
+        if (tensorShape.isUnknown()) {
+            return true;
+        }
+        return tensorShape.numDimensions() == recordShape.length + 1 && tensorShape.get(0) < 0;
+    }
+
     /** Whether records of this rank get a batch dimension. */
     private boolean batched(long[] recordShape) {
         return tensorShape.isUnknown() || tensorShape.numDimensions() == recordShape.length + 1;

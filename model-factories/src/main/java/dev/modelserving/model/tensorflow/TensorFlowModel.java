@@ -3,13 +3,17 @@ package dev.modelserving.model.tensorflow;
 import dev.modelserving.model.Model;
 import dev.modelserving.model.ModelId;
 import dev.modelserving.model.Prediction;
+import dev.modelserving.model.Scored;
 import dev.modelserving.model.ScoringException;
+import dev.modelserving.model.tensor.BatchGroups;
 import dev.modelserving.model.tensor.InputVector;
 import dev.modelserving.model.tensor.OutputInterpreter;
 import dev.modelserving.model.tensor.RecordVectorizer;
 import dev.modelserving.model.tensor.TensorShapes;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.OutputSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -24,6 +28,13 @@ import org.tensorflow.proto.DataType;
  *
  * <p>Owns its native resources (session, graph or SavedModel bundle, unpacked directory) and releases them all on
  * {@link #close()}. Every tensor and result is closed after each call. One thread at a time.
+ *
+ * <p>{@link #scoreBatch(List)} feeds the records of a batch in one {@code session.run} when the input tensor has a
+ * free batch dimension: each record is vectorized and checked on its own first (a record that fails gets a failed
+ * outcome and stays out of the call), the others are stacked along the batch dimension in groups of one record shape
+ * and at most {@link RecordVectorizer#maxElements()} values, and the outputs are split by row. Where a call cannot
+ * be split that way (the outputs lose the batch dimension, or the run fails), its records are scored one by one, so
+ * every record gets exactly the outcome {@link #score(DataRecord)} would give it.
  */
 final class TensorFlowModel implements Model {
 
@@ -35,6 +46,8 @@ final class TensorFlowModel implements Model {
     private final int labelCount;
     private final List<AutoCloseable> resources;
     private boolean closed;
+    /** Native calls made, for tests that check a batch costs one. */
+    private long nativeRuns;
 
     /**
      * @param resources what the model owns, closed in this order (the session before its graph, the bundle before
@@ -86,6 +99,7 @@ final class TensorFlowModel implements Model {
             if (binding.label() != null) {
                 runner.fetch(binding.label());
             }
+            nativeRuns++;
             try (Result result = runner.run()) {
                 values = TensorValues.toDoubles(result.get(0), binding.primaryDescription());
                 if (binding.label() != null) {
@@ -101,6 +115,123 @@ final class TensorFlowModel implements Model {
         return interpreter.interpret(values, label);
     }
 
+    @Override
+    public List<Scored> scoreBatch(List<DataRecord> records) {
+        if (closed) {
+            throw new IllegalStateException("model " + id + " is closed");
+        }
+        if (records.size() < 2) {
+            return Model.super.scoreBatch(records);
+        }
+        Scored[] outcomes = new Scored[records.size()];
+        List<BatchGroups.Member> members = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            try {
+                InputVector vector = vectorizer.vectorize(records.get(i));
+                long[] shape = binding.inputLayout().feedShape(vector.shape());
+                TensorShapes.requireFeedable(
+                        shape,
+                        vector.values().length,
+                        "the " + binding.inputLayout().description() + " would get shape");
+                if (binding.inputLayout().stacks(vector.shape())) {
+                    members.add(new BatchGroups.Member(i, vector));
+                } else {
+                    outcomes[i] = scoreOne(records.get(i));
+                }
+            } catch (ScoringException e) {
+                outcomes[i] = Scored.failed(e);
+            }
+        }
+        for (List<BatchGroups.Member> group : BatchGroups.group(members, vectorizer.maxElements())) {
+            if (group.size() == 1 || !scoreStacked(group, records, outcomes)) {
+                for (BatchGroups.Member member : group) {
+                    outcomes[member.index()] = scoreOne(records.get(member.index()));
+                }
+            }
+        }
+        return Arrays.asList(outcomes);
+    }
+
+    private Scored scoreOne(DataRecord record) {
+        try {
+            return Scored.of(score(record));
+        } catch (ScoringException e) {
+            return Scored.failed(e);
+        }
+    }
+
+    /**
+     * Scores a group of records of one shape in one run and fills in their outcomes; false (nothing filled in) when
+     * the run fails or its outputs do not have one row per record.
+     */
+    private boolean scoreStacked(List<BatchGroups.Member> group, List<DataRecord> records, Scored[] outcomes) {
+        int count = group.size();
+        long[] shape = BatchGroups.batchShape(count, group.get(0).vector().shape());
+        float[] values = BatchGroups.stacked(group);
+        double[] primary;
+        Tensor labels = null;
+        Result result = null;
+        try (Tensor input = TensorValues.input(binding.inputType(), shape, values)) {
+            Session.Runner runner =
+                    session.runner().feed(binding.input(), input).fetch(binding.primaryOutput());
+            if (binding.label() != null) {
+                runner.fetch(binding.label());
+            }
+            nativeRuns++;
+            result = runner.run();
+            Tensor out = result.get(0);
+            if (!hasRows(out, count)) {
+                return false;
+            }
+            primary = TensorValues.toDoubles(out, binding.primaryDescription());
+            if (binding.label() != null) {
+                labels = result.get(1);
+                if (!hasRows(labels, count)) {
+                    return false;
+                }
+            }
+            int per = primary.length / count;
+            for (int row = 0; row < count; row++) {
+                int index = group.get(row).index();
+                try {
+                    String label = labels == null ? null : labelAt(labels, row);
+                    outcomes[index] = Scored.of(
+                            interpreter.interpret(Arrays.copyOfRange(primary, row * per, (row + 1) * per), label));
+                } catch (ScoringException e) {
+                    outcomes[index] = Scored.failed(e); // as score(): the reading of this record's row failed
+                }
+            }
+            return true;
+        } catch (TensorFlowException | IllegalArgumentException | ScoringException e) {
+            // Not lost: the caller scores these records one by one, and each gets the failure score() reports.
+            return false;
+        } finally {
+            if (result != null) {
+                result.close();
+            }
+        }
+    }
+
+    private static boolean hasRows(Tensor tensor, int count) {
+        return tensor.shape().numDimensions() >= 1 && tensor.shape().get(0) == count;
+    }
+
+    private String labelAt(Tensor tensor, int row) throws ScoringException {
+        if (tensor.dataType() == DataType.DT_STRING) {
+            return TensorValues.stringAt(tensor, row, binding.labelDescription());
+        }
+        long index = TensorValues.integerAt(tensor, row, binding.labelDescription());
+        return checkedLabel(index);
+    }
+
+    private String checkedLabel(long index) throws ScoringException {
+        if (index < 0 || (labelCount > 0 && index >= labelCount) || index > Integer.MAX_VALUE) {
+            throw new ScoringException("the " + binding.labelDescription() + " returned class index " + index
+                    + (labelCount > 0 ? " but the descriptor names " + labelCount + " labels" : ""));
+        }
+        return interpreter.labelOf((int) index);
+    }
+
     private String label(Tensor tensor) throws ScoringException {
         if (tensor.dataType() == DataType.DT_STRING) {
             return TensorValues.firstString(tensor, binding.labelDescription());
@@ -111,6 +242,11 @@ final class TensorFlowModel implements Model {
                     + (labelCount > 0 ? " but the descriptor names " + labelCount + " labels" : ""));
         }
         return interpreter.labelOf((int) index);
+    }
+
+    /** How many times the model called the native runtime (each {@code score}, each stacked group of a batch). */
+    long nativeRuns() {
+        return nativeRuns;
     }
 
     @Override

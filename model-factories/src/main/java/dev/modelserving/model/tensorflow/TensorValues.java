@@ -93,6 +93,30 @@ final class TensorValues {
         };
     }
 
+    /** The first element of row {@code row} (index along the batch dimension) of a STRING tensor. */
+    static String stringAt(Tensor tensor, int row, String description) throws ScoringException {
+        size(tensor, description);
+        return ((TString) tensor).getObject(rowIndex(tensor, row));
+    }
+
+    /** The first element of row {@code row} (index along the batch dimension) of an INT32 or INT64 tensor. */
+    static long integerAt(Tensor tensor, int row, String description) throws ScoringException {
+        size(tensor, description);
+        return switch (tensor.dataType()) {
+            case DT_INT32 -> ((TInt32) tensor).getInt(rowIndex(tensor, row));
+            case DT_INT64 -> ((TInt64) tensor).getLong(rowIndex(tensor, row));
+            default ->
+                throw new ScoringException("the " + description + " returned a " + tensor.dataType()
+                        + " tensor; a label must be int32, int64 or string");
+        };
+    }
+
+    private static long[] rowIndex(Tensor tensor, int row) {
+        long[] index = new long[tensor.shape().numDimensions()];
+        index[0] = row;
+        return index;
+    }
+
     private static long[] firstIndex(Tensor tensor) {
         return new long[tensor.shape().numDimensions()];
     }

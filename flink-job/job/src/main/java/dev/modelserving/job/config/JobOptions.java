@@ -1,5 +1,6 @@
 package dev.modelserving.job.config;
 
+import dev.modelserving.flink.serving.BatchingOptions;
 import dev.modelserving.job.ServingJobConfig;
 import dev.modelserving.job.io.DataFormatOptions;
 import java.util.LinkedHashMap;
@@ -57,6 +58,8 @@ public final class JobOptions {
             JobOption.duration(ServingOptions.STATS_INTERVAL_MS),
             JobOption.number(ServingOptions.DRIFT_THRESHOLD),
             JobOption.integer(ServingOptions.DRIFT_WINDOW_RECORDS),
+            JobOption.integer(BatchingOptions.BATCH_SIZE),
+            JobOption.longInteger(BatchingOptions.BATCH_TIMEOUT_US),
             JobOption.integer(ResourceOptions.MAX_LIVE_MODELS),
             JobOption.integer(ResourceOptions.MAX_DATA_TYPES),
             JobOption.integer(ResourceOptions.MAX_EXECUTOR_QUEUE),

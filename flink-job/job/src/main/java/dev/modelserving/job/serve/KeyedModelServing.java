@@ -1,5 +1,7 @@
 package dev.modelserving.job.serve;
 
+import dev.modelserving.flink.serving.BatchMetrics;
+import dev.modelserving.flink.serving.RecordBatches;
 import dev.modelserving.flink.serving.ServingOutputs;
 import dev.modelserving.flink.serving.ServingRuntime;
 import dev.modelserving.flink.serving.ServingSettings;
@@ -15,11 +17,13 @@ import dev.modelserving.proto.ServingSlotState;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Keyed serving: both streams are keyed by data type; the model descriptors of a data type live in keyed state (a
@@ -39,8 +43,16 @@ import org.apache.flink.util.Collector;
  * <p>Serving statistics ({@link ModelStats}, cumulative per model version on this subtask) go to
  * {@link ServingOutputs#MODEL_STATS} from a processing-time timer per data type at every multiple of the stats
  * interval, as long as the data type has a current model (and once more after it stopped serving).
+ *
+ * <p>Micro-batching ({@link dev.modelserving.flink.serving.BatchSettings}, when its size is above 1): the records of
+ * a data type are held back until {@code size} of them arrived or a processing-time timer at the first one's arrival
+ * + the timeout fires, and are then scored with one {@link ServingSlot#scoreBatch} call; their results go out in
+ * arrival order. A descriptor of the data type flushes its batch first (records are scored by the model current when
+ * they arrived, as without batching). Run it in a {@link BatchFlushingKeyedCoProcessOperator}, which flushes every
+ * batch before each checkpoint barrier and at the end of input, so no record is held across a checkpoint.
  */
-public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord, ModelDescriptor, ServingResult> {
+public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord, ModelDescriptor, ServingResult>
+        implements BatchFlushing<ServingResult> {
 
     private static final long serialVersionUID = 1L;
 
@@ -53,6 +65,10 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
     private transient ValueState<ServingSlotState> slotState;
     private transient Map<String, ServingSlot> slots;
     private transient ServingRuntime runtime;
+    /** Held-back records per data type; null when batching is off. */
+    private transient RecordBatches<DataRecord> batches;
+
+    private transient BatchMetrics batchMetrics;
 
     /** Serving without a stats stream. */
     public KeyedModelServing(ServingSettings settings) {
@@ -74,6 +90,10 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
                 settings,
                 () -> (int) slots.values().stream().filter(ServingSlot::loading).count(),
                 () -> slots.size());
+        if (settings.batching().enabled()) {
+            batches = new RecordBatches<>(settings.batching());
+            batchMetrics = new BatchMetrics(getRuntimeContext().getMetricGroup());
+        }
     }
 
     @Override
@@ -89,6 +109,10 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         if (!events.isEmpty()) {
             publish(slot, events, ctx);
         }
+        if (batches != null) {
+            hold(slot, record, ctx, out);
+            return;
+        }
         ServingResult result = slot.score(record);
         runtime.metrics().record(result);
         out.collect(result);
@@ -98,17 +122,103 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
 
     /** The drift events of the record just scored (usually none) go out like the other model events. */
     private void publishDrift(ServingSlot slot, Context ctx) {
+        publishDrift(slot, (tag, event) -> ctx.output(tag, event));
+    }
+
+    private void publishDrift(ServingSlot slot, EventOutput out) {
         runtime.driftMetrics().observe(slot);
         for (ModelEvent event : slot.drainEvents()) {
             runtime.metrics().record(event);
             runtime.driftMetrics().record(event);
-            ctx.output(ServingOutputs.MODEL_EVENTS, event);
+            out.output(ServingOutputs.MODEL_EVENTS, event);
+        }
+    }
+
+    /** A side output of model events. */
+    @FunctionalInterface
+    private interface EventOutput {
+        void output(OutputTag<ModelEvent> tag, ModelEvent event);
+    }
+
+    /** Adds a record to its data type's batch; scores the batch when it is full, else makes sure a timer flushes it. */
+    private void hold(ServingSlot slot, DataRecord record, Context ctx, Collector<ServingResult> out) {
+        String key = ctx.getCurrentKey();
+        long now = ctx.timerService().currentProcessingTime();
+        boolean starts = !batches.isOpen(key);
+        RecordBatches.Batch<DataRecord> full = batches.add(key, record, now);
+        if (full != null) {
+            scoreBatch(slot, full, BatchMetrics.Flush.FULL, contextOutput(ctx, out));
+        } else if (starts) {
+            ctx.timerService()
+                    .registerProcessingTimeTimer(now + settings.batching().timerDelayMillis());
+        }
+        statsLater(slot, ctx);
+    }
+
+    /** Scores a batch with one model call and emits its results in arrival order, then its drift events. */
+    private void scoreBatch(
+            ServingSlot slot,
+            RecordBatches.Batch<DataRecord> batch,
+            BatchMetrics.Flush why,
+            BatchOutput<ServingResult> out) {
+        batchMetrics.record(batch, why, System.nanoTime());
+        for (ServingResult result : slot.scoreBatch(batch.items())) {
+            runtime.metrics().record(result);
+            out.collect(result);
+        }
+        publishDrift(slot, out::output);
+    }
+
+    /** Flushes the batch of the context's key, if any, before something else of that key happens. */
+    private void flushKey(Context ctx, Collector<ServingResult> out, boolean onlyIfDue, long now) {
+        if (batches == null) {
+            return;
+        }
+        String key = ctx.getCurrentKey();
+        RecordBatches.Batch<DataRecord> batch = onlyIfDue ? batches.takeIfDue(key, now) : batches.take(key);
+        if (batch != null) {
+            scoreBatch(
+                    slots.get(key),
+                    batch,
+                    onlyIfDue ? BatchMetrics.Flush.TIMEOUT : BatchMetrics.Flush.EARLY,
+                    contextOutput(ctx, out));
+        }
+    }
+
+    private static BatchOutput<ServingResult> contextOutput(Context ctx, Collector<ServingResult> out) {
+        return new BatchOutput<>() {
+            @Override
+            public void collect(ServingResult value) {
+                out.collect(value);
+            }
+
+            @Override
+            public <X> void output(OutputTag<X> tag, X value) {
+                ctx.output(tag, value);
+            }
+        };
+    }
+
+    /**
+     * Scores and emits every held-back record, batch by batch, each under its key; called by
+     * {@link BatchFlushingKeyedCoProcessOperator} before every checkpoint barrier and at the end of input.
+     */
+    @Override
+    public void flushAll(Consumer<String> setKey, BatchOutput<ServingResult> out) {
+        if (batches == null) {
+            return;
+        }
+        for (String key : batches.keys()) {
+            setKey.accept(key);
+            RecordBatches.Batch<DataRecord> batch = batches.take(key);
+            scoreBatch(slots.get(key), batch, BatchMetrics.Flush.EARLY, out);
         }
     }
 
     @Override
     public void processElement2(ModelDescriptor descriptor, Context ctx, Collector<ServingResult> out)
             throws Exception {
+        flushKey(ctx, out, false, 0);
         ServingSlot slot = existingSlot(ctx.getCurrentKey());
         if (slot == null) {
             if (!runtime.admitsNewDataType(slots.size())) {
@@ -130,6 +240,7 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         if (slot == null) {
             return;
         }
+        flushKey(ctx, out, true, timestamp);
         List<ModelEvent> events = slot.poll();
         if (!events.isEmpty()) {
             publish(slot, events, ctx);

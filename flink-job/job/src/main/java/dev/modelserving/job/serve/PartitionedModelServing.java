@@ -1,5 +1,7 @@
 package dev.modelserving.job.serve;
 
+import dev.modelserving.flink.serving.BatchMetrics;
+import dev.modelserving.flink.serving.RecordBatches;
 import dev.modelserving.flink.serving.ServingRuntime;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.serving.StatsSchedule;
@@ -17,6 +19,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -43,9 +47,16 @@ import org.apache.flink.util.Collector;
  * {@link ServingOutput}s too. Without timers, they are emitted when an element arrives and the stats interval has
  * passed since the last emission: a subtask that receives nothing emits no statistics (its last ones stay the
  * latest on the stats topic).
+ *
+ * <p>Micro-batching ({@link dev.modelserving.flink.serving.BatchSettings}, when its size is above 1): the records of
+ * a data type are held back until {@code size} of them arrived or the timeout after the first one passed, then
+ * scored with one {@link ServingSlot#scoreBatch} call, results in arrival order. A descriptor of the data type
+ * flushes its batch first. Run it in a {@link BatchFlushingCoFlatMapOperator}: it drives the timeout with processing-
+ * time callbacks and flushes every batch before each checkpoint barrier and at the end of input, so the union state
+ * never needs to hold records.
  */
 public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, ModelDescriptor, ServingOutput>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, BatchFlushing<ServingOutput> {
 
     private static final long serialVersionUID = 1L;
 
@@ -57,6 +68,12 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
     private transient Map<String, ServingSlot> slots;
     private transient ServingRuntime runtime;
     private transient long lastStatsMillis;
+    /** Held-back records per data type; null when batching is off. */
+    private transient RecordBatches<DataRecord> batches;
+
+    private transient BatchMetrics batchMetrics;
+    /** Processing time as the operator sees it (its timer service), for batch deadlines. */
+    private transient LongSupplier processingTime;
 
     /** Serving without a stats stream. */
     public PartitionedModelServing(ServingSettings settings) {
@@ -96,12 +113,91 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
         lastStatsMillis = runtime.slotSettings().clockMillis().getAsLong();
         // Rebuild off the record path, but no more models than the cache keeps live (the others on demand).
         slots.values().stream().limit(runtime.bounds().maxLiveModels()).forEach(ServingSlot::prepare);
+        if (settings.batching().enabled()) {
+            batches = new RecordBatches<>(settings.batching());
+            batchMetrics = new BatchMetrics(getRuntimeContext().getMetricGroup());
+            if (processingTime == null) {
+                processingTime = System::currentTimeMillis;
+            }
+        }
+    }
+
+    @Override
+    public void useProcessingTime(LongSupplier clock) {
+        processingTime = clock;
+    }
+
+    @Override
+    public long nextFlushMillis() {
+        return batches == null ? Long.MAX_VALUE : batches.earliestDeadlineMillis();
+    }
+
+    @Override
+    public void flushDue(long nowMillis, BatchOutput<ServingOutput> out) {
+        if (batches == null) {
+            return;
+        }
+        for (String dataType : batches.keys()) {
+            RecordBatches.Batch<DataRecord> batch = batches.takeIfDue(dataType, nowMillis);
+            if (batch != null) {
+                scoreBatch(dataType, batch, BatchMetrics.Flush.TIMEOUT, out::collect);
+            }
+        }
+    }
+
+    /** Scores and emits every held-back record; called before every checkpoint barrier and at the end of input. */
+    @Override
+    public void flushAll(Consumer<String> setKey, BatchOutput<ServingOutput> out) {
+        if (batches == null) {
+            return;
+        }
+        for (String dataType : batches.keys()) {
+            scoreBatch(dataType, batches.take(dataType), BatchMetrics.Flush.EARLY, out::collect);
+        }
+    }
+
+    private void flushDataType(String dataType, Collector<ServingOutput> out) {
+        if (batches != null) {
+            RecordBatches.Batch<DataRecord> batch = batches.take(dataType);
+            if (batch != null) {
+                scoreBatch(dataType, batch, BatchMetrics.Flush.EARLY, out::collect);
+            }
+        }
+    }
+
+    /** Scores a batch with one model call: results in arrival order, then drift events. */
+    private void scoreBatch(
+            String dataType,
+            RecordBatches.Batch<DataRecord> batch,
+            BatchMetrics.Flush why,
+            Consumer<ServingOutput> out) {
+        ServingSlot slot = slots.get(dataType);
+        batchMetrics.record(batch, why, System.nanoTime());
+        for (ServingResult result : slot.scoreBatch(batch.items())) {
+            runtime.metrics().record(result);
+            out.accept(ServingOutput.newBuilder().setResult(result).build());
+        }
+        runtime.driftMetrics().observe(slot);
+        for (ModelEvent event : slot.drainEvents()) {
+            runtime.driftMetrics().record(event);
+            runtime.metrics().record(event);
+            out.accept(ServingOutput.newBuilder().setEvent(event).build());
+        }
     }
 
     @Override
     public void flatMap1(DataRecord record, Collector<ServingOutput> out) {
         pollLoading(out);
         ServingSlot slot = slots.get(record.getDataType());
+        if (slot != null && batches != null) {
+            RecordBatches.Batch<DataRecord> full =
+                    batches.add(record.getDataType(), record, processingTime.getAsLong());
+            if (full != null) {
+                scoreBatch(record.getDataType(), full, BatchMetrics.Flush.FULL, out::collect);
+            }
+            statsIfDue(out);
+            return;
+        }
         ServingResult result =
                 slot == null ? dev.modelserving.model.serving.ServingResults.noModel(record) : slot.score(record);
         runtime.metrics().record(result);
@@ -117,6 +213,7 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
 
     @Override
     public void flatMap2(ModelDescriptor descriptor, Collector<ServingOutput> out) {
+        flushDataType(descriptor.getDataType(), out);
         pollLoading(out);
         ServingSlot slot = slots.get(descriptor.getDataType());
         if (slot == null) {

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param extraAllowedTfOps TensorFlow op types allowed on top of the built-in allowlist
  * @param allowedPmmlFunctions non-built-in PMML functions allowed
  * @param drift how the slots watch the drift of models that carry training statistics
+ * @param batching how the serving operators batch records ({@link BatchSettings#off()} unless set with
+ *     {@link #withBatching})
  */
 public record ServingSettings(
         List<String> allowedRoots,
@@ -36,10 +38,11 @@ public record ServingSettings(
         long maxInputElements,
         List<String> extraAllowedTfOps,
         List<String> allowedPmmlFunctions,
-        DriftSettings drift)
+        DriftSettings drift,
+        BatchSettings batching)
         implements Serializable {
 
-    private static final long serialVersionUID = 3L;
+    private static final long serialVersionUID = 4L;
 
     public ServingSettings {
         allowedRoots = List.copyOf(allowedRoots);
@@ -47,6 +50,52 @@ public record ServingSettings(
         extraAllowedTfOps = List.copyOf(extraAllowedTfOps);
         allowedPmmlFunctions = List.copyOf(allowedPmmlFunctions);
         Objects.requireNonNull(drift, "drift");
+        Objects.requireNonNull(batching, "batching");
+    }
+
+    /** Settings without batching. */
+    public ServingSettings(
+            List<String> allowedRoots,
+            long maxArtifactBytes,
+            long maxUnpackedBytes,
+            int maxArchiveEntries,
+            boolean requireValidationSamples,
+            int maxHistory,
+            ServingBounds bounds,
+            long maxInputElements,
+            List<String> extraAllowedTfOps,
+            List<String> allowedPmmlFunctions,
+            DriftSettings drift) {
+        this(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxHistory,
+                bounds,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions,
+                drift,
+                BatchSettings.off());
+    }
+
+    /** The same settings with another batching. */
+    public ServingSettings withBatching(BatchSettings other) {
+        return new ServingSettings(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxHistory,
+                bounds,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions,
+                drift,
+                other);
     }
 
     /** Default bounds, except {@code loaderThreads} loads at once. */
@@ -90,7 +139,8 @@ public record ServingSettings(
                 maxInputElements,
                 extraAllowedTfOps,
                 allowedPmmlFunctions,
-                drift);
+                drift,
+                batching);
     }
 
     /** The same settings with other drift settings. */
@@ -106,7 +156,8 @@ public record ServingSettings(
                 maxInputElements,
                 extraAllowedTfOps,
                 allowedPmmlFunctions,
-                other);
+                other,
+                batching);
     }
 
     public LoadPolicy loadPolicy() {
