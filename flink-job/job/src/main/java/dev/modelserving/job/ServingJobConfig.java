@@ -4,6 +4,7 @@ import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.RecordFormat;
 import dev.modelserving.job.io.KafkaClientProperties;
 import dev.modelserving.job.io.KafkaIo;
+import dev.modelserving.job.sensor.SensorSystemOptions;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.serving.ServingBounds;
@@ -73,7 +74,10 @@ public final class ServingJobConfig implements Serializable {
             + " [--max-input-elements 4194304] [--allow-tf-ops <Op>[,<Op>...]]"
             + " [--allow-pmml-functions <name>[,<name>...]]"
             + " [--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]"
-            + " [--drift-threshold 0.2] [--drift-window-records 1000]";
+            + " [--drift-threshold 0.2] [--drift-window-records 1000]"
+            + " [--sensor-system [true|false] (needs --data-format sensor-reading)]"
+            + " [--machine-properties-topic machine-properties] [--rpm-config-topic rpm-monitoring-config]"
+            + " [--alerts-topic system-alerts]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -117,6 +121,10 @@ public final class ServingJobConfig implements Serializable {
     static final String STATS_TOPIC = "stats-topic";
     static final String DRIFT_THRESHOLD = "drift-threshold";
     static final String DRIFT_WINDOW_RECORDS = "drift-window-records";
+    static final String SENSOR_SYSTEM = SensorSystemOptions.SENSOR_SYSTEM.key();
+    static final String MACHINE_PROPERTIES_TOPIC = SensorSystemOptions.MACHINE_PROPERTIES_TOPIC.key();
+    static final String RPM_CONFIG_TOPIC = SensorSystemOptions.RPM_CONFIG_TOPIC.key();
+    static final String ALERTS_TOPIC = SensorSystemOptions.ALERTS_TOPIC.key();
 
     private static final Set<String> FLAGS = Set.of(
             BOOTSTRAP_SERVERS,
@@ -160,7 +168,11 @@ public final class ServingJobConfig implements Serializable {
             STATS_INTERVAL_MS,
             STATS_TOPIC,
             DRIFT_THRESHOLD,
-            DRIFT_WINDOW_RECORDS);
+            DRIFT_WINDOW_RECORDS,
+            SENSOR_SYSTEM,
+            MACHINE_PROPERTIES_TOPIC,
+            RPM_CONFIG_TOPIC,
+            ALERTS_TOPIC);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -219,6 +231,10 @@ public final class ServingJobConfig implements Serializable {
     private final long statsIntervalMs;
     private final String statsTopic;
     private final DriftSettings driftSettings;
+    private final boolean sensorSystem;
+    private final String machinePropertiesTopic;
+    private final String rpmConfigTopic;
+    private final String alertsTopic;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -320,6 +336,26 @@ public final class ServingJobConfig implements Serializable {
         for (String other : List.of(dataTopic, modelTopic, configTopic, resultsTopic, deadLetterTopic, eventsTopic)) {
             if (statsTopic.equals(other) && (mode == Mode.SPECULATIVE || !other.equals(configTopic))) {
                 throw invalid(STATS_TOPIC, "'" + statsTopic + "' is also another topic of the job; it must differ");
+            }
+        }
+        sensorSystem = flags.bool(SENSOR_SYSTEM);
+        machinePropertiesTopic =
+                flags.topic(MACHINE_PROPERTIES_TOPIC, SensorSystemOptions.MACHINE_PROPERTIES_TOPIC.defaultValue());
+        rpmConfigTopic = flags.topic(RPM_CONFIG_TOPIC, SensorSystemOptions.RPM_CONFIG_TOPIC.defaultValue());
+        alertsTopic = flags.topic(ALERTS_TOPIC, SensorSystemOptions.ALERTS_TOPIC.defaultValue());
+        if (sensorSystem) {
+            if (dataFormat != RecordFormat.SENSOR_READING) {
+                throw invalid(SENSOR_SYSTEM, "needs --" + DATA_FORMAT + " sensor-reading");
+            }
+            List<String> sensorTopics = List.of(machinePropertiesTopic, rpmConfigTopic, alertsTopic);
+            List<String> others =
+                    List.of(dataTopic, modelTopic, resultsTopic, deadLetterTopic, eventsTopic, statsTopic);
+            if (new TreeSet<>(sensorTopics).size() < sensorTopics.size()
+                    || sensorTopics.stream().anyMatch(others::contains)) {
+                throw invalid(
+                        SENSOR_SYSTEM,
+                        "topics (--" + MACHINE_PROPERTIES_TOPIC + ", --" + RPM_CONFIG_TOPIC + ", --" + ALERTS_TOPIC
+                                + ") must differ from each other and from the job's other topics");
             }
         }
         if (dataTopic.equals(modelTopic)) {
@@ -565,6 +601,26 @@ public final class ServingJobConfig implements Serializable {
         return allowedPmmlFunctions;
     }
 
+    /** Whether the sensor system (contexts, rpm monitoring, alerts) runs ({@code --sensor-system}). */
+    public boolean sensorSystem() {
+        return sensorSystem;
+    }
+
+    /** Compacted topic of the machine_properties context ({@code --machine-properties-topic}). */
+    public String machinePropertiesTopic() {
+        return machinePropertiesTopic;
+    }
+
+    /** Compacted topic of the rpm_monitoring_config context ({@code --rpm-config-topic}). */
+    public String rpmConfigTopic() {
+        return rpmConfigTopic;
+    }
+
+    /** Topic of the sensor system's alerts ({@code --alerts-topic}). */
+    public String alertsTopic() {
+        return alertsTopic;
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
@@ -605,7 +661,9 @@ public final class ServingJobConfig implements Serializable {
                 + ", allow-tf-ops=" + allowedTfOps + ", allow-pmml-functions=" + allowedPmmlFunctions
                 + ", stats-interval-ms=" + statsIntervalMs + ", stats-topic=" + statsTopic
                 + ", drift-threshold=" + driftSettings.threshold()
-                + ", drift-window-records=" + driftSettings.windowRecords() + "}";
+                + ", drift-window-records=" + driftSettings.windowRecords()
+                + ", sensor-system=" + sensorSystem + ", machine-properties-topic=" + machinePropertiesTopic
+                + ", rpm-config-topic=" + rpmConfigTopic + ", alerts-topic=" + alertsTopic + "}";
     }
 
     private static String flagValue(Enum<?> value) {
