@@ -37,7 +37,7 @@ final class MonitoringHarness {
             harness.initializeState(restored);
         }
         harness.open();
-        // As in the job (SensorContexts.read): the context stream never holds back event time.
+        // Stands in for the job's idle context stream (SensorContexts.read): it never holds back event time.
         harness.processBroadcastWatermark(Long.MAX_VALUE);
         return harness;
     }
