@@ -10,6 +10,7 @@ import dev.modelserving.proto.MachineProperties;
 import dev.modelserving.proto.RpmMonitoringConfig;
 import dev.modelserving.proto.SensorReading;
 import dev.modelserving.proto.SystemAlert;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sensor system's monitoring on a MiniCluster with a real broker: contexts on compacted topics, readings on the
@@ -116,6 +118,61 @@ class SensorMonitoringIntegrationTest extends ClusterAndBrokerPerClass {
                         .extracting(a -> a.getMachineId() + "@" + a.getWindowStartMillis())
                         .doesNotHaveDuplicates();
                 assertThat(run.restarts()).as(run.describe()).isZero();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 170, unit = TimeUnit.SECONDS)
+    void aRestartFromASavepointKeepsContextsAndOpenWindowCounts(@TempDir Path savepoints) throws Exception {
+        ServingTopics topics = ServingTopics.create(broker, "sensor-savepoint");
+        String machinesTopic = topics.prefix() + "-machine-properties";
+        String rpmTopic = topics.prefix() + "-rpm-config";
+        String alertsTopic = topics.prefix() + "-alerts";
+        broker.createCompactedTopics(ServingTopics.PARTITIONS, machinesTopic, rpmTopic);
+        broker.createTopics(ServingTopics.PARTITIONS, alertsTopic);
+        ServingJobConfig config = topics.config(
+                Mode.KEYED,
+                1,
+                "--data-format",
+                "sensor-reading",
+                "--sensor-system",
+                "--machine-properties-topic",
+                machinesTopic,
+                "--rpm-config-topic",
+                rpmTopic,
+                "--alerts-topic",
+                alertsTopic);
+        try (ProtoProducer producer = ProtoProducer.open(broker.bootstrapServers());
+                TopicReader<SystemAlert> alerts =
+                        TopicReader.readUncommitted(broker.bootstrapServers(), alertsTopic, SystemAlert.parser()); ) {
+            producer.send(machinesTopic, "m-fault", press("m-fault"));
+            producer.send(rpmTopic, "default", rpmConfig(0.2));
+            String savepoint;
+            try (ServingJobRun first = ServingJobRun.start(config)) {
+                // Two deviating readings in window 0: not more than allowed (2) yet.
+                producer.send(topics.data(), "m-fault", reading("m-fault", T0 + 500, 0));
+                producer.send(topics.data(), "m-fault", reading("m-fault", T0 + 1_500, 0));
+                // Their serving results show the source emitted both before the savepoint's barrier, so the rpm
+                // monitoring counted them before its state was taken.
+                TopicReader<dev.modelserving.proto.ServingResult> results = TopicReader.readUncommitted(
+                        broker.bootstrapServers(), topics.results(), dev.modelserving.proto.ServingResult.parser());
+                try (results) {
+                    results.awaitUntil("results of the two readings", WAIT, read -> read.size() >= 2);
+                }
+                savepoint = first.stopWithSavepoint(savepoints);
+            }
+            try (ServingJobRun second = ServingJobRun.restore(config, savepoint)) {
+                // The third deviating reading of window 0 makes 3 > 2 only with the restored count; the machine's
+                // curve and the config come from the restored broadcast state (the context topics are not re-read).
+                producer.send(topics.data(), "m-fault", reading("m-fault", T0 + 2_500, 0));
+                producer.send(topics.data(), "m-fault", reading("m-fault", T0 + 3 * WINDOW, 1200));
+                alerts.awaitUntil("the alert of window 0", WAIT, read -> !read.isEmpty());
+                assertThat(alerts.values()).singleElement().satisfies(alert -> {
+                    assertThat(alert.getMachineId()).isEqualTo("m-fault");
+                    assertThat(alert.getWindowStartMillis()).isEqualTo(T0);
+                    assertThat(alert.getCount()).isEqualTo(3);
+                });
             }
         }
     }
