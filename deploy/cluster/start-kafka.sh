@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Starts a single-node Kafka broker (KRaft) on 127.0.0.1:$KAFKA_PORT (default 9092) as a background process, with
 # its data under $CLUSTER_HOME/kafka, and creates the serving job's topics (records, models, results, dead-letters,
-# model-events, model-stats; 2 partitions each) if they are missing. Does nothing when the broker already runs.
+# model-events, model-stats, system-alerts; 2 partitions each) and the sensor system's compacted context topics
+# (machine-properties, rpm-monitoring-config) if they are missing. Does nothing when the broker already runs.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 pid_file="$run_dir/kafka.pid"
 log_file="$log_dir/kafka.log"
-topics=(records models results dead-letters model-events model-stats)
+topics=(records models results dead-letters model-events model-stats system-alerts)
+compacted_topics=(machine-properties rpm-monitoring-config)
 classpath="$(tools_classpath)"
 
 if is_running "$pid_file"; then
@@ -38,6 +40,6 @@ remember_ports KAFKA_PORT KAFKA_CONTROLLER_PORT
 # Waits for the broker (up to 60 s), creates the missing topics and waits for their partition leaders.
 "$java_cmd" -cp "$classpath" -Dlog4j2.configurationFile="$cluster_dir/conf/log4j-cli.properties" \
   dev.modelserving.deploy.cluster.KafkaTopics --bootstrap-server "$BOOTSTRAP_SERVER" --partitions 2 \
-  --timeout-seconds 60 "${topics[@]}" \
+  --timeout-seconds 60 --compacted "${compacted_topics[0]}" --compacted "${compacted_topics[1]}" "${topics[@]}" \
   || { tail -n 20 "$log_file.broker" >&2 2>/dev/null || true; die "the broker did not come up (logs: $log_file*)"; }
-echo "Kafka broker started (pid $(cat "$pid_file")) on $BOOTSTRAP_SERVER; topics: ${topics[*]}; logs: $log_file*"
+echo "Kafka broker started (pid $(cat "$pid_file")) on $BOOTSTRAP_SERVER; topics: ${topics[*]}, compacted: ${compacted_topics[*]}; logs: $log_file*"

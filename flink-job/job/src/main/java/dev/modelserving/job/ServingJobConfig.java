@@ -16,6 +16,7 @@ import dev.modelserving.job.config.TrustOptions;
 import dev.modelserving.job.io.DataFormatOptions;
 import dev.modelserving.job.io.KafkaClientProperties;
 import dev.modelserving.job.io.ResultsFormat;
+import dev.modelserving.job.sensor.SensorSystemOptions;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.records.RecordMapper;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
@@ -130,6 +132,10 @@ public final class ServingJobConfig implements Serializable {
     private final String statsTopic;
     private final DriftSettings driftSettings;
     private final BatchSettings batchSettings;
+    private final boolean sensorSystem;
+    private final String machinePropertiesTopic;
+    private final String rpmConfigTopic;
+    private final String alertsTopic;
     /** Read from --record-mapping on the client: TaskManagers need no mapping file. Null for protobuf formats. */
     private final RecordMapping recordMapping;
 
@@ -237,6 +243,24 @@ public final class ServingJobConfig implements Serializable {
                     statsIntervalMs + " is below " + MIN_STATS_INTERVAL_MS + " ms (0 turns the stats stream off)");
         }
         statsTopic = options.topic(TopicOptions.STATS_TOPIC);
+        sensorSystem = options.bool(SensorSystemOptions.SENSOR_SYSTEM);
+        machinePropertiesTopic = options.topic(SensorSystemOptions.MACHINE_PROPERTIES_TOPIC);
+        rpmConfigTopic = options.topic(SensorSystemOptions.RPM_CONFIG_TOPIC);
+        alertsTopic = options.topic(SensorSystemOptions.ALERTS_TOPIC);
+        if (sensorSystem) {
+            if (dataFormat != RecordFormat.SENSOR_READING) {
+                throw options.invalid(SensorSystemOptions.SENSOR_SYSTEM, "needs --data-format sensor-reading");
+            }
+            List<String> sensorTopics = sensorTopics();
+            List<String> others =
+                    List.of(dataTopic, modelTopic, resultsTopic, deadLetterTopic, eventsTopic, statsTopic);
+            if (new TreeSet<>(sensorTopics).size() < sensorTopics.size()
+                    || sensorTopics.stream().anyMatch(others::contains)) {
+                throw options.invalid(
+                        SensorSystemOptions.SENSOR_SYSTEM,
+                        "topics (" + sensorTopics + ") must differ from each other and from the job's other topics");
+            }
+        }
         batchSettings = batchSettings(
                 options,
                 options.positiveInt(BatchingOptions.BATCH_SIZE),
@@ -469,6 +493,31 @@ public final class ServingJobConfig implements Serializable {
         return Optional.ofNullable(recordMapping);
     }
 
+    /** Whether the sensor system (contexts, features, predictions, rpm monitoring, alerts) runs. */
+    public boolean sensorSystem() {
+        return sensorSystem;
+    }
+
+    /** Compacted topic of the machine_properties context ({@code --machine-properties-topic}). */
+    public String machinePropertiesTopic() {
+        return machinePropertiesTopic;
+    }
+
+    /** Compacted topic of the rpm_monitoring_config context ({@code --rpm-config-topic}). */
+    public String rpmConfigTopic() {
+        return rpmConfigTopic;
+    }
+
+    /** Topic of the sensor system's alerts ({@code --alerts-topic}). */
+    public String alertsTopic() {
+        return alertsTopic;
+    }
+
+    /** The sensor system's own topics, which must differ from each other and from the job's other topics. */
+    private List<String> sensorTopics() {
+        return List.of(machinePropertiesTopic, rpmConfigTopic, alertsTopic);
+    }
+
     /** Micro-batching of the serving operators: {@code --batch-size}, {@code --batch-timeout-us}. */
     public BatchSettings batchSettings() {
         return batchSettings;
@@ -563,6 +612,8 @@ public final class ServingJobConfig implements Serializable {
                 + ", drift-window-records=" + driftSettings.windowRecords()
                 + ", record-mapping=" + (recordMapping == null ? "none" : recordMapping.featureNames())
                 + ", results-format=" + resultsFormat.flagValue()
+                + ", sensor-system=" + sensorSystem + ", machine-properties-topic=" + machinePropertiesTopic
+                + ", rpm-config-topic=" + rpmConfigTopic + ", alerts-topic=" + alertsTopic
                 + ", batch-size=" + batchSettings.size() + ", batch-timeout-us=" + batchSettings.timeoutMicros() + "}";
     }
 

@@ -53,6 +53,13 @@ public final class KafkaTopics implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "TOPIC", description = "Topics that must exist.")
     private List<String> topics;
 
+    @Option(
+            names = "--compacted",
+            paramLabel = "TOPIC",
+            description = "A topic that must exist and is created compacted (cleanup.policy=compact), e.g. the sensor"
+                    + " system's context topics (repeatable).")
+    private List<String> compacted = new ArrayList<>();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new KafkaTopics()).execute(args));
     }
@@ -70,6 +77,12 @@ public final class KafkaTopics implements Callable<Integer> {
             for (String topic : topics) {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, partitions, (short) 1));
+                }
+            }
+            for (String topic : compacted) {
+                if (!existing.contains(topic)) {
+                    missing.add(
+                            new NewTopic(topic, partitions, (short) 1).configs(Map.of("cleanup.policy", "compact")));
                 }
             }
             if (!missing.isEmpty()) {
@@ -108,8 +121,9 @@ public final class KafkaTopics implements Callable<Integer> {
     private void awaitLeaders(Admin admin, long deadline)
             throws InterruptedException, TimeoutException, ExecutionException {
         while (true) {
-            Map<String, TopicDescription> descriptions =
-                    admin.describeTopics(topics).allTopicNames().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            Map<String, TopicDescription> descriptions = admin.describeTopics(allTopics())
+                    .allTopicNames()
+                    .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
             if (descriptions.values().stream().allMatch(KafkaTopics::hasAllLeaders)) {
                 return;
             }
@@ -118,6 +132,12 @@ public final class KafkaTopics implements Callable<Integer> {
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
+    }
+
+    private List<String> allTopics() {
+        List<String> all = new ArrayList<>(topics);
+        all.addAll(compacted);
+        return all;
     }
 
     private static boolean hasAllLeaders(TopicDescription description) {

@@ -46,6 +46,8 @@ import picocli.CommandLine.ScopeType;
             StatusCommand.class,
             ExplainCommand.class,
             ProduceCommand.class,
+            MachineCommand.class,
+            RpmConfigCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

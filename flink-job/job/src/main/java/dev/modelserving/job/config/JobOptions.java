@@ -3,6 +3,7 @@ package dev.modelserving.job.config;
 import dev.modelserving.flink.serving.BatchingOptions;
 import dev.modelserving.job.ServingJobConfig;
 import dev.modelserving.job.io.DataFormatOptions;
+import dev.modelserving.job.sensor.SensorSystemOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,10 @@ public final class JobOptions {
             JobOption.longInteger(ModelPolicyOptions.MAX_INPUT_ELEMENTS),
             JobOption.list(ModelPolicyOptions.ALLOW_TF_OPS),
             JobOption.list(ModelPolicyOptions.ALLOW_PMML_FUNCTIONS),
+            JobOption.bool(SensorSystemOptions.SENSOR_SYSTEM),
+            JobOption.text(SensorSystemOptions.MACHINE_PROPERTIES_TOPIC),
+            JobOption.text(SensorSystemOptions.RPM_CONFIG_TOPIC),
+            JobOption.text(SensorSystemOptions.ALERTS_TOPIC),
             JobOption.text(TrustOptions.TRUST_POLICY),
             JobOption.bool(TrustOptions.REQUIRE_SIGNATURES));
 
