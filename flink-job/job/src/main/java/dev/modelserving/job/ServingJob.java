@@ -8,6 +8,10 @@ import dev.modelserving.flink.serving.ServingOutputs;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoTypeInfo;
+import dev.modelserving.job.sensor.context.SensorContexts;
+import dev.modelserving.job.sensor.features.MachineFeatures;
+import dev.modelserving.job.sensor.features.SensorReadings;
+import dev.modelserving.job.sensor.predict.TemperaturePredictions;
 import dev.modelserving.job.serve.KeyedModelServing;
 import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.job.serve.SplitServingOutput;
@@ -20,6 +24,7 @@ import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.RouterControl;
+import dev.modelserving.proto.SensorReading;
 import dev.modelserving.proto.ServingOutput;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.SpeculativeConfig;
@@ -85,16 +90,30 @@ public final class ServingJob {
                         config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY, config.servingBounds())
                 .withDrift(config.driftSettings());
 
-        SingleOutputStreamOperator<DataRecord> records = io.records(env)
-                .process(new RecordParser(config.dataFormat(), config.parseLimits()))
-                .uid("parse-records")
-                .name("Parse records (" + config.dataFormat().flagValue() + ")");
+        DataStream<DataRecord> records;
+        DataStream<DeadLetter> recordDeadLetters;
+        if (config.sensorSystem()) {
+            SingleOutputStreamOperator<SensorReading> readings =
+                    SensorReadings.parse(io.records(env), config.parseLimits());
+            SingleOutputStreamOperator<DataRecord> features = MachineFeatures.of(
+                    SensorReadings.withEventTime(readings, config.maxOutOfOrdernessMs(), config.watermarkIdlenessMs()),
+                    config.whiteningWarmUp(),
+                    config.dataTopic());
+            records = features;
+            recordDeadLetters = readings.getSideOutput(DeadLetters.TAG).union(features.getSideOutput(DeadLetters.TAG));
+        } else {
+            SingleOutputStreamOperator<DataRecord> parsed = io.records(env)
+                    .process(new RecordParser(config.dataFormat(), config.parseLimits()))
+                    .uid("parse-records")
+                    .name("Parse records (" + config.dataFormat().flagValue() + ")");
+            records = parsed;
+            recordDeadLetters = parsed.getSideOutput(DeadLetters.TAG);
+        }
         SingleOutputStreamOperator<ModelDescriptor> parsedModels = io.models(env)
                 .process(new DescriptorParser(config.parseLimits()))
                 .uid("parse-models")
                 .name("Parse model descriptors");
-        DataStream<DeadLetter> deadLetters =
-                records.getSideOutput(DeadLetters.TAG).union(parsedModels.getSideOutput(DeadLetters.TAG));
+        DataStream<DeadLetter> deadLetters = recordDeadLetters.union(parsedModels.getSideOutput(DeadLetters.TAG));
         Optional<SingleOutputStreamOperator<ModelDescriptor>> verified = config.trustPolicy()
                 .map(policy -> parsedModels
                         .process(new VerifyDescriptors(policy, config.requireSignatures()))
@@ -113,6 +132,11 @@ public final class ServingJob {
             io.stats(served.stats());
         }
         io.results(served.results());
+        if (config.sensorSystem()) {
+            SensorContexts.Contexts contexts = SensorContexts.read(io, env, config.parseLimits());
+            io.predictions(TemperaturePredictions.of(served.results(), contexts.updates(), config.temperatureSigmaC()));
+            deadLetters = deadLetters.union(contexts.deadLetters());
+        }
         io.deadLetters(served.deadLetters().map(deadLetters::union).orElse(deadLetters));
         io.events(verified.map(v -> served.events().union(v.getSideOutput(VerifyDescriptors.REJECTED)))
                 .orElse(served.events()));

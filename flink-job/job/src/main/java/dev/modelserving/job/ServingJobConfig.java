@@ -5,6 +5,8 @@ import dev.modelserving.flink.parse.RecordFormat;
 import dev.modelserving.job.io.KafkaClientProperties;
 import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.job.sensor.SensorSystemOptions;
+import dev.modelserving.job.sensor.features.FeatureOptions;
+import dev.modelserving.job.sensor.predict.PredictionOptions;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.serving.ServingBounds;
@@ -77,7 +79,10 @@ public final class ServingJobConfig implements Serializable {
             + " [--drift-threshold 0.2] [--drift-window-records 1000]"
             + " [--sensor-system [true|false] (needs --data-format sensor-reading)]"
             + " [--machine-properties-topic machine-properties] [--rpm-config-topic rpm-monitoring-config]"
-            + " [--alerts-topic system-alerts]";
+            + " [--alerts-topic system-alerts]"
+            + " [--max-out-of-orderness-ms 5000] [--watermark-idleness-ms 10000 (0: never idle)]"
+            + " [--whitening-warm-up 30] [--predictions-topic predicted-temperatures]"
+            + " [--temperature-sigma-c <sample models' test RMSE>]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -125,6 +130,11 @@ public final class ServingJobConfig implements Serializable {
     static final String MACHINE_PROPERTIES_TOPIC = SensorSystemOptions.MACHINE_PROPERTIES_TOPIC.key();
     static final String RPM_CONFIG_TOPIC = SensorSystemOptions.RPM_CONFIG_TOPIC.key();
     static final String ALERTS_TOPIC = SensorSystemOptions.ALERTS_TOPIC.key();
+    static final String MAX_OUT_OF_ORDERNESS_MS = FeatureOptions.MAX_OUT_OF_ORDERNESS_MS.key();
+    static final String WATERMARK_IDLENESS_MS = FeatureOptions.WATERMARK_IDLENESS_MS.key();
+    static final String WHITENING_WARM_UP = FeatureOptions.WHITENING_WARM_UP.key();
+    static final String PREDICTIONS_TOPIC = PredictionOptions.PREDICTIONS_TOPIC.key();
+    static final String TEMPERATURE_SIGMA_C = PredictionOptions.TEMPERATURE_SIGMA_C.key();
 
     private static final Set<String> FLAGS = Set.of(
             BOOTSTRAP_SERVERS,
@@ -172,7 +182,12 @@ public final class ServingJobConfig implements Serializable {
             SENSOR_SYSTEM,
             MACHINE_PROPERTIES_TOPIC,
             RPM_CONFIG_TOPIC,
-            ALERTS_TOPIC);
+            ALERTS_TOPIC,
+            MAX_OUT_OF_ORDERNESS_MS,
+            WATERMARK_IDLENESS_MS,
+            WHITENING_WARM_UP,
+            PREDICTIONS_TOPIC,
+            TEMPERATURE_SIGMA_C);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -235,6 +250,11 @@ public final class ServingJobConfig implements Serializable {
     private final String machinePropertiesTopic;
     private final String rpmConfigTopic;
     private final String alertsTopic;
+    private final long maxOutOfOrdernessMs;
+    private final long watermarkIdlenessMs;
+    private final int whiteningWarmUp;
+    private final String predictionsTopic;
+    private final double temperatureSigmaC;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -343,11 +363,22 @@ public final class ServingJobConfig implements Serializable {
                 flags.topic(MACHINE_PROPERTIES_TOPIC, SensorSystemOptions.MACHINE_PROPERTIES_TOPIC.defaultValue());
         rpmConfigTopic = flags.topic(RPM_CONFIG_TOPIC, SensorSystemOptions.RPM_CONFIG_TOPIC.defaultValue());
         alertsTopic = flags.topic(ALERTS_TOPIC, SensorSystemOptions.ALERTS_TOPIC.defaultValue());
+        maxOutOfOrdernessMs =
+                flags.nonNegativeLong(MAX_OUT_OF_ORDERNESS_MS, FeatureOptions.MAX_OUT_OF_ORDERNESS_MS.defaultValue());
+        watermarkIdlenessMs =
+                flags.nonNegativeLong(WATERMARK_IDLENESS_MS, FeatureOptions.WATERMARK_IDLENESS_MS.defaultValue());
+        whiteningWarmUp = flags.positiveInt(WHITENING_WARM_UP, FeatureOptions.WHITENING_WARM_UP.defaultValue());
+        if (whiteningWarmUp < 2) {
+            throw invalid(WHITENING_WARM_UP, "must be at least 2, got " + whiteningWarmUp);
+        }
+        predictionsTopic = flags.topic(PREDICTIONS_TOPIC, PredictionOptions.PREDICTIONS_TOPIC.defaultValue());
+        temperatureSigmaC =
+                flags.positiveDouble(TEMPERATURE_SIGMA_C, PredictionOptions.TEMPERATURE_SIGMA_C.defaultValue());
         if (sensorSystem) {
             if (dataFormat != RecordFormat.SENSOR_READING) {
                 throw invalid(SENSOR_SYSTEM, "needs --" + DATA_FORMAT + " sensor-reading");
             }
-            List<String> sensorTopics = List.of(machinePropertiesTopic, rpmConfigTopic, alertsTopic);
+            List<String> sensorTopics = List.of(machinePropertiesTopic, rpmConfigTopic, alertsTopic, predictionsTopic);
             List<String> others =
                     List.of(dataTopic, modelTopic, resultsTopic, deadLetterTopic, eventsTopic, statsTopic);
             if (new TreeSet<>(sensorTopics).size() < sensorTopics.size()
@@ -355,6 +386,7 @@ public final class ServingJobConfig implements Serializable {
                 throw invalid(
                         SENSOR_SYSTEM,
                         "topics (--" + MACHINE_PROPERTIES_TOPIC + ", --" + RPM_CONFIG_TOPIC + ", --" + ALERTS_TOPIC
+                                + ", --" + PREDICTIONS_TOPIC
                                 + ") must differ from each other and from the job's other topics");
             }
         }
@@ -621,6 +653,31 @@ public final class ServingJobConfig implements Serializable {
         return alertsTopic;
     }
 
+    /** Bounded out-of-orderness of sensor readings in ms ({@code --max-out-of-orderness-ms}). */
+    public long maxOutOfOrdernessMs() {
+        return maxOutOfOrdernessMs;
+    }
+
+    /** Idleness timeout of the sensor readings' watermarks in ms, 0: never idle ({@code --watermark-idleness-ms}). */
+    public long watermarkIdlenessMs() {
+        return watermarkIdlenessMs;
+    }
+
+    /** Feature vectors per machine before whitened records are emitted ({@code --whitening-warm-up}). */
+    public int whiteningWarmUp() {
+        return whiteningWarmUp;
+    }
+
+    /** Topic of the predicted temperatures ({@code --predictions-topic}). */
+    public String predictionsTopic() {
+        return predictionsTopic;
+    }
+
+    /** Standard deviation of a predicted temperature's error in °C ({@code --temperature-sigma-c}). */
+    public double temperatureSigmaC() {
+        return temperatureSigmaC;
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
@@ -663,7 +720,10 @@ public final class ServingJobConfig implements Serializable {
                 + ", drift-threshold=" + driftSettings.threshold()
                 + ", drift-window-records=" + driftSettings.windowRecords()
                 + ", sensor-system=" + sensorSystem + ", machine-properties-topic=" + machinePropertiesTopic
-                + ", rpm-config-topic=" + rpmConfigTopic + ", alerts-topic=" + alertsTopic + "}";
+                + ", rpm-config-topic=" + rpmConfigTopic + ", alerts-topic=" + alertsTopic
+                + ", max-out-of-orderness-ms=" + maxOutOfOrdernessMs + ", watermark-idleness-ms=" + watermarkIdlenessMs
+                + ", whitening-warm-up=" + whiteningWarmUp + ", predictions-topic=" + predictionsTopic
+                + ", temperature-sigma-c=" + temperatureSigmaC + "}";
     }
 
     private static String flagValue(Enum<?> value) {
