@@ -5,6 +5,7 @@ import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelStats;
+import dev.modelserving.proto.PredictedTemperature;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.SystemAlert;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -122,6 +123,19 @@ public final class KafkaServingIo implements ServingIo {
         alerts.sinkTo(kafka.sink(config.alertsTopic(), SystemAlert::getMachineId, delivery(), prefix("alerts")))
                 .uid("sink-system-alerts")
                 .name("Kafka system alerts: " + config.alertsTopic());
+    }
+
+    /** The sensor system's predicted temperatures, keyed by machine id. */
+    @Override
+    public void predictions(DataStream<PredictedTemperature> predictions) {
+        predictions
+                .sinkTo(kafka.sink(
+                        config.predictionsTopic(),
+                        PredictedTemperature::getMachineId,
+                        delivery(),
+                        prefix("predictions")))
+                .uid("sink-predicted-temperatures")
+                .name("Kafka predicted temperatures: " + config.predictionsTopic());
     }
 
     private DeliveryGuarantee delivery() {

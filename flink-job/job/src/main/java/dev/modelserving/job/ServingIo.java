@@ -4,6 +4,7 @@ import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelStats;
+import dev.modelserving.proto.PredictedTemperature;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.SystemAlert;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -72,5 +73,14 @@ public interface ServingIo {
     default void alerts(DataStream<SystemAlert> alerts) {
         throw new UnsupportedOperationException(
                 getClass().getSimpleName() + " provides no alerts sink; --sensor-system needs alerts(stream)");
+    }
+
+    /**
+     * Attaches the sink of the sensor system's {@code predicted_temperatures} stream ({@code --sensor-system} only).
+     * Default: none provided.
+     */
+    default void predictions(DataStream<PredictedTemperature> predictions) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " provides no predictions sink; --sensor-system needs predictions(stream)");
     }
 }

@@ -2,7 +2,6 @@ package dev.modelserving.job;
 
 import dev.modelserving.flink.parse.DeadLetters;
 import dev.modelserving.flink.parse.DescriptorParser;
-import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.flink.parse.RecordParser;
 import dev.modelserving.flink.parse.SpeculativeConfigParser;
 import dev.modelserving.flink.serving.ServingOutputs;
@@ -12,9 +11,10 @@ import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.job.config.JobOptionReader;
 import dev.modelserving.job.config.JobOptions;
 import dev.modelserving.job.sensor.context.SensorContexts;
-import dev.modelserving.job.sensor.features.FeatureOptions;
+import dev.modelserving.job.sensor.features.MachineFeatures;
 import dev.modelserving.job.sensor.features.SensorReadings;
 import dev.modelserving.job.sensor.monitoring.SystemMonitoring;
+import dev.modelserving.job.sensor.predict.TemperaturePredictions;
 import dev.modelserving.job.serve.BatchFlushingCoFlatMapOperator;
 import dev.modelserving.job.serve.BatchFlushingKeyedCoProcessOperator;
 import dev.modelserving.job.serve.KeyedModelServing;
@@ -106,20 +106,36 @@ public final class ServingJob {
                 .withDrift(config.driftSettings())
                 .withBatching(config.batchSettings());
 
-        DataStream<RawRecord> rawRecords = io.records(env);
-        SingleOutputStreamOperator<DataRecord> records = rawRecords
-                .process(new RecordParser(
-                        config.dataFormat(),
-                        config.parseLimits(),
-                        config.recordMapping().orElse(null)))
-                .uid("parse-records")
-                .name("Parse records (" + config.dataFormat().flagValue() + ")");
+        DataStream<DataRecord> records;
+        DataStream<DeadLetter> recordDeadLetters;
+        Optional<DataStream<SensorReading>> sensorReadings;
+        if (config.sensorSystem()) {
+            SingleOutputStreamOperator<SensorReading> parsed =
+                    SensorReadings.parse(io.records(env), config.parseLimits());
+            DataStream<SensorReading> readings =
+                    SensorReadings.withEventTime(parsed, config.maxOutOfOrdernessMs(), config.watermarkIdlenessMs());
+            SingleOutputStreamOperator<DataRecord> features =
+                    MachineFeatures.of(readings, config.whiteningWarmUp(), config.dataTopic());
+            records = features;
+            recordDeadLetters = parsed.getSideOutput(DeadLetters.TAG).union(features.getSideOutput(DeadLetters.TAG));
+            sensorReadings = Optional.of(readings);
+        } else {
+            SingleOutputStreamOperator<DataRecord> parsed = io.records(env)
+                    .process(new RecordParser(
+                            config.dataFormat(),
+                            config.parseLimits(),
+                            config.recordMapping().orElse(null)))
+                    .uid("parse-records")
+                    .name("Parse records (" + config.dataFormat().flagValue() + ")");
+            records = parsed;
+            recordDeadLetters = parsed.getSideOutput(DeadLetters.TAG);
+            sensorReadings = Optional.empty();
+        }
         SingleOutputStreamOperator<ModelDescriptor> parsedModels = io.models(env)
                 .process(new DescriptorParser(config.parseLimits()))
                 .uid("parse-models")
                 .name("Parse model descriptors");
-        DataStream<DeadLetter> deadLetters =
-                records.getSideOutput(DeadLetters.TAG).union(parsedModels.getSideOutput(DeadLetters.TAG));
+        DataStream<DeadLetter> deadLetters = recordDeadLetters.union(parsedModels.getSideOutput(DeadLetters.TAG));
         Optional<SingleOutputStreamOperator<ModelDescriptor>> verified = config.trustPolicy()
                 .map(policy -> parsedModels
                         .process(new VerifyDescriptors(policy, config.requireSignatures()))
@@ -138,8 +154,8 @@ public final class ServingJob {
             io.stats(served.stats());
         }
         io.results(served.results());
-        if (config.sensorSystem()) {
-            deadLetters = deadLetters.union(sensorSystem(env, rawRecords, Optional.empty()));
+        if (sensorReadings.isPresent()) {
+            deadLetters = deadLetters.union(sensorSystem(env, sensorReadings.get(), served.results()));
         }
         io.deadLetters(served.deadLetters().map(deadLetters::union).orElse(deadLetters));
         io.events(verified.map(v -> served.events().union(v.getSideOutput(VerifyDescriptors.REJECTED)))
@@ -262,18 +278,19 @@ public final class ServingJob {
      * @param predictions the predicted temperatures the over-temperature node judges; empty: that node is not built
      * @return the dead letters of the contexts and of the readings' parser
      */
+    /**
+     * The sensor system after the serving stage: the contexts (machine properties, rpm monitoring config) read once
+     * and broadcast, the predicted temperatures made from the serving results, and the rpm and over-temperature
+     * alerts made from the readings and the predictions. Returns the contexts' dead letters.
+     */
     private DataStream<DeadLetter> sensorSystem(
-            StreamExecutionEnvironment env,
-            DataStream<RawRecord> rawRecords,
-            Optional<DataStream<PredictedTemperature>> predictions) {
+            StreamExecutionEnvironment env, DataStream<SensorReading> readings, DataStream<ServingResult> results) {
         SensorContexts.Contexts contexts = SensorContexts.read(io, env, config.parseLimits());
-        SingleOutputStreamOperator<SensorReading> parsed = SensorReadings.parse(rawRecords, config.parseLimits());
-        DataStream<SensorReading> readings = SensorReadings.withEventTime(
-                parsed,
-                FeatureOptions.MAX_OUT_OF_ORDERNESS_MS.defaultValue(),
-                FeatureOptions.WATERMARK_IDLENESS_MS.defaultValue());
-        io.alerts(SystemMonitoring.attach(readings, predictions, contexts.updates()));
-        return contexts.deadLetters().union(parsed.getSideOutput(DeadLetters.TAG));
+        DataStream<PredictedTemperature> predictions =
+                TemperaturePredictions.of(results, contexts.updates(), config.temperatureSigmaC());
+        io.predictions(predictions);
+        io.alerts(SystemMonitoring.attach(readings, Optional.of(predictions), contexts.updates()));
+        return contexts.deadLetters();
     }
 
     private static String dataTypeOf(RouterControl control) {

@@ -17,6 +17,8 @@ import dev.modelserving.job.io.DataFormatOptions;
 import dev.modelserving.job.io.KafkaClientProperties;
 import dev.modelserving.job.io.ResultsFormat;
 import dev.modelserving.job.sensor.SensorSystemOptions;
+import dev.modelserving.job.sensor.features.FeatureOptions;
+import dev.modelserving.job.sensor.predict.PredictionOptions;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.records.RecordMapper;
@@ -37,6 +39,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -136,6 +139,11 @@ public final class ServingJobConfig implements Serializable {
     private final String machinePropertiesTopic;
     private final String rpmConfigTopic;
     private final String alertsTopic;
+    private final long maxOutOfOrdernessMs;
+    private final long watermarkIdlenessMs;
+    private final int whiteningWarmUp;
+    private final String predictionsTopic;
+    private final double temperatureSigmaC;
     /** Read from --record-mapping on the client: TaskManagers need no mapping file. Null for protobuf formats. */
     private final RecordMapping recordMapping;
 
@@ -247,6 +255,14 @@ public final class ServingJobConfig implements Serializable {
         machinePropertiesTopic = options.topic(SensorSystemOptions.MACHINE_PROPERTIES_TOPIC);
         rpmConfigTopic = options.topic(SensorSystemOptions.RPM_CONFIG_TOPIC);
         alertsTopic = options.topic(SensorSystemOptions.ALERTS_TOPIC);
+        maxOutOfOrdernessMs = nonNegative(options, FeatureOptions.MAX_OUT_OF_ORDERNESS_MS);
+        watermarkIdlenessMs = nonNegative(options, FeatureOptions.WATERMARK_IDLENESS_MS);
+        whiteningWarmUp = options.positiveInt(FeatureOptions.WHITENING_WARM_UP);
+        if (whiteningWarmUp < 2) {
+            throw options.invalid(FeatureOptions.WHITENING_WARM_UP, "must be at least 2, got " + whiteningWarmUp);
+        }
+        predictionsTopic = options.topic(PredictionOptions.PREDICTIONS_TOPIC);
+        temperatureSigmaC = options.positiveNumber(PredictionOptions.TEMPERATURE_SIGMA_C);
         if (sensorSystem) {
             if (dataFormat != RecordFormat.SENSOR_READING) {
                 throw options.invalid(SensorSystemOptions.SENSOR_SYSTEM, "needs --data-format sensor-reading");
@@ -513,9 +529,42 @@ public final class ServingJobConfig implements Serializable {
         return alertsTopic;
     }
 
+    /** Bounded out-of-orderness of sensor readings in ms ({@code --max-out-of-orderness-ms}). */
+    public long maxOutOfOrdernessMs() {
+        return maxOutOfOrdernessMs;
+    }
+
+    /** Idleness timeout of the sensor readings' watermarks in ms, 0: never idle ({@code --watermark-idleness-ms}). */
+    public long watermarkIdlenessMs() {
+        return watermarkIdlenessMs;
+    }
+
+    /** Feature vectors per machine before whitened records are emitted ({@code --whitening-warm-up}). */
+    public int whiteningWarmUp() {
+        return whiteningWarmUp;
+    }
+
+    /** Topic of the predicted temperatures ({@code --predictions-topic}). */
+    public String predictionsTopic() {
+        return predictionsTopic;
+    }
+
+    /** Standard deviation of a predicted temperature's error in °C ({@code --temperature-sigma-c}). */
+    public double temperatureSigmaC() {
+        return temperatureSigmaC;
+    }
+
+    private static long nonNegative(JobOptionReader options, ConfigOption<Long> option) {
+        long value = options.get(option);
+        if (value < 0) {
+            throw options.invalid(option, "must be 0 or more, got " + value);
+        }
+        return value;
+    }
+
     /** The sensor system's own topics, which must differ from each other and from the job's other topics. */
     private List<String> sensorTopics() {
-        return List.of(machinePropertiesTopic, rpmConfigTopic, alertsTopic);
+        return List.of(machinePropertiesTopic, rpmConfigTopic, alertsTopic, predictionsTopic);
     }
 
     /** Micro-batching of the serving operators: {@code --batch-size}, {@code --batch-timeout-us}. */
@@ -614,6 +663,9 @@ public final class ServingJobConfig implements Serializable {
                 + ", results-format=" + resultsFormat.flagValue()
                 + ", sensor-system=" + sensorSystem + ", machine-properties-topic=" + machinePropertiesTopic
                 + ", rpm-config-topic=" + rpmConfigTopic + ", alerts-topic=" + alertsTopic
+                + ", max-out-of-orderness-ms=" + maxOutOfOrdernessMs + ", watermark-idleness-ms=" + watermarkIdlenessMs
+                + ", whitening-warm-up=" + whiteningWarmUp + ", predictions-topic=" + predictionsTopic
+                + ", temperature-sigma-c=" + temperatureSigmaC
                 + ", batch-size=" + batchSettings.size() + ", batch-timeout-us=" + batchSettings.timeoutMicros() + "}";
     }
 

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Per-feature running whitening of one machine's feature vectors: each feature becomes
- * {@code (x - mean) / max(std, EPSILON)}, with the mean and population standard deviation of the vectors seen
+ * {@code (x - mean) / max(std, EPSILON)}, clipped to {@code [-Z_LIMIT, Z_LIMIT]}, with the mean and population standard deviation of the vectors seen
  * before, kept with Welford's algorithm (numerically stable, one pass, constant memory).
  *
  * <p>Rule, shared by the job's feature node and the sample trainers: {@link #whitenThenAdd(double[])} whitens a
@@ -21,6 +21,11 @@ public final class RunningWhitening {
 
     /** Lower bound of the standard deviation a feature is divided by (a constant feature whitens to 0). */
     public static final double EPSILON = 1e-6;
+    /**
+     * Largest absolute whitened value: a whitened feature is clipped to {@code [-Z_LIMIT, Z_LIMIT]}, so a feature that
+     * was (nearly) constant so far and then moves gives a bounded input, not one of the order of {@code 1 / EPSILON}.
+     */
+    public static final double Z_LIMIT = 10;
     /** Vectors added before whitening starts, unless configured otherwise. */
     public static final int DEFAULT_WARM_UP = 30;
 
@@ -120,7 +125,8 @@ public final class RunningWhitening {
         if (count >= warmUp) {
             double[] z = new double[features.length];
             for (int i = 0; i < features.length; i++) {
-                z[i] = (features[i] - mean[i]) / Math.max(std(i), EPSILON);
+                double raw = (features[i] - mean[i]) / Math.max(std(i), EPSILON);
+                z[i] = Math.max(-Z_LIMIT, Math.min(Z_LIMIT, raw));
             }
             whitened = Optional.of(z);
         }

@@ -15,9 +15,9 @@ class RunningWhiteningTest {
 
         assertThat(whitening.whitenThenAdd(new double[] {1, 10})).isEmpty();
         assertThat(whitening.whitenThenAdd(new double[] {3, 10})).isEmpty();
-        // previous: feature 0 {1, 3} mean 2 std 1; feature 1 {10, 10} mean 10 std 0 -> EPSILON
+        // previous: feature 0 {1, 3} mean 2 std 1; feature 1 {10, 10} mean 10 std 0 -> 0.5 / EPSILON, clipped to 10
         assertThat(whitening.whitenThenAdd(new double[] {5, 10.5}).orElseThrow())
-                .containsExactly(new double[] {3, 0.5 / RunningWhitening.EPSILON}, within(1e-6));
+                .containsExactly(new double[] {3, RunningWhitening.Z_LIMIT}, within(1e-12));
         // previous: feature 0 {1, 3, 5} mean 3, variance 8/3
         assertThat(whitening.whitenThenAdd(new double[] {7, 10}).orElseThrow()[0])
                 .isCloseTo(4 / Math.sqrt(8.0 / 3), within(1e-12));

@@ -1,7 +1,7 @@
 package dev.modelserving.deploy.demo;
 
 import com.google.protobuf.TextFormat;
-import dev.modelserving.model.records.SensorRecords;
+import dev.modelserving.model.sensor.MachineFeatureRecords;
 import dev.modelserving.model.trust.DescriptorSignatures;
 import dev.modelserving.model.trust.PemKeys;
 import dev.modelserving.model.trust.SigningAlgorithm;
@@ -41,7 +41,7 @@ record DemoPublisher(Path policyFile, Path publicKeyFile, PrivateKey key, Privat
                         .addKeys(TrustedKey.newBuilder()
                                 .setFile(publicKey.getFileName().toString())
                                 .setLabel("demo"))
-                        .addDataTypes(SensorRecords.DATA_TYPE)
+                        .addDataTypes(MachineFeatureRecords.DATA_TYPE)
                         .addModelNames("*")
                         .addActions(ModelAction.DEPLOY)
                         .addActions(ModelAction.ROLLBACK)

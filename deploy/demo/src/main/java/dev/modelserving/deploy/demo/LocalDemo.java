@@ -8,7 +8,7 @@ import dev.modelserving.deploy.samples.SensorGenerator;
 import dev.modelserving.job.KafkaServingIo;
 import dev.modelserving.job.ServingJob;
 import dev.modelserving.job.ServingJobConfig;
-import dev.modelserving.model.records.SensorRecords;
+import dev.modelserving.model.sensor.MachineFeatureRecords;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.testkit.EmbeddedKafkaBroker;
 import dev.modelserving.testkit.LoopbackFlink;
@@ -158,6 +158,8 @@ public final class LocalDemo implements Callable<Integer> {
                     broker.bootstrapServers(),
                     "--data-format",
                     "sensor-reading",
+                    "--sensor-system",
+                    "true",
                     "--mode",
                     mode,
                     "--parallelism",
@@ -277,7 +279,7 @@ public final class LocalDemo implements Callable<Integer> {
         out.println("Publishing model " + d.getName() + " v" + d.getVersion() + " (" + d.getModelType() + ", "
                 + d.getArtifactBytes().size() + " bytes, signed as " + d.getPublisherId() + ")"
                 + (d.getDescription().isEmpty() ? "" : ": " + d.getDescription()));
-        publisher.sendAndWait(config.modelTopic(), SensorRecords.DATA_TYPE, d);
+        publisher.sendAndWait(config.modelTopic(), MachineFeatureRecords.DATA_TYPE, d);
     }
 
     private Configuration flinkConfiguration() {

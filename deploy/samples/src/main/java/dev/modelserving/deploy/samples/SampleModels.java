@@ -3,7 +3,7 @@ package dev.modelserving.deploy.samples;
 import com.google.protobuf.ByteString;
 import dev.modelserving.model.Checksums;
 import dev.modelserving.model.drift.TrainingStatisticsBuilder;
-import dev.modelserving.model.records.SensorRecords;
+import dev.modelserving.model.sensor.MachineFeatureRecords;
 import dev.modelserving.proto.InputSpec;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelType;
@@ -193,16 +193,18 @@ public final class SampleModels {
         List<SensorExample> train = data.split().train();
         LinearModel model =
                 OrdinaryLeastSquares.fit(SensorDataset.features(train), SensorDataset.nextTemperatures(train));
-        String description = "Next temperature (°C) of a machine from its current temperature, fan speed and load: "
-                + "linear regression (ordinary least squares).";
-        byte[] pmml = PmmlDocuments.toBytes(
-                PmmlDocuments.regression(model, SensorRecords.FEATURE_NAMES, NEXT_TEMPERATURE_FIELD, description));
+        String description =
+                "Next temperature (°C) of a machine from its machine-features record (current temperature and the "
+                        + "whitened 10-minute window features): "
+                        + "linear regression (ordinary least squares).";
+        byte[] pmml = PmmlDocuments.toBytes(PmmlDocuments.regression(
+                model, MachineFeatureRecords.MODEL_FEATURE_NAMES, NEXT_TEMPERATURE_FIELD, description));
         List<SensorExample> heldOut = data.split().heldOut();
         double rmse = rmse(heldOut, e -> model.predict(e.features()));
         double persistence = rmse(heldOut, e -> e.reading().getTemperatureC());
         ModelDescriptor.Builder descriptor = base(
                         TEMPERATURE_FORECAST, version, ModelType.PMML, description, pmml, data, "rmse", rmse)
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(SensorRecords.FEATURE_NAMES))
+                .setInput(InputSpec.newBuilder().addAllFeatureNames(MachineFeatureRecords.MODEL_FEATURE_NAMES))
                 .setOutput(
                         OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).setTargetField(NEXT_TEMPERATURE_FIELD));
         for (SensorExample e : spaced(heldOut, VALIDATION_SAMPLES)) {
@@ -219,14 +221,14 @@ public final class SampleModels {
         String description = "Will the machine reach " + data.dataset().alertTemperatureC() + " °C within its next "
                 + data.dataset().horizon() + " readings? CART decision tree (Gini, depth <= " + TREE_DEPTH
                 + "); label \"1\" = yes, with class probabilities.";
-        byte[] pmml = PmmlDocuments.toBytes(
-                PmmlDocuments.tree(tree, SensorRecords.FEATURE_NAMES, OVERHEAT_FIELD, LABELS, description));
+        byte[] pmml = PmmlDocuments.toBytes(PmmlDocuments.tree(
+                tree, MachineFeatureRecords.MODEL_FEATURE_NAMES, OVERHEAT_FIELD, LABELS, description));
         List<SensorExample> heldOut = data.split().heldOut();
         double accuracy =
                 accuracy(heldOut, e -> "1".equals(tree.leafFor(e.features()).label()));
         ModelDescriptor.Builder descriptor = base(
                         OVERHEAT_TREE, 1, ModelType.PMML, description, pmml, data, "accuracy", accuracy)
-                .setInput(InputSpec.newBuilder().addAllFeatureNames(SensorRecords.FEATURE_NAMES))
+                .setInput(InputSpec.newBuilder().addAllFeatureNames(MachineFeatureRecords.MODEL_FEATURE_NAMES))
                 .setOutput(OutputSpec.newBuilder()
                         .setKind(OutputKind.CLASSIFICATION)
                         .addAllLabels(LABELS)
@@ -244,14 +246,15 @@ public final class SampleModels {
     }
 
     static SampleModel temperatureMlp(SampleTrainingData data, MlpWeights weights, byte[] savedModelZip) {
-        String description =
-                "Next temperature (°C) from temperature, fan speed and load: MLP (3-" + weights.hiddenUnits()
-                        + " tanh-1, residual on the current temperature) fitted in TensorFlow Java; SavedModel signature "
-                        + TfMlpTrainer.SIGNATURE_KEY + ", input " + TfMlpTrainer.SIGNATURE_INPUT + " float[-1,3].";
+        String description = "Next temperature (°C) from the machine-features record: MLP ("
+                + MachineFeatureRecords.MODEL_FEATURE_NAMES.size() + "-" + weights.hiddenUnits()
+                + " tanh-1, residual on the current temperature) fitted in TensorFlow Java; SavedModel signature "
+                + TfMlpTrainer.SIGNATURE_KEY + ", input " + TfMlpTrainer.SIGNATURE_INPUT + " float[-1,"
+                + MachineFeatureRecords.MODEL_FEATURE_NAMES.size() + "].";
         ModelDescriptor.Builder descriptor = mlpDescriptor(
                         TEMPERATURE_MLP, ModelType.TENSORFLOW_SAVED_MODEL, description, savedModelZip, data, weights)
                 .setInput(InputSpec.newBuilder()
-                        .addAllFeatureNames(SensorRecords.FEATURE_NAMES)
+                        .addAllFeatureNames(MachineFeatureRecords.MODEL_FEATURE_NAMES)
                         .setTensorName(TfMlpTrainer.SIGNATURE_INPUT)
                         .setSignatureKey(TfMlpTrainer.SIGNATURE_KEY))
                 .setOutput(OutputSpec.newBuilder()
@@ -262,7 +265,8 @@ public final class SampleModels {
 
     static SampleModel temperatureMlpGraph(SampleTrainingData data, MlpWeights weights) {
         String description = "The " + TEMPERATURE_MLP + " network with its trained weights frozen into constants "
-                + "(TensorFlow GraphDef); input " + TfFrozenGraph.INPUT + " float[-1,3], output " + TfFrozenGraph.OUTPUT
+                + "(TensorFlow GraphDef); input " + TfFrozenGraph.INPUT + " float[-1,"
+                + MachineFeatureRecords.MODEL_FEATURE_NAMES.size() + "], output " + TfFrozenGraph.OUTPUT
                 + " float[-1,1].";
         ModelDescriptor.Builder descriptor = mlpDescriptor(
                         TEMPERATURE_MLP_GRAPH,
@@ -272,7 +276,7 @@ public final class SampleModels {
                         data,
                         weights)
                 .setInput(InputSpec.newBuilder()
-                        .addAllFeatureNames(SensorRecords.FEATURE_NAMES)
+                        .addAllFeatureNames(MachineFeatureRecords.MODEL_FEATURE_NAMES)
                         .setTensorName(TfFrozenGraph.INPUT))
                 .setOutput(
                         OutputSpec.newBuilder().setKind(OutputKind.REGRESSION).addTensorNames(TfFrozenGraph.OUTPUT));
@@ -292,7 +296,7 @@ public final class SampleModels {
         ModelDescriptor.Builder descriptor = base(
                         OVERHEAT_LOGISTIC, 1, ModelType.ONNX, description, onnx, data, "accuracy", accuracy)
                 .setInput(InputSpec.newBuilder()
-                        .addAllFeatureNames(SensorRecords.FEATURE_NAMES)
+                        .addAllFeatureNames(MachineFeatureRecords.MODEL_FEATURE_NAMES)
                         .setTensorName(OnnxDocuments.INPUT))
                 .setOutput(OutputSpec.newBuilder()
                         .setKind(OutputKind.CLASSIFICATION)
@@ -336,7 +340,7 @@ public final class SampleModels {
             double[] x = e.features();
             Map<String, Double> inputs = new LinkedHashMap<>();
             for (int i = 0; i < x.length; i++) {
-                inputs.put(SensorRecords.FEATURE_NAMES.get(i), x[i]);
+                inputs.put(MachineFeatureRecords.MODEL_FEATURE_NAMES.get(i), x[i]);
             }
             stats.add(inputs, output.applyAsDouble(x), label.apply(x));
         }
@@ -355,7 +359,7 @@ public final class SampleModels {
         return ModelDescriptor.newBuilder()
                 .setName(name)
                 .setVersion(version)
-                .setDataType(SensorRecords.DATA_TYPE)
+                .setDataType(MachineFeatureRecords.DATA_TYPE)
                 .setModelType(type)
                 .setDescription(description)
                 .setArtifactBytes(ByteString.copyFrom(artifact))
@@ -372,14 +376,14 @@ public final class SampleModels {
 
     private static ValidationSample regressionSample(SensorExample example, double expected) {
         return ValidationSample.newBuilder()
-                .setInput(SensorRecords.toRecord(example.reading()))
+                .setInput(example.record())
                 .addExpectedOutputs(expected)
                 .build();
     }
 
     private static ValidationSample classificationSample(SensorExample example, double positive, String label) {
         return ValidationSample.newBuilder()
-                .setInput(SensorRecords.toRecord(example.reading()))
+                .setInput(example.record())
                 .addExpectedOutputs(1.0 - positive)
                 .addExpectedOutputs(positive)
                 .setExpectedLabel(label)

@@ -1,15 +1,21 @@
 package dev.modelserving.deploy.samples;
 
+import dev.modelserving.model.sensor.MachineFeatureRecords;
+import dev.modelserving.model.sensor.MachineFeatureStream;
+import dev.modelserving.model.sensor.RunningWhitening;
+import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.SensorReading;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Supervised examples built from sensor readings, per machine in time order: each reading whose machine has at
- * least {@code horizon} later readings becomes an example with the next temperature and whether the temperature
+ * Supervised examples built from sensor readings, per machine in time order: each reading that has a feature record
+ * (computed by {@link MachineFeatureStream} exactly as the job's feature node does: a full 10-minute window and a warm
+ * whitening) and whose machine has at least {@code horizon} later readings becomes an example with the next temperature and whether the temperature
  * reaches {@code alertTemperatureC} within the next {@code horizon} readings.
  *
  * @param examples the examples, grouped by machine (machines in first-seen order), each machine in time order
@@ -22,6 +28,8 @@ public record SensorDataset(List<SensorExample> examples, int horizon, double al
     public static final double DEFAULT_ALERT_TEMPERATURE_C = 85.0;
     /** The sample models' horizon: the next 10 readings (10 s at the default period). */
     public static final int DEFAULT_HORIZON = 10;
+    /** Whitening warm-up of the feature records: the job's default ({@code --whitening-warm-up}). */
+    public static final int WHITENING_WARM_UP = RunningWhitening.DEFAULT_WARM_UP;
 
     public SensorDataset {
         examples = List.copyOf(examples);
@@ -48,12 +56,18 @@ public record SensorDataset(List<SensorExample> examples, int horizon, double al
         }
         List<SensorExample> examples = new ArrayList<>();
         for (List<SensorReading> series : byMachine.values()) {
+            MachineFeatureStream features = new MachineFeatureStream(WHITENING_WARM_UP);
             for (int i = 0; i + horizon < series.size(); i++) {
+                Optional<DataRecord> record = features.accept(series.get(i));
+                if (record.isEmpty()) {
+                    continue;
+                }
                 boolean overheat = false;
                 for (int j = i + 1; j <= i + horizon; j++) {
                     overheat |= series.get(j).getTemperatureC() >= alertTemperatureC;
                 }
-                examples.add(new SensorExample(series.get(i), series.get(i + 1).getTemperatureC(), overheat));
+                examples.add(new SensorExample(
+                        series.get(i), record.get(), series.get(i + 1).getTemperatureC(), overheat));
             }
         }
         return new SensorDataset(examples, horizon, alertTemperatureC);
@@ -73,7 +87,7 @@ public record SensorDataset(List<SensorExample> examples, int horizon, double al
         return new DatasetSplit(train, heldOut);
     }
 
-    /** Feature matrix of examples (rows: examples; columns: temperature_c, fan_rpm, load_percent). */
+    /** Feature matrix of examples (rows: examples; columns: {@link MachineFeatureRecords#MODEL_FEATURE_NAMES}). */
     public static double[][] features(List<SensorExample> examples) {
         return examples.stream().map(SensorExample::features).toArray(double[][]::new);
     }

@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.modelserving.model.ModelValidator;
+import dev.modelserving.model.sensor.MachineFeatureRecords;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
 import java.io.ByteArrayInputStream;
@@ -201,18 +202,14 @@ class SampleArtifactsTest {
 
     private static Map<String, Object> arguments(double[] x) {
         Map<String, Object> arguments = new HashMap<>();
-        arguments.put("temperature_c", x[0]);
-        arguments.put("fan_rpm", x[1]);
-        arguments.put("load_percent", x[2]);
+        for (int i = 0; i < x.length; i++) {
+            arguments.put(MachineFeatureRecords.MODEL_FEATURE_NAMES.get(i), x[i]);
+        }
         return arguments;
     }
 
     private static double[] features(DataRecord record) {
-        return new double[] {
-            record.getFeaturesOrThrow("temperature_c"),
-            record.getFeaturesOrThrow("fan_rpm"),
-            record.getFeaturesOrThrow("load_percent")
-        };
+        return MachineFeatureRecords.modelInputs(record);
     }
 
     private static float[] toFloats(double[] x) {

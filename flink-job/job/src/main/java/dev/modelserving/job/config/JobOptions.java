@@ -4,6 +4,8 @@ import dev.modelserving.flink.serving.BatchingOptions;
 import dev.modelserving.job.ServingJobConfig;
 import dev.modelserving.job.io.DataFormatOptions;
 import dev.modelserving.job.sensor.SensorSystemOptions;
+import dev.modelserving.job.sensor.features.FeatureOptions;
+import dev.modelserving.job.sensor.predict.PredictionOptions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +84,11 @@ public final class JobOptions {
             JobOption.text(SensorSystemOptions.MACHINE_PROPERTIES_TOPIC),
             JobOption.text(SensorSystemOptions.RPM_CONFIG_TOPIC),
             JobOption.text(SensorSystemOptions.ALERTS_TOPIC),
+            JobOption.longInteger(FeatureOptions.MAX_OUT_OF_ORDERNESS_MS),
+            JobOption.longInteger(FeatureOptions.WATERMARK_IDLENESS_MS),
+            JobOption.integer(FeatureOptions.WHITENING_WARM_UP),
+            JobOption.text(PredictionOptions.PREDICTIONS_TOPIC),
+            JobOption.number(PredictionOptions.TEMPERATURE_SIGMA_C),
             JobOption.text(TrustOptions.TRUST_POLICY),
             JobOption.bool(TrustOptions.REQUIRE_SIGNATURES));
 

@@ -8,7 +8,8 @@ import org.apache.flink.configuration.ConfigOptions;
 public final class FeatureOptions {
 
     /** {@code --max-out-of-orderness-ms}: how far behind the newest reading a reading may arrive and still count. */
-    public static final ConfigOption<Long> MAX_OUT_OF_ORDERNESS_MS = ConfigOptions.key("max-out-of-orderness-ms")
+    public static final ConfigOption<Long> MAX_OUT_OF_ORDERNESS_MS = ConfigOptions.key(
+                    "model-serving.max-out-of-orderness-ms")
             .longType()
             .defaultValue(5000L)
             .withDescription("Bounded out-of-orderness of sensor readings (ms): the watermark trails the largest"
@@ -16,14 +17,15 @@ public final class FeatureOptions {
                     + " and dead-lettered).");
 
     /** {@code --watermark-idleness-ms}: after how long without readings a source split stops holding event time. */
-    public static final ConfigOption<Long> WATERMARK_IDLENESS_MS = ConfigOptions.key("watermark-idleness-ms")
+    public static final ConfigOption<Long> WATERMARK_IDLENESS_MS = ConfigOptions.key(
+                    "model-serving.watermark-idleness-ms")
             .longType()
             .defaultValue(10_000L)
             .withDescription("A parallel reading stream without readings for this long (ms) is idle and does not"
                     + " hold back the watermark (0: never idle).");
 
     /** {@code --whitening-warm-up}: feature vectors per machine before whitened records are emitted. */
-    public static final ConfigOption<Integer> WHITENING_WARM_UP = ConfigOptions.key("whitening-warm-up")
+    public static final ConfigOption<Integer> WHITENING_WARM_UP = ConfigOptions.key("model-serving.whitening-warm-up")
             .intType()
             .defaultValue(RunningWhitening.DEFAULT_WARM_UP)
             .withDescription("Feature vectors of a machine added to its running whitening statistics before its"
