@@ -8,6 +8,7 @@ import dev.modelserving.flink.serving.ServingOutputs;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoTypeInfo;
+import dev.modelserving.job.describe.DescribeCommand;
 import dev.modelserving.job.serve.KeyedModelServing;
 import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.job.serve.SplitServingOutput;
@@ -48,6 +49,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * and model events. Sources and sinks come from a {@link ServingIo}, so tests can replace Kafka.
  *
  * <p>Run it with {@code flink run model-serving-job.jar --bootstrap-servers ...}; flags: {@link ServingJobConfig#USAGE}.
+ * {@code --describe mermaid|dot} prints the system's picture of the job the other flags define instead of running it
+ * ({@link DescribeCommand}).
  */
 public final class ServingJob {
 
@@ -60,6 +63,10 @@ public final class ServingJob {
     }
 
     public static void main(String[] args) throws Exception {
+        if (DescribeCommand.requested(args)) {
+            System.exit(DescribeCommand.run(args, System.out, System.err));
+            return;
+        }
         ServingJobConfig config;
         try {
             config = ServingJobConfig.fromArgs(args);

@@ -2,6 +2,8 @@ package dev.modelserving.job;
 
 import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.RecordFormat;
+import dev.modelserving.job.describe.DescribeOptions;
+import dev.modelserving.job.describe.PictureFormat;
 import dev.modelserving.job.io.KafkaClientProperties;
 import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.model.LoadPolicy;
@@ -73,7 +75,8 @@ public final class ServingJobConfig implements Serializable {
             + " [--max-input-elements 4194304] [--allow-tf-ops <Op>[,<Op>...]]"
             + " [--allow-pmml-functions <name>[,<name>...]]"
             + " [--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]"
-            + " [--drift-threshold 0.2] [--drift-window-records 1000]";
+            + " [--drift-threshold 0.2] [--drift-window-records 1000]"
+            + " [--describe mermaid|dot (print the system's picture and exit)]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -117,6 +120,7 @@ public final class ServingJobConfig implements Serializable {
     static final String STATS_TOPIC = "stats-topic";
     static final String DRIFT_THRESHOLD = "drift-threshold";
     static final String DRIFT_WINDOW_RECORDS = "drift-window-records";
+    static final String DESCRIBE = DescribeOptions.DESCRIBE.key();
 
     private static final Set<String> FLAGS = Set.of(
             BOOTSTRAP_SERVERS,
@@ -160,7 +164,8 @@ public final class ServingJobConfig implements Serializable {
             STATS_INTERVAL_MS,
             STATS_TOPIC,
             DRIFT_THRESHOLD,
-            DRIFT_WINDOW_RECORDS);
+            DRIFT_WINDOW_RECORDS,
+            DESCRIBE);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -219,6 +224,7 @@ public final class ServingJobConfig implements Serializable {
     private final long statsIntervalMs;
     private final String statsTopic;
     private final DriftSettings driftSettings;
+    private final PictureFormat describe;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -282,6 +288,7 @@ public final class ServingJobConfig implements Serializable {
         driftSettings = new DriftSettings(
                 flags.positiveDouble(DRIFT_THRESHOLD, DriftSettings.DEFAULT_THRESHOLD),
                 flags.positiveInt(DRIFT_WINDOW_RECORDS, DriftSettings.DEFAULT_WINDOW_RECORDS));
+        describe = flags.optional(DESCRIBE).map(ServingJobConfig::pictureFormat).orElse(null);
         trustPolicy = flags.optional(TRUST_POLICY)
                 .map(ServingJobConfig::readTrustPolicy)
                 .orElse(null);
@@ -577,6 +584,19 @@ public final class ServingJobConfig implements Serializable {
                 .withAllowedPmmlFunctions(allowedPmmlFunctions);
     }
 
+    /** {@code --describe}: print the system's picture in this format instead of running. */
+    public Optional<PictureFormat> describe() {
+        return Optional.ofNullable(describe);
+    }
+
+    private static PictureFormat pictureFormat(String value) {
+        try {
+            return PictureFormat.fromFlag(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(DESCRIBE, e.getMessage(), e);
+        }
+    }
+
     @Override
     public String toString() {
         return "ServingJobConfig{bootstrap-servers=" + bootstrapServers + ", data-topic=" + dataTopic
@@ -605,7 +625,8 @@ public final class ServingJobConfig implements Serializable {
                 + ", allow-tf-ops=" + allowedTfOps + ", allow-pmml-functions=" + allowedPmmlFunctions
                 + ", stats-interval-ms=" + statsIntervalMs + ", stats-topic=" + statsTopic
                 + ", drift-threshold=" + driftSettings.threshold()
-                + ", drift-window-records=" + driftSettings.windowRecords() + "}";
+                + ", drift-window-records=" + driftSettings.windowRecords()
+                + ", describe=" + (describe == null ? "none" : describe.flagValue()) + "}";
     }
 
     private static String flagValue(Enum<?> value) {
