@@ -4,12 +4,15 @@ import com.google.protobuf.Message;
 import dev.modelserving.flink.parse.RecordFormat;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DeadLetter;
+import dev.modelserving.proto.MachineProperties;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelStats;
+import dev.modelserving.proto.RpmMonitoringConfig;
 import dev.modelserving.proto.SensorReading;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.SpeculativeConfig;
+import dev.modelserving.proto.SystemAlert;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -94,7 +97,37 @@ public enum JobTopic {
             "sink-model-stats",
             ServingJobConfig::statsTopic,
             config -> ModelStats.class,
-            config -> config.statsIntervalMs() > 0);
+            config -> config.statsIntervalMs() > 0),
+    /** Context {@code machine_properties}: each machine's name, fan curve and alert temperature (sensor system). */
+    MACHINE_PROPERTIES(
+            TopicKind.CONTEXT,
+            "machine properties",
+            "machine properties",
+            Direction.IN,
+            "source-machine-properties",
+            ServingJobConfig::machinePropertiesTopic,
+            config -> MachineProperties.class,
+            ServingJobConfig::sensorSystem),
+    /** Context {@code rpm_monitoring_config}: how fan speeds are monitored (sensor system). */
+    RPM_MONITORING_CONFIG(
+            TopicKind.CONTEXT,
+            "rpm monitoring config",
+            "rpm monitoring config",
+            Direction.IN,
+            "source-rpm-monitoring-config",
+            ServingJobConfig::rpmConfigTopic,
+            config -> RpmMonitoringConfig.class,
+            ServingJobConfig::sensorSystem),
+    /** Stream {@code system_alerts}: rpm deviations and over-temperature predictions (sensor system). */
+    SYSTEM_ALERTS(
+            TopicKind.STREAM,
+            "system alerts",
+            "system alerts",
+            Direction.OUT,
+            "sink-system-alerts",
+            ServingJobConfig::alertsTopic,
+            config -> SystemAlert.class,
+            ServingJobConfig::sensorSystem);
 
     /** Whether the job reads a topic (a source) or writes it (a sink). */
     public enum Direction {

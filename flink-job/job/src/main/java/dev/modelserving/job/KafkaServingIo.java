@@ -7,8 +7,10 @@ import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.ServingResult;
+import dev.modelserving.proto.SystemAlert;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.function.SerializableFunction;
@@ -84,6 +86,38 @@ public final class KafkaServingIo implements ServingIo {
         stream.sinkTo(kafka.sink(topic.topicName(config), keyOf, delivery(), prefix(transactionalPrefix)))
                 .uid(topic.uid())
                 .name(topic.operatorName(config));
+    }
+
+    /** The machine_properties context, always from the earliest offset (a compacted topic: the latest per machine). */
+    @Override
+    public DataStream<RawRecord> machineProperties(StreamExecutionEnvironment env) {
+        return env.fromSource(
+                        kafka.sourceBuilder(config.machinePropertiesTopic(), config.groupId())
+                                .setStartingOffsets(OffsetsInitializer.earliest())
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "Kafka machine properties: " + config.machinePropertiesTopic())
+                .uid("source-machine-properties");
+    }
+
+    /** The rpm_monitoring_config context, always from the earliest offset (a compacted topic). */
+    @Override
+    public DataStream<RawRecord> rpmMonitoringConfig(StreamExecutionEnvironment env) {
+        return env.fromSource(
+                        kafka.sourceBuilder(config.rpmConfigTopic(), config.groupId())
+                                .setStartingOffsets(OffsetsInitializer.earliest())
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "Kafka rpm monitoring config: " + config.rpmConfigTopic())
+                .uid("source-rpm-monitoring-config");
+    }
+
+    /** The sensor system's alerts, keyed by machine id. */
+    @Override
+    public void alerts(DataStream<SystemAlert> alerts) {
+        alerts.sinkTo(kafka.sink(config.alertsTopic(), SystemAlert::getMachineId, delivery(), prefix("alerts")))
+                .uid("sink-system-alerts")
+                .name("Kafka system alerts: " + config.alertsTopic());
     }
 
     private DeliveryGuarantee delivery() {

@@ -5,6 +5,7 @@ import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelStats;
 import dev.modelserving.proto.ServingResult;
+import dev.modelserving.proto.SystemAlert;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -46,5 +47,30 @@ public interface ServingIo {
         stats.sinkTo(new org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink<>())
                 .uid("sink-model-stats-discarded")
                 .name("Model stats (discarded)");
+    }
+
+    /**
+     * Raw {@code MachineProperties} of the sensor system's {@code machine_properties} context (compacted topic, key =
+     * machine id, a tombstone removes the machine), read by {@code --sensor-system} only, from the earliest offset so
+     * that a job started without state still knows every machine. Default: none provided.
+     */
+    default DataStream<RawRecord> machineProperties(StreamExecutionEnvironment env) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " provides no machine properties; --sensor-system needs machineProperties(env)");
+    }
+
+    /**
+     * Raw {@code RpmMonitoringConfig}s of the sensor system's {@code rpm_monitoring_config} context (compacted topic,
+     * key "default"), read by {@code --sensor-system} only, from the earliest offset. Default: none provided.
+     */
+    default DataStream<RawRecord> rpmMonitoringConfig(StreamExecutionEnvironment env) {
+        throw new UnsupportedOperationException(getClass().getSimpleName()
+                + " provides no rpm monitoring config; --sensor-system needs rpmMonitoringConfig(env)");
+    }
+
+    /** Attaches the sink of the sensor system's alerts ({@code --sensor-system} only). Default: none provided. */
+    default void alerts(DataStream<SystemAlert> alerts) {
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName() + " provides no alerts sink; --sensor-system needs alerts(stream)");
     }
 }

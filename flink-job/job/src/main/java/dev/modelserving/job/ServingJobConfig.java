@@ -6,6 +6,7 @@ import dev.modelserving.job.describe.DescribeOptions;
 import dev.modelserving.job.describe.PictureFormat;
 import dev.modelserving.job.io.KafkaClientProperties;
 import dev.modelserving.job.io.KafkaIo;
+import dev.modelserving.job.sensor.SensorSystemOptions;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.serving.ServingBounds;
@@ -76,6 +77,9 @@ public final class ServingJobConfig implements Serializable {
             + " [--allow-pmml-functions <name>[,<name>...]]"
             + " [--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]"
             + " [--drift-threshold 0.2] [--drift-window-records 1000]"
+            + " [--sensor-system [true|false] (needs --data-format sensor-reading)]"
+            + " [--machine-properties-topic machine-properties] [--rpm-config-topic rpm-monitoring-config]"
+            + " [--alerts-topic system-alerts]"
             + " [--describe mermaid|dot (print the system's picture and exit)]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
@@ -120,6 +124,10 @@ public final class ServingJobConfig implements Serializable {
     static final String STATS_TOPIC = "stats-topic";
     static final String DRIFT_THRESHOLD = "drift-threshold";
     static final String DRIFT_WINDOW_RECORDS = "drift-window-records";
+    static final String SENSOR_SYSTEM = SensorSystemOptions.SENSOR_SYSTEM.key();
+    static final String MACHINE_PROPERTIES_TOPIC = SensorSystemOptions.MACHINE_PROPERTIES_TOPIC.key();
+    static final String RPM_CONFIG_TOPIC = SensorSystemOptions.RPM_CONFIG_TOPIC.key();
+    static final String ALERTS_TOPIC = SensorSystemOptions.ALERTS_TOPIC.key();
     static final String DESCRIBE = DescribeOptions.DESCRIBE.key();
 
     private static final Set<String> FLAGS = Set.of(
@@ -165,6 +173,10 @@ public final class ServingJobConfig implements Serializable {
             STATS_TOPIC,
             DRIFT_THRESHOLD,
             DRIFT_WINDOW_RECORDS,
+            SENSOR_SYSTEM,
+            MACHINE_PROPERTIES_TOPIC,
+            RPM_CONFIG_TOPIC,
+            ALERTS_TOPIC,
             DESCRIBE);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
@@ -224,6 +236,10 @@ public final class ServingJobConfig implements Serializable {
     private final long statsIntervalMs;
     private final String statsTopic;
     private final DriftSettings driftSettings;
+    private final boolean sensorSystem;
+    private final String machinePropertiesTopic;
+    private final String rpmConfigTopic;
+    private final String alertsTopic;
     private final PictureFormat describe;
 
     private ServingJobConfig(Flags flags) {
@@ -327,6 +343,26 @@ public final class ServingJobConfig implements Serializable {
         for (String other : List.of(dataTopic, modelTopic, configTopic, resultsTopic, deadLetterTopic, eventsTopic)) {
             if (statsTopic.equals(other) && (mode == Mode.SPECULATIVE || !other.equals(configTopic))) {
                 throw invalid(STATS_TOPIC, "'" + statsTopic + "' is also another topic of the job; it must differ");
+            }
+        }
+        sensorSystem = flags.bool(SENSOR_SYSTEM);
+        machinePropertiesTopic =
+                flags.topic(MACHINE_PROPERTIES_TOPIC, SensorSystemOptions.MACHINE_PROPERTIES_TOPIC.defaultValue());
+        rpmConfigTopic = flags.topic(RPM_CONFIG_TOPIC, SensorSystemOptions.RPM_CONFIG_TOPIC.defaultValue());
+        alertsTopic = flags.topic(ALERTS_TOPIC, SensorSystemOptions.ALERTS_TOPIC.defaultValue());
+        if (sensorSystem) {
+            if (dataFormat != RecordFormat.SENSOR_READING) {
+                throw invalid(SENSOR_SYSTEM, "needs --" + DATA_FORMAT + " sensor-reading");
+            }
+            List<String> sensorTopics = List.of(machinePropertiesTopic, rpmConfigTopic, alertsTopic);
+            List<String> others =
+                    List.of(dataTopic, modelTopic, resultsTopic, deadLetterTopic, eventsTopic, statsTopic);
+            if (new TreeSet<>(sensorTopics).size() < sensorTopics.size()
+                    || sensorTopics.stream().anyMatch(others::contains)) {
+                throw invalid(
+                        SENSOR_SYSTEM,
+                        "topics (--" + MACHINE_PROPERTIES_TOPIC + ", --" + RPM_CONFIG_TOPIC + ", --" + ALERTS_TOPIC
+                                + ") must differ from each other and from the job's other topics");
             }
         }
         if (dataTopic.equals(modelTopic)) {
@@ -572,6 +608,26 @@ public final class ServingJobConfig implements Serializable {
         return allowedPmmlFunctions;
     }
 
+    /** Whether the sensor system (contexts, rpm monitoring, alerts) runs ({@code --sensor-system}). */
+    public boolean sensorSystem() {
+        return sensorSystem;
+    }
+
+    /** Compacted topic of the machine_properties context ({@code --machine-properties-topic}). */
+    public String machinePropertiesTopic() {
+        return machinePropertiesTopic;
+    }
+
+    /** Compacted topic of the rpm_monitoring_config context ({@code --rpm-config-topic}). */
+    public String rpmConfigTopic() {
+        return rpmConfigTopic;
+    }
+
+    /** Topic of the sensor system's alerts ({@code --alerts-topic}). */
+    public String alertsTopic() {
+        return alertsTopic;
+    }
+
     /** The model load policy these flags describe (archive entry limit: the default). */
     public LoadPolicy loadPolicy() {
         return LoadPolicy.defaults()
@@ -626,6 +682,8 @@ public final class ServingJobConfig implements Serializable {
                 + ", stats-interval-ms=" + statsIntervalMs + ", stats-topic=" + statsTopic
                 + ", drift-threshold=" + driftSettings.threshold()
                 + ", drift-window-records=" + driftSettings.windowRecords()
+                + ", sensor-system=" + sensorSystem + ", machine-properties-topic=" + machinePropertiesTopic
+                + ", rpm-config-topic=" + rpmConfigTopic + ", alerts-topic=" + alertsTopic
                 + ", describe=" + (describe == null ? "none" : describe.flagValue()) + "}";
     }
 

@@ -99,7 +99,15 @@ public abstract class PayloadParser<T extends Message> extends ProcessFunction<R
     protected abstract String expected();
 
     /**
-     * Parses a non-empty payload.
+     * Whether {@link #parse} is also called for an empty payload (a Kafka tombstone, which means "removed" on a
+     * compacted topic); by default an empty payload is a dead letter without calling {@link #parse}.
+     */
+    protected boolean acceptsEmptyPayload() {
+        return false;
+    }
+
+    /**
+     * Parses a payload (non-empty unless {@link #acceptsEmptyPayload()}).
      *
      * @throws InvalidPayloadException with the reason when the record cannot be used
      */
@@ -117,7 +125,7 @@ public abstract class PayloadParser<T extends Message> extends ProcessFunction<R
     public void processElement(RawRecord raw, Context ctx, Collector<T> out) {
         T message;
         try {
-            if (raw.getPayload().length == 0) {
+            if (raw.getPayload().length == 0 && !acceptsEmptyPayload()) {
                 throw new InvalidPayloadException(
                         "empty payload (a tombstone or a zero-length value), expected " + expected());
             }
