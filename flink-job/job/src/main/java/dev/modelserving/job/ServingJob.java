@@ -2,6 +2,7 @@ package dev.modelserving.job;
 
 import dev.modelserving.flink.parse.DeadLetters;
 import dev.modelserving.flink.parse.DescriptorParser;
+import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.flink.parse.RecordParser;
 import dev.modelserving.flink.parse.SpeculativeConfigParser;
 import dev.modelserving.flink.serving.ServingOutputs;
@@ -9,6 +10,10 @@ import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.job.describe.DescribeCommand;
+import dev.modelserving.job.sensor.context.SensorContexts;
+import dev.modelserving.job.sensor.features.FeatureOptions;
+import dev.modelserving.job.sensor.features.SensorReadings;
+import dev.modelserving.job.sensor.monitoring.SystemMonitoring;
 import dev.modelserving.job.serve.KeyedModelServing;
 import dev.modelserving.job.serve.PartitionedModelServing;
 import dev.modelserving.job.serve.SplitServingOutput;
@@ -20,7 +25,9 @@ import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelEvent;
 import dev.modelserving.proto.ModelStats;
+import dev.modelserving.proto.PredictedTemperature;
 import dev.modelserving.proto.RouterControl;
+import dev.modelserving.proto.SensorReading;
 import dev.modelserving.proto.ServingOutput;
 import dev.modelserving.proto.ServingResult;
 import dev.modelserving.proto.SpeculativeConfig;
@@ -92,7 +99,8 @@ public final class ServingJob {
                         config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY, config.servingBounds())
                 .withDrift(config.driftSettings());
 
-        SingleOutputStreamOperator<DataRecord> records = io.records(env)
+        DataStream<RawRecord> rawRecords = io.records(env);
+        SingleOutputStreamOperator<DataRecord> records = rawRecords
                 .process(new RecordParser(config.dataFormat(), config.parseLimits()))
                 .uid("parse-records")
                 .name("Parse records (" + config.dataFormat().flagValue() + ")");
@@ -120,6 +128,9 @@ public final class ServingJob {
             io.stats(served.stats());
         }
         io.results(served.results());
+        if (config.sensorSystem()) {
+            deadLetters = deadLetters.union(sensorSystem(env, rawRecords, Optional.empty()));
+        }
         io.deadLetters(served.deadLetters().map(deadLetters::union).orElse(deadLetters));
         io.events(verified.map(v -> served.events().union(v.getSideOutput(VerifyDescriptors.REJECTED)))
                 .orElse(served.events()));
@@ -225,6 +236,28 @@ public final class ServingJob {
                         .union(routed.getSideOutput(SpeculativeOutputs.MODEL_EVENTS)),
                 Optional.of(configs.getSideOutput(DeadLetters.TAG)),
                 answers.getSideOutput(SpeculativeOutputs.MODEL_STATS));
+    }
+
+    /**
+     * The sensor system ({@code --sensor-system}): the contexts ({@link SensorContexts#read}), the readings parsed once
+     * more from the records topic with event time ({@link SensorReadings}), and the monitoring nodes
+     * ({@link SystemMonitoring}) whose alerts go to {@link ServingIo#alerts}.
+     *
+     * @param predictions the predicted temperatures the over-temperature node judges; empty: that node is not built
+     * @return the dead letters of the contexts and of the readings' parser
+     */
+    private DataStream<DeadLetter> sensorSystem(
+            StreamExecutionEnvironment env,
+            DataStream<RawRecord> rawRecords,
+            Optional<DataStream<PredictedTemperature>> predictions) {
+        SensorContexts.Contexts contexts = SensorContexts.read(io, env, config.parseLimits());
+        SingleOutputStreamOperator<SensorReading> parsed = SensorReadings.parse(rawRecords, config.parseLimits());
+        DataStream<SensorReading> readings = SensorReadings.withEventTime(
+                parsed,
+                FeatureOptions.MAX_OUT_OF_ORDERNESS_MS.defaultValue(),
+                FeatureOptions.WATERMARK_IDLENESS_MS.defaultValue());
+        io.alerts(SystemMonitoring.attach(readings, predictions, contexts.updates()));
+        return contexts.deadLetters().union(parsed.getSideOutput(DeadLetters.TAG));
     }
 
     private static String dataTypeOf(RouterControl control) {

@@ -229,6 +229,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *     leaders do not appear in time
      */
     public void createTopics(int partitions, String... names) {
+        createTopics(partitions, Map.of(), names);
+    }
+
+    /**
+     * Creates compacted topics ({@code cleanup.policy=compact}, as the sensor system's context topics are) with
+     * {@code partitions} partitions each and waits for their leaders.
+     */
+    public void createCompactedTopics(int partitions, String... names) {
+        createTopics(partitions, Map.of("cleanup.policy", "compact"), names);
+    }
+
+    /** Creates topics with these topic configs (e.g. {@code cleanup.policy}) and waits for their leaders. */
+    public void createTopics(int partitions, Map<String, String> topicConfigs, String... names) {
         synchronized (this) {
             requireRunning();
         }
@@ -237,7 +250,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         List<NewTopic> topics = new ArrayList<>();
         for (String name : names) {
-            topics.add(new NewTopic(name, partitions, (short) 1));
+            topics.add(new NewTopic(name, partitions, (short) 1).configs(topicConfigs));
         }
         try (Admin admin = admin()) {
             admin.createTopics(topics).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,6 +2,7 @@ package dev.modelserving.deploy.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,5 +45,15 @@ final class ConsumerOptions {
                 Duration.ofMillis(brokerTimeoutMs),
                 CommandConfig.load(commandConfig),
                 commandConfig != null);
+    }
+
+    /** The brokers ({@code --bootstrap-server}), for a command that also writes. */
+    String bootstrapServer() {
+        return bootstrapServer;
+    }
+
+    /** The client properties of {@code --command-config} (none without it), for a command that also writes. */
+    Map<String, String> clientProperties() throws CliException {
+        return CommandConfig.load(commandConfig);
     }
 }

@@ -45,6 +45,8 @@ import picocli.CommandLine.ScopeType;
             VerifyCommand.class,
             StatusCommand.class,
             ExplainCommand.class,
+            MachineCommand.class,
+            RpmConfigCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit codes:%n",

@@ -46,7 +46,9 @@ class SystemPictureTest {
                 List.of("--mode", "partitioned", "--data-format", "sensor-reading"),
                 List.of("--mode", "speculative"),
                 List.of("--mode", "keyed", "--stats-interval-ms", "0"),
-                List.of("--mode", "partitioned", "--stats-interval-ms", "0", "--delivery", "at-least-once"));
+                List.of("--mode", "partitioned", "--stats-interval-ms", "0", "--delivery", "at-least-once"),
+                List.of("--mode", "keyed", "--data-format", "sensor-reading", "--sensor-system", "true"),
+                List.of("--mode", "partitioned", "--data-format", "sensor-reading", "--sensor-system", "true"));
     }
 
     @ParameterizedTest

@@ -9,7 +9,6 @@ import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.MachineProperties;
 import dev.modelserving.proto.RpmMonitoringConfig;
 import java.util.Optional;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -33,8 +32,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * updates with an {@link Updater}, in its element side read {@link #machine} and {@link #rpmSettings}.
  *
  * <p>Event time: context updates carry no event time a window could use, and a rarely written topic must not hold
- * back the watermark of the readings it is connected with. The update stream therefore carries the largest
- * watermark from the start ({@link #read}): a connected node's event time is that of its other input.
+ * back the watermark of the readings it is connected with. The update stream is therefore marked idle and never
+ * emits a watermark ({@link #read}): a connected node's event time is that of its other input alone. (Emitting the
+ * largest watermark instead would be wrong: while the readings are idle, the node's watermark would jump to it and
+ * close every window at once.)
  */
 public final class SensorContexts {
 
@@ -57,7 +58,7 @@ public final class SensorContexts {
     /**
      * The parsed context updates and the dead letters of the context topics.
      *
-     * @param updates every valid context change, with the largest watermark (contexts never hold back event time)
+     * @param updates every valid context change, an idle stream without watermarks (never holds back event time)
      * @param deadLetters context messages that could not be used, with the reason
      */
     public record Contexts(DataStream<ContextUpdate> updates, DataStream<DeadLetter> deadLetters) {}
@@ -91,7 +92,7 @@ public final class SensorContexts {
                 .name("Parse rpm monitoring config");
         DataStream<ContextUpdate> updates = machines.union(rpmConfigs)
                 .assignTimestampsAndWatermarks(
-                        WatermarkStrategy.<ContextUpdate>forGenerator(context -> new NeverHoldsBack()))
+                        WatermarkStrategy.<ContextUpdate>forGenerator(context -> new AlwaysIdle()))
                 .uid("context-watermarks")
                 .name("Contexts never hold back event time");
         return new Contexts(
@@ -176,17 +177,17 @@ public final class SensorContexts {
         return count;
     }
 
-    /** Emits the largest watermark, periodically: the context stream never holds back a connected node's time. */
-    private static final class NeverHoldsBack implements WatermarkGenerator<ContextUpdate> {
+    /** Emits no watermark and keeps the stream idle: the context stream never holds back a connected node's time. */
+    private static final class AlwaysIdle implements WatermarkGenerator<ContextUpdate> {
 
         @Override
         public void onEvent(ContextUpdate event, long eventTimestamp, WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            output.markIdle();
         }
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            output.markIdle();
         }
     }
 }
