@@ -186,8 +186,7 @@ public final class LocalDemo implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (sensorSystem
-                && (faultMachine < 1 || faultMachine > machines || hotMachine < 1 || hotMachine > machines)) {
+        if (sensorSystem && (faultMachine < 1 || faultMachine > machines || hotMachine < 1 || hotMachine > machines)) {
             System.err.println("--fault-machine and --hot-machine must be between 1 and --machines (" + machines + ")");
             return 2;
         }
@@ -250,12 +249,8 @@ public final class LocalDemo implements Callable<Integer> {
                     config.eventsTopic(),
                     config.statsTopic());
             if (sensorSystem) {
-                broker.createTopics(
-                        2,
-                        config.machinePropertiesTopic(),
-                        config.rpmConfigTopic(),
-                        config.alertsTopic(),
-                        PREDICTIONS_TOPIC);
+                broker.createCompactedTopics(2, config.machinePropertiesTopic(), config.rpmConfigTopic());
+                broker.createTopics(2, config.alertsTopic(), PREDICTIONS_TOPIC);
             }
             out.println("Kafka at " + broker.bootstrapServers() + "; training the sample models ...");
             List<ModelDescriptor> forecasts = SampleModels.build().stream()

@@ -34,8 +34,10 @@ class SensorSystemContextsTest {
         assertThat(curve.get(12).getTemperatureC()).isEqualTo(75);
         assertThat(curve.get(12).getRpm()).isEqualTo(3600);
         for (int i = 1; i < curve.size(); i++) {
-            assertThat(curve.get(i).getTemperatureC()).isGreaterThan(curve.get(i - 1).getTemperatureC());
-            assertThat(curve.get(i).getRpm()).isGreaterThanOrEqualTo(curve.get(i - 1).getRpm());
+            assertThat(curve.get(i).getTemperatureC())
+                    .isGreaterThan(curve.get(i - 1).getTemperatureC());
+            assertThat(curve.get(i).getRpm())
+                    .isGreaterThanOrEqualTo(curve.get(i - 1).getRpm());
         }
     }
 
@@ -44,7 +46,8 @@ class SensorSystemContextsTest {
         double normal = SensorSystemContexts.steadyTemperature(PROFILE, PROFILE.baseLoadPercent());
         double overloaded = SensorSystemContexts.steadyTemperature(PROFILE, 100);
         // The heat balance holds at the fixed point: heating equals cooling.
-        assertThat(PROFILE.temperatureChange(overloaded, PROFILE.targetRpm(overloaded), 100)).isCloseTo(0, within(1e-6));
+        assertThat(PROFILE.temperatureChange(overloaded, PROFILE.targetRpm(overloaded), 100))
+                .isCloseTo(0, within(1e-6));
         assertThat(overloaded).isGreaterThan(normal + 5);
         assertThat(SensorSystemContexts.hotMachineAlertTemperature(PROFILE))
                 .isCloseTo((normal + overloaded) / 2, within(0.01));
@@ -52,7 +55,8 @@ class SensorSystemContextsTest {
 
     @Test
     void anInjectedFaultSlowsTheFanAndAForcedLoadHeatsTheMachine() {
-        SensorGenerator generator = new SensorGenerator(GeneratorSettings.of(1, 2).withFaultProbability(0));
+        SensorGenerator generator =
+                new SensorGenerator(GeneratorSettings.of(1, 2).withFaultProbability(0));
         generator.takeGenerated(200);
         generator.injectFault(0, FanFault.DEGRADED);
         generator.forceLoad(1, 100);
