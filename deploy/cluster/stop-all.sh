@@ -6,6 +6,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 stop_process "Sensor stream" "$run_dir/sensors.pid"
+stop_process "Sensor ingestion" "$run_dir/ingestion.pid"
+stop_process "Sensor API" "$run_dir/sensor-api.pid"
 for pid_file in "$run_dir"/taskmanager-*.pid; do
   [ -e "$pid_file" ] || continue
   id="${pid_file##*/taskmanager-}"

@@ -1,5 +1,6 @@
 package dev.modelserving.job;
 
+import com.google.protobuf.Message;
 import dev.modelserving.flink.parse.RawRecord;
 import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.proto.DeadLetter;
@@ -13,6 +14,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableFunction;
 
 /**
  * The serving job's Kafka topics: records and descriptors (and, in the speculative mode, configurations) in; results (keyed by record key), dead letters (keyed by
@@ -32,65 +34,66 @@ public final class KafkaServingIo implements ServingIo {
 
     @Override
     public DataStream<RawRecord> records(StreamExecutionEnvironment env) {
-        return env.fromSource(
-                        kafka.source(config.dataTopic(), config.groupId()),
-                        WatermarkStrategy.noWatermarks(),
-                        "Kafka records: " + config.dataTopic())
-                .uid("source-records");
+        return source(env, JobTopic.RECORDS);
     }
 
     @Override
     public DataStream<RawRecord> models(StreamExecutionEnvironment env) {
-        return env.fromSource(
-                        kafka.source(config.modelTopic(), config.groupId()),
-                        WatermarkStrategy.noWatermarks(),
-                        "Kafka models: " + config.modelTopic())
-                .uid("source-models");
+        return source(env, JobTopic.MODELS);
     }
 
     @Override
     public DataStream<RawRecord> configs(StreamExecutionEnvironment env) {
-        return env.fromSource(
-                        kafka.source(config.configTopic(), config.groupId()),
-                        WatermarkStrategy.noWatermarks(),
-                        "Kafka speculative configs: " + config.configTopic())
-                .uid("source-speculative-configs");
+        return source(env, JobTopic.SPECULATIVE_CONFIGS);
     }
 
     @Override
     public void results(DataStream<ServingResult> results) {
         results.sinkTo(kafka.sink(
-                        config.resultsTopic(),
+                        JobTopic.RESULTS.topicName(config),
                         ServingResult::getKey,
                         delivery(),
                         prefix("results"),
                         config.resultsFormat()))
-                .uid("sink-results")
-                .name("Kafka results: " + config.resultsTopic());
+                .uid(JobTopic.RESULTS.uid())
+                .name(JobTopic.RESULTS.operatorName(config));
     }
 
     @Override
     public void deadLetters(DataStream<DeadLetter> deadLetters) {
-        deadLetters
-                .sinkTo(kafka.sink(
-                        config.deadLetterTopic(), DeadLetter::getSourceTopic, delivery(), prefix("dead-letters")))
-                .uid("sink-dead-letters")
-                .name("Kafka dead letters: " + config.deadLetterTopic());
+        sink(deadLetters, JobTopic.DEAD_LETTERS, DeadLetter::getSourceTopic, "dead-letters");
     }
 
     @Override
     public void events(DataStream<ModelEvent> events) {
-        events.sinkTo(kafka.sink(config.eventsTopic(), ModelEvent::getDataType, delivery(), prefix("events")))
-                .uid("sink-model-events")
-                .name("Kafka model events: " + config.eventsTopic());
+        sink(events, JobTopic.MODEL_EVENTS, ModelEvent::getDataType, "events");
     }
 
     /** Serving statistics, keyed by data type. */
     @Override
     public void stats(DataStream<ModelStats> stats) {
-        stats.sinkTo(kafka.sink(config.statsTopic(), ModelStats::getDataType, delivery(), prefix("stats")))
-                .uid("sink-model-stats")
-                .name("Kafka model stats: " + config.statsTopic());
+        sink(stats, JobTopic.MODEL_STATS, ModelStats::getDataType, "stats");
+    }
+
+    /** The source of a topic the job reads, as {@link JobTopic} declares it (name, operator name, uid). */
+    private DataStream<RawRecord> source(StreamExecutionEnvironment env, JobTopic topic) {
+        String name = topic.topicName(config);
+        return env.fromSource(
+                        kafka.source(name, config.groupId()),
+                        WatermarkStrategy.noWatermarks(),
+                        topic.operatorName(config))
+                .uid(topic.uid());
+    }
+
+    /**
+     * Attaches the sink of a topic the job writes, as {@link JobTopic} declares it; {@code transactionalPrefix} names
+     * the sink in its transactional ids.
+     */
+    private <T extends Message> void sink(
+            DataStream<T> stream, JobTopic topic, SerializableFunction<T, String> keyOf, String transactionalPrefix) {
+        stream.sinkTo(kafka.sink(topic.topicName(config), keyOf, delivery(), prefix(transactionalPrefix)))
+                .uid(topic.uid())
+                .name(topic.operatorName(config));
     }
 
     /** The machine_properties context, always from the earliest offset (a compacted topic: the latest per machine). */
@@ -120,22 +123,13 @@ public final class KafkaServingIo implements ServingIo {
     /** The sensor system's alerts, keyed by machine id. */
     @Override
     public void alerts(DataStream<SystemAlert> alerts) {
-        alerts.sinkTo(kafka.sink(config.alertsTopic(), SystemAlert::getMachineId, delivery(), prefix("alerts")))
-                .uid("sink-system-alerts")
-                .name("Kafka system alerts: " + config.alertsTopic());
+        sink(alerts, JobTopic.SYSTEM_ALERTS, SystemAlert::getMachineId, "alerts");
     }
 
     /** The sensor system's predicted temperatures, keyed by machine id. */
     @Override
     public void predictions(DataStream<PredictedTemperature> predictions) {
-        predictions
-                .sinkTo(kafka.sink(
-                        config.predictionsTopic(),
-                        PredictedTemperature::getMachineId,
-                        delivery(),
-                        prefix("predictions")))
-                .uid("sink-predicted-temperatures")
-                .name("Kafka predicted temperatures: " + config.predictionsTopic());
+        sink(predictions, JobTopic.PREDICTED_TEMPERATURES, PredictedTemperature::getMachineId, "predictions");
     }
 
     private DeliveryGuarantee delivery() {

@@ -10,6 +10,7 @@ import dev.modelserving.flink.serving.StatsSchedule;
 import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.job.config.JobOptionReader;
 import dev.modelserving.job.config.JobOptions;
+import dev.modelserving.job.describe.DescribeCommand;
 import dev.modelserving.job.sensor.context.SensorContexts;
 import dev.modelserving.job.sensor.features.MachineFeatures;
 import dev.modelserving.job.sensor.features.SensorReadings;
@@ -59,7 +60,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * and model events. Sources and sinks come from a {@link ServingIo}, so tests can replace Kafka.
  *
  * <p>Run it with {@code flink run model-serving-job.jar --bootstrap-servers ...}; options: {@code --help}, README "Job
- * flags", {@link dev.modelserving.job.config.JobOptions}.
+ * flags", {@link dev.modelserving.job.config.JobOptions}. {@code --describe mermaid|dot} prints the system's picture
+ * of the job the other options define instead of running it ({@link DescribeCommand}).
  */
 public final class ServingJob {
 
@@ -78,6 +80,10 @@ public final class ServingJob {
     public static void main(String[] args) throws Exception {
         if (JobOptionReader.asksForHelp(args)) {
             System.out.print(JobOptions.help());
+            return;
+        }
+        if (DescribeCommand.requested(args)) {
+            System.exit(DescribeCommand.run(args, System.out, System.err));
             return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -13,6 +13,8 @@ import dev.modelserving.job.config.ResourceOptions;
 import dev.modelserving.job.config.ServingOptions;
 import dev.modelserving.job.config.TopicOptions;
 import dev.modelserving.job.config.TrustOptions;
+import dev.modelserving.job.describe.DescribeOptions;
+import dev.modelserving.job.describe.PictureFormat;
 import dev.modelserving.job.io.DataFormatOptions;
 import dev.modelserving.job.io.KafkaClientProperties;
 import dev.modelserving.job.io.ResultsFormat;
@@ -135,6 +137,7 @@ public final class ServingJobConfig implements Serializable {
     private final String statsTopic;
     private final DriftSettings driftSettings;
     private final BatchSettings batchSettings;
+    private final PictureFormat describe;
     private final boolean sensorSystem;
     private final String machinePropertiesTopic;
     private final String rpmConfigTopic;
@@ -277,6 +280,9 @@ public final class ServingJobConfig implements Serializable {
                         "topics (" + sensorTopics + ") must differ from each other and from the job's other topics");
             }
         }
+        describe = options.text(DescribeOptions.DESCRIBE)
+                .map(value -> pictureFormat(options, value))
+                .orElse(null);
         batchSettings = batchSettings(
                 options,
                 options.positiveInt(BatchingOptions.BATCH_SIZE),
@@ -567,6 +573,19 @@ public final class ServingJobConfig implements Serializable {
         return List.of(machinePropertiesTopic, rpmConfigTopic, alertsTopic, predictionsTopic);
     }
 
+    /** {@code --describe}: print the system's picture in this format instead of running. */
+    public Optional<PictureFormat> describe() {
+        return Optional.ofNullable(describe);
+    }
+
+    private static PictureFormat pictureFormat(JobOptionReader options, String value) {
+        try {
+            return PictureFormat.fromFlag(value);
+        } catch (IllegalArgumentException e) {
+            throw options.invalid(DescribeOptions.DESCRIBE, e.getMessage(), e);
+        }
+    }
+
     /** Micro-batching of the serving operators: {@code --batch-size}, {@code --batch-timeout-us}. */
     public BatchSettings batchSettings() {
         return batchSettings;
@@ -666,6 +685,7 @@ public final class ServingJobConfig implements Serializable {
                 + ", max-out-of-orderness-ms=" + maxOutOfOrdernessMs + ", watermark-idleness-ms=" + watermarkIdlenessMs
                 + ", whitening-warm-up=" + whiteningWarmUp + ", predictions-topic=" + predictionsTopic
                 + ", temperature-sigma-c=" + temperatureSigmaC
+                + ", describe=" + (describe == null ? "none" : describe.flagValue())
                 + ", batch-size=" + batchSettings.size() + ", batch-timeout-us=" + batchSettings.timeoutMicros() + "}";
     }
 

@@ -5,24 +5,34 @@ import dev.modelserving.deploy.samples.SensorGenerator;
 import dev.modelserving.proto.SensorReading;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
-/** Streams generated sensor readings to a topic at a steady rate until stopped. */
+/**
+ * Streams generated sensor readings at a steady rate until stopped: to a Kafka topic, or to any other sink (the
+ * sensor HTTP API's event log).
+ */
 public final class SensorFeed implements Runnable {
 
     private final SensorGenerator generator;
-    private final ProtoPublisher publisher;
-    private final String topic;
+    private final Consumer<SensorReading> sink;
+    private final Runnable onStop;
     private final int recordsPerSecond;
     private final AtomicLong sent = new AtomicLong();
     private volatile boolean running = true;
 
+    /** A feed to {@code topic}, keyed by machine id. */
     public SensorFeed(SensorGenerator generator, ProtoPublisher publisher, String topic, int recordsPerSecond) {
+        this(generator, r -> publisher.send(topic, r.getMachineId(), r), publisher::flush, recordsPerSecond);
+    }
+
+    /** A feed to {@code sink}; {@code onStop} runs when the feed stops (e.g. a flush). */
+    public SensorFeed(SensorGenerator generator, Consumer<SensorReading> sink, Runnable onStop, int recordsPerSecond) {
         if (recordsPerSecond < 1) {
             throw new IllegalArgumentException("rate must be >= 1 record/s");
         }
         this.generator = generator;
-        this.publisher = publisher;
-        this.topic = topic;
+        this.sink = sink;
+        this.onStop = onStop;
         this.recordsPerSecond = recordsPerSecond;
     }
 
@@ -32,7 +42,7 @@ public final class SensorFeed implements Runnable {
         long next = System.nanoTime();
         while (running) {
             SensorReading reading = generator.next();
-            publisher.send(topic, reading.getMachineId(), reading);
+            sink.accept(reading);
             sent.incrementAndGet();
             next += intervalNanos;
             long wait = next - System.nanoTime();
@@ -40,7 +50,7 @@ public final class SensorFeed implements Runnable {
                 LockSupport.parkNanos(wait);
             }
         }
-        publisher.flush();
+        onStop.run();
     }
 
     public long sent() {

@@ -40,6 +40,10 @@ final class MachineSimulator {
     private volatile double driftTemperatureC;
 
     private volatile double driftLoadPercent;
+    /** A fan fault injected from another thread (null: none); taken over by the simulation at the next step. */
+    private volatile FanFault injectedFault;
+    /** A load forced from another thread (NaN: the workload's own). */
+    private volatile double forcedLoadPercent = Double.NaN;
 
     MachineSimulator(MachineProfile profile, Random rng, double faultProbability) {
         this.profile = profile;
@@ -67,6 +71,19 @@ final class MachineSimulator {
         this.driftLoadPercent = loadPercent;
     }
 
+    /**
+     * Breaks the fan (or repairs it with {@link FanFault#NONE}) from the next reading on, until changed again: a
+     * degraded fan reaches 40 % of its target speed, a stalled one 5 %. Safe to call from another thread.
+     */
+    void injectFault(FanFault fanFault) {
+        this.injectedFault = fanFault;
+    }
+
+    /** Forces the load to {@code percent} from the next reading on (NaN: back to the workload's own). Thread-safe. */
+    void forceLoad(double percent) {
+        this.forcedLoadPercent = percent;
+    }
+
     /** Advances one period and reports the reading taken at {@code timestampMillis}. */
     GeneratedReading next(long timestampMillis) {
         double curveRpm = advance(true);
@@ -92,6 +109,14 @@ final class MachineSimulator {
     }
 
     private void updateFault(boolean faultsEnabled) {
+        FanFault injected = injectedFault;
+        if (injected != null) {
+            injectedFault = null;
+            fault = injected;
+            fanHealth = injected == FanFault.STALLED ? 0.05 : injected == FanFault.DEGRADED ? 0.4 : 1.0;
+            faultRemaining = injected == FanFault.NONE ? 0 : Integer.MAX_VALUE;
+            return;
+        }
         if (faultRemaining > 0) {
             faultRemaining--;
             if (faultRemaining == 0) {
@@ -116,7 +141,8 @@ final class MachineSimulator {
             spikeRemaining = 20 + rng.nextInt(41);
             spikeLoad = 80 + 20 * rng.nextDouble();
         }
-        double target = spikeRemaining > 0 ? spikeLoad : profile.baseLoadPercent();
+        double forced = forcedLoadPercent;
+        double target = !Double.isNaN(forced) ? forced : spikeRemaining > 0 ? spikeLoad : profile.baseLoadPercent();
         loadPercent += 0.1 * (target - loadPercent) + 1.5 * rng.nextGaussian();
         if (temperatureC > EMERGENCY_C) {
             loadPercent = Math.min(loadPercent, 10);

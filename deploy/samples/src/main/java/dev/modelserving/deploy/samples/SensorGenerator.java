@@ -106,6 +106,22 @@ public final class SensorGenerator implements Iterator<SensorReading> {
         machines.get(index).drift(temperatureC, loadPercent);
     }
 
+    /**
+     * Breaks the fan of machine {@code index} (0-based) from its next reading on until repaired with
+     * {@link FanFault#NONE} (see {@code MachineSimulator#injectFault}). Safe to call while another thread reads.
+     */
+    public void injectFault(int index, FanFault fault) {
+        machines.get(index).injectFault(fault);
+    }
+
+    /**
+     * Forces the load of machine {@code index} (0-based) to {@code percent} from its next reading on (NaN: back to
+     * its own workload); the machine heats up accordingly. Safe to call while another thread reads.
+     */
+    public void forceLoad(int index, double percent) {
+        machines.get(index).forceLoad(percent);
+    }
+
     /** This generator as an endless sequential stream (use {@code limit}); it consumes this generator. */
     public Stream<SensorReading> stream() {
         return StreamSupport.stream(

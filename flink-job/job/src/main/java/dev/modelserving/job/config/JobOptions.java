@@ -2,6 +2,7 @@ package dev.modelserving.job.config;
 
 import dev.modelserving.flink.serving.BatchingOptions;
 import dev.modelserving.job.ServingJobConfig;
+import dev.modelserving.job.describe.DescribeOptions;
 import dev.modelserving.job.io.DataFormatOptions;
 import dev.modelserving.job.sensor.SensorSystemOptions;
 import dev.modelserving.job.sensor.features.FeatureOptions;
@@ -89,6 +90,7 @@ public final class JobOptions {
             JobOption.integer(FeatureOptions.WHITENING_WARM_UP),
             JobOption.text(PredictionOptions.PREDICTIONS_TOPIC),
             JobOption.number(PredictionOptions.TEMPERATURE_SIGMA_C),
+            JobOption.choice(DescribeOptions.DESCRIBE, "mermaid", "dot"),
             JobOption.text(TrustOptions.TRUST_POLICY),
             JobOption.bool(TrustOptions.REQUIRE_SIGNATURES));
 
