@@ -96,8 +96,9 @@ public final class ArtifactResolver {
                     "artifact_location " + location + " is a reference, which must be pinned by artifact_sha256 (64"
                             + " hex digits); the descriptor has '" + sha256 + "'");
         }
-        Path local = source.fetch(uri, expected, policy.maxArtifactBytes());
-        return readFile(local, location);
+        byte[] bytes = source.fetch(uri, expected, policy.maxArtifactBytes());
+        checkSize(bytes.length, location);
+        return ModelArtifact.ofBytes(bytes);
     }
 
     /** The canonical form of a remote location, if it lies under an allowed URI root. */

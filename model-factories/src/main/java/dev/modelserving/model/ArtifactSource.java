@@ -1,18 +1,17 @@
 package dev.modelserving.model;
 
 import java.net.URI;
-import java.nio.file.Path;
 
 /**
- * Fetches artifacts referenced by a URI that is not a local path ({@code s3://}, {@code hdfs://}, {@code gs://}, ...)
- * into a local file. The serving job implements it with Flink's {@code FileSystem} and a per-TaskManager cache;
+ * Fetches artifacts referenced by a URI that is not a local path ({@code s3://}, {@code hdfs://}, {@code gs://}, ...),
+ * typically through a local copy. The serving job implements it with Flink's {@code FileSystem} and a per-TaskManager cache;
  * model-factories stays free of Flink. {@link ArtifactResolver} has already checked the URI against the allowed
  * roots and that the descriptor pins the artifact by SHA-256 before it calls {@link #fetch}.
  */
 public interface ArtifactSource {
 
     /**
-     * A local, readable file holding exactly the bytes at {@code location}, whose SHA-256 is {@code sha256}.
+     * The bytes at {@code location}, whose SHA-256 is {@code sha256}.
      *
      * @param location the artifact's URI (normalised, allowed)
      * @param sha256 lower-case hex SHA-256 the bytes must have
@@ -23,7 +22,7 @@ public interface ArtifactSource {
      *     scheme), {@link ModelProblem#ARTIFACT_TOO_LARGE}, {@link ModelProblem#RESOURCE_LIMIT} when the local cache
      *     cannot hold it
      */
-    Path fetch(URI location, String sha256, long maxBytes) throws ModelLoadException;
+    byte[] fetch(URI location, String sha256, long maxBytes) throws ModelLoadException;
 
     /** No remote source: every non-file URI is refused. */
     static ArtifactSource none() {

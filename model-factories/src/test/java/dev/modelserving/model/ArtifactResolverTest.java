@@ -56,18 +56,19 @@ class ArtifactResolverTest {
         private final List<URI> fetched = new java.util.ArrayList<>();
 
         @Override
-        public Path fetch(URI location, String sha256, long maxBytes) throws ModelLoadException {
+        public byte[] fetch(URI location, String sha256, long maxBytes) throws ModelLoadException {
             fetched.add(location);
             Path file = temp.resolve("remote" + location.getPath());
             try {
-                String actual = Checksums.sha256Hex(Files.readAllBytes(file));
+                byte[] bytes = Files.readAllBytes(file);
+                String actual = Checksums.sha256Hex(bytes);
                 if (!actual.equals(sha256)) {
                     throw new ModelLoadException(ModelProblem.CHECKSUM_MISMATCH, "fetched " + actual);
                 }
+                return bytes;
             } catch (java.io.IOException e) {
                 throw new ModelLoadException(ModelProblem.ARTIFACT_NOT_FOUND, "no " + file, e);
             }
-            return file;
         }
     }
 

@@ -83,7 +83,8 @@ public final class ServingJob {
         configure(env);
         ServingSettings settings = ServingSettings.of(
                         config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY, config.servingBounds())
-                .withDrift(config.driftSettings());
+                .withDrift(config.driftSettings())
+                .withModelCache(config.modelCacheDir(), config.modelCacheMaxBytes());
 
         SingleOutputStreamOperator<DataRecord> records = io.records(env)
                 .process(new RecordParser(config.dataFormat(), config.parseLimits()))

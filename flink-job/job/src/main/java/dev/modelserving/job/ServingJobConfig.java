@@ -1,13 +1,16 @@
 package dev.modelserving.job;
 
+import dev.modelserving.flink.artifacts.ModelDistributionOptions;
 import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.RecordFormat;
 import dev.modelserving.job.io.KafkaClientProperties;
 import dev.modelserving.job.io.KafkaIo;
 import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.model.ReferenceUris;
 import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.serving.ServingBounds;
 import dev.modelserving.model.trust.TrustPolicy;
+import dev.modelserving.model.warmup.WarmUpSettings;
 import dev.modelserving.speculative.RequestRouter;
 import java.io.IOException;
 import java.io.Serializable;
@@ -73,7 +76,9 @@ public final class ServingJobConfig implements Serializable {
             + " [--max-input-elements 4194304] [--allow-tf-ops <Op>[,<Op>...]]"
             + " [--allow-pmml-functions <name>[,<name>...]]"
             + " [--stats-interval-ms 10000 (0: off)] [--stats-topic model-stats]"
-            + " [--drift-threshold 0.2] [--drift-window-records 1000]";
+            + " [--drift-threshold 0.2] [--drift-window-records 1000]"
+            + " [--warm-up-max-ms 3000 (0: off)] [--model-cache-dir <dir> (default: <java.io.tmpdir>/"
+            + ModelDistributionOptions.DEFAULT_MODEL_CACHE_DIR_NAME + ")] [--model-cache-max-bytes 10gb]";
 
     static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
     static final String DATA_TOPIC = "data-topic";
@@ -117,6 +122,9 @@ public final class ServingJobConfig implements Serializable {
     static final String STATS_TOPIC = "stats-topic";
     static final String DRIFT_THRESHOLD = "drift-threshold";
     static final String DRIFT_WINDOW_RECORDS = "drift-window-records";
+    static final String WARM_UP_MAX_MS = ModelDistributionOptions.WARM_UP_MAX_MS.key();
+    static final String MODEL_CACHE_DIR = ModelDistributionOptions.MODEL_CACHE_DIR.key();
+    static final String MODEL_CACHE_MAX_BYTES = ModelDistributionOptions.MODEL_CACHE_MAX_BYTES.key();
 
     private static final Set<String> FLAGS = Set.of(
             BOOTSTRAP_SERVERS,
@@ -160,7 +168,10 @@ public final class ServingJobConfig implements Serializable {
             STATS_INTERVAL_MS,
             STATS_TOPIC,
             DRIFT_THRESHOLD,
-            DRIFT_WINDOW_RECORDS);
+            DRIFT_WINDOW_RECORDS,
+            WARM_UP_MAX_MS,
+            MODEL_CACHE_DIR,
+            MODEL_CACHE_MAX_BYTES);
 
     /** Speculative mode: deadline of data types without a configuration (or with deadline_millis 0). */
     public static final long DEFAULT_SPECULATIVE_DEADLINE_MS = 1_000;
@@ -219,6 +230,9 @@ public final class ServingJobConfig implements Serializable {
     private final long statsIntervalMs;
     private final String statsTopic;
     private final DriftSettings driftSettings;
+    private final long warmUpMaxMs;
+    private final String modelCacheDir;
+    private final long modelCacheMaxBytes;
 
     private ServingJobConfig(Flags flags) {
         bootstrapServers = flags.optional(BOOTSTRAP_SERVERS).orElse(null);
@@ -310,6 +324,11 @@ public final class ServingJobConfig implements Serializable {
                 }
             }
         }
+        warmUpMaxMs = flags.nonNegativeLong(WARM_UP_MAX_MS, ModelDistributionOptions.WARM_UP_MAX_MS.defaultValue());
+        modelCacheDir = flags.optional(MODEL_CACHE_DIR).orElse("");
+        modelCacheMaxBytes = flags.bytes(
+                MODEL_CACHE_MAX_BYTES,
+                ModelDistributionOptions.MODEL_CACHE_MAX_BYTES.defaultValue().getBytes());
         statsIntervalMs = flags.nonNegativeLong(STATS_INTERVAL_MS, DEFAULT_STATS_INTERVAL_MS);
         if (statsIntervalMs > 0 && statsIntervalMs < MIN_STATS_INTERVAL_MS) {
             throw invalid(
@@ -452,7 +471,33 @@ public final class ServingJobConfig implements Serializable {
 
     /** Directories under which descriptors may reference artifacts by location (absolute); empty: none. */
     public List<Path> allowedModelRoots() {
-        return allowedModelRoots.stream().map(Path::of).toList();
+        return allowedModelRoots.stream()
+                .filter(root -> !ReferenceUris.isRemote(root))
+                .map(Path::of)
+                .toList();
+    }
+
+    /** URI roots ({@code s3://bucket/models/}) under which remote artifact locations may point; empty: none. */
+    public List<URI> allowedModelUriRoots() {
+        return allowedModelRoots.stream()
+                .filter(ReferenceUris::isRemote)
+                .map(URI::create)
+                .toList();
+    }
+
+    /** {@code --warm-up-max-ms}: most milliseconds a candidate warms up before it becomes current (0: off). */
+    public long warmUpMaxMs() {
+        return warmUpMaxMs;
+    }
+
+    /** {@code --model-cache-dir}: the TaskManagers' local artifact cache (empty: under java.io.tmpdir). */
+    public String modelCacheDir() {
+        return modelCacheDir;
+    }
+
+    /** {@code --model-cache-max-bytes}: bound of each TaskManager's artifact cache. */
+    public long modelCacheMaxBytes() {
+        return modelCacheMaxBytes;
     }
 
     public long maxArtifactBytes() {
@@ -574,7 +619,9 @@ public final class ServingJobConfig implements Serializable {
                 .withRequireValidationSamples(requireValidationSamples)
                 .withMaxInputElements(maxInputElements)
                 .withExtraAllowedTfOps(allowedTfOps)
-                .withAllowedPmmlFunctions(allowedPmmlFunctions);
+                .withAllowedPmmlFunctions(allowedPmmlFunctions)
+                .withAllowedUriRoots(allowedModelUriRoots())
+                .withWarmUp(WarmUpSettings.defaults().withMaxMillis(warmUpMaxMs));
     }
 
     @Override
@@ -605,7 +652,9 @@ public final class ServingJobConfig implements Serializable {
                 + ", allow-tf-ops=" + allowedTfOps + ", allow-pmml-functions=" + allowedPmmlFunctions
                 + ", stats-interval-ms=" + statsIntervalMs + ", stats-topic=" + statsTopic
                 + ", drift-threshold=" + driftSettings.threshold()
-                + ", drift-window-records=" + driftSettings.windowRecords() + "}";
+                + ", drift-window-records=" + driftSettings.windowRecords()
+                + ", warm-up-max-ms=" + warmUpMaxMs + ", model-cache-dir=" + modelCacheDir
+                + ", model-cache-max-bytes=" + modelCacheMaxBytes + "}";
     }
 
     private static String flagValue(Enum<?> value) {
@@ -805,6 +854,14 @@ public final class ServingJobConfig implements Serializable {
                 for (String part : value.get().split(",")) {
                     String trimmed = part.trim();
                     if (trimmed.isEmpty()) {
+                        continue;
+                    }
+                    if (ReferenceUris.isRemote(trimmed)) {
+                        try {
+                            roots.add(ReferenceUris.root(URI.create(trimmed)).toString());
+                        } catch (IllegalArgumentException e) {
+                            throw invalid(ALLOWED_MODEL_ROOTS, "'" + trimmed + "' is not an allowed root URI", e);
+                        }
                         continue;
                     }
                     try {
