@@ -1,6 +1,5 @@
 package dev.modelserving.job.it;
 
-import static dev.modelserving.job.it.ServingChecks.assertScoredBy;
 import static dev.modelserving.job.it.ServingChecks.eventFromEach;
 import static dev.modelserving.job.it.ServingChecks.exactlyOnePerId;
 import static dev.modelserving.job.it.ServingChecks.resultsFor;
@@ -149,8 +148,16 @@ class ReferencedModelsIntegrationTest extends ClusterAndBrokerPerClass {
 
             Map<String, ServingResult> byId = exactlyOnePerId(
                     results.awaitUntil("a result for every record", WAIT, resultsFor(feed.ids())), feed.ids());
+            String referencedSha = sha256(artifact);
             for (String id : ids) {
-                assertScoredBy(byId.get(id), 2, feed.record(id));
+                ServingResult result = byId.get(id);
+                assertThat(result.getStatus()).as(id).isEqualTo(dev.modelserving.proto.ServingStatus.SCORED);
+                assertThat(result.getModelVersion()).as(id).isEqualTo(2);
+                assertThat(result.getModelSha256()).as(id).isEqualTo(referencedSha);
+                double expected = RegressionModels.expected(2, feed.record(id));
+                assertThat(result.getOutputs(0))
+                        .as(id)
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(RegressionModels.tolerance(expected)));
             }
 
             long stateSize = awaitCompletedCheckpointStateSize(cluster, job);
