@@ -14,17 +14,29 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Turns a descriptor's artifact (inline bytes or a location) into a {@link ModelArtifact}: locations must resolve,
- * symbolic links included, under one of the policy's allowed roots; sizes are bounded before anything is read in full;
- * the SHA-256, when the descriptor gives one, must match.
+ * Turns a descriptor's artifact (inline bytes or a location) into a {@link ModelArtifact}: local locations (paths and
+ * {@code file:} URIs) must resolve, symbolic links included, under one of the policy's allowed roots; remote locations
+ * ({@code s3://}, {@code hdfs://}, ...; see {@link ReferenceUris}) must lie under one of its allowed URI roots and are
+ * fetched by the {@link ArtifactSource}; sizes are bounded before anything is read in full. A location that names a
+ * file is a reference and must be pinned: the descriptor's SHA-256 must be present and match (a local directory, an
+ * unpacked SavedModel, cannot be hashed and is not pinned). Inline bytes are checked against the SHA-256 when the
+ * descriptor gives one.
  */
 public final class ArtifactResolver {
 
     private final LoadPolicy policy;
     private final List<Path> realRoots;
+    private final ArtifactSource source;
 
+    /** A resolver that reads local locations only (remote URIs are refused). */
     public ArtifactResolver(LoadPolicy policy) {
+        this(policy, ArtifactSource.none());
+    }
+
+    /** A resolver that fetches remote locations through {@code source}. */
+    public ArtifactResolver(LoadPolicy policy, ArtifactSource source) {
         this.policy = policy;
+        this.source = java.util.Objects.requireNonNull(source, "source");
         this.realRoots = new ArrayList<>();
         for (Path root : policy.allowedRoots()) {
             try {
@@ -43,12 +55,21 @@ public final class ArtifactResolver {
     public ModelArtifact resolve(ModelDescriptor descriptor) throws ModelLoadException {
         ModelArtifact artifact = switch (descriptor.getArtifactCase()) {
             case ARTIFACT_BYTES -> fromBytes(descriptor.getArtifactBytes().toByteArray());
-            case ARTIFACT_LOCATION -> fromLocation(descriptor.getArtifactLocation());
+            case ARTIFACT_LOCATION ->
+                ReferenceUris.isRemote(descriptor.getArtifactLocation())
+                        ? fromRemote(descriptor.getArtifactLocation(), descriptor.getArtifactSha256())
+                        : fromLocation(descriptor.getArtifactLocation());
             case ARTIFACT_NOT_SET ->
                 throw new ModelLoadException(
                         ModelProblem.INVALID_DESCRIPTOR, "descriptor has neither artifact_bytes nor artifact_location");
         };
         String expected = descriptor.getArtifactSha256().trim().toLowerCase(Locale.ROOT);
+        if (descriptor.hasArtifactLocation() && !artifact.isDirectory() && expected.isEmpty()) {
+            throw new ModelLoadException(
+                    ModelProblem.CHECKSUM_MISMATCH,
+                    "artifact_location " + descriptor.getArtifactLocation() + " names a file but the descriptor has no"
+                            + " artifact_sha256: a referenced artifact must be pinned by its SHA-256");
+        }
         if (!expected.isEmpty() && !artifact.isDirectory() && !expected.equals(artifact.sha256())) {
             throw new ModelLoadException(
                     ModelProblem.CHECKSUM_MISMATCH,
@@ -65,12 +86,48 @@ public final class ArtifactResolver {
         return ModelArtifact.ofBytes(bytes);
     }
 
+    /** A remote reference: allowed, pinned, fetched through the source into a local file, then read like one. */
+    private ModelArtifact fromRemote(String location, String sha256) throws ModelLoadException {
+        URI uri = allowedUri(location);
+        String expected = sha256.trim().toLowerCase(Locale.ROOT);
+        if (!ReferenceUris.isSha256(expected)) {
+            throw new ModelLoadException(
+                    ModelProblem.CHECKSUM_MISMATCH,
+                    "artifact_location " + location + " is a reference, which must be pinned by artifact_sha256 (64"
+                            + " hex digits); the descriptor has '" + sha256 + "'");
+        }
+        byte[] bytes = source.fetch(uri, expected, policy.maxArtifactBytes());
+        checkSize(bytes.length, location);
+        return ModelArtifact.ofBytes(bytes);
+    }
+
+    /** The canonical form of a remote location, if it lies under an allowed URI root. */
+    public URI allowedUri(String location) throws ModelLoadException {
+        URI uri = ReferenceUris.location(location);
+        if (policy.allowedUriRoots().isEmpty()) {
+            throw new ModelLoadException(
+                    ModelProblem.LOCATION_NOT_ALLOWED,
+                    "only file locations are allowed: no allowed model root is a URI, so " + location + " is refused");
+        }
+        if (!ReferenceUris.under(uri, policy.allowedUriRoots())) {
+            throw new ModelLoadException(
+                    ModelProblem.LOCATION_NOT_ALLOWED,
+                    location + " is outside the allowed roots " + policy.allowedUriRoots());
+        }
+        return uri;
+    }
+
     private ModelArtifact fromLocation(String location) throws ModelLoadException {
         Path path = allowedPath(location);
         if (Files.isDirectory(path)) {
             checkDirectorySize(path);
             return ModelArtifact.ofDirectory(path);
         }
+        return readFile(path, location);
+    }
+
+    /** The bytes of a local file, bounded by the policy. */
+    private ModelArtifact readFile(Path path, String location) throws ModelLoadException {
         try {
             long size = Files.size(path);
             checkSize(size, location);
@@ -119,9 +176,9 @@ public final class ArtifactResolver {
             Path path;
             if (location.startsWith("file:")) {
                 path = Path.of(new URI(location));
-            } else if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            } else if (ReferenceUris.isRemote(location)) {
                 throw new ModelLoadException(
-                        ModelProblem.LOCATION_NOT_ALLOWED, "only file locations are supported: " + location);
+                        ModelProblem.LOCATION_NOT_ALLOWED, "only file locations are supported here: " + location);
             } else {
                 path = Path.of(location);
             }

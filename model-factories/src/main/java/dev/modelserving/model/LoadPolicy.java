@@ -1,7 +1,10 @@
 package dev.modelserving.model;
 
+import dev.modelserving.model.warmup.WarmUpSettings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Limits and rules applied to every descriptor before its model serves.
@@ -17,6 +20,12 @@ import java.util.List;
  *     ops (see {@code dev.modelserving.model.tensorflow.TfOpPolicy}); e.g. a custom but trusted op
  * @param allowedPmmlFunctions PMML {@code Apply} functions that are neither built-in nor defined by the document but
  *     may still be resolved (JPMML would load them as Java classes by name); empty: none
+ * @param allowedUriRoots URI prefixes ({@code s3://bucket/models/}, {@code hdfs://nn:8020/models/}) under which
+ *     artifact locations fetched through an {@link ArtifactSource} may point; normalised by
+ *     {@link ReferenceUris#root}; empty: remote locations are refused
+ * @param warmUp how a candidate is warmed up after it validated, before it becomes current (off in
+ *     {@link #defaults()}, so a loader used on its own, e.g. by a CLI, scores nothing more than the samples; the
+ *     serving job turns it on with {@code --warm-up-max-ms})
  */
 public record LoadPolicy(
         List<Path> allowedRoots,
@@ -26,7 +35,9 @@ public record LoadPolicy(
         boolean requireValidationSamples,
         long maxInputElements,
         List<String> extraAllowedTfOps,
-        List<String> allowedPmmlFunctions) {
+        List<String> allowedPmmlFunctions,
+        List<URI> allowedUriRoots,
+        WarmUpSettings warmUp) {
 
     public static final long DEFAULT_MAX_ARTIFACT_BYTES = 256L * 1024 * 1024;
     public static final long DEFAULT_MAX_UNPACKED_BYTES = 1024L * 1024 * 1024;
@@ -40,6 +51,8 @@ public record LoadPolicy(
         allowedRoots = List.copyOf(allowedRoots);
         extraAllowedTfOps = List.copyOf(extraAllowedTfOps);
         allowedPmmlFunctions = List.copyOf(allowedPmmlFunctions);
+        allowedUriRoots = allowedUriRoots.stream().map(ReferenceUris::root).toList();
+        Objects.requireNonNull(warmUp, "warmUp");
         if (maxArtifactBytes <= 0 || maxUnpackedBytes <= 0 || maxArchiveEntries <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
@@ -64,7 +77,9 @@ public record LoadPolicy(
                 requireValidationSamples,
                 DEFAULT_MAX_INPUT_ELEMENTS,
                 List.of(),
-                List.of());
+                List.of(),
+                List.of(),
+                WarmUpSettings.off());
     }
 
     /** Default limits, no allowed locations, validation samples optional. */
@@ -82,7 +97,9 @@ public record LoadPolicy(
                 requireValidationSamples,
                 maxInputElements,
                 extraAllowedTfOps,
-                allowedPmmlFunctions);
+                allowedPmmlFunctions,
+                allowedUriRoots,
+                warmUp);
     }
 
     public LoadPolicy withMaxArtifactBytes(long bytes) {
@@ -94,7 +111,9 @@ public record LoadPolicy(
                 requireValidationSamples,
                 maxInputElements,
                 extraAllowedTfOps,
-                allowedPmmlFunctions);
+                allowedPmmlFunctions,
+                allowedUriRoots,
+                warmUp);
     }
 
     public LoadPolicy withMaxUnpackedBytes(long bytes) {
@@ -106,7 +125,9 @@ public record LoadPolicy(
                 requireValidationSamples,
                 maxInputElements,
                 extraAllowedTfOps,
-                allowedPmmlFunctions);
+                allowedPmmlFunctions,
+                allowedUriRoots,
+                warmUp);
     }
 
     public LoadPolicy withMaxArchiveEntries(int entries) {
@@ -118,7 +139,9 @@ public record LoadPolicy(
                 requireValidationSamples,
                 maxInputElements,
                 extraAllowedTfOps,
-                allowedPmmlFunctions);
+                allowedPmmlFunctions,
+                allowedUriRoots,
+                warmUp);
     }
 
     public LoadPolicy withRequireValidationSamples(boolean required) {
@@ -130,7 +153,9 @@ public record LoadPolicy(
                 required,
                 maxInputElements,
                 extraAllowedTfOps,
-                allowedPmmlFunctions);
+                allowedPmmlFunctions,
+                allowedUriRoots,
+                warmUp);
     }
 
     /** The policy with another cap on the values one record may feed a tensor model. */
@@ -143,7 +168,9 @@ public record LoadPolicy(
                 requireValidationSamples,
                 elements,
                 extraAllowedTfOps,
-                allowedPmmlFunctions);
+                allowedPmmlFunctions,
+                allowedUriRoots,
+                warmUp);
     }
 
     /** The policy with these TensorFlow op types allowed on top of the built-in allowlist. */
@@ -156,7 +183,9 @@ public record LoadPolicy(
                 requireValidationSamples,
                 maxInputElements,
                 ops,
-                allowedPmmlFunctions);
+                allowedPmmlFunctions,
+                allowedUriRoots,
+                warmUp);
     }
 
     /** The policy with these non-built-in PMML functions allowed. */
@@ -169,6 +198,38 @@ public record LoadPolicy(
                 requireValidationSamples,
                 maxInputElements,
                 extraAllowedTfOps,
-                functions);
+                functions,
+                allowedUriRoots,
+                warmUp);
+    }
+
+    /** The policy with these URI roots for artifacts fetched through an {@link ArtifactSource}. */
+    public LoadPolicy withAllowedUriRoots(List<URI> roots) {
+        return new LoadPolicy(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions,
+                roots,
+                warmUp);
+    }
+
+    /** The policy with another warm-up. */
+    public LoadPolicy withWarmUp(WarmUpSettings settings) {
+        return new LoadPolicy(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions,
+                allowedUriRoots,
+                settings);
     }
 }

@@ -1,21 +1,37 @@
 package dev.modelserving.model;
 
+import com.google.protobuf.CodedOutputStream;
 import dev.modelserving.model.archive.UnpackedBytesBudget;
+import dev.modelserving.model.serving.SharedModels;
+import dev.modelserving.model.warmup.ModelWarmUp;
+import dev.modelserving.model.warmup.WarmUpReport;
 import dev.modelserving.proto.ModelAction;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelType;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * The one way a descriptor becomes a serving model: check the descriptor, resolve and check the artifact, build it
  * with its factory, then validate it against its samples. A model that fails any step is closed before the
  * exception leaves. Archives unpacked by the factories draw from one {@link UnpackedBytesBudget} per loader (one
  * loader per operator instance: the budget is per subtask, not per model).
+ *
+ * <p>{@link #loadAndWarmUp} is what the serving slots use: it also warms the validated model up (see
+ * {@link ModelWarmUp}) and, when the loader has a {@link SharedModels} registry, shares one instance per exact
+ * descriptor among every loader using that registry (the build, validation and warm-up run once). Remote locations
+ * are fetched through the loader's {@link ArtifactSource}.
  */
 public final class ModelLoader {
 
     private final ModelFactories factories;
     private final ArtifactResolver resolver;
     private final UnpackedBytesBudget unpackedBytes;
+    private final SharedModels shared;
 
     /** A loader without a shared bound on unpacked bytes (each archive is still bounded by the policy). */
     public ModelLoader(ModelFactories factories, LoadPolicy policy) {
@@ -24,9 +40,23 @@ public final class ModelLoader {
 
     /** A loader whose models' unpacked archives together stay within {@code unpackedBytes}. */
     public ModelLoader(ModelFactories factories, LoadPolicy policy, UnpackedBytesBudget unpackedBytes) {
+        this(factories, policy, unpackedBytes, ArtifactSource.none(), null);
+    }
+
+    /**
+     * A loader that fetches remote locations through {@code source} and shares live instances through
+     * {@code shared} (null: every load builds its own instance).
+     */
+    public ModelLoader(
+            ModelFactories factories,
+            LoadPolicy policy,
+            UnpackedBytesBudget unpackedBytes,
+            ArtifactSource source,
+            SharedModels shared) {
         this.factories = factories;
-        this.resolver = new ArtifactResolver(policy);
+        this.resolver = new ArtifactResolver(policy, source);
         this.unpackedBytes = java.util.Objects.requireNonNull(unpackedBytes, "unpackedBytes");
+        this.shared = shared;
     }
 
     /** The budget of unpacked bytes shared by every model this loader builds. */
@@ -47,6 +77,59 @@ public final class ModelLoader {
         return factories;
     }
 
+    /**
+     * Loads, validates and warms up a descriptor's model, for serving: through the shared registry when this loader
+     * has one (the model is then a lease; closing it releases the shared instance).
+     */
+    public LoadedModel loadAndWarmUp(ModelDescriptor descriptor) throws ModelLoadException {
+        if (shared == null) {
+            return buildAndWarmUp(descriptor);
+        }
+        checkDescriptor(descriptor);
+        try {
+            return shared.acquire(sharingKeyOf(descriptor), () -> buildAndWarmUp(descriptor));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelLoadException(
+                    ModelProblem.TIMEOUT,
+                    "interrupted while waiting for the shared instance of " + descriptor.getName() + "@"
+                            + descriptor.getVersion());
+        }
+    }
+
+    private LoadedModel buildAndWarmUp(ModelDescriptor descriptor) throws ModelLoadException {
+        Model model = load(descriptor);
+        try {
+            WarmUpReport warmUp = new ModelWarmUp(policy().warmUp()).warmUp(model, descriptor);
+            return new LoadedModel(model, warmUp, false);
+        } catch (RuntimeException | Error e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * What identifies an instance that may be shared: the policy it was checked under and the SHA-256 of the
+     * descriptor's deterministic serialization without its origin (the same descriptor consumed by several
+     * subtasks, or again after a restore, shares one instance; any other difference builds another).
+     */
+    public String sharingKeyOf(ModelDescriptor descriptor) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
+                CodedOutputStream coded = CodedOutputStream.newInstance(out);
+                coded.useDeterministicSerialization();
+                descriptor.toBuilder().clearOrigin().build().writeTo(coded);
+                coded.flush();
+            }
+            return descriptor.getDataType() + "/" + descriptor.getName() + "@" + descriptor.getVersion() + "/"
+                    + HexFormat.of().formatHex(digest.digest()) + "/" + policy().hashCode();
+        } catch (NoSuchAlgorithmException | IOException e) {
+            throw new IllegalStateException("cannot hash a descriptor in memory", e);
+        }
+    }
+
+    /** Loads and validates a descriptor's model (no warm-up, no sharing): the caller owns and closes it. */
     public Model load(ModelDescriptor descriptor) throws ModelLoadException {
         checkDescriptor(descriptor);
         ModelFactory factory = factories.forDescriptor(descriptor);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modelserving.proto.ModelDescriptor;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,9 +30,92 @@ class ArtifactResolverTest {
         Path root = Files.createDirectories(temp.resolve("models"));
         Path file = Files.writeString(root.resolve("m.txt"), "42");
         ArtifactResolver resolver = resolver(root);
-        assertThat(resolver.resolve(at(file.toString())).bytes()).isEqualTo("42".getBytes());
-        assertThat(resolver.resolve(at(file.toUri().toString())).sha256())
-                .isEqualTo(Checksums.sha256Hex("42".getBytes()));
+        String sha = Checksums.sha256Hex("42".getBytes());
+        assertThat(resolver.resolve(pinned(file.toString(), sha)).bytes()).isEqualTo("42".getBytes());
+        assertThat(resolver.resolve(pinned(file.toUri().toString(), sha)).sha256())
+                .isEqualTo(sha);
+    }
+
+    private ModelDescriptor pinned(String location, String sha256) {
+        return at(location).toBuilder().setArtifactSha256(sha256).build();
+    }
+
+    @Test
+    void aReferencedFileMustBePinnedAndMatch() throws Exception {
+        Path root = Files.createDirectories(temp.resolve("models"));
+        Path file = Files.writeString(root.resolve("m.txt"), "42");
+        assertThatThrownBy(() -> resolver(root).resolve(at(file.toString())))
+                .hasMessageContaining("CHECKSUM_MISMATCH")
+                .hasMessageContaining("must be pinned");
+        assertThatThrownBy(() -> resolver(root).resolve(pinned(file.toString(), "0".repeat(64))))
+                .hasMessageContaining("CHECKSUM_MISMATCH");
+    }
+
+    /** A stand-in for a remote file system: serves files of a local folder named by the URI's path. */
+    private final class FolderSource implements ArtifactSource {
+        private final List<URI> fetched = new java.util.ArrayList<>();
+
+        @Override
+        public byte[] fetch(URI location, String sha256, long maxBytes) throws ModelLoadException {
+            fetched.add(location);
+            Path file = temp.resolve("remote" + location.getPath());
+            try {
+                byte[] bytes = Files.readAllBytes(file);
+                String actual = Checksums.sha256Hex(bytes);
+                if (!actual.equals(sha256)) {
+                    throw new ModelLoadException(ModelProblem.CHECKSUM_MISMATCH, "fetched " + actual);
+                }
+                return bytes;
+            } catch (java.io.IOException e) {
+                throw new ModelLoadException(ModelProblem.ARTIFACT_NOT_FOUND, "no " + file, e);
+            }
+        }
+    }
+
+    @Test
+    void remoteReferencesAreAllowedPinnedAndFetched() throws Exception {
+        Path remote = Files.createDirectories(temp.resolve("remote/models"));
+        Files.writeString(remote.resolve("m.txt"), "7");
+        Files.createDirectories(temp.resolve("remote/secret"));
+        Files.writeString(temp.resolve("remote/secret/s.txt"), "7");
+        String sha = Checksums.sha256Hex("7".getBytes());
+        FolderSource source = new FolderSource();
+        ArtifactResolver resolver = new ArtifactResolver(
+                LoadPolicy.defaults().withAllowedUriRoots(List.of(URI.create("s3://Bucket/models"))), source);
+
+        assertThat(resolver.resolve(pinned("S3://bucket/models/m.txt", sha)).bytes())
+                .isEqualTo("7".getBytes());
+        assertThat(source.fetched).containsExactly(URI.create("s3://bucket/models/m.txt"));
+
+        for (String outside : List.of(
+                "s3://bucket/secret/s.txt",
+                "s3://bucket/models-other/m.txt",
+                "s3://other/models/m.txt",
+                "gs://bucket/models/m.txt",
+                "s3://bucket/models/../secret/s.txt",
+                "s3://bucket/models/%2e%2e/secret/s.txt",
+                "s3://bucket/models/..%2fsecret/s.txt",
+                "s3://bucket/models//m.txt",
+                "s3://bucket/models/./m.txt",
+                "s3://user@bucket/models/m.txt",
+                "s3://bucket/models/m.txt?versionId=1",
+                "s3://bucket/models/",
+                "s3:bucket/models/m.txt")) {
+            assertThatThrownBy(() -> resolver.resolve(pinned(outside, sha)))
+                    .as(outside)
+                    .isInstanceOfSatisfying(
+                            ModelLoadException.class,
+                            e -> assertThat(e.problem()).isEqualTo(ModelProblem.LOCATION_NOT_ALLOWED));
+        }
+        assertThat(source.fetched).as("nothing outside the roots is fetched").hasSize(1);
+
+        assertThatThrownBy(() -> resolver.resolve(at("s3://bucket/models/m.txt")))
+                .hasMessageContaining("CHECKSUM_MISMATCH")
+                .hasMessageContaining("pinned");
+        assertThatThrownBy(() -> resolver.resolve(pinned("s3://bucket/models/m.txt", "0".repeat(64))))
+                .hasMessageContaining("CHECKSUM_MISMATCH");
+        assertThatThrownBy(() -> resolver(temp).resolve(pinned("s3://bucket/models/m.txt", sha)))
+                .hasMessageContaining("LOCATION_NOT_ALLOWED");
     }
 
     @Test

@@ -110,7 +110,8 @@ public final class ServingJob {
         ServingSettings settings = ServingSettings.of(
                         config.loadPolicy(), SlotSettings.DEFAULT_MAX_HISTORY, config.servingBounds())
                 .withDrift(config.driftSettings())
-                .withBatching(config.batchSettings());
+                .withBatching(config.batchSettings())
+                .withModelCache(config.modelCacheDir(), config.modelCacheMaxBytes());
 
         DataStream<DataRecord> records;
         DataStream<DeadLetter> recordDeadLetters;

@@ -1,5 +1,6 @@
 package dev.modelserving.job;
 
+import dev.modelserving.flink.artifacts.ModelDistributionOptions;
 import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.RecordFormat;
 import dev.modelserving.flink.serving.BatchSettings;
@@ -22,12 +23,14 @@ import dev.modelserving.job.sensor.SensorSystemOptions;
 import dev.modelserving.job.sensor.features.FeatureOptions;
 import dev.modelserving.job.sensor.predict.PredictionOptions;
 import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.model.ReferenceUris;
 import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.records.RecordMapper;
 import dev.modelserving.model.records.RecordMapping;
 import dev.modelserving.model.records.RecordSyntax;
 import dev.modelserving.model.serving.ServingBounds;
 import dev.modelserving.model.trust.TrustPolicy;
+import dev.modelserving.model.warmup.WarmUpSettings;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
@@ -137,6 +140,9 @@ public final class ServingJobConfig implements Serializable {
     private final String statsTopic;
     private final DriftSettings driftSettings;
     private final BatchSettings batchSettings;
+    private final long warmUpMaxMs;
+    private final String modelCacheDir;
+    private final long modelCacheMaxBytes;
     private final PictureFormat describe;
     private final boolean sensorSystem;
     private final String machinePropertiesTopic;
@@ -283,6 +289,9 @@ public final class ServingJobConfig implements Serializable {
         describe = options.text(DescribeOptions.DESCRIBE)
                 .map(value -> pictureFormat(options, value))
                 .orElse(null);
+        warmUpMaxMs = nonNegative(options, ModelDistributionOptions.WARM_UP_MAX_MS);
+        modelCacheDir = options.text(ModelDistributionOptions.MODEL_CACHE_DIR).orElse("");
+        modelCacheMaxBytes = options.positiveBytes(ModelDistributionOptions.MODEL_CACHE_MAX_BYTES);
         batchSettings = batchSettings(
                 options,
                 options.positiveInt(BatchingOptions.BATCH_SIZE),
@@ -425,7 +434,33 @@ public final class ServingJobConfig implements Serializable {
 
     /** Directories under which descriptors may reference artifacts by location (absolute); empty: none. */
     public List<Path> allowedModelRoots() {
-        return allowedModelRoots.stream().map(Path::of).toList();
+        return allowedModelRoots.stream()
+                .filter(root -> !ReferenceUris.isRemote(root))
+                .map(Path::of)
+                .toList();
+    }
+
+    /** URI roots ({@code s3://bucket/models/}) under which remote artifact locations may point; empty: none. */
+    public List<URI> allowedModelUriRoots() {
+        return allowedModelRoots.stream()
+                .filter(ReferenceUris::isRemote)
+                .map(URI::create)
+                .toList();
+    }
+
+    /** {@code --warm-up-max-ms}: most milliseconds a candidate warms up before it becomes current (0: off). */
+    public long warmUpMaxMs() {
+        return warmUpMaxMs;
+    }
+
+    /** {@code --model-cache-dir}: the TaskManagers' local artifact cache (empty: under java.io.tmpdir). */
+    public String modelCacheDir() {
+        return modelCacheDir;
+    }
+
+    /** {@code --model-cache-max-bytes}: bound of each TaskManager's artifact cache. */
+    public long modelCacheMaxBytes() {
+        return modelCacheMaxBytes;
     }
 
     public long maxArtifactBytes() {
@@ -646,7 +681,9 @@ public final class ServingJobConfig implements Serializable {
                 .withRequireValidationSamples(requireValidationSamples)
                 .withMaxInputElements(maxInputElements)
                 .withExtraAllowedTfOps(allowedTfOps)
-                .withAllowedPmmlFunctions(allowedPmmlFunctions);
+                .withAllowedPmmlFunctions(allowedPmmlFunctions)
+                .withAllowedUriRoots(allowedModelUriRoots())
+                .withWarmUp(WarmUpSettings.defaults().withMaxMillis(warmUpMaxMs));
     }
 
     @Override
@@ -686,6 +723,8 @@ public final class ServingJobConfig implements Serializable {
                 + ", whitening-warm-up=" + whiteningWarmUp + ", predictions-topic=" + predictionsTopic
                 + ", temperature-sigma-c=" + temperatureSigmaC
                 + ", describe=" + (describe == null ? "none" : describe.flagValue())
+                + ", warm-up-max-ms=" + warmUpMaxMs + ", model-cache-dir=" + modelCacheDir
+                + ", model-cache-max-bytes=" + modelCacheMaxBytes
                 + ", batch-size=" + batchSettings.size() + ", batch-timeout-us=" + batchSettings.timeoutMicros() + "}";
     }
 
@@ -723,6 +762,15 @@ public final class ServingJobConfig implements Serializable {
     private static List<String> roots(JobOptionReader options) {
         List<String> roots = new ArrayList<>();
         for (String root : options.list(ModelPolicyOptions.ALLOWED_MODEL_ROOTS)) {
+            if (ReferenceUris.isRemote(root)) {
+                try {
+                    roots.add(ReferenceUris.root(URI.create(root)).toString());
+                } catch (IllegalArgumentException e) {
+                    throw options.invalid(
+                            ModelPolicyOptions.ALLOWED_MODEL_ROOTS, "'" + root + "' is not an allowed root URI", e);
+                }
+                continue;
+            }
             try {
                 roots.add(Path.of(root).toAbsolutePath().normalize().toString());
             } catch (InvalidPathException e) {

@@ -1,9 +1,11 @@
 package dev.modelserving.model.serving;
 
+import dev.modelserving.model.LoadedModel;
 import dev.modelserving.model.Model;
 import dev.modelserving.model.ModelLoadException;
 import dev.modelserving.model.ModelLoader;
 import dev.modelserving.model.ModelProblem;
+import dev.modelserving.model.warmup.WarmUpReport;
 import dev.modelserving.proto.ModelDescriptor;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -191,10 +193,22 @@ public final class ModelLoads implements AutoCloseable {
     public static final class Loading extends CompletableFuture<Model> {
 
         private volatile long loadMillis;
+        private volatile WarmUpReport warmUp = WarmUpReport.none();
+        private volatile boolean shared;
 
         /** Milliseconds the load ran until it returned a model or failed; 0 before (and for a refused load). */
         public long loadMillis() {
             return loadMillis;
+        }
+
+        /** What the warm-up of the loaded model did (part of {@link #loadMillis()}); none before it completed. */
+        public WarmUpReport warmUp() {
+            return warmUp;
+        }
+
+        /** Whether the model is a lease on an instance another user had already loaded (nothing was built). */
+        public boolean shared() {
+            return shared;
         }
     }
 
@@ -235,7 +249,10 @@ public final class ModelLoads implements AutoCloseable {
             Throwable failure = null;
             long started = System.nanoTime();
             try {
-                model = loader.load(descriptor);
+                LoadedModel loaded = loader.loadAndWarmUp(descriptor);
+                model = loaded.model();
+                result.warmUp = loaded.warmUp();
+                result.shared = loaded.shared();
             } catch (ModelLoadException | RuntimeException | LinkageError e) {
                 failure = e;
             }

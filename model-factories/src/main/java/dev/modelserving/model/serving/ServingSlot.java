@@ -357,6 +357,12 @@ public final class ServingSlot implements AutoCloseable {
                 .setPreviousVersion(previous == null ? 0 : previous.getVersion())
                 .setPreviousModelName(previous == null ? "" : previous.getName())
                 .setLoadMillis(load.loadMillis())
+                .setWarmUpMillis(load.warmUp().millis())
+                .setWarmUpCalls(load.warmUp().calls())
+                .setWarmUpStable(load.warmUp().stable())
+                .setWarmUpFirstRoundNanos(load.warmUp().firstRoundNanos())
+                .setWarmUpLastRoundNanos(load.warmUp().lastRoundNanos())
+                .setSharedInstance(load.shared())
                 .build());
         return events;
     }

@@ -1,5 +1,6 @@
 package dev.modelserving.job.config;
 
+import dev.modelserving.flink.artifacts.ModelDistributionOptions;
 import dev.modelserving.flink.serving.BatchingOptions;
 import dev.modelserving.job.ServingJobConfig;
 import dev.modelserving.job.describe.DescribeOptions;
@@ -91,6 +92,9 @@ public final class JobOptions {
             JobOption.text(PredictionOptions.PREDICTIONS_TOPIC),
             JobOption.number(PredictionOptions.TEMPERATURE_SIGMA_C),
             JobOption.choice(DescribeOptions.DESCRIBE, "mermaid", "dot"),
+            JobOption.longInteger(ModelDistributionOptions.WARM_UP_MAX_MS),
+            JobOption.text(ModelDistributionOptions.MODEL_CACHE_DIR),
+            JobOption.size(ModelDistributionOptions.MODEL_CACHE_MAX_BYTES),
             JobOption.text(TrustOptions.TRUST_POLICY),
             JobOption.bool(TrustOptions.REQUIRE_SIGNATURES));
 

@@ -1,5 +1,8 @@
 package dev.modelserving.flink.serving;
 
+import dev.modelserving.flink.artifacts.FlinkArtifactSource;
+import dev.modelserving.flink.artifacts.ModelDistributionOptions;
+import dev.modelserving.flink.artifacts.TaskManagerModels;
 import dev.modelserving.model.ModelFactories;
 import dev.modelserving.model.ModelLoader;
 import dev.modelserving.model.archive.UnpackedBytesBudget;
@@ -14,7 +17,9 @@ import org.apache.flink.api.common.functions.RuntimeContext;
  * What one serving operator instance owns besides its slots: the model loader (factories found in the job's user
  * class loader) with the subtask's budget of unpacked bytes, the loads (at most
  * {@link ServingBounds#maxConcurrentLoads} at once, each with the load deadline, on their own threads so a hung one
- * blocks nothing), the cache bounding the live models, and the metrics.
+ * blocks nothing), the cache bounding the live models, and the metrics. Remote artifact locations are fetched through
+ * Flink's file systems into the TaskManager's artifact cache, and live instances are shared by every subtask of the
+ * job on the TaskManager ({@link TaskManagerModels}).
  */
 public final class ServingRuntime implements AutoCloseable {
 
@@ -35,7 +40,13 @@ public final class ServingRuntime implements AutoCloseable {
         this.bounds = settings.bounds();
         UnpackedBytesBudget unpacked = new UnpackedBytesBudget(bounds.maxUnpackedBytesPerSubtask());
         ModelLoader loader = new ModelLoader(
-                ModelFactories.discover(context.getUserCodeClassLoader()), settings.loadPolicy(), unpacked);
+                ModelFactories.discover(context.getUserCodeClassLoader()),
+                settings.loadPolicy(),
+                unpacked,
+                new FlinkArtifactSource(TaskManagerModels.cache(
+                        ModelDistributionOptions.cacheDirectory(settings.modelCacheDir()),
+                        settings.modelCacheMaxBytes())),
+                TaskManagerModels.shared());
         this.loads = ModelLoads.threads(
                 "model-loader-" + subtask, bounds.maxConcurrentLoads(), bounds.modelLoadTimeoutMillis());
         ModelCache cache = new ModelCache(bounds.maxLiveModels());

@@ -1,8 +1,10 @@
 package dev.modelserving.flink.serving;
 
 import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.model.ReferenceUris;
 import dev.modelserving.model.drift.DriftSettings;
 import dev.modelserving.model.serving.ServingBounds;
+import dev.modelserving.model.warmup.WarmUpSettings;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +14,8 @@ import java.util.Objects;
  * The serializable part of the serving configuration that travels with the serving functions to the task managers
  * ({@link LoadPolicy} holds paths, which are not serializable).
  *
- * @param allowedRoots directories artifact locations may point into
+ * @param allowedRoots directories artifact locations may point into, and URI roots ({@code s3://bucket/models/})
+ *     remote locations may point under
  * @param maxArtifactBytes largest artifact accepted
  * @param maxUnpackedBytes largest unpacked archive accepted
  * @param maxArchiveEntries most entries in an archive
@@ -24,6 +27,9 @@ import java.util.Objects;
  * @param extraAllowedTfOps TensorFlow op types allowed on top of the built-in allowlist
  * @param allowedPmmlFunctions non-built-in PMML functions allowed
  * @param drift how the slots watch the drift of models that carry training statistics
+ * @param warmUpMaxMillis most milliseconds a candidate is warmed up before it becomes current (0: off)
+ * @param modelCacheDir local directory of the TaskManager's artifact cache (empty: under {@code java.io.tmpdir})
+ * @param modelCacheMaxBytes bound of that cache
  * @param batching how the serving operators batch records ({@link BatchSettings#off()} unless set with
  *     {@link #withBatching})
  */
@@ -39,10 +45,13 @@ public record ServingSettings(
         List<String> extraAllowedTfOps,
         List<String> allowedPmmlFunctions,
         DriftSettings drift,
+        long warmUpMaxMillis,
+        String modelCacheDir,
+        long modelCacheMaxBytes,
         BatchSettings batching)
         implements Serializable {
 
-    private static final long serialVersionUID = 4L;
+    private static final long serialVersionUID = 5L;
 
     public ServingSettings {
         allowedRoots = List.copyOf(allowedRoots);
@@ -50,52 +59,11 @@ public record ServingSettings(
         extraAllowedTfOps = List.copyOf(extraAllowedTfOps);
         allowedPmmlFunctions = List.copyOf(allowedPmmlFunctions);
         Objects.requireNonNull(drift, "drift");
+        Objects.requireNonNull(modelCacheDir, "modelCacheDir");
+        if (warmUpMaxMillis < 0 || modelCacheMaxBytes <= 0) {
+            throw new IllegalArgumentException("warmUpMaxMillis must be >= 0 and modelCacheMaxBytes > 0");
+        }
         Objects.requireNonNull(batching, "batching");
-    }
-
-    /** Settings without batching. */
-    public ServingSettings(
-            List<String> allowedRoots,
-            long maxArtifactBytes,
-            long maxUnpackedBytes,
-            int maxArchiveEntries,
-            boolean requireValidationSamples,
-            int maxHistory,
-            ServingBounds bounds,
-            long maxInputElements,
-            List<String> extraAllowedTfOps,
-            List<String> allowedPmmlFunctions,
-            DriftSettings drift) {
-        this(
-                allowedRoots,
-                maxArtifactBytes,
-                maxUnpackedBytes,
-                maxArchiveEntries,
-                requireValidationSamples,
-                maxHistory,
-                bounds,
-                maxInputElements,
-                extraAllowedTfOps,
-                allowedPmmlFunctions,
-                drift,
-                BatchSettings.off());
-    }
-
-    /** The same settings with another batching. */
-    public ServingSettings withBatching(BatchSettings other) {
-        return new ServingSettings(
-                allowedRoots,
-                maxArtifactBytes,
-                maxUnpackedBytes,
-                maxArchiveEntries,
-                requireValidationSamples,
-                maxHistory,
-                bounds,
-                maxInputElements,
-                extraAllowedTfOps,
-                allowedPmmlFunctions,
-                drift,
-                other);
     }
 
     /** Default bounds, except {@code loaderThreads} loads at once. */
@@ -105,7 +73,10 @@ public record ServingSettings(
 
     public static ServingSettings of(LoadPolicy policy, int maxHistory, ServingBounds bounds) {
         return new ServingSettings(
-                policy.allowedRoots().stream().map(Path::toString).toList(),
+                java.util.stream.Stream.concat(
+                                policy.allowedRoots().stream().map(Path::toString),
+                                policy.allowedUriRoots().stream().map(java.net.URI::toString))
+                        .toList(),
                 policy.maxArtifactBytes(),
                 policy.maxUnpackedBytes(),
                 policy.maxArchiveEntries(),
@@ -115,7 +86,11 @@ public record ServingSettings(
                 policy.maxInputElements(),
                 policy.extraAllowedTfOps(),
                 policy.allowedPmmlFunctions(),
-                DriftSettings.defaults());
+                DriftSettings.defaults(),
+                policy.warmUp().maxMillis(),
+                "",
+                dev.modelserving.flink.artifacts.ModelDistributionOptions.DEFAULT_MODEL_CACHE_MAX_BYTES,
+                BatchSettings.off());
     }
 
     /** Defaults: no locations allowed, default limits and bounds, history of 3. */
@@ -140,6 +115,9 @@ public record ServingSettings(
                 extraAllowedTfOps,
                 allowedPmmlFunctions,
                 drift,
+                warmUpMaxMillis,
+                modelCacheDir,
+                modelCacheMaxBytes,
                 batching);
     }
 
@@ -157,18 +135,69 @@ public record ServingSettings(
                 extraAllowedTfOps,
                 allowedPmmlFunctions,
                 other,
+                warmUpMaxMillis,
+                modelCacheDir,
+                modelCacheMaxBytes,
                 batching);
+    }
+
+    /** The same settings with another local artifact cache. */
+    public ServingSettings withModelCache(String directory, long maxBytes) {
+        return new ServingSettings(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxHistory,
+                bounds,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions,
+                drift,
+                warmUpMaxMillis,
+                directory,
+                maxBytes,
+                batching);
+    }
+
+    /** The same settings with another batching. */
+    public ServingSettings withBatching(BatchSettings other) {
+        return new ServingSettings(
+                allowedRoots,
+                maxArtifactBytes,
+                maxUnpackedBytes,
+                maxArchiveEntries,
+                requireValidationSamples,
+                maxHistory,
+                bounds,
+                maxInputElements,
+                extraAllowedTfOps,
+                allowedPmmlFunctions,
+                drift,
+                warmUpMaxMillis,
+                modelCacheDir,
+                modelCacheMaxBytes,
+                other);
     }
 
     public LoadPolicy loadPolicy() {
         return new LoadPolicy(
-                        allowedRoots.stream().map(Path::of).toList(),
+                        allowedRoots.stream()
+                                .filter(root -> !ReferenceUris.isRemote(root))
+                                .map(Path::of)
+                                .toList(),
                         maxArtifactBytes,
                         maxUnpackedBytes,
                         maxArchiveEntries,
                         requireValidationSamples)
                 .withMaxInputElements(maxInputElements)
                 .withExtraAllowedTfOps(extraAllowedTfOps)
-                .withAllowedPmmlFunctions(allowedPmmlFunctions);
+                .withAllowedPmmlFunctions(allowedPmmlFunctions)
+                .withAllowedUriRoots(allowedRoots.stream()
+                        .filter(ReferenceUris::isRemote)
+                        .map(java.net.URI::create)
+                        .toList())
+                .withWarmUp(WarmUpSettings.defaults().withMaxMillis(warmUpMaxMillis));
     }
 }
