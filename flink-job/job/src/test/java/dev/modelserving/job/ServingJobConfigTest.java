@@ -3,10 +3,12 @@ package dev.modelserving.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.modelserving.flink.artifacts.ModelDistributionOptions;
 import dev.modelserving.flink.parse.RecordFormat;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.job.config.JobOptions;
 import dev.modelserving.model.LoadPolicy;
+import dev.modelserving.model.warmup.WarmUpSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,7 +155,11 @@ class ServingJobConfigTest {
         assertThat(config.checkpointingEnabled()).isTrue();
         assertThat(config.checkpointDir()).isEmpty();
         assertThat(config.delivery()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
-        assertThat(config.loadPolicy()).isEqualTo(LoadPolicy.defaults());
+        // The job warms candidates up by default (LoadPolicy's own default, for the CLI and tests, does not).
+        assertThat(config.loadPolicy())
+                .isEqualTo(LoadPolicy.defaults()
+                        .withWarmUp(WarmUpSettings.defaults()
+                                .withMaxMillis(ModelDistributionOptions.WARM_UP_MAX_MS.defaultValue())));
     }
 
     @Test

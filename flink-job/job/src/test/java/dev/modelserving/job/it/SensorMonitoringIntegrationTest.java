@@ -148,17 +148,34 @@ class SensorMonitoringIntegrationTest extends ClusterAndBrokerPerClass {
                         TopicReader.readUncommitted(broker.bootstrapServers(), alertsTopic, SystemAlert.parser()); ) {
             producer.send(machinesTopic, "m-fault", press("m-fault"));
             producer.send(rpmTopic, "default", rpmConfig(0.2));
+            // A bad message after each context (same key, so same partition): their dead letters show that both
+            // contexts were read before any reading is sent (a reading of an unknown machine is not judged).
+            producer.sendBytes(machinesTopic, "m-fault", new byte[] {(byte) 0xff, 1, 2});
+            producer.sendBytes(rpmTopic, "default", new byte[] {(byte) 0xff, 1, 2});
             String savepoint;
-            try (ServingJobRun first = ServingJobRun.start(config)) {
+            try (ServingJobRun first = ServingJobRun.start(config);
+                    TopicReader<DeadLetter> contextDeadLetters = TopicReader.readUncommitted(
+                            broker.bootstrapServers(), topics.deadLetters(), DeadLetter.parser())) {
+                contextDeadLetters.awaitUntil(
+                        "the dead letters of both bad context messages",
+                        WAIT,
+                        read -> read.stream()
+                                        .map(d -> d.value().getSourceTopic())
+                                        .distinct()
+                                        .count()
+                                >= 2);
                 // Two deviating readings in window 0: not more than allowed (2) yet.
                 producer.send(topics.data(), "m-fault", reading("m-fault", T0 + 500, 0));
                 producer.send(topics.data(), "m-fault", reading("m-fault", T0 + 1_500, 0));
-                // Their serving results show the source emitted both before the savepoint's barrier, so the rpm
-                // monitoring counted them before its state was taken.
-                TopicReader<dev.modelserving.proto.ServingResult> results = TopicReader.readUncommitted(
-                        broker.bootstrapServers(), topics.results(), dev.modelserving.proto.ServingResult.parser());
-                try (results) {
-                    results.awaitUntil("results of the two readings", WAIT, read -> read.size() >= 2);
+                // The readings only become feature records after a full window, so a garbage record sent after them
+                // on the same partition is the sign: its dead letter shows the source emitted both readings before
+                // the savepoint's barrier, so the rpm monitoring counted them before its state was taken.
+                producer.sendBytes(topics.data(), "m-fault", new byte[] {(byte) 0xff, 0x01});
+                TopicReader<DeadLetter> deadLetters = TopicReader.readUncommitted(
+                        broker.bootstrapServers(), topics.deadLetters(), DeadLetter.parser());
+                try (deadLetters) {
+                    deadLetters.awaitUntil(
+                            "the dead letter sent after the two readings", WAIT, read -> !read.isEmpty());
                 }
                 savepoint = first.stopWithSavepoint(savepoints);
             }

@@ -15,10 +15,10 @@ public final class ModelDistributionOptions {
 
     public static final ConfigOption<String> MODEL_CACHE_DIR = ConfigOptions.key("model-serving.model-cache-dir")
             .stringType()
-            .defaultValue("")
+            .noDefaultValue()
             .withDescription("Local directory of each TaskManager where artifacts referenced by a remote location"
                     + " (s3://, hdfs://, gs://, ... through Flink's file systems) are downloaded once and kept under"
-                    + " their SHA-256. Empty: '" + DEFAULT_MODEL_CACHE_DIR_NAME + "' under the TaskManager's"
+                    + " their SHA-256. Default: '" + DEFAULT_MODEL_CACHE_DIR_NAME + "' under the TaskManager's"
                     + " java.io.tmpdir.");
 
     public static final ConfigOption<MemorySize> MODEL_CACHE_MAX_BYTES = ConfigOptions.key(
