@@ -73,13 +73,20 @@ public final class ModelLoads implements AutoCloseable {
     }
 
     /**
-     * Loads on fresh daemon threads named {@code namePrefix-<n>}, at most {@code maxConcurrent} at once, each with a
-     * deadline of {@code timeoutMillis} (0: none).
+     * Stack of a load thread: model runtimes parse and initialise in deep native frames (ONNX Runtime's first session
+     * was seen to overflow a 1 MiB stack that already held some frames), so loads get more than the JVM's default.
+     */
+    public static final long LOAD_THREAD_STACK_BYTES = 8L << 20;
+
+    /**
+     * Loads on fresh daemon threads named {@code namePrefix-<n>} (stack {@link #LOAD_THREAD_STACK_BYTES}), at most
+     * {@code maxConcurrent} at once, each with a deadline of {@code timeoutMillis} (0: none).
      */
     public static ModelLoads threads(String namePrefix, int maxConcurrent, long timeoutMillis) {
         AtomicInteger count = new AtomicInteger();
         Executor newThread = runnable -> {
-            Thread thread = new Thread(runnable, namePrefix + "-" + count.incrementAndGet());
+            Thread thread =
+                    new Thread(null, runnable, namePrefix + "-" + count.incrementAndGet(), LOAD_THREAD_STACK_BYTES);
             thread.setDaemon(true);
             thread.start();
         };

@@ -2,6 +2,7 @@ package dev.modelserving.model.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.model.serving.ModelLoads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,6 +68,10 @@ class OnnxNativeMemoryTest {
                 "-Xmx96m",
                 "-XX:+AlwaysPreTouch",
                 "-XX:+UseSerialGC",
+                // As the job's load threads have (ModelLoads.LOAD_THREAD_STACK_BYTES): the launcher's main thread
+                // keeps less of its 1 MiB the longer the class path is, and ONNX Runtime's first session creation
+                // overflowed it (SIGSEGV, no output) once the class path grew.
+                "-Xss" + (ModelLoads.LOAD_THREAD_STACK_BYTES >> 20) + "m",
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 "-cp",
                 classPath,
