@@ -31,7 +31,7 @@ final class PublishVersionCheck {
     private String eventsTopic;
 
     /** How long the check waits for the brokers while reading the model-event topic. */
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
     /**
      * Reads the model-event topic and returns the warnings to print after publishing: the descriptors the job would

@@ -56,11 +56,11 @@ class PublishCommandTest {
                 sample(SampleModels.TEMPERATURE_FORECAST, 2).toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out())
-                .contains("published temperature-forecast v1 (PMML, data type sensor) to models-0")
+                .contains("published temperature-forecast v1 (PMML, data type machine-features) to models-0")
                 .contains("published temperature-forecast v2");
 
         List<ConsumerRecord<String, byte[]>> records = readModels(2);
-        assertThat(records).extracting(ConsumerRecord::key).containsOnly("sensor");
+        assertThat(records).extracting(ConsumerRecord::key).containsOnly("machine-features");
         assertThat(records)
                 .extracting(r -> ModelDescriptor.parseFrom(r.value()))
                 .containsExactly(

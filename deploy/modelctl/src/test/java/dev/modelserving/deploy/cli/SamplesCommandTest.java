@@ -27,7 +27,7 @@ class SamplesCommandTest {
                 "--descriptor",
                 descriptor.toString(),
                 "--input",
-                dir.resolve(SampleModels.READINGS_CSV).toString());
+                dir.resolve(SampleModels.FEATURES_CSV).toString());
         assertThat(scored.exitCode()).as(scored.err()).isZero();
         List<String> lines = scored.out().lines().toList();
         assertThat(lines).hasSize(SampleModels.CSV_ROWS + 1);

@@ -169,7 +169,7 @@ class SigningCommandsTest {
                 signed.toString());
         assertThat(sign.exitCode()).as(sign.err()).isZero();
         assertThat(sign.out())
-                .contains("signed temperature-forecast v1 (DEPLOY, data type sensor) as publisher ci"
+                .contains("signed temperature-forecast v1 (DEPLOY, data type machine-features) as publisher ci"
                         + " with a ec-p256 key");
 
         CliRunner.Result good = CliRunner.run("verify", "--public-key", ci[1].toString(), signed.toString());
@@ -182,7 +182,7 @@ class SigningCommandsTest {
         CliRunner.Result trusted = CliRunner.run(
                 "verify",
                 "--policy",
-                policy("ci", ci[1], "sensor"),
+                policy("ci", ci[1], "machine-features"),
                 signed.toString(),
                 sample(2).toString());
         assertThat(trusted.exitCode()).as("the unsigned v2 fails the whole run").isEqualTo(1);
@@ -193,7 +193,7 @@ class SigningCommandsTest {
         CliRunner.Result outOfPolicy =
                 CliRunner.run("verify", "--policy", policy("ci", ci[1], "vibration"), signed.toString());
         assertThat(outOfPolicy.exitCode()).isEqualTo(1);
-        assertThat(outOfPolicy.out()).contains("may not publish for data type 'sensor'");
+        assertThat(outOfPolicy.out()).contains("may not publish for data type 'machine-features'");
 
         ModelDescriptor tampered = ModelDescriptor.parseFrom(Files.readAllBytes(signed)).toBuilder()
                 .setVersion(Long.MAX_VALUE)
@@ -202,7 +202,7 @@ class SigningCommandsTest {
         CliRunner.Result changed = CliRunner.run(
                 "verify",
                 "--policy",
-                policy("ci", ci[1], "sensor"),
+                policy("ci", ci[1], "machine-features"),
                 dir.resolve("tampered.pb").toString());
         assertThat(changed.exitCode()).isEqualTo(1);
         assertThat(changed.out()).contains("changed after signing");
@@ -230,7 +230,7 @@ class SigningCommandsTest {
                         .exitCode())
                 .isZero();
         CliRunner.Result verify =
-                CliRunner.run("verify", "--policy", policy("ci", publicKey, "sens*"), signed.toString());
+                CliRunner.run("verify", "--policy", policy("ci", publicKey, "machine-*"), signed.toString());
         assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
     }
 
@@ -250,7 +250,8 @@ class SigningCommandsTest {
                 sample(1).toString(),
                 sample(2).toString());
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("published temperature-forecast v1 (PMML, data type sensor, signed by ci)");
+        assertThat(result.out())
+                .contains("published temperature-forecast v1 (PMML, data type machine-features, signed by ci)");
         PublicKey key = PemKeys.readPublicKey(ci[1]);
         List<ConsumerRecord<String, byte[]>> records = CliTopics.readAll(broker, "signed-models", 2);
         for (ConsumerRecord<String, byte[]> record : records) {

@@ -74,6 +74,8 @@ public final class SampleModels {
     public static final int CSV_ROWS = 300;
     /** File name of the sample readings. */
     public static final String READINGS_CSV = "sensor-readings.csv";
+    /** The machine-feature records the models take (as the job's feature node makes them), for {@code score}. */
+    public static final String FEATURES_CSV = "machine-features.csv";
 
     /** Model name: PMML linear regression of the next temperature (versions 1 and 2). */
     public static final String TEMPERATURE_FORECAST = "temperature-forecast";
@@ -151,7 +153,7 @@ public final class SampleModels {
     /**
      * Trains every sample model and writes, into {@code dir} (created if missing): per model
      * {@code <name>-v<version>.descriptor.pb} (binary ModelDescriptor) and the raw artifact, plus
-     * {@value #READINGS_CSV}.
+     * {@value #READINGS_CSV} (raw readings) and {@value #FEATURES_CSV} (the models' input records).
      *
      * @return the written files
      */
@@ -167,8 +169,17 @@ public final class SampleModels {
             written.add(artifactFile);
         }
         Path csv = dir.resolve(READINGS_CSV);
-        SensorCsv.write(csvReadings(trainingData()), csv);
+        SampleTrainingData data = trainingData();
+        SensorCsv.write(csvReadings(data), csv);
         written.add(csv);
+        Path features = dir.resolve(FEATURES_CSV);
+        List<SensorExample> heldOut = data.split().heldOut();
+        FeatureCsv.write(
+                heldOut.subList(0, Math.min(CSV_ROWS, heldOut.size())).stream()
+                        .map(SensorExample::record)
+                        .toList(),
+                features);
+        written.add(features);
         return written;
     }
 
