@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 pid_file="$run_dir/kafka.pid"
 log_file="$log_dir/kafka.log"
-topics=(records models results dead-letters model-events model-stats system-alerts)
+topics=(records models results dead-letters model-events model-stats system-alerts predicted-temperatures)
 compacted_topics=(machine-properties rpm-monitoring-config)
 classpath="$(tools_classpath)"
 

@@ -3,7 +3,7 @@
 # configured by FLINK_CONF_DIR=$CLUSTER_HOME/conf) and prints the job id on standard output (what it did on standard
 # error), so JOB=$(submit-cli.sh) works. Usage:
 #   submit-cli.sh [-p PARALLELISM] [-s SAVEPOINT_PATH] [--] [job flags...]
-# Without job flags: --bootstrap-servers 127.0.0.1:$KAFKA_PORT --data-format sensor-reading. Default parallelism 2.
+# Without job flags: --bootstrap-servers 127.0.0.1:$KAFKA_PORT --data-format sensor-reading --sensor-system. Default parallelism 2.
 # Signatures are required: unless the job flags name a --trust-policy, the script adds --trust-policy $TRUST_POLICY
 # (default $CLUSTER_HOME/trust/trust-policy.txtpb, made by trust-init.sh if missing) --require-signatures true.
 # TRUST_POLICY=none submits without (any writer of the models topic then decides what serves).
@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ $# -eq 0 ]; then
-  set -- --bootstrap-servers "$BOOTSTRAP_SERVER" --data-format sensor-reading
+  set -- --bootstrap-servers "$BOOTSTRAP_SERVER" --data-format sensor-reading --sensor-system
 fi
 with_signatures "$@"
 set -- "${job_flags[@]}"

@@ -3,7 +3,7 @@
 # flags (programArgsList) and parallelism; the uploaded jar is deleted again (the job keeps its own copy).
 # Prints the job id on standard output (and what it did on standard error), so JOB=$(submit-rest.sh) works. Usage:
 #   submit-rest.sh [-p PARALLELISM] [-s SAVEPOINT_PATH] [--] [job flags...]
-# Without job flags: --bootstrap-servers 127.0.0.1:$KAFKA_PORT --data-format sensor-reading. Default parallelism 2.
+# Without job flags: --bootstrap-servers 127.0.0.1:$KAFKA_PORT --data-format sensor-reading --sensor-system. Default parallelism 2.
 # Signatures are required: unless the job flags name a --trust-policy, the script adds --trust-policy $TRUST_POLICY
 # (default $CLUSTER_HOME/trust/trust-policy.txtpb, made by trust-init.sh if missing) --require-signatures true.
 # TRUST_POLICY=none submits without (any writer of the models topic then decides what serves).
@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ $# -eq 0 ]; then
-  set -- --bootstrap-servers "$BOOTSTRAP_SERVER" --data-format sensor-reading
+  set -- --bootstrap-servers "$BOOTSTRAP_SERVER" --data-format sensor-reading --sensor-system
 fi
 with_signatures "$@"
 set -- "${job_flags[@]}"

@@ -3,7 +3,7 @@
 #   $CLUSTER_HOME/trust/publisher.pem      private key (PKCS#8 PEM, mode 600): sign with it (modelctl --sign-key)
 #   $CLUSTER_HOME/trust/publisher.pub.pem  its public key, referenced by the policy
 #   $CLUSTER_HOME/trust/trust-policy.txtpb publisher "local-publisher" may deploy, roll back and remove any model of
-#                                          data type "sensor"
+#                                          data type "sensor" or "machine-features"
 # The submit scripts run this when the default policy is missing. Prints the policy's path on standard output.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -25,6 +25,7 @@ publishers {
   id: "local-publisher"
   keys { file: "publisher.pub.pem" label: "local-1" }
   data_types: "sensor"
+  data_types: "machine-features"
   model_names: "*"
   actions: [DEPLOY, ROLLBACK, REMOVE]
 }

@@ -85,6 +85,7 @@ class ClusterEndToEndTest {
             scripts.bootstrapServer(),
             "--data-format",
             "sensor-reading",
+            "--sensor-system",
             "--checkpoint-interval-ms",
             "1000",
             "--group-id",
