@@ -208,7 +208,8 @@ class SampleModelsTest {
                         "overheat-logistic-v1.onnx",
                         "temperature-forecast-v2.descriptor.pb",
                         "temperature-forecast-v2.pmml",
-                        "sensor-readings.csv");
+                        "sensor-readings.csv",
+                        "machine-features.csv");
         assertThat(written).allSatisfy(p -> assertThat(p.getParent()).isEqualTo(dir));
         for (SampleModel model : models) {
             ModelDescriptor read =
