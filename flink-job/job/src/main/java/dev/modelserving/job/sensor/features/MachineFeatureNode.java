@@ -62,6 +62,13 @@ public final class MachineFeatureNode extends KeyedProcessFunction<String, Senso
     public static final String DUPLICATES_METRIC = "duplicateReadings";
     /** Operator metric: released readings whose window had no features (too few readings or a non-finite value). */
     public static final String WINDOWS_DROPPED_METRIC = "windowsDropped";
+    /** Operator metric: readings refused because their machine's window already held {@link #MAX_WINDOW_READINGS}. */
+    public static final String WINDOW_FULL_METRIC = "windowFullReadings";
+    /**
+     * Most readings one machine's window keeps (6 per second over the 10 minutes). A machine sending faster, or a
+     * producer sending many distinct timestamps, cannot grow the state, nor the work per reading, beyond it.
+     */
+    public static final int MAX_WINDOW_READINGS = 3_600;
     /** Operator metric: feature vectors spent on a machine's whitening warm-up. */
     public static final String WARM_UP_METRIC = "whiteningWarmUp";
     /** Operator metric: machines whose whitening state could not be restored and started over. */
@@ -77,6 +84,7 @@ public final class MachineFeatureNode extends KeyedProcessFunction<String, Senso
     private transient Counter late;
     private transient Counter duplicates;
     private transient Counter windowsDropped;
+    private transient Counter windowFull;
     private transient Counter warmingUp;
     private transient Counter whiteningResets;
 
@@ -107,6 +115,7 @@ public final class MachineFeatureNode extends KeyedProcessFunction<String, Senso
         late = metrics.counter(LATE_METRIC);
         duplicates = metrics.counter(DUPLICATES_METRIC);
         windowsDropped = metrics.counter(WINDOWS_DROPPED_METRIC);
+        windowFull = metrics.counter(WINDOW_FULL_METRIC);
         warmingUp = metrics.counter(WARM_UP_METRIC);
         whiteningResets = metrics.counter(WHITENING_RESETS_METRIC);
     }
@@ -156,6 +165,16 @@ public final class MachineFeatureNode extends KeyedProcessFunction<String, Senso
             if (kept.getTimestampMillis() > oldestKept) {
                 readings.add(kept);
             }
+        }
+        if (readings.size() >= MAX_WINDOW_READINGS) {
+            windowFull.inc();
+            window.update(readings);
+            refuse(
+                    reading,
+                    "SensorReading of machine '" + ctx.getCurrentKey() + "' at " + timestamp + " refused: its 10-minute"
+                            + " window already holds " + MAX_WINDOW_READINGS + " readings",
+                    ctx);
+            return;
         }
         readings.add(reading);
         window.update(readings);

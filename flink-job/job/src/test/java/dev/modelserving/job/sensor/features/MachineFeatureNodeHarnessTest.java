@@ -260,4 +260,24 @@ class MachineFeatureNodeHarnessTest {
         assertThat(records().get(0).getFeaturesMap().get("temperature_c_z"))
                 .isCloseTo(2 / Math.sqrt(2.0 / 3), within(1e-9));
     }
+
+    @Test
+    void aMachineCannotGrowItsWindowBeyondTheCap() throws Exception {
+        open(null);
+        int sent = MachineFeatureNode.MAX_WINDOW_READINGS + 5;
+        for (int i = 0; i < sent; i++) {
+            // 10 ms apart: every reading is within the 10-minute window of the last one.
+            send(reading("m1", 0).toBuilder()
+                    .setTimestampMillis(1_000L + i * 10L)
+                    .build());
+        }
+        harness.processWatermark(1_000L + sent * 10L);
+
+        assertThat(counter(MachineFeatureNode.WINDOW_FULL_METRIC)).isEqualTo(5);
+        assertThat(deadLetters())
+                .hasSize(5)
+                .allSatisfy(letter -> assertThat(letter.getReason()).contains("already holds 3600 readings"));
+        // The window keeps its cap: each refused reading was the one past it.
+        assertThat(records()).hasSizeLessThanOrEqualTo(MachineFeatureNode.MAX_WINDOW_READINGS);
+    }
 }
