@@ -2,11 +2,10 @@ package dev.modelserving.deploy.bench;
 
 import com.google.protobuf.ByteString;
 import dev.modelserving.deploy.samples.CnnModels;
-import dev.modelserving.deploy.samples.GeneratorSettings;
 import dev.modelserving.deploy.samples.SampleModel;
 import dev.modelserving.deploy.samples.SampleModels;
-import dev.modelserving.deploy.samples.SensorGenerator;
-import dev.modelserving.model.records.SensorRecords;
+import dev.modelserving.deploy.samples.SensorExample;
+import dev.modelserving.model.sensor.MachineFeatureRecords;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelType;
@@ -29,9 +28,12 @@ final class BenchModels {
     /** Model name of the no-op model (one per data type). */
     static final String NOOP = "noop";
 
-    /** The two record kinds: 3 named features (~100 bytes), or a packed vector of 784 floats (~3.2 KB). */
+    /**
+     * The two record kinds: the machine-feature records the sample models take (named features, as the job's feature
+     * node makes them), or a packed vector of 784 floats (~3.2 KB).
+     */
     enum Kind {
-        SENSOR(SensorRecords.DATA_TYPE),
+        SENSOR(MachineFeatureRecords.DATA_TYPE),
         IMAGE(CnnModels.DATA_TYPE);
 
         private final String dataType;
@@ -86,12 +88,13 @@ final class BenchModels {
         if (kind == Kind.IMAGE) {
             return CnnModels.images(SampleModels.SEED, count);
         }
+        List<DataRecord> examples = SampleModels.trainingData().dataset().examples().stream()
+                .map(SensorExample::record)
+                .toList();
         List<DataRecord> records = new ArrayList<>(count);
-        int i = 0;
-        for (var reading :
-                new SensorGenerator(GeneratorSettings.of(SampleModels.SEED, SampleModels.MACHINES)).take(count)) {
-            records.add(SensorRecords.toRecord(reading).toBuilder()
-                    .setId("s-" + i++)
+        for (int i = 0; i < count; i++) {
+            records.add(examples.get(i % examples.size()).toBuilder()
+                    .setId("f-" + i)
                     .build());
         }
         return records;
