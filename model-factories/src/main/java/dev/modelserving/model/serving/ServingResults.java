@@ -28,8 +28,16 @@ public final class ServingResults {
     }
 
     public static ServingResult scored(DataRecord record, ModelId model, Prediction prediction, long latencyNanos) {
-        ServingResult.Builder result =
-                withModel(about(record), model).setStatus(ServingStatus.SCORED).setLatencyNanos(latencyNanos);
+        return scored(record, model, prediction, latencyNanos, 0);
+    }
+
+    /** A SCORED result of a record that waited {@code batchWaitNanos} in its micro-batch before the model call. */
+    public static ServingResult scored(
+            DataRecord record, ModelId model, Prediction prediction, long latencyNanos, long batchWaitNanos) {
+        ServingResult.Builder result = withModel(about(record), model)
+                .setStatus(ServingStatus.SCORED)
+                .setLatencyNanos(latencyNanos)
+                .setBatchWaitNanos(batchWaitNanos);
         for (double output : prediction.outputs()) {
             result.addOutputs(output);
         }
@@ -41,8 +49,17 @@ public final class ServingResults {
     }
 
     public static ServingResult failed(DataRecord record, ModelId model, String error, long latencyNanos) {
-        ServingResult.Builder result =
-                about(record).setStatus(ServingStatus.FAILED).setError(error).setLatencyNanos(latencyNanos);
+        return failed(record, model, error, latencyNanos, 0);
+    }
+
+    /** A FAILED result of a record that waited {@code batchWaitNanos} in its micro-batch before the model call. */
+    public static ServingResult failed(
+            DataRecord record, ModelId model, String error, long latencyNanos, long batchWaitNanos) {
+        ServingResult.Builder result = about(record)
+                .setStatus(ServingStatus.FAILED)
+                .setError(error)
+                .setLatencyNanos(latencyNanos)
+                .setBatchWaitNanos(batchWaitNanos);
         return (model == null ? result : withModel(result, model)).build();
     }
 

@@ -384,7 +384,16 @@ public final class ServingSlot implements AutoCloseable {
      * scored.
      */
     public List<ServingResult> scoreBatch(List<DataRecord> records) {
-        if (records.size() == 1) {
+        return scoreBatch(records, List.of());
+    }
+
+    /**
+     * As {@link #scoreBatch(List)}, for records that were held in a micro-batch: {@code arrivalNanos} gives when each
+     * arrived ({@link System#nanoTime()}, in record order; empty: unknown), and each result tells how long its record
+     * waited before the model call ({@code batch_wait_nanos}).
+     */
+    public List<ServingResult> scoreBatch(List<DataRecord> records, List<Long> arrivalNanos) {
+        if (records.size() == 1 && arrivalNanos.isEmpty()) {
             return List.of(score(records.get(0)));
         }
         List<ServingResult> results = new ArrayList<>(records.size());
@@ -399,6 +408,7 @@ public final class ServingSlot implements AutoCloseable {
         } else {
             settings.cache().touch(cacheEntry);
             long start = System.nanoTime();
+            boolean waited = arrivalNanos.size() == records.size();
             List<Scored> outcomes;
             String failure = null;
             try {
@@ -413,17 +423,18 @@ public final class ServingSlot implements AutoCloseable {
             long nanos = System.nanoTime() - start;
             for (int i = 0; i < records.size(); i++) {
                 DataRecord record = records.get(i);
+                long wait = waited ? Math.max(0, start - arrivalNanos.get(i)) : 0;
                 if (failure != null) {
-                    results.add(ServingResults.failed(record, model.id(), failure, nanos));
+                    results.add(ServingResults.failed(record, model.id(), failure, nanos, wait));
                     continue;
                 }
                 Scored outcome = outcomes.get(i);
                 if (outcome.ok()) {
-                    results.add(ServingResults.scored(record, model.id(), outcome.prediction(), nanos));
+                    results.add(ServingResults.scored(record, model.id(), outcome.prediction(), nanos, wait));
                     watchDrift(record, outcome.prediction());
                 } else {
                     results.add(ServingResults.failed(
-                            record, model.id(), outcome.failure().getMessage(), nanos));
+                            record, model.id(), outcome.failure().getMessage(), nanos, wait));
                     watchDrift(record, null);
                 }
             }

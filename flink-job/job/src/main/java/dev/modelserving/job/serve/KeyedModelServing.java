@@ -162,7 +162,7 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
             BatchMetrics.Flush why,
             BatchOutput<ServingResult> out) {
         batchMetrics.record(batch, why, System.nanoTime());
-        for (ServingResult result : slot.scoreBatch(batch.items())) {
+        for (ServingResult result : slot.scoreBatch(batch.items(), batch.arrivalNanos())) {
             runtime.metrics().record(result);
             out.collect(result);
         }

@@ -173,7 +173,7 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
             Consumer<ServingOutput> out) {
         ServingSlot slot = slots.get(dataType);
         batchMetrics.record(batch, why, System.nanoTime());
-        for (ServingResult result : slot.scoreBatch(batch.items())) {
+        for (ServingResult result : slot.scoreBatch(batch.items(), batch.arrivalNanos())) {
             runtime.metrics().record(result);
             out.accept(ServingOutput.newBuilder().setResult(result).build());
         }

@@ -93,6 +93,13 @@ class KeyedBatchingHarnessTest {
             assertThat(r.getOutputs(0)).as("the constant 7 + the feature 1").isEqualTo(8.0);
             assertThat(r.getModelVersion()).isEqualTo(1);
         });
+        List<Long> waits = harness.extractOutputValues().stream()
+                .map(ServingResult::getBatchWaitNanos)
+                .toList();
+        assertThat(waits.get(0))
+                .as("each result tells how long its record waited for the batch; the first waited longest")
+                .isPositive()
+                .isGreaterThanOrEqualTo(waits.get(3));
     }
 
     @Test

@@ -138,21 +138,28 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
 
     @Override
     protected DataRecord parse(RawRecord raw) throws InvalidPayloadException {
-        DataRecord record = switch (format) {
-            case DATA_RECORD -> parseDataRecord(raw.getPayload());
-            case SENSOR_READING -> SensorRecords.toRecord(parseSensorReading(raw.getPayload()));
-            case JSON, CSV -> mapRecord(raw.getPayload());
+        return switch (format) {
+            case DATA_RECORD -> {
+                DataRecord.Builder parsed = parseDataRecord(raw.getPayload());
+                yield complete(parsed.buildPartial(), parsed, raw);
+            }
+            case SENSOR_READING -> complete(SensorRecords.toRecord(parseSensorReading(raw.getPayload())), null, raw);
+            case JSON, CSV -> complete(mapRecord(raw.getPayload()), null, raw);
         };
-        return complete(record, raw);
     }
 
-    private static DataRecord parseDataRecord(byte[] payload) throws InvalidPayloadException {
-        DataRecord record;
+    /**
+     * Parses and checks a DataRecord payload. Returns the builder it was parsed into: completing it (id, key, time
+     * from Kafka) then builds the record without copying its features and vector, as {@code toBuilder()} would.
+     */
+    private static DataRecord.Builder parseDataRecord(byte[] payload) throws InvalidPayloadException {
+        DataRecord.Builder builder = DataRecord.newBuilder();
         try {
-            record = DataRecord.parseFrom(payload);
+            builder.mergeFrom(payload);
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidPayloadException("not a DataRecord (" + payload.length + " bytes): " + e.getMessage(), e);
         }
+        DataRecord record = builder.buildPartial();
         requireKnownFields(record, payload.length);
         require(Identifiers.recordKeyProblem("id", record.getId()), "DataRecord: ");
         require(Identifiers.recordKeyProblem("key", record.getKey()), "DataRecord '" + record.getId() + "': ");
@@ -162,7 +169,7 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
         require(
                 Identifiers.dataTypeProblem("data_type", record.getDataType()),
                 "DataRecord '" + record.getId() + "': ");
-        return record;
+        return builder;
     }
 
     private DataRecord mapRecord(byte[] payload) throws InvalidPayloadException {
@@ -194,14 +201,20 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
         return reading;
     }
 
-    private static DataRecord complete(DataRecord record, RawRecord raw) throws InvalidPayloadException {
+    /**
+     * Fills a record's missing id, key and event time from its Kafka record.
+     *
+     * @param parsedInto the builder {@code record} was built from, to complete without copying; null: a copy
+     */
+    private static DataRecord complete(DataRecord record, DataRecord.Builder parsedInto, RawRecord raw)
+            throws InvalidPayloadException {
         boolean noId = record.getId().isEmpty();
         boolean takeKafkaKey = record.getKey().isEmpty() && raw.getKey() != null && raw.getKey().length > 0;
         boolean takeKafkaTime = record.getEventTimeMillis() == 0 && raw.getTimestamp() >= 0;
         if (!noId && !takeKafkaKey && !takeKafkaTime) {
             return record;
         }
-        DataRecord.Builder builder = record.toBuilder();
+        DataRecord.Builder builder = parsedInto != null ? parsedInto : record.toBuilder();
         if (noId) {
             builder.setId(raw.origin());
         }
