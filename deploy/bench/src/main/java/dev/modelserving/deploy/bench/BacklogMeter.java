@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -96,6 +97,34 @@ final class BacklogMeter {
             }
         }
         return new Window(total, skipped, total - skipped, uncounted, first < 0 ? 0 : last - first);
+    }
+
+    /**
+     * Percentiles of a value of the first {@code expected} records of {@code topic} (e.g. how long each result waited
+     * in its micro-batch); records for which {@code value} gives NaN are left out.
+     */
+    Percentiles sample(String topic, long expected, ToDoubleFunction<byte[]> value) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        double[] values = new double[Math.toIntExact(expected)];
+        int kept = 0;
+        long total = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            while (total < expected) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (total >= expected) {
+                        break;
+                    }
+                    total++;
+                    double v = value.applyAsDouble(record.value());
+                    if (!Double.isNaN(v)) {
+                        values[kept++] = v;
+                    }
+                }
+            }
+        }
+        return Percentiles.of(java.util.Arrays.copyOf(values, kept));
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {

@@ -5,6 +5,7 @@ import dev.modelserving.deploy.samples.CnnModels;
 import dev.modelserving.deploy.samples.SampleModel;
 import dev.modelserving.deploy.samples.SampleModels;
 import dev.modelserving.deploy.samples.SensorExample;
+import dev.modelserving.deploy.samples.WideMlpModels;
 import dev.modelserving.model.sensor.MachineFeatureRecords;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
@@ -50,8 +51,9 @@ final class BenchModels {
             return descriptor.getDataType().equals(IMAGE.dataType) ? IMAGE : SENSOR;
         }
 
+        /** The kind's name in tables and topic names. */
         String label() {
-            return name().toLowerCase(Locale.ROOT);
+            return this == SENSOR ? "features" : "image";
         }
     }
 
@@ -67,15 +69,16 @@ final class BenchModels {
         }
         models.add(CnnModels.tensorflow().descriptor());
         models.add(CnnModels.onnx().descriptor());
+        models.add(WideMlpModels.onnx().descriptor());
         return models;
     }
 
-    /** The no-op model for records of {@code kind}: always scores 0. */
-    static ModelDescriptor noop(Kind kind) {
+    /** The no-op model for records of {@code dataType}: always scores 0. */
+    static ModelDescriptor noop(String dataType) {
         return ModelDescriptor.newBuilder()
                 .setName(NOOP)
                 .setVersion(1)
-                .setDataType(kind.dataType())
+                .setDataType(dataType)
                 .setModelType(ModelType.CUSTOM)
                 .setCustomType(ConstantModelFactory.TYPE)
                 .setDescription("benchmark no-op model: scores 0 without reading the record")

@@ -8,6 +8,7 @@ import dev.modelserving.model.Scored;
 import dev.modelserving.model.ScoringException;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,12 @@ public class RawEvaluatorBenchmark {
     /** System property naming the directory of {@code <model>.descriptor.pb} files. */
     public static final String MODELS_DIR_PROPERTY = "bench.models.dir";
 
+    /**
+     * A file {@code <data type>}{@value} in the models directory holds the records (length-delimited) for that data
+     * type's models: a user's own records ({@link UserRecords}); without one, generated records of the model's kind.
+     */
+    public static final String RECORDS_FILE_SUFFIX = ".records.pb";
+
     private static final int DISTINCT_RECORDS = 512;
 
     /** The model's name (a file in the models directory). */
@@ -61,7 +68,13 @@ public class RawEvaluatorBenchmark {
         }
         ModelDescriptor descriptor = BenchModels.read(Path.of(dir), model);
         loaded = ModelLoader.withDiscoveredFactories(LoadPolicy.defaults()).load(descriptor);
-        records = BenchModels.records(BenchModels.Kind.of(descriptor), DISTINCT_RECORDS);
+        Path userRecords = Path.of(dir, descriptor.getDataType() + RECORDS_FILE_SUFFIX);
+        records = Files.exists(userRecords)
+                ? UserRecords.cycle(
+                        UserRecords.read(userRecords, UserRecords.Format.DATA_RECORD, null, false),
+                        DISTINCT_RECORDS,
+                        "r-")
+                : BenchModels.records(BenchModels.Kind.of(descriptor), DISTINCT_RECORDS);
         batches = new ArrayList<>();
         for (int start = 0; start + batch <= records.size(); start += batch) {
             batches.add(List.copyOf(records.subList(start, start + batch)));

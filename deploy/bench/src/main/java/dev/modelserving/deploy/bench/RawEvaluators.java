@@ -93,7 +93,10 @@ final class RawEvaluators {
                 .warmupTime(iterationTime)
                 .measurementIterations(iterations)
                 .measurementTime(iterationTime)
-                .jvmArgsAppend("-D" + RawEvaluatorBenchmark.MODELS_DIR_PROPERTY + "=" + modelsDir.toAbsolutePath());
+                // ONNX Runtime's first session creation needs more stack than a forked JVM's main thread has once
+                // the class path is this long (SIGSEGV without it; see docs/benchmarks.md).
+                .jvmArgsAppend(
+                        "-Xss8m", "-D" + RawEvaluatorBenchmark.MODELS_DIR_PROPERTY + "=" + modelsDir.toAbsolutePath());
     }
 
     /** Sets the models directory for benchmarks run in this JVM ({@code forks == 0}). */

@@ -2,6 +2,7 @@ package dev.modelserving.deploy.bench;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelserving.deploy.bench.BenchModels.Kind;
+import dev.modelserving.flink.serving.BatchSettings;
 import dev.modelserving.job.KafkaServingIo;
 import dev.modelserving.job.ServingJob;
 import dev.modelserving.job.ServingJobConfig;
@@ -44,38 +45,79 @@ import picocli.CommandLine.Option;
 
 /**
  * The throughput suite, in one run against one in-process broker: the raw evaluators (JMH, {@link RawEvaluators}),
- * then, per record kind (sensor records with 3 named features; 784-float image records), jobs that each work
- * through the same backlog of records on the same input topic:
+ * then, per record set (the machine-feature records the sample models take; 784-float image records for the heavy
+ * CNN; and the user's own records with the user's own models, {@code --records} and {@code --model}), jobs that each
+ * work through the same backlog of records on the same input topic:
  * <ol>
  *   <li>the copy-only floor ({@link CopyJob}) with Kafka's default client settings;</li>
  *   <li>the same copy job with the job's tuned settings ({@link KafkaIo#TUNED_CONSUMER_DEFAULTS},
  *       {@link KafkaIo#TUNED_PRODUCER_DEFAULTS});</li>
  *   <li>the serving job (keyed mode) with a no-op model ({@link ConstantModelFactory});</li>
- *   <li>the serving job with each sample model of that kind (the heavy CNN for images).</li>
+ *   <li>the serving job with each model of that set, at the job's batch size, and for the image and user sets also
+ *       at batch size 1 (batching off).</li>
  * </ol>
  * Every job runs at parallelism 1 without checkpointing (at-least-once sinks), on a fresh MiniCluster with a fresh
  * consumer group and output topic. The rate of a run is measured from its output ({@link BacklogMeter}); results
- * before the model became current (NO_MODEL) are not counted. Prints a markdown table (rec/s and the ratios to the
- * tuned and the default floor of the same record kind) and writes it to {@code --out}.
+ * before the model became current (NO_MODEL) are not counted. The latency batching added is each result's
+ * {@code batch_wait_nanos}. Prints a markdown table (rec/s and the ratios to the tuned and the default floor of the
+ * same records, to the batch-1 job and to the raw evaluator) and writes it to {@code --out}.
  */
 @Command(
         name = "throughput-suite",
         mixinStandardHelpOptions = true,
-        description = "Copy-only floors, the serving job with a no-op model and with every sample model, and the raw"
-                + " evaluators (JMH), in one run.")
+        description = "Copy-only floors, the serving job with a no-op model and with every sample model (and your own"
+                + " models on your own records), and the raw evaluators (JMH), in one run.")
 public final class ThroughputSuite implements Callable<Integer> {
 
     @Option(
-            names = "--sensor-records",
-            defaultValue = "200000",
-            description = "Sensor records in the backlog (default ${DEFAULT-VALUE}).")
-    private int sensorRecords;
+            names = "--feature-records",
+            defaultValue = "400000",
+            description = "Machine-feature records in the backlog of the sample models (default ${DEFAULT-VALUE}).")
+    private int featureRecords;
 
     @Option(
             names = "--image-records",
-            defaultValue = "20000",
-            description = "Image records (784 floats) in the backlog (default ${DEFAULT-VALUE}).")
+            defaultValue = "40000",
+            description = "Image records (784 floats) in the backlog of the heavy CNN (default ${DEFAULT-VALUE}).")
     private int imageRecords;
+
+    @Option(
+            names = "--records",
+            description = "Your own records (one data type), served by the --model descriptors: CSV or JSON lines with"
+                    + " --mapping, or length-delimited DataRecords (see --records-format).")
+    private Path userRecordsFile;
+
+    @Option(
+            names = "--records-format",
+            defaultValue = "data-record",
+            description = "Format of --records: csv, json (both with --mapping, as the job's --record-mapping) or"
+                    + " data-record (length-delimited DataRecord messages; default).")
+    private String userRecordsFormat;
+
+    @Option(
+            names = "--mapping",
+            description = "Record mapping of --records (JSON file, as the job's --record-mapping).")
+    private Path userMapping;
+
+    @Option(names = "--header", description = "The CSV file of --records starts with a header line.")
+    private boolean userHeader;
+
+    @Option(
+            names = "--user-records",
+            defaultValue = "200000",
+            description = "Records in the backlog of --records (cycled with unique ids; default ${DEFAULT-VALUE}).")
+    private int userRecordCount;
+
+    @Option(
+            names = "--model",
+            description = "A ModelDescriptor file (binary, e.g. from `modelctl descriptor --out`) serving --records"
+                    + " (repeatable).")
+    private List<Path> userModels = new ArrayList<>();
+
+    @Option(
+            names = "--skip-samples",
+            description = "Only your own records and models (--records, --model), not the sample models and the CNN.")
+    private boolean skipSamples;
 
     @Option(names = "--skip-jmh", description = "Skip the raw-evaluator JMH runs.")
     private boolean skipJmh;
@@ -104,16 +146,26 @@ public final class ThroughputSuite implements Callable<Integer> {
     @Option(
             names = "--jmh-forks",
             defaultValue = "1",
-            description = "JMH forks (default ${DEFAULT-VALUE}; 0 runs in this JVM: the ONNX models' forked JVMs"
-                    + " crashed with SIGSEGV here, see docs/benchmarks.md).")
+            description = "JMH forks (default ${DEFAULT-VALUE}; 0 runs in this JVM).")
     private int jmhForks;
 
     @Option(
             names = "--batch-sizes",
             split = ",",
             defaultValue = "1,8,32,128",
-            description = "scoreBatch sizes for JMH (default ${DEFAULT-VALUE}).")
+            description = "scoreBatch sizes for JMH (default ${DEFAULT-VALUE}; the job's --batch-size is added).")
     private List<Integer> batchSizes;
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "" + BatchSettings.DEFAULT_SIZE,
+            description = "The serving jobs' --batch-size (default ${DEFAULT-VALUE}, the job's default).")
+    private int jobBatchSize;
+
+    @Option(
+            names = "--skip-batch-one-runs",
+            description = "Do not run the image and user models again at batch size 1 (batching off).")
+    private boolean skipBatchOneRuns;
 
     @Option(
             names = "--models",
@@ -128,6 +180,12 @@ public final class ThroughputSuite implements Callable<Integer> {
     private List<String> kafkaProperties = new ArrayList<>();
 
     @Option(
+            names = "--job-arg",
+            description = "An argument added to every serving job's flags (repeatable), e.g. --job-arg=--mode"
+                    + " --job-arg=partitioned.")
+    private List<String> jobArgs = new ArrayList<>();
+
+    @Option(
             names = "--out",
             defaultValue = "deploy/bench/target/throughput.md",
             description = "Where the markdown table is written (default ${DEFAULT-VALUE}).")
@@ -139,8 +197,43 @@ public final class ThroughputSuite implements Callable<Integer> {
         System.exit(new CommandLine(new ThroughputSuite()).execute(args));
     }
 
-    /** One measured job run. */
-    private record Run(Kind kind, String what, ModelDescriptor model, BacklogMeter.Window window) {}
+    /**
+     * The records one group of jobs works through, and the models that serve them.
+     *
+     * @param batchOneRuns whether each model also runs at batch size 1
+     */
+    private record RecordSet(
+            String label, List<DataRecord> records, List<ModelDescriptor> models, boolean batchOneRuns) {
+
+        String dataType() {
+            return records.get(0).getDataType();
+        }
+
+        String describe() {
+            return String.format(
+                    Locale.ROOT,
+                    "%,d %s records of %,d bytes (data type `%s`)",
+                    records.size(),
+                    label,
+                    records.get(0).getSerializedSize(),
+                    dataType());
+        }
+    }
+
+    /**
+     * One measured job run.
+     *
+     * @param model null for the copy jobs
+     * @param batchSize the serving job's --batch-size (0 for the copy jobs)
+     * @param batchWaitMicros how long the counted results waited in their micro-batch (null for the copy jobs)
+     */
+    private record Run(
+            RecordSet set,
+            String what,
+            ModelDescriptor model,
+            int batchSize,
+            BacklogMeter.Window window,
+            Percentiles batchWaitMicros) {}
 
     @Override
     public Integer call() throws Exception {
@@ -148,11 +241,18 @@ public final class ThroughputSuite implements Callable<Integer> {
         Instant started = Instant.now();
         log.println("throughput suite: " + Runtime.getRuntime().availableProcessors() + " cores, load average "
                 + loadBefore);
-        List<ModelDescriptor> samples = BenchModels.samples().stream()
-                .filter(m -> onlyModels == null || onlyModels.contains(m.getName()))
-                .toList();
+        List<RecordSet> sets = recordSets();
+        List<ModelDescriptor> models =
+                sets.stream().flatMap(set -> set.models().stream()).toList();
         Path modelsDir = Files.createTempDirectory("bench-models");
-        BenchModels.write(samples, modelsDir);
+        BenchModels.write(models, modelsDir);
+        for (RecordSet set : sets) {
+            if (set.label().equals(USER)) {
+                UserRecords.write(
+                        set.records().subList(0, Math.min(set.records().size(), 4096)),
+                        modelsDir.resolve(set.dataType() + RawEvaluatorBenchmark.RECORDS_FILE_SUFFIX));
+            }
+        }
 
         Map<String, RawEvaluators.Figures> raw = new LinkedHashMap<>();
         if (!skipJmh) {
@@ -162,13 +262,13 @@ public final class ThroughputSuite implements Callable<Integer> {
                 evaluators.shareModelsDirectory();
             }
             raw.putAll(evaluators.measure(
-                    samples.stream().map(ModelDescriptor::getName).toList(), batchSizes));
+                    models.stream().map(ModelDescriptor::getName).toList(), jmhBatchSizes()));
         }
         List<Run> runs = new ArrayList<>();
         if (!jmhOnly) {
-            runs.addAll(jobRuns(samples));
+            runs.addAll(jobRuns(sets, models));
         }
-        String table = table(runs, raw, loadBefore, loadAverage(), started);
+        String table = table(sets, runs, raw, loadBefore, loadAverage(), started);
         log.println();
         log.println(table);
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -177,13 +277,60 @@ public final class ThroughputSuite implements Callable<Integer> {
         return 0;
     }
 
-    private List<Run> jobRuns(List<ModelDescriptor> samples) throws Exception {
+    private static final String USER = "user";
+
+    /** The sample sets (unless skipped) and the user's set (when --records is given). */
+    private List<RecordSet> recordSets() throws IOException {
+        List<RecordSet> sets = new ArrayList<>();
+        if (!skipSamples) {
+            List<ModelDescriptor> samples = BenchModels.samples().stream()
+                    .filter(m -> onlyModels == null || onlyModels.contains(m.getName()))
+                    .toList();
+            for (Kind kind : Kind.values()) {
+                sets.add(new RecordSet(
+                        kind.label(),
+                        BenchModels.records(kind, kind == Kind.IMAGE ? imageRecords : featureRecords),
+                        samples.stream().filter(m -> Kind.of(m) == kind).toList(),
+                        kind == Kind.IMAGE && !skipBatchOneRuns));
+            }
+        }
+        if (userRecordsFile != null) {
+            List<DataRecord> read = UserRecords.read(
+                    userRecordsFile, UserRecords.Format.of(userRecordsFormat), userMapping, userHeader);
+            List<ModelDescriptor> models = new ArrayList<>();
+            for (Path file : userModels) {
+                ModelDescriptor model = ModelDescriptor.parseFrom(Files.readAllBytes(file));
+                if (!model.getDataType().equals(read.get(0).getDataType())) {
+                    throw new CommandLine.ParameterException(
+                            new CommandLine(this),
+                            file + " serves data type '" + model.getDataType() + "', --records have '"
+                                    + read.get(0).getDataType() + "'");
+                }
+                models.add(model);
+            }
+            sets.add(new RecordSet(USER, UserRecords.cycle(read, userRecordCount, "u-"), models, !skipBatchOneRuns));
+        } else if (!userModels.isEmpty()) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--model needs --records");
+        }
+        if (sets.isEmpty()) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--skip-samples needs --records");
+        }
+        return sets;
+    }
+
+    private List<Integer> jmhBatchSizes() {
+        java.util.TreeSet<Integer> sizes = new java.util.TreeSet<>(batchSizes);
+        sizes.add(jobBatchSize);
+        return List.copyOf(sizes);
+    }
+
+    private List<Run> jobRuns(List<RecordSet> sets, List<ModelDescriptor> models) throws Exception {
         // Load every model once in this JVM: native libraries and classes are then loaded before any job runs, so a
         // model becomes current within milliseconds of a job's start.
         ModelLoader loader = ModelLoader.withDiscoveredFactories(LoadPolicy.defaults());
-        for (ModelDescriptor sample : samples) {
-            try (Model model = loader.load(sample)) {
-                log.println("loaded " + model.id());
+        for (ModelDescriptor model : models) {
+            try (Model loaded = loader.load(model)) {
+                log.println("loaded " + loaded.id());
             }
         }
         Path services = BenchModelTypes.serviceDirectory();
@@ -191,21 +338,19 @@ public final class ThroughputSuite implements Callable<Integer> {
         try (EmbeddedKafkaBroker broker =
                 new EmbeddedKafkaBroker(Map.of("log.message.timestamp.type", "LogAppendTime")).start()) {
             JobRunner jobs = new JobRunner(broker, services);
-            Map<Kind, Integer> sizes = Map.of(Kind.SENSOR, sensorRecords, Kind.IMAGE, imageRecords);
-            for (Kind kind : Kind.values()) {
-                jobs.prefill(kind, BenchModels.records(kind, sizes.get(kind)));
+            for (RecordSet set : sets) {
+                jobs.prefill(set);
             }
             // One unreported run first: the first job in a JVM pays for class loading and JIT compilation.
-            jobs.copy("warmup", Kind.SENSOR, true);
-            for (Kind kind : Kind.values()) {
-                runs.add(new Run(
-                        kind, "copy-only floor, Kafka default settings", null, jobs.copy("default", kind, false)));
-                runs.add(new Run(kind, "copy-only floor, tuned settings", null, jobs.copy("tuned", kind, true)));
-                ModelDescriptor noop = BenchModels.noop(kind);
-                runs.add(new Run(kind, "serving job, no-op model", noop, jobs.serve(kind, noop)));
-                for (ModelDescriptor model : samples) {
-                    if (Kind.of(model) == kind) {
-                        runs.add(new Run(kind, "serving job", model, jobs.serve(kind, model)));
+            jobs.copy("warmup", sets.get(0), true);
+            for (RecordSet set : sets) {
+                runs.add(jobs.copy("default", set, false));
+                runs.add(jobs.copy("tuned", set, true));
+                runs.add(jobs.serve(set, BenchModels.noop(set.dataType()), jobBatchSize));
+                for (ModelDescriptor model : set.models()) {
+                    runs.add(jobs.serve(set, model, jobBatchSize));
+                    if (set.batchOneRuns() && jobBatchSize != 1) {
+                        runs.add(jobs.serve(set, model, 1));
                     }
                 }
             }
@@ -219,7 +364,6 @@ public final class ThroughputSuite implements Callable<Integer> {
         private final EmbeddedKafkaBroker broker;
         private final Path services;
         private final BacklogMeter meter;
-        private final Map<Kind, Integer> backlog = new LinkedHashMap<>();
         private int sequence;
 
         JobRunner(EmbeddedKafkaBroker broker, Path services) {
@@ -228,37 +372,32 @@ public final class ThroughputSuite implements Callable<Integer> {
             this.meter = new BacklogMeter(broker.bootstrapServers());
         }
 
-        private String input(Kind kind) {
-            return "in-" + kind.label();
+        private String input(RecordSet set) {
+            return "in-" + set.label();
         }
 
-        /** Writes the records once (uncompressed, as a plain producer would) to the kind's input topic. */
-        void prefill(Kind kind, List<DataRecord> records) throws Exception {
-            broker.createTopics(1, input(kind));
+        /** Writes the records once (uncompressed, as a plain producer would) to the set's input topic. */
+        void prefill(RecordSet set) throws Exception {
+            broker.createTopics(1, input(set));
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
             props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "10485760");
             try (KafkaProducer<byte[], byte[]> producer =
                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-                for (DataRecord record : records) {
+                for (DataRecord record : set.records()) {
                     producer.send(new ProducerRecord<>(
-                            input(kind), record.getKey().getBytes(StandardCharsets.UTF_8), record.toByteArray()));
+                            input(set), record.getKey().getBytes(StandardCharsets.UTF_8), record.toByteArray()));
                 }
                 producer.flush();
             }
-            backlog.put(kind, records.size());
-            log.printf(
-                    Locale.ROOT,
-                    "prefilled %s with %,d records of %,d bytes%n",
-                    input(kind),
-                    records.size(),
-                    records.get(0).getSerializedSize());
+            log.println("prefilled " + input(set) + " with " + set.describe());
         }
 
-        BacklogMeter.Window copy(String name, Kind kind, boolean tuned) throws Exception {
-            String run = "r" + sequence++ + "-copy-" + name + "-" + kind.label();
+        Run copy(String name, RecordSet set, boolean tuned) throws Exception {
+            String run = "r" + sequence++ + "-copy-" + name + "-" + set.label();
             broker.createTopics(1, run + "-out");
             KafkaIo kafka = KafkaIo.forBrokers(broker.bootstrapServers());
             if (tuned) {
@@ -268,12 +407,14 @@ public final class ThroughputSuite implements Callable<Integer> {
             }
             StreamExecutionEnvironment env = environment();
             env.setParallelism(1);
-            CopyJob.build(env, kafka, input(kind), run + "-out", run);
-            return measure(env, run, run + "-out", backlog.get(kind), value -> true);
+            CopyJob.build(env, kafka, input(set), run + "-out", run);
+            BacklogMeter.Window window =
+                    measure(env, run, run + "-out", set.records().size(), value -> true);
+            return new Run(set, tuned ? TUNED_FLOOR : DEFAULT_FLOOR, null, 0, window, null);
         }
 
-        BacklogMeter.Window serve(Kind kind, ModelDescriptor model) throws Exception {
-            String run = "r" + sequence++ + "-" + model.getName();
+        Run serve(RecordSet set, ModelDescriptor model, int batchSize) throws Exception {
+            String run = "r" + sequence++ + "-" + model.getName() + "-b" + batchSize;
             List<String> args = new ArrayList<>(List.of(
                     "--bootstrap-servers",
                     broker.bootstrapServers(),
@@ -286,7 +427,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                     "--group-id",
                     run,
                     "--data-topic",
-                    input(kind),
+                    input(set),
                     "--model-topic",
                     run + "-models",
                     "--results-topic",
@@ -296,17 +437,24 @@ public final class ThroughputSuite implements Callable<Integer> {
                     "--events-topic",
                     run + "-events",
                     "--stats-topic",
-                    run + "-stats"));
+                    run + "-stats",
+                    "--batch-size",
+                    String.valueOf(batchSize)));
             for (String property : kafkaProperties) {
                 args.add("--kafka-property");
                 args.add(property);
             }
+            args.addAll(jobArgs);
             ServingJobConfig config = ServingJobConfig.fromArgs(args.toArray(new String[0]));
             broker.createTopics(1, run + "-models", run + "-results", run + "-dead", run + "-events", run + "-stats");
             publish(run + "-models", model);
             StreamExecutionEnvironment env = environment();
             new ServingJob(config, new KafkaServingIo(config)).build(env);
-            return measure(env, run, run + "-results", backlog.get(kind), ThroughputSuite::scored);
+            int expected = set.records().size();
+            BacklogMeter.Window window = measure(env, run, run + "-results", expected, ThroughputSuite::scored);
+            Percentiles wait = meter.sample(run + "-results", expected, ThroughputSuite::batchWaitMicros);
+            log.println("  batch wait p50 / p99 / max: " + wait.format("µs"));
+            return new Run(set, "serving job", model, batchSize, window, wait);
         }
 
         private KafkaIo withUserProperties(KafkaIo kafka) {
@@ -358,6 +506,19 @@ public final class ThroughputSuite implements Callable<Integer> {
         }
     }
 
+    private static final String DEFAULT_FLOOR = "copy-only floor, Kafka default settings";
+    private static final String TUNED_FLOOR = "copy-only floor, tuned settings";
+
+    /** A SCORED result's batch wait in microseconds; NaN for other output. */
+    private static double batchWaitMicros(byte[] value) {
+        try {
+            ServingResult result = ServingResult.parseFrom(value);
+            return result.getStatus() == ServingStatus.SCORED ? result.getBatchWaitNanos() / 1000.0 : Double.NaN;
+        } catch (InvalidProtocolBufferException e) {
+            return Double.NaN;
+        }
+    }
+
     private static boolean scored(byte[] value) {
         try {
             return ServingResult.parseFrom(value).getStatus() == ServingStatus.SCORED;
@@ -367,6 +528,7 @@ public final class ThroughputSuite implements Callable<Integer> {
     }
 
     private String table(
+            List<RecordSet> sets,
             List<Run> runs,
             Map<String, RawEvaluators.Figures> raw,
             String loadBefore,
@@ -375,62 +537,87 @@ public final class ThroughputSuite implements Callable<Integer> {
         StringBuilder t = new StringBuilder();
         t.append(String.format(
                 Locale.ROOT,
-                "Run of %s, %d cores, load average %s at the start and %s at the end; %,d sensor records (%s), %,d"
-                        + " image records (784 floats); parallelism 1, keyed mode, no checkpointing (at-least-once"
-                        + " sinks); JMH forks %d, %d x %d s warm-up, %d x %d s measured.%n%n",
+                "Run of %s, %d cores, load average %s at the start and %s at the end; %s; parallelism 1, keyed mode,"
+                        + " no checkpointing (at-least-once sinks), serving jobs at --batch-size %d%s; JMH forks %d,"
+                        + " %d x %d s warm-up, %d x %d s measured.%n%n",
                 started,
                 Runtime.getRuntime().availableProcessors(),
                 loadBefore,
                 loadAfter,
-                sensorRecords,
-                "3 named features",
-                imageRecords,
+                String.join("; ", sets.stream().map(RecordSet::describe).toList()),
+                jobBatchSize,
+                jobArgs.isEmpty() ? "" : " " + String.join(" ", jobArgs),
                 jmhForks,
                 jmhWarmupIterations,
                 jmhSeconds,
                 jmhIterations,
                 jmhSeconds));
         if (!runs.isEmpty()) {
-            t.append("| records | job | rec/s | × tuned floor | × default floor | raw `score` rec/s | raw best"
-                    + " `scoreBatch` rec/s (batch) | job / raw best |\n");
-            t.append("|---|---|---|---|---|---|---|---|\n");
-            for (Kind kind : Kind.values()) {
-                double defaultFloor = rate(runs, kind, "copy-only floor, Kafka default settings");
-                double tunedFloor = rate(runs, kind, "copy-only floor, tuned settings");
+            t.append("| records | job | batch | rec/s | × tuned floor | × default floor | × batch-1 job | batch wait"
+                    + " p50 / p99 µs | raw `score` rec/s | raw `scoreBatch` at the job's batch rec/s | job / raw at"
+                    + " its batch | raw best rec/s (batch) |\n");
+            t.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            for (RecordSet set : sets) {
+                double defaultFloor = rate(runs, set, DEFAULT_FLOOR);
+                double tunedFloor = rate(runs, set, TUNED_FLOOR);
                 for (Run run : runs) {
-                    if (run.kind() != kind) {
+                    if (run.set() != set) {
                         continue;
                     }
                     double rate = run.window().recordsPerSecond();
                     RawEvaluators.Figures figures =
                             run.model() == null ? null : raw.get(run.model().getName());
+                    Double rawAtBatch = figures == null
+                            ? null
+                            : run.batchSize() <= 1
+                                    ? figures.scoreRecordsPerSecond()
+                                    : figures.batchRecordsPerSecond().get(run.batchSize());
+                    double batchOne = run.model() == null || run.batchSize() == 1
+                            ? Double.NaN
+                            : runs.stream()
+                                    .filter(r -> r.set() == set && r.model() == run.model() && r.batchSize() == 1)
+                                    .mapToDouble(r -> r.window().recordsPerSecond())
+                                    .findFirst()
+                                    .orElse(Double.NaN);
                     t.append(String.format(
                             Locale.ROOT,
-                            "| %s | %s | %,.0f | %.2f | %.2f | %s | %s | %s |%n",
-                            kind.label(),
+                            "| %s | %s | %s | %,.0f | %.2f | %.2f | %s | %s | %s | %s | %s | %s |%n",
+                            set.label(),
                             run.model() == null ? run.what() : run.what() + ", " + BenchModels.describe(run.model()),
+                            run.model() == null ? "" : String.valueOf(run.batchSize()),
                             rate,
                             rate / tunedFloor,
                             rate / defaultFloor,
+                            Double.isNaN(batchOne) ? "" : String.format(Locale.ROOT, "%.2f", rate / batchOne),
+                            run.batchWaitMicros() == null
+                                            || run.batchWaitMicros().count() == 0
+                                    ? ""
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "%,.0f / %,.0f",
+                                            run.batchWaitMicros().p50(),
+                                            run.batchWaitMicros().p99()),
                             figures == null ? "" : String.format(Locale.ROOT, "%,.0f", figures.scoreRecordsPerSecond()),
+                            rawAtBatch == null ? "" : String.format(Locale.ROOT, "%,.0f", rawAtBatch),
+                            rawAtBatch == null ? "" : String.format(Locale.ROOT, "%.2f", rate / rawAtBatch),
                             figures == null
                                     ? ""
-                                    : String.format(Locale.ROOT, "%,.0f (%d)", figures.best(), figures.bestBatch()),
-                            figures == null ? "" : String.format(Locale.ROOT, "%.2f", rate / figures.best())));
+                                    : String.format(Locale.ROOT, "%,.0f (%d)", figures.best(), figures.bestBatch())));
                 }
             }
             t.append('\n');
         }
         if (!raw.isEmpty()) {
+            List<Integer> sizes = jmhBatchSizes();
             t.append("| model | raw `score` rec/s |");
-            for (int b : batchSizes) {
+            for (int b : sizes) {
                 t.append(" `scoreBatch` ").append(b).append(" rec/s |");
             }
-            t.append("\n|---|---|").append("---|".repeat(batchSizes.size())).append('\n');
+            t.append("\n|---|---|").append("---|".repeat(sizes.size())).append('\n');
             for (Map.Entry<String, RawEvaluators.Figures> e : raw.entrySet()) {
                 t.append(String.format(
                         Locale.ROOT, "| %s | %,.0f |", e.getKey(), e.getValue().scoreRecordsPerSecond()));
-                for (int b : batchSizes) {
+                for (int b : sizes) {
                     Double v = e.getValue().batchRecordsPerSecond().get(b);
                     t.append(v == null ? " |" : String.format(Locale.ROOT, " %,.0f |", v));
                 }
@@ -440,9 +627,9 @@ public final class ThroughputSuite implements Callable<Integer> {
         return t.toString();
     }
 
-    private static double rate(List<Run> runs, Kind kind, String what) {
+    private static double rate(List<Run> runs, RecordSet set, String what) {
         return runs.stream()
-                .filter(r -> r.kind() == kind && r.what().equals(what))
+                .filter(r -> r.set() == set && r.what().equals(what))
                 .mapToDouble(r -> r.window().recordsPerSecond())
                 .findFirst()
                 .orElse(Double.NaN);

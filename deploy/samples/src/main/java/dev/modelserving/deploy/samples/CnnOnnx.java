@@ -148,7 +148,8 @@ public final class CnnOnnx {
         return t.build();
     }
 
-    private static TensorProto vector(String name, float[] values) {
+    /** A float vector initializer. */
+    static TensorProto vector(String name, float[] values) {
         TensorProto.Builder t = TensorProto.newBuilder()
                 .setName(name)
                 .setDataType(TensorProto.DataType.FLOAT.getNumber())
@@ -159,7 +160,8 @@ public final class CnnOnnx {
         return t.build();
     }
 
-    private static TensorProto matrix(String name, float[][] rows) {
+    /** A float matrix initializer, [rows][columns]. */
+    static TensorProto matrix(String name, float[][] rows) {
         TensorProto.Builder t = TensorProto.newBuilder()
                 .setName(name)
                 .setDataType(TensorProto.DataType.FLOAT.getNumber())
@@ -173,7 +175,8 @@ public final class CnnOnnx {
         return t.build();
     }
 
-    private static ValueInfoProto floatTensor(String name, long... dims) {
+    /** A float tensor [batch, dims...] with a symbolic batch dimension. */
+    static ValueInfoProto floatTensor(String name, long... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
         for (long d : dims) {
