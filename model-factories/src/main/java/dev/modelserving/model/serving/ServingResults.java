@@ -44,7 +44,9 @@ public final class ServingResults {
         if (prediction.label() != null) {
             result.setLabel(prediction.label());
         }
-        result.putAllProbabilities(prediction.probabilities());
+        if (!prediction.probabilities().isEmpty()) {
+            result.putAllProbabilities(prediction.probabilities()); // an empty put still allocates the map field
+        }
         return result.build();
     }
 

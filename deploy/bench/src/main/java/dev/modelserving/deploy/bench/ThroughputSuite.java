@@ -203,19 +203,34 @@ public final class ThroughputSuite implements Callable<Integer> {
      * @param batchOneRuns whether each model also runs at batch size 1
      */
     private record RecordSet(
-            String label, List<DataRecord> records, List<ModelDescriptor> models, boolean batchOneRuns) {
+            String label,
+            List<DataRecord> records,
+            int count,
+            DataRecord first,
+            List<ModelDescriptor> models,
+            boolean batchOneRuns) {
+
+        static RecordSet of(
+                String label, List<DataRecord> records, List<ModelDescriptor> models, boolean batchOneRuns) {
+            return new RecordSet(label, new ArrayList<>(records), records.size(), records.get(0), models, batchOneRuns);
+        }
 
         String dataType() {
-            return records.get(0).getDataType();
+            return first.getDataType();
+        }
+
+        /** Drops the records once they are on their topic, so the jobs' JVM does not carry them. */
+        void release() {
+            records.clear();
         }
 
         String describe() {
             return String.format(
                     Locale.ROOT,
                     "%,d %s records of %,d bytes (data type `%s`)",
-                    records.size(),
+                    count,
                     label,
-                    records.get(0).getSerializedSize(),
+                    first.getSerializedSize(),
                     dataType());
         }
     }
@@ -287,7 +302,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                     .filter(m -> onlyModels == null || onlyModels.contains(m.getName()))
                     .toList();
             for (Kind kind : Kind.values()) {
-                sets.add(new RecordSet(
+                sets.add(RecordSet.of(
                         kind.label(),
                         BenchModels.records(kind, kind == Kind.IMAGE ? imageRecords : featureRecords),
                         samples.stream().filter(m -> Kind.of(m) == kind).toList(),
@@ -308,7 +323,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                 }
                 models.add(model);
             }
-            sets.add(new RecordSet(USER, UserRecords.cycle(read, userRecordCount, "u-"), models, !skipBatchOneRuns));
+            sets.add(RecordSet.of(USER, UserRecords.cycle(read, userRecordCount, "u-"), models, !skipBatchOneRuns));
         } else if (!userModels.isEmpty()) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--model needs --records");
         }
@@ -393,6 +408,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                 }
                 producer.flush();
             }
+            set.release();
             log.println("prefilled " + input(set) + " with " + set.describe());
         }
 
@@ -408,8 +424,7 @@ public final class ThroughputSuite implements Callable<Integer> {
             StreamExecutionEnvironment env = environment();
             env.setParallelism(1);
             CopyJob.build(env, kafka, input(set), run + "-out", run);
-            BacklogMeter.Window window =
-                    measure(env, run, run + "-out", set.records().size(), value -> true);
+            BacklogMeter.Window window = measure(env, run, run + "-out", set.count(), value -> true);
             return new Run(set, tuned ? TUNED_FLOOR : DEFAULT_FLOOR, null, 0, window, null);
         }
 
@@ -450,7 +465,7 @@ public final class ThroughputSuite implements Callable<Integer> {
             publish(run + "-models", model);
             StreamExecutionEnvironment env = environment();
             new ServingJob(config, new KafkaServingIo(config)).build(env);
-            int expected = set.records().size();
+            int expected = set.count();
             BacklogMeter.Window window = measure(env, run, run + "-results", expected, ThroughputSuite::scored);
             Percentiles wait = meter.sample(run + "-results", expected, ThroughputSuite::batchWaitMicros);
             log.println("  batch wait p50 / p99 / max: " + wait.format("µs"));
