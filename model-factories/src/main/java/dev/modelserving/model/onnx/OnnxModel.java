@@ -15,11 +15,11 @@ import dev.modelserving.model.tensor.BatchGroups;
 import dev.modelserving.model.tensor.InputVector;
 import dev.modelserving.model.tensor.OutputInterpreter;
 import dev.modelserving.model.tensor.RecordVectorizer;
+import dev.modelserving.model.tensor.StackedBatch;
 import dev.modelserving.model.tensor.TensorShapes;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.OutputKind;
 import dev.modelserving.proto.OutputSpec;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -107,9 +107,7 @@ final class OnnxModel implements Model {
             throw new IllegalStateException("model " + id + " is closed");
         }
         InputVector vector = vectorizer.vectorize(record);
-        long[] shape = tensorShape(vector.shape());
-        TensorShapes.requireFeedable(
-                shape, vector.values().length, "ONNX input '" + input.name() + "' would get shape");
+        long[] shape = feedShape(vector);
         nativeRuns++;
         try (OnnxTensor tensor = inputTensor(record, vector, shape);
                 OrtSession.Result result = session.run(Map.of(input.name(), tensor), fetched)) {
@@ -127,39 +125,21 @@ final class OnnxModel implements Model {
         if (records.size() < 2 || outputs.probabilityMaps()) {
             return Model.super.scoreBatch(records);
         }
-        Scored[] outcomes = new Scored[records.size()];
-        List<BatchGroups.Member> members = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            try {
-                InputVector vector = vectorizer.vectorize(records.get(i));
-                long[] shape = tensorShape(vector.shape());
-                TensorShapes.requireFeedable(
-                        shape, vector.values().length, "ONNX input '" + input.name() + "' would get shape");
-                if (input.stacks(vector.shape())) {
-                    members.add(new BatchGroups.Member(i, vector));
-                } else {
-                    outcomes[i] = scoreOne(records.get(i));
-                }
-            } catch (ScoringException e) {
-                outcomes[i] = Scored.failed(e);
-            }
-        }
-        for (List<BatchGroups.Member> group : BatchGroups.group(members, vectorizer.maxElements())) {
-            if (group.size() == 1 || !scoreStacked(group, records, outcomes)) {
-                for (BatchGroups.Member member : group) {
-                    outcomes[member.index()] = scoreOne(records.get(member.index()));
-                }
-            }
-        }
-        return Arrays.asList(outcomes);
+        return StackedBatch.score(records, this, vectorizer, this::checkFeed, this::scoreStacked);
     }
 
-    private Scored scoreOne(DataRecord record) {
-        try {
-            return Scored.of(score(record));
-        } catch (ScoringException e) {
-            return Scored.failed(e);
-        }
+    /** Whether a record's vector stacks along the batch dimension, after the checks {@link #score(DataRecord)} makes. */
+    private boolean checkFeed(InputVector vector) throws ScoringException {
+        feedShape(vector);
+        return input.stacks(vector.shape());
+    }
+
+    /** The shape of the tensor that feeds a record's vector, checked as feedable. */
+    private long[] feedShape(InputVector vector) throws ScoringException {
+        long[] shape = tensorShape(vector.shape());
+        TensorShapes.requireFeedable(
+                shape, vector.values().length, "ONNX input '" + input.name() + "' would get shape");
+        return shape;
     }
 
     /**
@@ -178,18 +158,12 @@ final class OnnxModel implements Model {
                 return false;
             }
             double[] values = OnnxOutputReader.numbers(primary, outputs.primaryName());
-            int per = values.length / count;
-            for (int row = 0; row < count; row++) {
-                int index = group.get(row).index();
-                try {
-                    String label =
-                            labels == null ? null : OnnxOutputReader.labelAt(labels, outputs.labelName(), row, count);
-                    outcomes[index] = Scored.of(
-                            interpreter.interpret(Arrays.copyOfRange(values, row * per, (row + 1) * per), label));
-                } catch (ScoringException e) {
-                    outcomes[index] = Scored.failed(e); // as score(): the reading of this record's row failed
-                }
-            }
+            StackedBatch.splitRows(
+                    group,
+                    values,
+                    labels == null ? null : row -> OnnxOutputReader.labelAt(labels, outputs.labelName(), row, count),
+                    interpreter,
+                    outcomes);
             return true;
         } catch (OrtException | ScoringException e) {
             // Not lost: the caller scores these records one by one, and each gets the failure score() reports.

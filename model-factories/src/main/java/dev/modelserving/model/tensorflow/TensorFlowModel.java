@@ -9,11 +9,10 @@ import dev.modelserving.model.tensor.BatchGroups;
 import dev.modelserving.model.tensor.InputVector;
 import dev.modelserving.model.tensor.OutputInterpreter;
 import dev.modelserving.model.tensor.RecordVectorizer;
+import dev.modelserving.model.tensor.StackedBatch;
 import dev.modelserving.model.tensor.TensorShapes;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.OutputSpec;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -88,9 +87,7 @@ final class TensorFlowModel implements Model {
             throw new IllegalStateException("model " + id + " is closed");
         }
         InputVector vector = vectorizer.vectorize(record);
-        long[] shape = binding.inputLayout().feedShape(vector.shape());
-        TensorShapes.requireFeedable(
-                shape, vector.values().length, "the " + binding.inputLayout().description() + " would get shape");
+        long[] shape = feedShape(vector);
         double[] values;
         String label = null;
         try (Tensor input = TensorValues.input(binding.inputType(), shape, vector.values())) {
@@ -123,41 +120,21 @@ final class TensorFlowModel implements Model {
         if (records.size() < 2) {
             return Model.super.scoreBatch(records);
         }
-        Scored[] outcomes = new Scored[records.size()];
-        List<BatchGroups.Member> members = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            try {
-                InputVector vector = vectorizer.vectorize(records.get(i));
-                long[] shape = binding.inputLayout().feedShape(vector.shape());
-                TensorShapes.requireFeedable(
-                        shape,
-                        vector.values().length,
-                        "the " + binding.inputLayout().description() + " would get shape");
-                if (binding.inputLayout().stacks(vector.shape())) {
-                    members.add(new BatchGroups.Member(i, vector));
-                } else {
-                    outcomes[i] = scoreOne(records.get(i));
-                }
-            } catch (ScoringException e) {
-                outcomes[i] = Scored.failed(e);
-            }
-        }
-        for (List<BatchGroups.Member> group : BatchGroups.group(members, vectorizer.maxElements())) {
-            if (group.size() == 1 || !scoreStacked(group, records, outcomes)) {
-                for (BatchGroups.Member member : group) {
-                    outcomes[member.index()] = scoreOne(records.get(member.index()));
-                }
-            }
-        }
-        return Arrays.asList(outcomes);
+        return StackedBatch.score(records, this, vectorizer, this::checkFeed, this::scoreStacked);
     }
 
-    private Scored scoreOne(DataRecord record) {
-        try {
-            return Scored.of(score(record));
-        } catch (ScoringException e) {
-            return Scored.failed(e);
-        }
+    /** Whether a record's vector stacks along the batch dimension, after the checks {@link #score(DataRecord)} makes. */
+    private boolean checkFeed(InputVector vector) throws ScoringException {
+        feedShape(vector);
+        return binding.inputLayout().stacks(vector.shape());
+    }
+
+    /** The shape of the tensor that feeds a record's vector, checked as feedable. */
+    private long[] feedShape(InputVector vector) throws ScoringException {
+        long[] shape = binding.inputLayout().feedShape(vector.shape());
+        TensorShapes.requireFeedable(
+                shape, vector.values().length, "the " + binding.inputLayout().description() + " would get shape");
+        return shape;
     }
 
     /**
@@ -168,8 +145,6 @@ final class TensorFlowModel implements Model {
         int count = group.size();
         long[] shape = BatchGroups.batchShape(count, group.get(0).vector().shape());
         float[] values = BatchGroups.stacked(group);
-        double[] primary;
-        Tensor labels = null;
         Result result = null;
         try (Tensor input = TensorValues.input(binding.inputType(), shape, values)) {
             Session.Runner runner =
@@ -183,24 +158,13 @@ final class TensorFlowModel implements Model {
             if (!hasRows(out, count)) {
                 return false;
             }
-            primary = TensorValues.toDoubles(out, binding.primaryDescription());
-            if (binding.label() != null) {
-                labels = result.get(1);
-                if (!hasRows(labels, count)) {
-                    return false;
-                }
+            double[] primary = TensorValues.toDoubles(out, binding.primaryDescription());
+            Tensor labels = binding.label() == null ? null : result.get(1);
+            if (labels != null && !hasRows(labels, count)) {
+                return false;
             }
-            int per = primary.length / count;
-            for (int row = 0; row < count; row++) {
-                int index = group.get(row).index();
-                try {
-                    String label = labels == null ? null : labelAt(labels, row);
-                    outcomes[index] = Scored.of(
-                            interpreter.interpret(Arrays.copyOfRange(primary, row * per, (row + 1) * per), label));
-                } catch (ScoringException e) {
-                    outcomes[index] = Scored.failed(e); // as score(): the reading of this record's row failed
-                }
-            }
+            StackedBatch.splitRows(
+                    group, primary, labels == null ? null : row -> labelAt(labels, row), interpreter, outcomes);
             return true;
         } catch (TensorFlowException | IllegalArgumentException | ScoringException e) {
             // Not lost: the caller scores these records one by one, and each gets the failure score() reports.
@@ -237,11 +201,7 @@ final class TensorFlowModel implements Model {
             return TensorValues.firstString(tensor, binding.labelDescription());
         }
         long index = TensorValues.firstInteger(tensor, binding.labelDescription());
-        if (index < 0 || (labelCount > 0 && index >= labelCount) || index > Integer.MAX_VALUE) {
-            throw new ScoringException("the " + binding.labelDescription() + " returned class index " + index
-                    + (labelCount > 0 ? " but the descriptor names " + labelCount + " labels" : ""));
-        }
-        return interpreter.labelOf((int) index);
+        return checkedLabel(index);
     }
 
     /** How many times the model called the native runtime (each {@code score}, each stacked group of a batch). */

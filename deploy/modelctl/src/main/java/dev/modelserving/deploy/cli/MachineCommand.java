@@ -6,10 +6,8 @@ import dev.modelserving.proto.MachineProperties;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -50,20 +48,11 @@ final class MachineCommand implements Runnable {
                 "  modelctl machine set --bootstrap-server localhost:9092 --id m-1 --name 'Press 1' \\",
                 "      --curve 30:800,60:1600,90:2600 --alert-temperature 85"
             })
-    static final class Set implements Callable<Integer> {
+    static final class Set extends ContextTopicCommand {
 
-        @Spec
-        private CommandSpec spec;
-
-        @Mixin
-        private ConsumerOptions brokers;
-
-        @Option(
-                names = "--topic",
-                defaultValue = DEFAULT_TOPIC,
-                paramLabel = "TOPIC",
-                description = "The machine_properties topic (default ${DEFAULT-VALUE}).")
-        private String topic;
+        Set() {
+            super(DEFAULT_TOPIC);
+        }
 
         @Option(names = "--id", required = true, paramLabel = "ID", description = "The machine id (the Kafka key).")
         private String id;
@@ -87,14 +76,8 @@ final class MachineCommand implements Runnable {
 
         @Override
         public Integer call() throws CliException {
-            MachineProperties machine = build(spec.commandLine());
-            ContextTopic.write(
-                    brokers,
-                    topic,
-                    id,
-                    machine.toByteArray(),
-                    "set machine " + describe(machine),
-                    spec.commandLine().getOut());
+            MachineProperties machine = build(commandLine());
+            write(id, machine.toByteArray(), "set machine " + describe(machine));
             return 0;
         }
 
@@ -127,31 +110,19 @@ final class MachineCommand implements Runnable {
 
     /** {@code machine show}. */
     @Command(name = "show", sortOptions = false, description = "Prints the current machine properties.")
-    static final class Show implements Callable<Integer> {
+    static final class Show extends ContextTopicCommand {
 
-        @Spec
-        private CommandSpec spec;
-
-        @Mixin
-        private ConsumerOptions brokers;
-
-        @Option(
-                names = "--topic",
-                defaultValue = DEFAULT_TOPIC,
-                paramLabel = "TOPIC",
-                description = "The machine_properties topic (default ${DEFAULT-VALUE}).")
-        private String topic;
+        Show() {
+            super(DEFAULT_TOPIC);
+        }
 
         @Option(names = "--id", paramLabel = "ID", description = "Only this machine.")
         private String id;
 
         @Override
         public Integer call() throws CliException {
-            Map<String, byte[]> current;
-            try (TopicReader reader = brokers.open(spec.commandLine())) {
-                current = ContextTopic.current(reader, topic);
-            }
-            PrintWriter out = spec.commandLine().getOut();
+            Map<String, byte[]> current = current();
+            PrintWriter out = commandLine().getOut();
             int shown = 0;
             for (Map.Entry<String, byte[]> entry : current.entrySet()) {
                 if (id != null && !id.equals(entry.getKey())) {
@@ -166,7 +137,7 @@ final class MachineCommand implements Runnable {
             }
             if (shown == 0) {
                 throw new CliException(
-                        id == null ? "no machine properties on " + topic : "no machine '" + id + "' on " + topic);
+                        id == null ? "no machine properties on " + topic() : "no machine '" + id + "' on " + topic());
             }
             out.flush();
             return 0;
@@ -178,20 +149,11 @@ final class MachineCommand implements Runnable {
             name = "remove",
             sortOptions = false,
             description = "Removes a machine's properties (a tombstone); its readings are then not monitored.")
-    static final class Remove implements Callable<Integer> {
+    static final class Remove extends ContextTopicCommand {
 
-        @Spec
-        private CommandSpec spec;
-
-        @Mixin
-        private ConsumerOptions brokers;
-
-        @Option(
-                names = "--topic",
-                defaultValue = DEFAULT_TOPIC,
-                paramLabel = "TOPIC",
-                description = "The machine_properties topic (default ${DEFAULT-VALUE}).")
-        private String topic;
+        Remove() {
+            super(DEFAULT_TOPIC);
+        }
 
         @Option(names = "--id", required = true, paramLabel = "ID", description = "The machine id.")
         private String id;
@@ -199,15 +161,9 @@ final class MachineCommand implements Runnable {
         @Override
         public Integer call() throws CliException {
             if (id.isBlank()) {
-                throw new ParameterException(spec.commandLine(), "--id must not be blank");
+                throw new ParameterException(commandLine(), "--id must not be blank");
             }
-            ContextTopic.write(
-                    brokers,
-                    topic,
-                    id,
-                    null,
-                    "removed machine " + id,
-                    spec.commandLine().getOut());
+            write(id, null, "removed machine " + id);
             return 0;
         }
     }

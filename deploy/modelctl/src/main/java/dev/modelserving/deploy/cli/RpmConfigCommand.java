@@ -3,12 +3,9 @@ package dev.modelserving.deploy.cli;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.modelserving.proto.RpmMonitoringConfig;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -51,20 +48,11 @@ final class RpmConfigCommand implements Runnable {
                 "Example:",
                 "  modelctl rpm-config set --bootstrap-server localhost:9092 --ratio 0.2 --deviations 2 --window 10m"
             })
-    static final class Set implements Callable<Integer> {
+    static final class Set extends ContextTopicCommand {
 
-        @Spec
-        private CommandSpec spec;
-
-        @Mixin
-        private ConsumerOptions brokers;
-
-        @Option(
-                names = "--topic",
-                defaultValue = DEFAULT_TOPIC,
-                paramLabel = "TOPIC",
-                description = "The rpm_monitoring_config topic (default ${DEFAULT-VALUE}).")
-        private String topic;
+        Set() {
+            super(DEFAULT_TOPIC);
+        }
 
         @Option(
                 names = "--ratio",
@@ -90,13 +78,13 @@ final class RpmConfigCommand implements Runnable {
             RpmMonitoringConfig.Builder config = RpmMonitoringConfig.newBuilder();
             if (ratio != null) {
                 if (!(ratio > 0 && ratio <= 10)) {
-                    throw new ParameterException(spec.commandLine(), "--ratio must be in (0, 10], not " + ratio);
+                    throw new ParameterException(commandLine(), "--ratio must be in (0, 10], not " + ratio);
                 }
                 config.setAcceptableDeviationRatio(ratio);
             }
             if (deviations != null) {
                 if (deviations < 0) {
-                    throw new ParameterException(spec.commandLine(), "--deviations must be >= 0, not " + deviations);
+                    throw new ParameterException(commandLine(), "--deviations must be >= 0, not " + deviations);
                 }
                 config.setAcceptableDeviationsPerWindow(deviations);
             }
@@ -104,13 +92,7 @@ final class RpmConfigCommand implements Runnable {
                 config.setWindowMillis(windowMillis(window));
             }
             RpmMonitoringConfig built = config.build();
-            ContextTopic.write(
-                    brokers,
-                    topic,
-                    KEY,
-                    built.toByteArray(),
-                    "set rpm config " + describe(built),
-                    spec.commandLine().getOut());
+            write(KEY, built.toByteArray(), "set rpm config " + describe(built));
             return 0;
         }
 
@@ -118,7 +100,7 @@ final class RpmConfigCommand implements Runnable {
             Matcher matcher = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
             if (!matcher.matches()) {
                 throw new ParameterException(
-                        spec.commandLine(), "--window '" + text + "' is not a duration (e.g. 600000, 90s, 10m, 1h)");
+                        commandLine(), "--window '" + text + "' is not a duration (e.g. 600000, 90s, 10m, 1h)");
             }
             long amount = Long.parseLong(matcher.group(1));
             String unit = matcher.group(2) == null ? "ms" : matcher.group(2);
@@ -131,7 +113,7 @@ final class RpmConfigCommand implements Runnable {
             };
             long millis = amount > Long.MAX_VALUE / factor ? Long.MAX_VALUE : amount * factor;
             if (millis < 1_000 || millis > 86_400_000) {
-                throw new ParameterException(spec.commandLine(), "--window must be 1s to 1d, not " + text);
+                throw new ParameterException(commandLine(), "--window must be 1s to 1d, not " + text);
             }
             return millis;
         }
@@ -142,38 +124,25 @@ final class RpmConfigCommand implements Runnable {
             name = "show",
             sortOptions = false,
             description = "Prints the current rpm monitoring configuration (defaults where unset).")
-    static final class Show implements Callable<Integer> {
+    static final class Show extends ContextTopicCommand {
 
-        @Spec
-        private CommandSpec spec;
-
-        @Mixin
-        private ConsumerOptions brokers;
-
-        @Option(
-                names = "--topic",
-                defaultValue = DEFAULT_TOPIC,
-                paramLabel = "TOPIC",
-                description = "The rpm_monitoring_config topic (default ${DEFAULT-VALUE}).")
-        private String topic;
+        Show() {
+            super(DEFAULT_TOPIC);
+        }
 
         @Override
         public Integer call() throws CliException {
-            Map<String, byte[]> current;
-            try (TopicReader reader = brokers.open(spec.commandLine())) {
-                current = ContextTopic.current(reader, topic);
-            }
-            byte[] value = current.get(KEY);
+            byte[] value = current().get(KEY);
             RpmMonitoringConfig config;
             try {
                 config =
                         value == null ? RpmMonitoringConfig.getDefaultInstance() : RpmMonitoringConfig.parseFrom(value);
             } catch (InvalidProtocolBufferException e) {
                 throw new CliException(
-                        "the value under '" + KEY + "' on " + topic + " is not an RpmMonitoringConfig", e);
+                        "the value under '" + KEY + "' on " + topic() + " is not an RpmMonitoringConfig", e);
             }
-            spec.commandLine().getOut().println(describe(config) + (value == null ? " (nothing published)" : ""));
-            spec.commandLine().getOut().flush();
+            commandLine().getOut().println(describe(config) + (value == null ? " (nothing published)" : ""));
+            commandLine().getOut().flush();
             return 0;
         }
     }

@@ -17,8 +17,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The over-temperature node: per machine (keyed by machine id), raises a {@link SystemAlert.Kind#OVER_TEMPERATURE}
@@ -37,7 +35,6 @@ public final class OverTemperatureMonitoring
         extends KeyedBroadcastProcessFunction<String, PredictedTemperature, ContextUpdate, SystemAlert> {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(OverTemperatureMonitoring.class);
 
     /** Operator metric: predictions above the machine's alert temperature. */
     public static final String OVER_METRIC = "predictionsOverTemperature";
@@ -50,7 +47,7 @@ public final class OverTemperatureMonitoring
     /** Operator metric: OVER_TEMPERATURE alerts raised. */
     public static final String ALERTS_METRIC = "overTemperatureAlerts";
     /** Operator metric: machine properties refused because {@link SensorContexts#MAX_MACHINES} are known. */
-    public static final String MACHINES_REFUSED_METRIC = "machinesRefused";
+    public static final String MACHINES_REFUSED_METRIC = MonitoringContexts.MACHINES_REFUSED_METRIC;
 
     /** Alerted windows kept per machine (the oldest is forgotten first). */
     public static final int MAX_ALERTED_WINDOWS = 16;
@@ -60,42 +57,34 @@ public final class OverTemperatureMonitoring
             new MapStateDescriptor<>("over-temperature-alerted-windows", Types.LONG, Types.LONG);
 
     private transient MapState<Long, Long> alerted;
-    private transient SensorContexts.Updater contexts;
+    private transient MonitoringContexts contexts;
     private transient Counter over;
     private transient Counter suppressed;
-    private transient Counter withoutMachine;
     private transient Counter unusable;
     private transient Counter alerts;
-    private transient Counter machinesRefused;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
         alerted = getRuntimeContext().getMapState(ALERTED);
-        contexts = new SensorContexts.Updater();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        contexts = new MonitoringContexts(metrics, WITHOUT_MACHINE_METRIC, OverTemperatureMonitoring.class);
         over = metrics.counter(OVER_METRIC);
         suppressed = metrics.counter(SUPPRESSED_METRIC);
-        withoutMachine = metrics.counter(WITHOUT_MACHINE_METRIC);
         unusable = metrics.counter(UNUSABLE_METRIC);
         alerts = metrics.counter(ALERTS_METRIC);
-        machinesRefused = metrics.counter(MACHINES_REFUSED_METRIC);
     }
 
     @Override
     public void processElement(PredictedTemperature prediction, ReadOnlyContext ctx, Collector<SystemAlert> out)
             throws Exception {
         long time = prediction.getTimestampMillis();
-        if (!Double.isFinite(prediction.getPredictedTemperatureC())
-                || time > Long.MAX_VALUE - RpmMonitoringSettings.MAX_WINDOW_MILLIS
-                || time < Long.MIN_VALUE + RpmMonitoringSettings.MAX_WINDOW_MILLIS) {
+        if (!Double.isFinite(prediction.getPredictedTemperatureC()) || !MonitoringContexts.windowable(time)) {
             unusable.inc();
             return;
         }
-        Optional<MachineProperties> machine =
-                SensorContexts.machine(ctx.getBroadcastState(SensorContexts.MACHINES), prediction.getMachineId());
+        Optional<MachineProperties> machine = contexts.machine(ctx, prediction.getMachineId());
         if (machine.isEmpty()) {
-            withoutMachine.inc();
             return;
         }
         double limit = machine.get().getAlertTemperatureC();
@@ -104,12 +93,12 @@ public final class OverTemperatureMonitoring
         }
         over.inc();
         for (Map.Entry<Long, Long> window : alerted.entries()) {
-            if (window.getKey() <= time && time < window.getValue()) {
+            if (MonitoringContexts.contains(window.getKey(), window.getValue(), time)) {
                 suppressed.inc();
                 return;
             }
         }
-        RpmMonitoringSettings settings = SensorContexts.rpmSettings(ctx.getBroadcastState(SensorContexts.RPM_CONFIG));
+        RpmMonitoringSettings settings = MonitoringContexts.settings(ctx);
         long start = settings.windowStart(time);
         long end = start + settings.windowMillis();
         remember(start, end);
@@ -137,17 +126,7 @@ public final class OverTemperatureMonitoring
     @Override
     public void processBroadcastElement(ContextUpdate update, Context ctx, Collector<SystemAlert> out)
             throws Exception {
-        SensorContexts.Applied applied = contexts.apply(
-                update,
-                ctx.getBroadcastState(SensorContexts.MACHINES),
-                ctx.getBroadcastState(SensorContexts.RPM_CONFIG));
-        if (applied == SensorContexts.Applied.MACHINE_REFUSED_FULL) {
-            machinesRefused.inc();
-            LOG.warn(
-                    "Properties of machine '{}' refused: {} machines are known already",
-                    update.getMachineProperties().getMachineId(),
-                    SensorContexts.MAX_MACHINES);
-        }
+        contexts.apply(update, ctx);
     }
 
     /** Records an alerted window, forgetting the oldest when {@value #MAX_ALERTED_WINDOWS} are kept. */

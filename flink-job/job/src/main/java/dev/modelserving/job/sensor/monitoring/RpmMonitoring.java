@@ -21,8 +21,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The rpm monitoring node: per machine (keyed by machine id), counts in tumbling event-time windows the readings
@@ -50,7 +48,6 @@ public final class RpmMonitoring
         extends KeyedBroadcastProcessFunction<String, SensorReading, ContextUpdate, SystemAlert> {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(RpmMonitoring.class);
 
     /** Operator metric: readings judged against a fan curve. */
     public static final String CHECKED_METRIC = "rpmReadingsChecked";
@@ -68,7 +65,7 @@ public final class RpmMonitoring
     /** Operator metric: RPM_DEVIATION alerts raised. */
     public static final String ALERTS_METRIC = "rpmAlerts";
     /** Operator metric: machine properties refused because {@link SensorContexts#MAX_MACHINES} are known. */
-    public static final String MACHINES_REFUSED_METRIC = "machinesRefused";
+    public static final String MACHINES_REFUSED_METRIC = MonitoringContexts.MACHINES_REFUSED_METRIC;
 
     /** Most open windows per machine (a window length change can leave a few open at once). */
     public static final int MAX_OPEN_WINDOWS = 16;
@@ -78,28 +75,24 @@ public final class RpmMonitoring
             "rpm-windows", Types.TUPLE(Types.LONG, Types.LONG), Types.TUPLE(Types.LONG, Types.LONG));
 
     private transient MapState<Tuple2<Long, Long>, Tuple2<Long, Long>> windows;
-    private transient SensorContexts.Updater contexts;
+    private transient MonitoringContexts contexts;
     private transient Counter checked;
     private transient Counter deviating;
-    private transient Counter withoutMachine;
     private transient Counter late;
     private transient Counter unusable;
     private transient Counter alerts;
-    private transient Counter machinesRefused;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
         windows = getRuntimeContext().getMapState(WINDOWS);
-        contexts = new SensorContexts.Updater();
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        contexts = new MonitoringContexts(metrics, WITHOUT_MACHINE_METRIC, RpmMonitoring.class);
         checked = metrics.counter(CHECKED_METRIC);
         deviating = metrics.counter(DEVIATING_METRIC);
-        withoutMachine = metrics.counter(WITHOUT_MACHINE_METRIC);
         late = metrics.counter(LATE_METRIC);
         unusable = metrics.counter(UNUSABLE_METRIC);
         alerts = metrics.counter(ALERTS_METRIC);
-        machinesRefused = metrics.counter(MACHINES_REFUSED_METRIC);
     }
 
     @Override
@@ -108,25 +101,22 @@ public final class RpmMonitoring
         long time = reading.getTimestampMillis();
         if (!Double.isFinite(reading.getTemperatureC())
                 || !Double.isFinite(reading.getFanRpm())
-                || time > Long.MAX_VALUE - RpmMonitoringSettings.MAX_WINDOW_MILLIS
-                || time < Long.MIN_VALUE + RpmMonitoringSettings.MAX_WINDOW_MILLIS) {
+                || !MonitoringContexts.windowable(time)) {
             unusable.inc();
             return;
         }
-        Optional<MachineProperties> machine =
-                SensorContexts.machine(ctx.getBroadcastState(SensorContexts.MACHINES), reading.getMachineId());
+        Optional<MachineProperties> machine = contexts.machine(ctx, reading.getMachineId());
         if (machine.isEmpty()) {
-            withoutMachine.inc();
             return;
         }
-        RpmMonitoringSettings settings = SensorContexts.rpmSettings(ctx.getBroadcastState(SensorContexts.RPM_CONFIG));
+        RpmMonitoringSettings settings = MonitoringContexts.settings(ctx);
         Tuple2<Long, Long> window = openWindowContaining(time);
         if (window == null) {
             long start = settings.windowStart(time);
             window = Tuple2.of(start, start + settings.windowMillis());
         }
         long watermark = ctx.timerService().currentWatermark();
-        if (window.f1 - 1 <= watermark) {
+        if (MonitoringContexts.closedAt(window.f1, watermark)) {
             late.inc();
             return;
         }
@@ -150,10 +140,10 @@ public final class RpmMonitoring
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SystemAlert> out) throws Exception {
-        RpmMonitoringSettings settings = SensorContexts.rpmSettings(ctx.getBroadcastState(SensorContexts.RPM_CONFIG));
+        RpmMonitoringSettings settings = MonitoringContexts.settings(ctx);
         List<Map.Entry<Tuple2<Long, Long>, Tuple2<Long, Long>>> closing = new ArrayList<>();
         for (Map.Entry<Tuple2<Long, Long>, Tuple2<Long, Long>> entry : windows.entries()) {
-            if (entry.getKey().f1 - 1 <= timestamp) {
+            if (MonitoringContexts.closedAt(entry.getKey().f1, timestamp)) {
                 closing.add(Map.entry(entry.getKey(), entry.getValue()));
             }
         }
@@ -171,17 +161,7 @@ public final class RpmMonitoring
     @Override
     public void processBroadcastElement(ContextUpdate update, Context ctx, Collector<SystemAlert> out)
             throws Exception {
-        SensorContexts.Applied applied = contexts.apply(
-                update,
-                ctx.getBroadcastState(SensorContexts.MACHINES),
-                ctx.getBroadcastState(SensorContexts.RPM_CONFIG));
-        if (applied == SensorContexts.Applied.MACHINE_REFUSED_FULL) {
-            machinesRefused.inc();
-            LOG.warn(
-                    "Properties of machine '{}' refused: {} machines are known already",
-                    update.getMachineProperties().getMachineId(),
-                    SensorContexts.MAX_MACHINES);
-        }
+        contexts.apply(update, ctx);
     }
 
     private static SystemAlert alert(
@@ -214,7 +194,7 @@ public final class RpmMonitoring
 
     private Tuple2<Long, Long> openWindowContaining(long time) throws Exception {
         for (Tuple2<Long, Long> window : windows.keys()) {
-            if (window.f0 <= time && time < window.f1) {
+            if (MonitoringContexts.contains(window.f0, window.f1, time)) {
                 return window;
             }
         }
