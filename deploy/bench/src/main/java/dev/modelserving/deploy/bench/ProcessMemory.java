@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,19 +40,27 @@ record ProcessMemory(
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessMemory.class);
     private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
+    private static final Pattern NMT_HEAP = Pattern.compile("Java Heap \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
 
-    /** Runs two full GCs, then reads every figure; trims the C heap last. */
-    static ProcessMemory measure() throws IOException {
+    /**
+     * Runs two full GCs and waits (at most {@code settle}) until G1 has given back the heap it shrank by (it uncommits
+     * concurrently, after the GC: until then the regions a model load touched are still resident), then reads every
+     * figure; trims the C heap last.
+     */
+    static ProcessMemory measure(Duration settle) throws IOException, InterruptedException {
         System.gc();
         System.gc();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long deadline = System.nanoTime() + settle.toNanos();
+        String nmt = nativeMemorySummary();
+        while (heapCommittedByNmt(nmt) > heap.getCommitted() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            nmt = nativeMemorySummary();
+        }
         String status = Files.readString(Path.of("/proc/self/status"));
-        long nmt = diagnosticCommand("vmNativeMemory", "summary")
-                .map(out -> {
-                    Matcher m = NMT_TOTAL.matcher(out);
-                    return m.find() ? Long.parseLong(m.group(2)) * 1024 : -1L;
-                })
-                .orElse(-1L);
+        Matcher total = NMT_TOTAL.matcher(nmt);
+        long nmtCommitted = total.find() ? Long.parseLong(total.group(2)) * 1024 : -1L;
         long trimmed = diagnosticCommand("systemTrimNativeHeap").isPresent()
                 ? kilobytes(Files.readString(Path.of("/proc/self/status")), "VmRSS") * 1024
                 : -1;
@@ -61,12 +70,23 @@ record ProcessMemory(
                 kilobytes(status, "VmHWM") * 1024,
                 heap.getUsed(),
                 heap.getCommitted(),
-                nmt);
+                nmtCommitted);
+    }
+
+    /** NMT's committed Java heap (-1 without NMT). */
+    private static long heapCommittedByNmt(String summary) {
+        Matcher m = NMT_HEAP.matcher(summary);
+        return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
     }
 
     /** Resident memory, after trimming, that the JVM does not track (native libraries' own allocations), or -1. */
     long untrackedBytes() {
         return nmtCommittedBytes < 0 || trimmedRssBytes < 0 ? -1 : trimmedRssBytes - nmtCommittedBytes;
+    }
+
+    /** NMT's summary by category (what {@code jcmd <pid> VM.native_memory summary} prints), for the log. */
+    static String nativeMemorySummary() {
+        return diagnosticCommand("vmNativeMemory", "summary").orElse("(no Native Memory Tracking)");
     }
 
     private static long kilobytes(String status, String field) {

@@ -558,6 +558,11 @@ public final class SharedModelMemoryBench implements Callable<Integer> {
         }
     }
 
+    /** MiB and how many artifacts' worth: {@code 283.5 (2.20×)}. */
+    private static String copies(double bytes, double artifact) {
+        return String.format(Locale.ROOT, "%.1f (%.2f×)", bytes / MIB, bytes / artifact);
+    }
+
     /**
      * The markdown table: per p, what the big model costs over the tiny one at the same p, as the kernel counts it
      * (resident set after GC, and after trimming the C heap), split into Java heap committed and memory outside the
@@ -574,17 +579,16 @@ public final class SharedModelMemoryBench implements Callable<Integer> {
         table.append(String.format(
                 Locale.ROOT,
                 "Big model: ONNX artifact of %d bytes (%.1f MiB), referenced by a descriptor of %d bytes. Memory in"
-                        + " MiB; \"big − tiny\": the big model's process minus the tiny model's at the same p.%n%n",
+                        + " MiB; \"big − tiny\": the big model's process minus the tiny model's at the same p; (n×):"
+                        + " artifacts' worth.%n%n",
                 big.artifactBytes(),
                 artifact / MIB,
                 big.descriptor().getSerializedSize()));
-        table.append(
-                "| p (slots) | RSS tiny | RSS big | big − tiny | ÷ artifact | ÷ (p = 1) | after C-heap trim: big − tiny"
-                        + " | ÷ artifact | ÷ (p = 1) | of which Java heap committed | of which outside the JVM | peak RSS big"
-                        + " | instances built / shared | checkpoint big (B) | checkpoint tiny (B) | restarts |\n");
-        table.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        table.append("| p (slots) | RSS tiny / big | big − tiny | after C-heap trim: big − tiny | of which outside"
+                + " the JVM (native: ONNX Runtime) | of which Java heap committed | outside the JVM ÷ (p = 1) | peak RSS"
+                + " big | instances built / shared | checkpoint big / tiny (B) | restarts |\n");
+        table.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         Double first = null;
-        Double firstTrimmed = null;
         for (Map.Entry<Integer, Measurement> entry : large.entrySet()) {
             Measurement b = entry.getValue();
             Measurement t = tiny.get(entry.getKey());
@@ -593,28 +597,23 @@ public final class SharedModelMemoryBench implements Callable<Integer> {
             }
             double delta = b.get("rss") - t.get("rss");
             double trimmed = b.get("trimmedRss") - t.get("trimmedRss");
-            if (first == null) {
-                first = delta;
-                firstTrimmed = trimmed;
-            }
             double heap = b.get("heapCommitted") - t.get("heapCommitted");
             double outside =
                     (b.get("trimmedRss") - b.get("nmtCommitted")) - (t.get("trimmedRss") - t.get("nmtCommitted"));
+            if (first == null) {
+                first = outside;
+            }
             table.append(String.format(
                     Locale.ROOT,
-                    "| %d | %.1f | %.1f | %.1f | %.2f | %.2f | %.1f | %.2f | %.2f | %.1f | %.1f | %.1f | %d / %d | %d"
-                            + " | %d | %d |%n",
+                    "| %d | %.1f / %.1f | %s | %s | %s | %.1f | %.2f | %.1f | %d / %d | %d / %d | %d |%n",
                     entry.getKey(),
                     t.get("rss") / MIB,
                     b.get("rss") / MIB,
-                    delta / MIB,
-                    delta / artifact,
-                    delta / first,
-                    trimmed / MIB,
-                    trimmed / artifact,
-                    trimmed / firstTrimmed,
+                    copies(delta, artifact),
+                    copies(trimmed, artifact),
+                    copies(outside, artifact),
                     heap / MIB,
-                    outside / MIB,
+                    outside / first,
                     b.get("peakRss") / MIB,
                     b.builtInstances(),
                     b.sharedInstances(),

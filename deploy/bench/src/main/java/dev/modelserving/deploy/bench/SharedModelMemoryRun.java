@@ -97,7 +97,9 @@ public final class SharedModelMemoryRun {
             SharedModelMemoryRun run = new SharedModelMemoryRun(cluster, job, slots);
             List<Long> scored = run.awaitScoredBySubtask();
             long checkpointBytes = run.awaitCheckpointAfterNow();
-            ProcessMemory memory = ProcessMemory.measure();
+            ProcessMemory memory = ProcessMemory.measure(Duration.ofSeconds(30));
+            out.println("Native Memory Tracking at the measurement:");
+            out.println(ProcessMemory.nativeMemorySummary());
             out.println(TAG
                     + String.format(
                             Locale.ROOT,
