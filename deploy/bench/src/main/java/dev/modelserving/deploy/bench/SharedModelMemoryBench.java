@@ -26,6 +26,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -40,6 +41,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -171,7 +173,8 @@ public final class SharedModelMemoryBench implements Callable<Integer> {
         Published tiny = publish(root, "tiny", 1, WideMlp.seeded(SEED, inputs, 16, 2, 4));
         Published big = publish(root, "big", 2, WideMlp.seeded(SEED, inputs, width, hiddenLayers, 4));
         List<Measurement> measurements = new ArrayList<>();
-        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().start()) {
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().start();
+                ArtifactsRemoved removed = new ArtifactsRemoved(work)) {
             for (int p : slots) {
                 for (Published model : List.of(tiny, big)) {
                     Measurement m = new Run(broker, work, root, model, p).measure();
@@ -203,6 +206,21 @@ public final class SharedModelMemoryBench implements Callable<Integer> {
             Files.writeString(out, table);
         }
         return 0;
+    }
+
+    /** Deletes the artifacts and the children's model caches (hundreds of MB) when closed; keeps the children's logs. */
+    private record ArtifactsRemoved(Path work) implements AutoCloseable {
+
+        @Override
+        public void close() throws IOException {
+            try (Stream<Path> files = Files.walk(work)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    if (!file.equals(work) && !file.getFileName().toString().endsWith(".log")) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+        }
     }
 
     /** Writes the model's ONNX artifact into {@code root} and a descriptor that references it (never its bytes). */
