@@ -148,8 +148,7 @@ public final class CnnOnnx {
         return t.build();
     }
 
-    /** A float vector initializer. */
-    static TensorProto vector(String name, float[] values) {
+    private static TensorProto vector(String name, float[] values) {
         TensorProto.Builder t = TensorProto.newBuilder()
                 .setName(name)
                 .setDataType(TensorProto.DataType.FLOAT.getNumber())
@@ -160,8 +159,7 @@ public final class CnnOnnx {
         return t.build();
     }
 
-    /** A float matrix initializer, [rows][columns]. */
-    static TensorProto matrix(String name, float[][] rows) {
+    private static TensorProto matrix(String name, float[][] rows) {
         TensorProto.Builder t = TensorProto.newBuilder()
                 .setName(name)
                 .setDataType(TensorProto.DataType.FLOAT.getNumber())
@@ -175,8 +173,7 @@ public final class CnnOnnx {
         return t.build();
     }
 
-    /** A float tensor [batch, dims...] with a symbolic batch dimension. */
-    static ValueInfoProto floatTensor(String name, long... dims) {
+    private static ValueInfoProto floatTensor(String name, long... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
                 .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
         for (long d : dims) {
