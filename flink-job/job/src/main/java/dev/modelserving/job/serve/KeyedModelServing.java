@@ -147,7 +147,11 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         boolean starts = !batches.isOpen(key);
         RecordBatches.Batch<DataRecord> full = batches.add(key, record, now);
         if (full != null) {
-            scoreBatch(slot, full, BatchMetrics.Flush.FULL, contextOutput(ctx, out));
+            scoreBatch(
+                    slot,
+                    full,
+                    batches.isFull(full) ? BatchMetrics.Flush.FULL : BatchMetrics.Flush.TIMEOUT,
+                    contextOutput(ctx, out));
         } else if (starts) {
             ctx.timerService()
                     .registerProcessingTimeTimer(now + settings.batching().timerDelayMillis());

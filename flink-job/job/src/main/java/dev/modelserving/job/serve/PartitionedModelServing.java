@@ -193,7 +193,11 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
             RecordBatches.Batch<DataRecord> full =
                     batches.add(record.getDataType(), record, processingTime.getAsLong());
             if (full != null) {
-                scoreBatch(record.getDataType(), full, BatchMetrics.Flush.FULL, out::collect);
+                scoreBatch(
+                        record.getDataType(),
+                        full,
+                        batches.isFull(full) ? BatchMetrics.Flush.FULL : BatchMetrics.Flush.TIMEOUT,
+                        out::collect);
             }
             statsIfDue(out);
             return;

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Micro-batching in keyed serving, run in its {@link BatchFlushingKeyedCoProcessOperator}: batches of 4 records or
- * 5 ms; every held-back record is emitted before a checkpoint barrier, at a model change and at the end of input.
+ * 5 s; every held-back record is emitted before a checkpoint barrier, at a model change and at the end of input.
  */
 class KeyedBatchingHarnessTest {
 
-    private static final BatchSettings BATCHING = new BatchSettings(4, 5_000);
+    private static final BatchSettings BATCHING = new BatchSettings(4, 5_000_000);
 
     private KeyedTwoInputStreamOperatorTestHarness<String, DataRecord, ModelDescriptor, ServingResult> harness;
     private long now = 1_000;
@@ -105,9 +105,9 @@ class KeyedBatchingHarnessTest {
     @Test
     void aBatchThatDoesNotFillIsScoredWhenItsTimeoutPasses() throws Exception {
         send("a", "b");
-        harness.setProcessingTime(now + 4);
-        assertThat(emittedIds()).as("before the 5 ms timeout").isEmpty();
-        harness.setProcessingTime(now + 5);
+        harness.setProcessingTime(now + 4_999);
+        assertThat(emittedIds()).as("before the 5 s timeout").isEmpty();
+        harness.setProcessingTime(now + 5_000);
         assertThat(emittedIds()).containsExactly("a", "b");
     }
 

@@ -24,12 +24,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Micro-batching in partitioned serving, run in its {@link BatchFlushingCoFlatMapOperator}: batches of 4 records or
- * 5 ms per data type, the timeout driven by the operator's processing-time callbacks; every held-back record is
+ * 5 s per data type, the timeout driven by the operator's processing-time callbacks; every held-back record is
  * emitted before a checkpoint barrier, at a model change and at the end of input.
  */
 class PartitionedBatchingHarnessTest {
 
-    private static final BatchSettings BATCHING = new BatchSettings(4, 5_000);
+    private static final BatchSettings BATCHING = new BatchSettings(4, 5_000_000);
 
     private TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor, ServingOutput> harness;
     private final long now = 1_000;
@@ -99,12 +99,12 @@ class PartitionedBatchingHarnessTest {
     @Test
     void theProcessingTimeCallbackFlushesABatchWhoseTimeoutPassed() throws Exception {
         send("a", "b");
-        harness.setProcessingTime(now + 4);
-        assertThat(emittedIds()).as("before the 5 ms timeout").isEmpty();
-        harness.setProcessingTime(now + 5);
+        harness.setProcessingTime(now + 4_999);
+        assertThat(emittedIds()).as("before the 5 s timeout").isEmpty();
+        harness.setProcessingTime(now + 5_000);
         assertThat(emittedIds()).containsExactly("a", "b");
         send("c");
-        harness.setProcessingTime(now + 10);
+        harness.setProcessingTime(now + 10_000);
         assertThat(emittedIds()).as("a later batch gets its own callback").containsExactly("a", "b", "c");
     }
 

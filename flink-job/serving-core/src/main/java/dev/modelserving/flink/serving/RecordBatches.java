@@ -50,20 +50,30 @@ public final class RecordBatches<T> {
     }
 
     /**
-     * Adds a record to its key's batch.
+     * Adds a record to its key's batch. The batch closes when it is full, or when this record arrives after the
+     * batch's first record has waited the timeout: in a stream that keeps coming, no record waits longer than the
+     * timeout (measured with {@link System#nanoTime()}); the processing-time timer of the deadline, whole
+     * milliseconds, only flushes a batch whose stream stopped.
      *
      * @param nowMillis processing time now, which starts the timeout of a new batch
-     * @return the batch, when it is now full and must be flushed (it is removed); otherwise null
+     * @return the batch, when it is now full or due and must be flushed (it is removed); otherwise null
      */
     public Batch<T> add(String key, T item, long nowMillis) {
         Batch<T> batch = open.computeIfAbsent(key, k -> new Batch<>(nowMillis + settings.timerDelayMillis()));
+        long arrival = System.nanoTime();
         batch.items.add(item);
-        batch.arrivalNanos.add(System.nanoTime());
-        if (batch.items.size() >= settings.size()) {
+        batch.arrivalNanos.add(arrival);
+        if (batch.items.size() >= settings.size()
+                || arrival - batch.arrivalNanos.get(0) >= settings.timeoutMicros() * 1000) {
             open.remove(key);
             return batch;
         }
         return null;
+    }
+
+    /** Whether a batch {@link #add} returned closed because it was full (else: its first record waited the timeout). */
+    public boolean isFull(Batch<T> batch) {
+        return batch.items.size() >= settings.size();
     }
 
     /** Whether this add starts a new batch of the key (so a timer for its deadline is needed). */
