@@ -87,13 +87,13 @@ public final class SwapLatencyBench implements Callable<Integer> {
 
     @Option(
             names = "--rate",
-            defaultValue = "500",
+            defaultValue = "250",
             description = "Records per second of EACH of the two streams (default ${DEFAULT-VALUE}).")
     private int rate;
 
     @Option(
             names = "--seconds-before",
-            defaultValue = "4",
+            defaultValue = "8",
             description = "Seconds of steady traffic before the new version is published (default ${DEFAULT-VALUE};"
                     + " at least 1).")
     private int secondsBefore;
