@@ -112,6 +112,21 @@ public final class SwapLatencyBench implements Callable<Integer> {
                     + " noise to every latency and hide a swap's effect).")
     private long bufferTimeoutMs;
 
+    @Option(
+            names = "--repeat",
+            defaultValue = "1",
+            description = "Runs of every case, mode and warm-up (default ${DEFAULT-VALUE}), one after the other.")
+    private int repeat;
+
+    @Option(
+            names = "--jvm-warm-up",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = "Whether an unreported run of the first case warms the JVM up first (default: yes;"
+                    + " --no-jvm-warm-up skips it).")
+    private boolean jvmWarmUp;
+
     @Option(names = "--swap-to", description = "Case custom: a binary ModelDescriptor file, the model swapped in.")
     private Path swapTo;
 
@@ -142,9 +157,10 @@ public final class SwapLatencyBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (secondsBefore < 1 || secondsAfter < 1 || rate < 1) {
+        if (secondsBefore < 1 || secondsAfter < 1 || rate < 1 || repeat < 1) {
             throw new CommandLine.ParameterException(
-                    new CommandLine(this), "--rate, --seconds-before and --seconds-after must be at least 1");
+                    new CommandLine(this),
+                    "--rate, --seconds-before, --seconds-after and --repeat must be at least 1");
         }
         List<String> selected =
                 cases != null ? cases : swapTo != null ? List.of(CUSTOM) : List.of(FOREST, CNN_GRAPH, CNN_ONNX);
@@ -163,10 +179,18 @@ public final class SwapLatencyBench implements Callable<Integer> {
                 new EmbeddedKafkaBroker(Map.of("log.message.timestamp.type", "LogAppendTime")).start()) {
             SwapRunner runner =
                     new SwapRunner(broker, services, rate, secondsBefore, secondsAfter, bufferTimeoutMs, log);
-            for (String mode : modes) {
-                for (String name : selected) {
-                    for (long warmUp : warmUps) {
-                        outcomes.add(runner.run(plan(name, streams), mode, warmUp));
+            if (jvmWarmUp) {
+                // One unreported run first: the first job in a JVM pays for class loading and JIT compilation of the
+                // whole pipeline (its steady phase ran seconds behind its input here).
+                SwapRunner.Outcome warm = runner.run(plan(selected.get(0), streams), modes.get(0), warmUps.get(0));
+                log.println("(unreported JVM warm-up run: " + warm.sent() + " records)");
+            }
+            for (int round = 0; round < repeat; round++) {
+                for (String mode : modes) {
+                    for (String name : selected) {
+                        for (long warmUp : warmUps) {
+                            outcomes.add(runner.run(plan(name, streams), mode, warmUp));
+                        }
                     }
                 }
             }
