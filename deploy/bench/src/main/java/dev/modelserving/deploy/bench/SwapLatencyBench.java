@@ -159,8 +159,7 @@ public final class SwapLatencyBench implements Callable<Integer> {
     public Integer call() throws Exception {
         if (secondsBefore < 1 || secondsAfter < 1 || rate < 1 || repeat < 1) {
             throw new CommandLine.ParameterException(
-                    new CommandLine(this),
-                    "--rate, --seconds-before, --seconds-after and --repeat must be at least 1");
+                    new CommandLine(this), "--rate, --seconds-before, --seconds-after and --repeat must be at least 1");
         }
         List<String> selected =
                 cases != null ? cases : swapTo != null ? List.of(CUSTOM) : List.of(FOREST, CNN_GRAPH, CNN_ONNX);
@@ -275,8 +274,11 @@ public final class SwapLatencyBench implements Callable<Integer> {
                 "Run of %s, %d cores, load average %s at the start and %s at the end; %d records/s of each of the"
                         + " two data types, %d s steady before the publication, parallelism 1, Flink buffer timeout"
                         + " %d ms, no checkpointing. Latency = broker append time of the result − send time of the"
-                        + " record (ms), p50 / p99 / max over the records sent in: the second before the"
-                        + " publication (steady), the second before the activation, the second after it.%n%n",
+                        + " record (ms), p50 / p99 / max over the records sent in: the steady phase from 2 s after"
+                        + " its start to the publication of the new version (steady), the second before the"
+                        + " activation, the second after it. Scoring = the job's own scoring time of those records"
+                        + " (latency_nanos). Within 10 ms: Δp99 after − before and after − steady both at most"
+                        + " 10 ms.%n%n",
                 started,
                 Runtime.getRuntime().availableProcessors(),
                 loadBefore,
@@ -286,8 +288,9 @@ public final class SwapLatencyBench implements Callable<Integer> {
                 bufferTimeoutMs));
         t.append("| case | mode | warm-up max | swap | stream | publication → activation | load (warm-up) |"
                 + " steady | before activation | after activation | Δp99 after − before | Δp99 after − steady |"
+                + " Δp99 before − steady |"
                 + " scoring p99 steady / before / after | not scored | after: by the new version | within 10 ms |\n");
-        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (SwapRunner.Outcome o : outcomes) {
             ModelEvent activated = o.activated();
             ModelDescriptor to = o.plan().swapTo();
@@ -303,7 +306,7 @@ public final class SwapLatencyBench implements Callable<Integer> {
                 t.append(String.format(
                         Locale.ROOT,
                         "| %s | %s | %d ms | %s | %s `%s` | %d ms | %d ms (%d ms, %d calls%s) | %s | %s | %s | %+.0f ms |"
-                                + " %+.0f ms | %.0f / %.0f / %.0f µs | %d | %d | %s |%n",
+                                + " %+.0f ms | %+.0f ms | %.0f / %.0f / %.0f µs | %d | %d | %s |%n",
                         o.plan().name(),
                         o.mode(),
                         o.warmUpMaxMs(),
@@ -320,6 +323,7 @@ public final class SwapLatencyBench implements Callable<Integer> {
                         format(l.after()),
                         sinceBefore,
                         sinceSteady,
+                        l.before().p99() - l.steady().p99(),
                         l.steadyScoring().p99(),
                         l.beforeScoring().p99(),
                         l.afterScoring().p99(),

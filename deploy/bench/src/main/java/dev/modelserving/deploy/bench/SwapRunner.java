@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -46,13 +47,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * stamped with its send time ({@code event_time_millis}). After the steady phase the new version of the swapped
  * model is published; the run goes on until the job has reported its ACTIVATED event and some seconds more. Every
  * result's latency is the broker's append time of the result ({@code LogAppendTime} on the broker) minus the send
- * time of its record; results are bucketed by send time into the second before the publication (steady state), the
- * second before the activation and the second after it.
+ * time of its record; results are bucketed by send time into the steady phase (from 2 s after its start to the
+ * publication), the second before the activation and the second after it (windows may overlap). A timeline of the
+ * p99 per 500 ms around the activation is logged.
  */
 final class SwapRunner {
 
     private static final Duration ACTIVATION_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration RESULTS_TIMEOUT = Duration.ofMinutes(2);
+    /** Step of the latency timeline printed for each run. */
+    private static final long TIMELINE_STEP_MILLIS = 500;
+
     private static final long EVENT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /**
@@ -94,7 +99,8 @@ final class SwapRunner {
     /**
      * Latencies of one stream's records (milliseconds) by send time.
      *
-     * @param steady sent in the second before the new version was published
+     * @param steady sent in the steady phase before the new version was published, but its first 2 s (at least the
+     *     last second)
      * @param before sent in the second before the activation
      * @param after sent in the second after the activation
      * @param steadyScoring the job's scoring time of the steady second's records (µs, {@code latency_nanos})
@@ -349,8 +355,11 @@ final class SwapRunner {
     }
 
     private Map<String, Latencies> measure(Plan plan, String topic, long expected, long published, long activated) {
+        // The steady window: the steady phase but its first 2 s (a longer baseline than one second of records).
+        long steadyMillis = 1000L * Math.max(1, secondsBefore - 2);
         Map<String, List<List<Double>>> buckets = new LinkedHashMap<>();
         Map<String, List<List<Double>>> scoring = new LinkedHashMap<>();
+        Map<String, TreeMap<Long, List<Double>>> timeline = new LinkedHashMap<>();
         Map<String, long[]> counts = new LinkedHashMap<>();
         Map<String, String> roles = Map.of(
                 plan.swapped().dataType(), plan.swapped().role(),
@@ -375,11 +384,16 @@ final class SwapRunner {
                         continue;
                     }
                     long sentAt = result.getEventTimeMillis();
-                    long[] starts = {published - 1000, activated - 1000, activated};
+                    timeline.computeIfAbsent(role, k -> new TreeMap<>())
+                            .computeIfAbsent(
+                                    Math.floorDiv(sentAt - activated, TIMELINE_STEP_MILLIS), k -> new ArrayList<>())
+                            .add((double) (r.timestamp() - sentAt));
+                    long[] starts = {published - steadyMillis, activated - 1000, activated};
+                    long[] ends = {published, activated, activated + 1000};
                     boolean inAny = false;
                     for (int bucket = 0; bucket < starts.length; bucket++) {
                         // The windows may overlap (an activation within a second of the publication).
-                        if (sentAt >= starts[bucket] && sentAt < starts[bucket] + 1000) {
+                        if (sentAt >= starts[bucket] && sentAt < ends[bucket]) {
                             buckets.get(role).get(bucket).add((double) (r.timestamp() - sentAt));
                             scoring.get(role).get(bucket).add(result.getLatencyNanos() / 1000.0);
                             inAny = true;
@@ -399,6 +413,15 @@ final class SwapRunner {
                 }
             }
         }
+        timeline.forEach((role, steps) -> {
+            StringBuilder line = new StringBuilder();
+            steps.forEach((step, values) -> line.append(String.format(
+                    Locale.ROOT,
+                    " %+d:%.0f",
+                    step * TIMELINE_STEP_MILLIS,
+                    percentiles(values).p99())));
+            log.println("  p99 (ms) of " + role + " by send time from the activation (ms):" + line);
+        });
         Map<String, Latencies> byRole = new LinkedHashMap<>();
         buckets.forEach((role, lists) -> byRole.put(
                 role,
