@@ -205,9 +205,6 @@ final class SwapRunner {
             new ServingJob(config, new KafkaServingIo(config)).build(env);
             JobClient job = env.executeAsync("swap latency " + run);
             try (KafkaConsumer<byte[], byte[]> eventConsumer = consumer(events)) {
-                awaitActivated(
-                        eventConsumer,
-                        List.of(plan.swapped().initial(), plan.bystander().initial()));
                 long[] publishedAt = new long[1];
                 Driven driven = drive(plan, recordProducer, records, eventConsumer, () -> {
                     publishedAt[0] = System.currentTimeMillis();
@@ -244,8 +241,9 @@ final class SwapRunner {
     private record Driven(ModelEvent activated, long sent) {}
 
     /**
-     * Sends both streams at {@code rate} records per second each, alternating: {@code secondsBefore} seconds, then
-     * publishes the new version, then on until {@code secondsAfter} seconds after its activation.
+     * Sends both streams at {@code rate} records per second each, alternating: until both initial models are
+     * active, then {@code secondsBefore} seconds, then publishes the new version, then on until {@code secondsAfter}
+     * seconds after its activation.
      */
     private Driven drive(
             Plan plan,
@@ -257,8 +255,12 @@ final class SwapRunner {
         List<Stream> streams = List.of(plan.swapped(), plan.bystander());
         long intervalNanos = 1_000_000_000L / (2L * rate);
         long start = System.nanoTime();
-        long publishAt = start + TimeUnit.SECONDS.toNanos(secondsBefore);
-        long nextEventPoll = publishAt;
+        // Traffic flows from the start: in partitioned mode a model is only activated when a record arrives. The
+        // steady phase starts once both initial models are active.
+        List<ModelDescriptor> waiting = new ArrayList<>(
+                List.of(plan.swapped().initial(), plan.bystander().initial()));
+        long publishAt = Long.MAX_VALUE;
+        long nextEventPoll = start;
         Future<RecordMetadata> published = null;
         long publishedNanos = 0;
         ModelEvent activated = null;
@@ -283,13 +285,32 @@ final class SwapRunner {
             producer.send(new ProducerRecord<>(
                     topic, record.getKey().getBytes(StandardCharsets.UTF_8), record.toByteArray()));
             i++;
+            if (!waiting.isEmpty() && now >= nextEventPoll) {
+                nextEventPoll = now + EVENT_POLL_NANOS;
+                for (ModelEvent event : activations(events)) {
+                    waiting.removeIf(m -> matches(event, m));
+                }
+                if (waiting.isEmpty()) {
+                    publishAt = now + TimeUnit.SECONDS.toNanos(secondsBefore);
+                    nextEventPoll = publishAt;
+                } else if (now - start > ACTIVATION_TIMEOUT.toNanos()) {
+                    throw new IllegalStateException("not activated within " + ACTIVATION_TIMEOUT + ": "
+                            + waiting.stream()
+                                    .map(m -> m.getName() + "@" + m.getVersion())
+                                    .toList());
+                }
+            }
             if (published == null && now >= publishAt) {
                 published = publication.publish();
                 publishedNanos = now;
             }
             if (published != null && activated == null && now >= nextEventPoll) {
                 nextEventPoll = now + EVENT_POLL_NANOS;
-                activated = poll(events, plan.swapTo(), Duration.ZERO);
+                for (ModelEvent event : activations(events)) {
+                    if (matches(event, plan.swapTo())) {
+                        activated = event;
+                    }
+                }
                 if (activated != null) {
                     long sinceActivation = System.currentTimeMillis() - activated.getTimestampMillis();
                     stopAt = now
@@ -306,35 +327,17 @@ final class SwapRunner {
         return new Driven(activated, i);
     }
 
-    /** Waits until each model has been activated. */
-    private void awaitActivated(KafkaConsumer<byte[], byte[]> events, List<ModelDescriptor> models) {
-        long deadline = System.nanoTime() + ACTIVATION_TIMEOUT.toNanos();
-        List<ModelDescriptor> waiting = new ArrayList<>(models);
-        while (!waiting.isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not activated within " + ACTIVATION_TIMEOUT + ": " + waiting);
-            }
-            for (ConsumerRecord<byte[], byte[]> r : events.poll(Duration.ofMillis(200))) {
-                ModelEvent event = event(r.value());
-                checkNotRejected(event);
-                if (event.getType() == ModelEventType.ACTIVATED) {
-                    waiting.removeIf(m -> matches(event, m));
-                }
-            }
-        }
-    }
-
-    /** The ACTIVATED event of {@code model} among the events polled now, or null. */
-    private ModelEvent poll(KafkaConsumer<byte[], byte[]> events, ModelDescriptor model, Duration timeout) {
-        ModelEvent found = null;
-        for (ConsumerRecord<byte[], byte[]> r : events.poll(timeout)) {
+    /** The ACTIVATED events polled now (without waiting); a REJECTED event fails the run. */
+    private static List<ModelEvent> activations(KafkaConsumer<byte[], byte[]> events) {
+        List<ModelEvent> activated = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : events.poll(Duration.ZERO)) {
             ModelEvent event = event(r.value());
             checkNotRejected(event);
-            if (event.getType() == ModelEventType.ACTIVATED && matches(event, model)) {
-                found = event;
+            if (event.getType() == ModelEventType.ACTIVATED) {
+                activated.add(event);
             }
         }
-        return found;
+        return activated;
     }
 
     private static boolean matches(ModelEvent event, ModelDescriptor model) {
