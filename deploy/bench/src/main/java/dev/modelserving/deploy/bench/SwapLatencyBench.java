@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
  * MiniCluster with one in-process broker serves two record streams of different data types at a steady rate
  * (machine-feature records and 784-float images); after a steady phase the new version of one of the two models is
  * published, and the latency of every record (its send time to the broker's append time of its result) in the second
- * after the job activated the new version is compared with the second before the activation and with the second
- * before the publication. Cases:
+ * after the job activated the new version is compared with the second before the activation and with the steady
+ * phase before the publication (see {@link SwapRunner}). Cases:
  * <ul>
  *   <li>{@code forest}: the ~324 KB random-forest PMML of {@link ForestModels}, one version to the next (other trees),
  *       while the TensorFlow CNN serves the images;</li>
