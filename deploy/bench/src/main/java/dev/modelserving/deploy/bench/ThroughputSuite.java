@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
@@ -350,8 +351,12 @@ public final class ThroughputSuite implements Callable<Integer> {
         }
         Path services = BenchModelTypes.serviceDirectory();
         List<Run> runs = new ArrayList<>();
-        try (EmbeddedKafkaBroker broker =
-                new EmbeddedKafkaBroker(Map.of("log.message.timestamp.type", "LogAppendTime")).start()) {
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Map.of(
+                        "log.message.timestamp.type",
+                        "LogAppendTime",
+                        "message.max.bytes",
+                        String.valueOf(MAX_MESSAGE_BYTES)))
+                .start()) {
             JobRunner jobs = new JobRunner(broker, services);
             for (RecordSet set : sets) {
                 jobs.prefill(set);
@@ -363,9 +368,9 @@ public final class ThroughputSuite implements Callable<Integer> {
                 runs.add(jobs.copy("tuned", set, true));
                 runs.add(jobs.serve(set, BenchModels.noop(set.dataType()), jobBatchSize));
                 for (ModelDescriptor model : set.models()) {
-                    runs.add(jobs.serve(set, model, jobBatchSize));
+                    jobs.serveOrReport(set, model, jobBatchSize).ifPresent(runs::add);
                     if (set.batchOneRuns() && jobBatchSize != 1) {
-                        runs.add(jobs.serve(set, model, 1));
+                        jobs.serveOrReport(set, model, 1).ifPresent(runs::add);
                     }
                 }
             }
@@ -399,7 +404,7 @@ public final class ThroughputSuite implements Callable<Integer> {
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
             props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "10485760");
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(MAX_MESSAGE_BYTES));
             try (KafkaProducer<byte[], byte[]> producer =
                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
                 for (DataRecord record : set.records()) {
@@ -426,6 +431,18 @@ public final class ThroughputSuite implements Callable<Integer> {
             CopyJob.build(env, kafka, input(set), run + "-out", run);
             BacklogMeter.Window window = measure(env, run, run + "-out", set.count(), value -> true);
             return new Run(set, tuned ? TUNED_FLOOR : DEFAULT_FLOOR, null, 0, window, null);
+        }
+
+        /** A serving run, or empty (with the reason printed) when it fails: one model must not cost the table. */
+        Optional<Run> serveOrReport(RecordSet set, ModelDescriptor model, int batchSize) throws InterruptedException {
+            try {
+                return Optional.of(serve(set, model, batchSize));
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                log.println("FAILED: " + model.getName() + " at batch " + batchSize + ": " + e);
+                return Optional.empty();
+            }
         }
 
         Run serve(RecordSet set, ModelDescriptor model, int batchSize) throws Exception {
@@ -489,7 +506,7 @@ public final class ThroughputSuite implements Callable<Integer> {
         private void publish(String topic, ModelDescriptor model) throws Exception {
             Properties props = new Properties();
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "10485760");
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(MAX_MESSAGE_BYTES));
             try (KafkaProducer<byte[], byte[]> producer =
                     new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>(
@@ -520,6 +537,9 @@ public final class ThroughputSuite implements Callable<Integer> {
             return window;
         }
     }
+
+    /** Largest message the suite's broker and producers take: the heavy samples' descriptors carry megabytes. */
+    private static final int MAX_MESSAGE_BYTES = 64 << 20;
 
     private static final String DEFAULT_FLOOR = "copy-only floor, Kafka default settings";
     private static final String TUNED_FLOOR = "copy-only floor, tuned settings";

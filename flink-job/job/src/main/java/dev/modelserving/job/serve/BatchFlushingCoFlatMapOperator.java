@@ -1,5 +1,6 @@
 package dev.modelserving.job.serve;
 
+import dev.modelserving.flink.serving.BatchSettings;
 import org.apache.flink.streaming.api.functions.co.CoFlatMapFunction;
 import org.apache.flink.streaming.api.operators.TimestampedCollector;
 import org.apache.flink.streaming.api.operators.co.CoStreamFlatMap;
@@ -62,9 +63,13 @@ public final class BatchFlushingCoFlatMapOperator<IN1, IN2, OUT> extends CoStrea
 
     private void scheduleFlush() {
         long next = batching().nextFlushMillis();
-        if (next < timerAt) {
-            timerAt = next;
-            getProcessingTimeService().registerTimer(next, this::onFlushTime);
+        if (next == Long.MAX_VALUE) {
+            return;
+        }
+        long timer = BatchSettings.timerFor(next);
+        if (timer < timerAt) {
+            timerAt = timer;
+            getProcessingTimeService().registerTimer(timer, this::onFlushTime);
         }
     }
 
@@ -72,7 +77,7 @@ public final class BatchFlushingCoFlatMapOperator<IN1, IN2, OUT> extends CoStrea
         if (time >= timerAt) {
             timerAt = Long.MAX_VALUE;
         }
-        batching().flushDue(time, output());
+        batching().flushDue(BatchSettings.firingTime(time), output());
         scheduleFlush();
     }
 

@@ -1,6 +1,7 @@
 package dev.modelserving.job.serve;
 
 import dev.modelserving.flink.serving.BatchMetrics;
+import dev.modelserving.flink.serving.BatchSettings;
 import dev.modelserving.flink.serving.RecordBatches;
 import dev.modelserving.flink.serving.ServingOutputs;
 import dev.modelserving.flink.serving.ServingRuntime;
@@ -154,7 +155,8 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
                     contextOutput(ctx, out));
         } else if (starts) {
             ctx.timerService()
-                    .registerProcessingTimeTimer(now + settings.batching().timerDelayMillis());
+                    .registerProcessingTimeTimer(
+                            BatchSettings.timerFor(now + settings.batching().timerDelayMillis()));
         }
         statsLater(slot, ctx);
     }
@@ -244,7 +246,7 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         if (slot == null) {
             return;
         }
-        flushKey(ctx, out, true, timestamp);
+        flushKey(ctx, out, true, BatchSettings.firingTime(timestamp));
         List<ModelEvent> events = slot.poll();
         if (!events.isEmpty()) {
             publish(slot, events, ctx);

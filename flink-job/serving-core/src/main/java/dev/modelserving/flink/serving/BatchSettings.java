@@ -51,4 +51,21 @@ public record BatchSettings(int size, long timeoutMicros) implements Serializabl
     public long timerDelayMillis() {
         return Math.max(1, (timeoutMicros + 999) / 1000);
     }
+
+    /**
+     * Flink fires a processing-time timer 1 ms after its timestamp (so that no record of the same millisecond comes
+     * after it): a batch's flush timer is registered this much before the batch's deadline, and a firing timer
+     * stands for its timestamp plus this much. Without it a batch waits up to the timeout plus 1 ms.
+     */
+    public static final long TIMER_FIRING_OFFSET_MILLIS = 1;
+
+    /** The timestamp of the timer that flushes a batch due at {@code deadlineMillis}. */
+    public static long timerFor(long deadlineMillis) {
+        return deadlineMillis - TIMER_FIRING_OFFSET_MILLIS;
+    }
+
+    /** The time a timer of {@code timestamp} fires at, against which batches are due. */
+    public static long firingTime(long timestamp) {
+        return timestamp + TIMER_FIRING_OFFSET_MILLIS;
+    }
 }
