@@ -165,7 +165,7 @@ public final class ThroughputSuite implements Callable<Integer> {
 
     @Option(
             names = "--skip-batch-one-runs",
-            description = "Do not run the image and user models again at batch size 1 (batching off).")
+            description = "Do not run every model again at batch size 1 (batching off).")
     private boolean skipBatchOneRuns;
 
     @Option(
@@ -307,7 +307,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                         kind.label(),
                         BenchModels.records(kind, kind == Kind.IMAGE ? imageRecords : featureRecords),
                         samples.stream().filter(m -> Kind.of(m) == kind).toList(),
-                        kind == Kind.IMAGE && !skipBatchOneRuns));
+                        !skipBatchOneRuns));
             }
         }
         if (userRecordsFile != null) {

@@ -28,8 +28,9 @@ public final class BatchingOptions {
     public static final ConfigOption<Long> BATCH_TIMEOUT_US = ConfigOptions.key("model-serving.batch-timeout-us")
             .longType()
             .defaultValue(BatchSettings.DEFAULT_TIMEOUT_MICROS)
-            .withDescription("Longest wait of a record for its batch to fill, in microseconds (rounded up to whole"
-                    + " milliseconds by the processing-time timers).");
+            .withDescription("Longest wait of a record for its batch to fill, in microseconds: the next record after"
+                    + " it closes the batch; when the stream stops, a processing-time timer does (whole milliseconds,"
+                    + " rounded up).");
 
     private BatchingOptions() {}
 }
