@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -67,36 +68,23 @@ final class BacklogMeter {
 
     /** Reads the first {@code expected} records of {@code topic}; {@code counts} says which records count. */
     Window read(String topic, long expected, Predicate<byte[]> counts) {
-        TopicPartition partition = new TopicPartition(topic, 0);
-        long total = 0;
-        long skipped = 0;
-        long uncounted = 0;
-        long first = -1;
-        long last = -1;
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            while (total < expected) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (total >= expected) {
-                        break;
-                    }
-                    total++;
-                    boolean counted = counts.test(record.value());
-                    if (first < 0) {
-                        if (counted) {
-                            first = record.timestamp();
-                        } else {
-                            skipped++;
-                        }
-                    } else if (!counted) {
-                        uncounted++;
-                    }
-                    last = record.timestamp();
+        long[] tally = new long[3]; // skipped, uncounted after the first counted one, total
+        long[] times = {-1, -1}; // first counted, last
+        forFirst(topic, expected, record -> {
+            tally[2]++;
+            boolean counted = counts.test(record.value());
+            if (times[0] < 0) {
+                if (counted) {
+                    times[0] = record.timestamp();
+                } else {
+                    tally[0]++;
                 }
+            } else if (!counted) {
+                tally[1]++;
             }
-        }
-        return new Window(total, skipped, total - skipped, uncounted, first < 0 ? 0 : last - first);
+            times[1] = record.timestamp();
+        });
+        return new Window(tally[2], tally[0], tally[2] - tally[0], tally[1], times[0] < 0 ? 0 : times[1] - times[0]);
     }
 
     /**
@@ -104,9 +92,20 @@ final class BacklogMeter {
      * in its micro-batch); records for which {@code value} gives NaN are left out.
      */
     Percentiles sample(String topic, long expected, ToDoubleFunction<byte[]> value) {
-        TopicPartition partition = new TopicPartition(topic, 0);
         double[] values = new double[Math.toIntExact(expected)];
-        int kept = 0;
+        int[] kept = {0};
+        forFirst(topic, expected, record -> {
+            double v = value.applyAsDouble(record.value());
+            if (!Double.isNaN(v)) {
+                values[kept[0]++] = v;
+            }
+        });
+        return Percentiles.of(java.util.Arrays.copyOf(values, kept[0]));
+    }
+
+    /** Hands the first {@code expected} records of {@code topic} (one partition) to {@code each}, in order. */
+    private void forFirst(String topic, long expected, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        TopicPartition partition = new TopicPartition(topic, 0);
         long total = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             consumer.assign(List.of(partition));
@@ -117,14 +116,10 @@ final class BacklogMeter {
                         break;
                     }
                     total++;
-                    double v = value.applyAsDouble(record.value());
-                    if (!Double.isNaN(v)) {
-                        values[kept++] = v;
-                    }
+                    each.accept(record);
                 }
             }
         }
-        return Percentiles.of(java.util.Arrays.copyOf(values, kept));
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {

@@ -78,7 +78,7 @@ public final class ThroughputSuite implements Callable<Integer> {
 
     @Option(
             names = "--image-records",
-            defaultValue = "40000",
+            defaultValue = "150000",
             description = "Image records (784 floats) in the backlog of the heavy CNN (default ${DEFAULT-VALUE}).")
     private int imageRecords;
 
@@ -105,7 +105,7 @@ public final class ThroughputSuite implements Callable<Integer> {
 
     @Option(
             names = "--user-records",
-            defaultValue = "200000",
+            defaultValue = "1000000",
             description = "Records in the backlog of --records (cycled with unique ids; default ${DEFAULT-VALUE}).")
     private int userRecordCount;
 
