@@ -115,6 +115,8 @@ class RecordParserTest {
         DataRecord bare = DataRecord.newBuilder()
                 .setDataType("wine")
                 .putFeatures("alcohol", 11)
+                .addVector(1.5f)
+                .addVector(-2f)
                 .build();
         RawRecord kafkaRecord = new RawRecord(
                 bare.toByteArray(), "cellar-9".getBytes(StandardCharsets.UTF_8), "records", 2, 17L, 1_700_000_000_000L);
@@ -127,6 +129,9 @@ class RecordParserTest {
                 assertThat(record.getKey()).isEqualTo("cellar-9");
                 assertThat(record.getEventTimeMillis()).isEqualTo(1_700_000_000_000L);
                 assertThat(record.getFeaturesMap()).isEqualTo(Map.of("alcohol", 11.0));
+                assertThat(record.getVectorList())
+                        .as("completed in the builder it was parsed into: features and vector kept")
+                        .containsExactly(1.5f, -2f);
             });
         }
     }
