@@ -2,6 +2,9 @@ package dev.modelserving.job;
 
 import dev.modelserving.flink.parse.DeadLetters;
 import dev.modelserving.flink.parse.DescriptorParser;
+import dev.modelserving.flink.parse.EncodedRecord;
+import dev.modelserving.flink.parse.EncodedRecordReader;
+import dev.modelserving.flink.parse.RecordInput;
 import dev.modelserving.flink.parse.RecordParser;
 import dev.modelserving.flink.parse.SpeculativeConfigParser;
 import dev.modelserving.flink.serving.ServingOutputs;
@@ -44,6 +47,7 @@ import dev.modelserving.speculative.SpeculativeOutputs;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -113,36 +117,10 @@ public final class ServingJob {
                 .withBatching(config.batchSettings())
                 .withModelCache(config.modelCacheDir(), config.modelCacheMaxBytes());
 
-        DataStream<DataRecord> records;
-        DataStream<DeadLetter> recordDeadLetters;
-        Optional<DataStream<SensorReading>> sensorReadings;
-        if (config.sensorSystem()) {
-            SingleOutputStreamOperator<SensorReading> parsed =
-                    SensorReadings.parse(io.records(env), config.parseLimits());
-            DataStream<SensorReading> readings =
-                    SensorReadings.withEventTime(parsed, config.maxOutOfOrdernessMs(), config.watermarkIdlenessMs());
-            SingleOutputStreamOperator<DataRecord> features =
-                    MachineFeatures.of(readings, config.whiteningWarmUp(), config.dataTopic());
-            records = features;
-            recordDeadLetters = parsed.getSideOutput(DeadLetters.TAG).union(features.getSideOutput(DeadLetters.TAG));
-            sensorReadings = Optional.of(readings);
-        } else {
-            SingleOutputStreamOperator<DataRecord> parsed = io.records(env)
-                    .process(new RecordParser(
-                            config.dataFormat(),
-                            config.parseLimits(),
-                            config.recordMapping().orElse(null)))
-                    .uid("parse-records")
-                    .name("Parse records (" + config.dataFormat().flagValue() + ")");
-            records = parsed;
-            recordDeadLetters = parsed.getSideOutput(DeadLetters.TAG);
-            sensorReadings = Optional.empty();
-        }
         SingleOutputStreamOperator<ModelDescriptor> parsedModels = io.models(env)
                 .process(new DescriptorParser(config.parseLimits()))
                 .uid("parse-models")
                 .name("Parse model descriptors");
-        DataStream<DeadLetter> deadLetters = recordDeadLetters.union(parsedModels.getSideOutput(DeadLetters.TAG));
         Optional<SingleOutputStreamOperator<ModelDescriptor>> verified = config.trustPolicy()
                 .map(policy -> parsedModels
                         .process(new VerifyDescriptors(policy, config.requireSignatures()))
@@ -150,13 +128,48 @@ public final class ServingJob {
                         .name("Verify model signatures and publishers"));
         DataStream<ModelDescriptor> models =
                 verified.<DataStream<ModelDescriptor>>map(v -> v).orElse(parsedModels);
-
         StatsSchedule stats = new StatsSchedule(config.statsIntervalMs());
-        Served served = switch (config.mode()) {
-            case KEYED -> keyed(settings, stats, records, models);
-            case PARTITIONED -> partitioned(settings, stats, records, models);
-            case SPECULATIVE -> speculative(env, settings, stats, records, models);
-        };
+
+        DataStream<DeadLetter> recordDeadLetters;
+        Optional<DataStream<SensorReading>> sensorReadings = Optional.empty();
+        Served served;
+        if (config.sensorSystem()) {
+            SingleOutputStreamOperator<SensorReading> parsed =
+                    SensorReadings.parse(io.records(env), config.parseLimits());
+            DataStream<SensorReading> readings =
+                    SensorReadings.withEventTime(parsed, config.maxOutOfOrdernessMs(), config.watermarkIdlenessMs());
+            SingleOutputStreamOperator<DataRecord> features =
+                    MachineFeatures.of(readings, config.whiteningWarmUp(), config.dataTopic());
+            recordDeadLetters = parsed.getSideOutput(DeadLetters.TAG).union(features.getSideOutput(DeadLetters.TAG));
+            sensorReadings = Optional.of(readings);
+            served = serveParsed(env, settings, stats, features, models);
+        } else if (config.mode() == ServingJobConfig.Mode.SPECULATIVE) {
+            SingleOutputStreamOperator<DataRecord> parsed = io.records(env)
+                    .process(new RecordParser(
+                            config.dataFormat(),
+                            config.parseLimits(),
+                            config.recordMapping().orElse(null)))
+                    .uid("parse-records")
+                    .name("Parse records (" + config.dataFormat().flagValue() + ")");
+            recordDeadLetters = parsed.getSideOutput(DeadLetters.TAG);
+            served = serveParsed(env, settings, stats, parsed, models);
+        } else {
+            // Keyed and partitioned serving parse each record once, after the exchange: here only its data type is
+            // read (EncodedRecordReader), and the serving operator sends the dead letters of what does not parse.
+            SingleOutputStreamOperator<EncodedRecord> encoded = io.records(env)
+                    .process(new EncodedRecordReader(
+                            config.dataFormat(),
+                            config.parseLimits(),
+                            config.recordMapping().orElse(null)))
+                    .uid("parse-records")
+                    .name("Read records (" + config.dataFormat().flagValue() + ")");
+            recordDeadLetters = encoded.getSideOutput(DeadLetters.TAG);
+            RecordInput<EncodedRecord> input = RecordInput.encoded(config.parseLimits());
+            served = config.mode() == ServingJobConfig.Mode.KEYED
+                    ? keyed(input, EncodedRecord::getDataType, settings, stats, encoded, models)
+                    : partitioned(input, settings, stats, encoded, models);
+        }
+        DataStream<DeadLetter> deadLetters = recordDeadLetters.union(parsedModels.getSideOutput(DeadLetters.TAG));
         if (stats.enabled()) {
             io.stats(served.stats());
         }
@@ -179,37 +192,55 @@ public final class ServingJob {
             Optional<DataStream<DeadLetter>> deadLetters,
             DataStream<ModelStats> stats) {}
 
-    private static Served keyed(
+    /** Serves records that are already parsed (the sensor system's features, the speculative mode's records). */
+    private Served serveParsed(
+            StreamExecutionEnvironment env,
             ServingSettings settings,
             StatsSchedule stats,
             DataStream<DataRecord> records,
             DataStream<ModelDescriptor> models) {
-        SingleOutputStreamOperator<ServingResult> results = records.keyBy(DataRecord::getDataType, Types.STRING)
+        RecordInput<DataRecord> input = RecordInput.parsed();
+        return switch (config.mode()) {
+            case KEYED -> keyed(input, DataRecord::getDataType, settings, stats, records, models);
+            case PARTITIONED -> partitioned(input, settings, stats, records, models);
+            case SPECULATIVE -> speculative(env, settings, stats, records, models);
+        };
+    }
+
+    private static <IN> Served keyed(
+            RecordInput<IN> input,
+            KeySelector<IN, String> dataType,
+            ServingSettings settings,
+            StatsSchedule stats,
+            DataStream<IN> records,
+            DataStream<ModelDescriptor> models) {
+        SingleOutputStreamOperator<ServingResult> results = records.keyBy(dataType, Types.STRING)
                 .connect(models.keyBy(ModelDescriptor::getDataType, Types.STRING))
                 .transform(
                         "Keyed model serving",
                         ProtoTypeInfo.of(ServingResult.class),
-                        new BatchFlushingKeyedCoProcessOperator<>(new KeyedModelServing(settings, stats)))
+                        new BatchFlushingKeyedCoProcessOperator<>(new KeyedModelServing<>(input, settings, stats)))
                 .uid("keyed-model-serving")
                 .name("Keyed model serving");
         return new Served(
                 results,
                 results.getSideOutput(ServingOutputs.MODEL_EVENTS),
-                Optional.empty(),
+                Optional.of(results.getSideOutput(DeadLetters.TAG)),
                 results.getSideOutput(ServingOutputs.MODEL_STATS));
     }
 
-    private static Served partitioned(
+    private static <IN> Served partitioned(
+            RecordInput<IN> input,
             ServingSettings settings,
             StatsSchedule stats,
-            DataStream<DataRecord> records,
+            DataStream<IN> records,
             DataStream<ModelDescriptor> models) {
         SingleOutputStreamOperator<ServingResult> results = records.rebalance()
                 .connect(models.broadcast())
                 .transform(
                         "Partitioned model serving",
                         ProtoTypeInfo.of(ServingOutput.class),
-                        new BatchFlushingCoFlatMapOperator<>(new PartitionedModelServing(settings, stats)))
+                        new BatchFlushingCoFlatMapOperator<>(new PartitionedModelServing<>(input, settings, stats)))
                 .uid("partitioned-model-serving")
                 .name("Partitioned model serving")
                 .process(new SplitServingOutput(), ProtoTypeInfo.of(ServingResult.class))
@@ -218,7 +249,7 @@ public final class ServingJob {
         return new Served(
                 results,
                 results.getSideOutput(ServingOutputs.MODEL_EVENTS),
-                Optional.empty(),
+                Optional.of(results.getSideOutput(DeadLetters.TAG)),
                 results.getSideOutput(ServingOutputs.MODEL_STATS));
     }
 
@@ -277,14 +308,6 @@ public final class ServingJob {
                 answers.getSideOutput(SpeculativeOutputs.MODEL_STATS));
     }
 
-    /**
-     * The sensor system ({@code --sensor-system}): the contexts ({@link SensorContexts#read}), the readings parsed once
-     * more from the records topic with event time ({@link SensorReadings}), and the monitoring nodes
-     * ({@link SystemMonitoring}) whose alerts go to {@link ServingIo#alerts}.
-     *
-     * @param predictions the predicted temperatures the over-temperature node judges; empty: that node is not built
-     * @return the dead letters of the contexts and of the readings' parser
-     */
     /**
      * The sensor system after the serving stage: the contexts (machine properties, rpm monitoring config) read once
      * and broadcast, the predicted temperatures made from the serving results, and the rpm and over-temperature

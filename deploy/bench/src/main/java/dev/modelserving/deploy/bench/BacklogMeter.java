@@ -1,5 +1,6 @@
 package dev.modelserving.deploy.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,25 +46,54 @@ final class BacklogMeter {
     }
 
     /**
-     * Waits until {@code topic} holds at least {@code expected} records.
+     * The CPU time this JVM (the job, the broker, everything in it) used while a job wrote its output.
+     *
+     * @param records output records written between the two readings of the CPU clock
+     * @param cpuNanos process CPU time between them, over every core
+     */
+    record CpuWindow(long records, long cpuNanos) {
+
+        /** CPU time per output record in microseconds; NaN when no record was written in the window. */
+        double cpuMicrosPerRecord() {
+            return records <= 0 ? Double.NaN : cpuNanos / 1000.0 / records;
+        }
+    }
+
+    /**
+     * Waits until {@code topic} holds at least {@code expected} records, and measures the process CPU time from the
+     * first poll that saw output to the poll that saw all of it (polls every {@value #POLL_MILLIS} ms, so the job's
+     * start-up is not counted).
      *
      * @throws IllegalStateException when it does not within {@code timeout}
      */
-    void awaitRecords(String topic, long expected, Duration timeout) throws InterruptedException {
+    CpuWindow awaitRecords(String topic, long expected, Duration timeout) throws InterruptedException {
         TopicPartition partition = new TopicPartition(topic, 0);
         long deadline = System.nanoTime() + timeout.toNanos();
+        long firstSeen = -1;
+        long cpuAtFirst = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             long end = 0;
             while (System.nanoTime() < deadline) {
                 end = consumer.endOffsets(List.of(partition)).get(partition);
-                if (end >= expected) {
-                    return;
+                if (end > 0 && firstSeen < 0) {
+                    firstSeen = end;
+                    cpuAtFirst = processCpuNanos();
                 }
-                Thread.sleep(250);
+                if (end >= expected) {
+                    return new CpuWindow(expected - firstSeen, processCpuNanos() - cpuAtFirst);
+                }
+                Thread.sleep(POLL_MILLIS);
             }
             throw new IllegalStateException(
                     topic + " holds " + end + " records after " + timeout + ", expected " + expected);
         }
+    }
+
+    private static final long POLL_MILLIS = 20;
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Reads the first {@code expected} records of {@code topic}; {@code counts} says which records count. */

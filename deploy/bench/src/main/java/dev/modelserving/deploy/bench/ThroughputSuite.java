@@ -241,6 +241,7 @@ public final class ThroughputSuite implements Callable<Integer> {
      *
      * @param model null for the copy jobs
      * @param batchSize the serving job's --batch-size (0 for the copy jobs)
+     * @param cpu the JVM's CPU time while the job wrote its output
      * @param batchWaitMicros how long the counted results waited in their micro-batch (null for the copy jobs)
      */
     private record Run(
@@ -248,8 +249,16 @@ public final class ThroughputSuite implements Callable<Integer> {
             String what,
             ModelDescriptor model,
             int batchSize,
-            BacklogMeter.Window window,
-            Percentiles batchWaitMicros) {}
+            Measured measured,
+            Percentiles batchWaitMicros) {
+
+        BacklogMeter.Window window() {
+            return measured.window();
+        }
+    }
+
+    /** What a job run measured: its output's rate, and the CPU time the JVM spent meanwhile. */
+    private record Measured(BacklogMeter.Window window, BacklogMeter.CpuWindow cpu) {}
 
     @Override
     public Integer call() throws Exception {
@@ -429,8 +438,8 @@ public final class ThroughputSuite implements Callable<Integer> {
             StreamExecutionEnvironment env = environment();
             env.setParallelism(1);
             CopyJob.build(env, kafka, input(set), run + "-out", run);
-            BacklogMeter.Window window = measure(env, run, run + "-out", set.count(), value -> true);
-            return new Run(set, tuned ? TUNED_FLOOR : DEFAULT_FLOOR, null, 0, window, null);
+            Measured measured = measure(env, run, run + "-out", set.count(), value -> true);
+            return new Run(set, tuned ? TUNED_FLOOR : DEFAULT_FLOOR, null, 0, measured, null);
         }
 
         /** A serving run, or empty (with the reason printed) when it fails: one model must not cost the table. */
@@ -483,10 +492,10 @@ public final class ThroughputSuite implements Callable<Integer> {
             StreamExecutionEnvironment env = environment();
             new ServingJob(config, new KafkaServingIo(config)).build(env);
             int expected = set.count();
-            BacklogMeter.Window window = measure(env, run, run + "-results", expected, ThroughputSuite::scored);
+            Measured measured = measure(env, run, run + "-results", expected, ThroughputSuite::scored);
             Percentiles wait = meter.sample(run + "-results", expected, ThroughputSuite::batchWaitMicros);
             log.println("  batch wait p50 / p99 / max: " + wait.format("µs"));
-            return new Run(set, "serving job", model, batchSize, window, wait);
+            return new Run(set, "serving job", model, batchSize, measured, wait);
         }
 
         private KafkaIo withUserProperties(KafkaIo kafka) {
@@ -515,26 +524,29 @@ public final class ThroughputSuite implements Callable<Integer> {
             }
         }
 
-        private BacklogMeter.Window measure(
+        private Measured measure(
                 StreamExecutionEnvironment env, String run, String output, int expected, Predicate<byte[]> counts)
                 throws Exception {
             JobClient job = env.executeAsync("bench " + run);
+            BacklogMeter.CpuWindow cpu;
             try {
-                meter.awaitRecords(output, expected, Duration.ofMinutes(10));
+                cpu = meter.awaitRecords(output, expected, Duration.ofMinutes(10));
             } finally {
                 job.cancel().get();
             }
             BacklogMeter.Window window = meter.read(output, expected, counts);
             log.printf(
                     Locale.ROOT,
-                    "%-40s %,12.0f rec/s  (%,d counted in %,d ms; %,d skipped before the model served; %,d failed)%n",
+                    "%-40s %,12.0f rec/s  %,8.1f CPU µs/rec  (%,d counted in %,d ms; %,d skipped before the model"
+                            + " served; %,d failed)%n",
                     run,
                     window.recordsPerSecond(),
+                    cpu.cpuMicrosPerRecord(),
                     window.counted(),
                     window.windowMillis(),
                     window.skipped(),
                     window.uncountedAfterFirst());
-            return window;
+            return new Measured(window, cpu);
         }
     }
 
@@ -588,10 +600,11 @@ public final class ThroughputSuite implements Callable<Integer> {
                 jmhIterations,
                 jmhSeconds));
         if (!runs.isEmpty()) {
-            t.append("| records | job | batch | rec/s | × tuned floor | × default floor | × batch-1 job | batch wait"
-                    + " p50 / p99 µs | raw `score` rec/s | raw `scoreBatch` at the job's batch rec/s | job / raw at"
-                    + " its batch | raw best rec/s (batch) |\n");
-            t.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            t.append(
+                    "| records | job | batch | rec/s | × tuned floor | × default floor | × batch-1 job | JVM CPU µs / rec"
+                            + " | batch wait p50 / p99 µs | raw `score` rec/s | raw `scoreBatch` at the job's batch rec/s | job /"
+                            + " raw at its batch | raw best rec/s (batch) |\n");
+            t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (RecordSet set : sets) {
                 double defaultFloor = rate(runs, set, DEFAULT_FLOOR);
                 double tunedFloor = rate(runs, set, TUNED_FLOOR);
@@ -616,7 +629,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                                     .orElse(Double.NaN);
                     t.append(String.format(
                             Locale.ROOT,
-                            "| %s | %s | %s | %,.0f | %.2f | %.2f | %s | %s | %s | %s | %s | %s |%n",
+                            "| %s | %s | %s | %,.0f | %.2f | %.2f | %s | %.1f | %s | %s | %s | %s | %s |%n",
                             set.label(),
                             run.model() == null ? run.what() : run.what() + ", " + BenchModels.describe(run.model()),
                             run.model() == null ? "" : String.valueOf(run.batchSize()),
@@ -624,6 +637,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                             rate / tunedFloor,
                             rate / defaultFloor,
                             Double.isNaN(batchOne) ? "" : String.format(Locale.ROOT, "%.2f", rate / batchOne),
+                            run.measured().cpu().cpuMicrosPerRecord(),
                             run.batchWaitMicros() == null
                                             || run.batchWaitMicros().count() == 0
                                     ? ""

@@ -1,5 +1,7 @@
 package dev.modelserving.job.serve;
 
+import dev.modelserving.flink.parse.DeadLetters;
+import dev.modelserving.flink.parse.RecordInput;
 import dev.modelserving.flink.serving.BatchMetrics;
 import dev.modelserving.flink.serving.BatchSettings;
 import dev.modelserving.flink.serving.RecordBatches;
@@ -51,8 +53,13 @@ import org.apache.flink.util.OutputTag;
  * arrival order. A descriptor of the data type flushes its batch first (records are scored by the model current when
  * they arrived, as without batching). Run it in a {@link BatchFlushingKeyedCoProcessOperator}, which flushes every
  * batch before each checkpoint barrier and at the end of input, so no record is held across a checkpoint.
+ *
+ * <p>Records arrive parsed or in their Kafka bytes ({@link RecordInput}); bytes that do not make a valid record go to
+ * {@link DeadLetters#TAG} with the reason.
+ *
+ * @param <IN> the record input's type: {@link DataRecord}, or {@link dev.modelserving.flink.parse.EncodedRecord}
  */
-public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord, ModelDescriptor, ServingResult>
+public class KeyedModelServing<IN> extends KeyedCoProcessFunction<String, IN, ModelDescriptor, ServingResult>
         implements BatchFlushing<ServingResult> {
 
     private static final long serialVersionUID = 1L;
@@ -60,6 +67,7 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
     /** How often a loading candidate is polled, in milliseconds of processing time. */
     public static final long POLL_INTERVAL_MILLIS = 50;
 
+    private final RecordInput<IN> input;
     private final ServingSettings settings;
     private final StatsSchedule stats;
 
@@ -72,11 +80,12 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
     private transient BatchMetrics batchMetrics;
 
     /** Serving without a stats stream. */
-    public KeyedModelServing(ServingSettings settings) {
-        this(settings, StatsSchedule.off());
+    public KeyedModelServing(RecordInput<IN> input, ServingSettings settings) {
+        this(input, settings, StatsSchedule.off());
     }
 
-    public KeyedModelServing(ServingSettings settings, StatsSchedule stats) {
+    public KeyedModelServing(RecordInput<IN> input, ServingSettings settings, StatsSchedule stats) {
+        this.input = input;
         this.settings = settings;
         this.stats = stats;
     }
@@ -95,10 +104,18 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
             batches = new RecordBatches<>(settings.batching());
             batchMetrics = new BatchMetrics(getRuntimeContext().getMetricGroup());
         }
+        input.open(getRuntimeContext().getMetricGroup());
     }
 
     @Override
-    public void processElement1(DataRecord record, Context ctx, Collector<ServingResult> out) throws Exception {
+    public void processElement1(IN element, Context ctx, Collector<ServingResult> out) throws Exception {
+        DataRecord record = input.record(
+                element,
+                ctx.timerService().currentProcessingTime(),
+                deadLetter -> ctx.output(DeadLetters.TAG, deadLetter));
+        if (record == null) {
+            return;
+        }
         ServingSlot slot = existingSlot(ctx.getCurrentKey());
         if (slot == null) {
             ServingResult noModel = dev.modelserving.model.serving.ServingResults.noModel(record);
@@ -191,7 +208,7 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         }
     }
 
-    private static BatchOutput<ServingResult> contextOutput(Context ctx, Collector<ServingResult> out) {
+    private BatchOutput<ServingResult> contextOutput(Context ctx, Collector<ServingResult> out) {
         return new BatchOutput<>() {
             @Override
             public void collect(ServingResult value) {
@@ -318,7 +335,7 @@ public class KeyedModelServing extends KeyedCoProcessFunction<String, DataRecord
         }
     }
 
-    private static void pollLater(ServingSlot slot, long now, Context ctx) {
+    private void pollLater(ServingSlot slot, long now, Context ctx) {
         if (slot.loading()) {
             ctx.timerService().registerProcessingTimeTimer(now + POLL_INTERVAL_MILLIS);
         }

@@ -1,5 +1,6 @@
 package dev.modelserving.job.serve;
 
+import dev.modelserving.flink.parse.RecordInput;
 import dev.modelserving.flink.serving.BatchMetrics;
 import dev.modelserving.flink.serving.RecordBatches;
 import dev.modelserving.flink.serving.ServingRuntime;
@@ -54,12 +55,18 @@ import org.apache.flink.util.Collector;
  * flushes its batch first. Run it in a {@link BatchFlushingCoFlatMapOperator}: it drives the timeout with processing-
  * time callbacks and flushes every batch before each checkpoint barrier and at the end of input, so the union state
  * never needs to hold records.
+ *
+ * <p>Records arrive parsed or in their Kafka bytes ({@link RecordInput}); bytes that do not make a valid record are
+ * emitted as dead letters ({@link ServingOutput#getDeadLetter()}) with the reason.
+ *
+ * @param <IN> the record input's type: {@link DataRecord}, or {@link dev.modelserving.flink.parse.EncodedRecord}
  */
-public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, ModelDescriptor, ServingOutput>
+public class PartitionedModelServing<IN> extends RichCoFlatMapFunction<IN, ModelDescriptor, ServingOutput>
         implements CheckpointedFunction, BatchFlushing<ServingOutput> {
 
     private static final long serialVersionUID = 1L;
 
+    private final RecordInput<IN> input;
     private final ServingSettings settings;
     private final StatsSchedule stats;
 
@@ -76,11 +83,12 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
     private transient LongSupplier processingTime;
 
     /** Serving without a stats stream. */
-    public PartitionedModelServing(ServingSettings settings) {
-        this(settings, StatsSchedule.off());
+    public PartitionedModelServing(RecordInput<IN> input, ServingSettings settings) {
+        this(input, settings, StatsSchedule.off());
     }
 
-    public PartitionedModelServing(ServingSettings settings, StatsSchedule stats) {
+    public PartitionedModelServing(RecordInput<IN> input, ServingSettings settings, StatsSchedule stats) {
+        this.input = input;
         this.settings = settings;
         this.stats = stats;
     }
@@ -116,10 +124,11 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
         if (settings.batching().enabled()) {
             batches = new RecordBatches<>(settings.batching());
             batchMetrics = new BatchMetrics(getRuntimeContext().getMetricGroup());
-            if (processingTime == null) {
-                processingTime = System::currentTimeMillis;
-            }
         }
+        if (processingTime == null) {
+            processingTime = System::currentTimeMillis;
+        }
+        input.open(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -186,7 +195,15 @@ public class PartitionedModelServing extends RichCoFlatMapFunction<DataRecord, M
     }
 
     @Override
-    public void flatMap1(DataRecord record, Collector<ServingOutput> out) {
+    public void flatMap1(IN element, Collector<ServingOutput> out) {
+        DataRecord record = input.record(
+                element,
+                processingTime.getAsLong(),
+                deadLetter -> out.collect(
+                        ServingOutput.newBuilder().setDeadLetter(deadLetter).build()));
+        if (record == null) {
+            return;
+        }
         pollLoading(out);
         ServingSlot slot = slots.get(record.getDataType());
         if (slot != null && batches != null) {

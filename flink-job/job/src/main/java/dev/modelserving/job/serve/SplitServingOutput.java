@@ -1,5 +1,6 @@
 package dev.modelserving.job.serve;
 
+import dev.modelserving.flink.parse.DeadLetters;
 import dev.modelserving.flink.serving.ServingOutputs;
 import dev.modelserving.proto.ServingOutput;
 import dev.modelserving.proto.ServingResult;
@@ -7,8 +8,9 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Separates what the partitioned serving function emits: results on the main output, events and serving statistics
- * on side outputs ({@link ServingOutputs#MODEL_EVENTS}, {@link ServingOutputs#MODEL_STATS}).
+ * Separates what the partitioned serving function emits: results on the main output; events, serving statistics and
+ * dead letters on side outputs ({@link ServingOutputs#MODEL_EVENTS}, {@link ServingOutputs#MODEL_STATS},
+ * {@link DeadLetters#TAG}).
  */
 public class SplitServingOutput extends ProcessFunction<ServingOutput, ServingResult> {
 
@@ -20,6 +22,7 @@ public class SplitServingOutput extends ProcessFunction<ServingOutput, ServingRe
             case RESULT -> out.collect(output.getResult());
             case EVENT -> ctx.output(ServingOutputs.MODEL_EVENTS, output.getEvent());
             case STATS -> ctx.output(ServingOutputs.MODEL_STATS, output.getStats());
+            case DEAD_LETTER -> ctx.output(DeadLetters.TAG, output.getDeadLetter());
             case KIND_NOT_SET -> throw new IllegalStateException("a serving output with neither result nor event");
         }
     }

@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +47,7 @@ class BadInputIntegrationTest extends ClusterAndBrokerPerClass {
             value = Mode.class,
             names = {"KEYED", "PARTITIONED"})
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
-    void everyRecordInIsOneResultOrOneDeadLetterOut(Mode mode) {
+    void everyRecordInIsOneResultOrOneDeadLetterOut(Mode mode, @InjectMiniCluster MiniCluster cluster) {
         ServingTopics topics = ServingTopics.create(broker, "bad-input-" + mode);
         int servingInstances = mode == Mode.KEYED ? 1 : LocalFlink.SLOTS;
         try (ProtoProducer producer = ProtoProducer.open(broker.bootstrapServers());
@@ -55,7 +57,7 @@ class BadInputIntegrationTest extends ClusterAndBrokerPerClass {
                         broker.bootstrapServers(), topics.deadLetters(), DeadLetter.parser());
                 TopicReader<ModelEvent> events =
                         TopicReader.readUncommitted(broker.bootstrapServers(), topics.events(), ModelEvent.parser());
-                ServingJobRun job = ServingJobRun.start(topics.config(mode, LocalFlink.SLOTS))) {
+                ServingJobRun job = ServingJobRun.start(topics.config(mode, LocalFlink.SLOTS), cluster)) {
             RecordFeed feed = new RecordFeed(producer, topics.data(), DATA_TYPE, 13);
             producer.send(topics.models(), DATA_TYPE, RegressionModels.v2(DATA_TYPE));
             feed.streamUntil(
@@ -83,6 +85,22 @@ class BadInputIntegrationTest extends ClusterAndBrokerPerClass {
                     "DataRecord without data_type (id 'typeless')"));
             byte[] empty = new byte[0];
             badRecords.add(new BadPayload(empty, producer.sendBytes(topics.data(), "k", empty), "empty payload"));
+            // These two carry a valid data type, so they reach the serving operator, which parses them and refuses.
+            byte[] foreignField = withForeignField(
+                    feed.record(good.get(0)).toBuilder().setId("foreign").build());
+            badRecords.add(new BadPayload(
+                    foreignField,
+                    producer.sendBytes(topics.data(), "k", foreignField),
+                    "not a DataRecord: field 42 is not a DataRecord field"));
+            byte[] badKey = feed.record(good.get(0)).toBuilder()
+                    .setId("bad-key")
+                    .setKey("line\nbreak")
+                    .build()
+                    .toByteArray();
+            badRecords.add(new BadPayload(
+                    badKey,
+                    producer.sendBytes(topics.data(), "k", badKey),
+                    "DataRecord 'bad-key': key contains control character U+000A"));
             byte[] badDescriptor = {0x0f, 0x7f};
             BadPayload badModel = new BadPayload(
                     badDescriptor,
@@ -179,6 +197,21 @@ class BadInputIntegrationTest extends ClusterAndBrokerPerClass {
                     .as("unserved results")
                     .extracting(ServingResult::getRecordId)
                     .containsExactlyInAnyOrderElementsOf(unserved);
+            assertThat(job.restarts()).as("restarts").isZero();
+        }
+    }
+
+    /** A record's bytes followed by field 42, which a DataRecord does not have (a payload of another schema). */
+    private static byte[] withForeignField(DataRecord record) {
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            record.writeTo(bytes);
+            com.google.protobuf.CodedOutputStream out = com.google.protobuf.CodedOutputStream.newInstance(bytes);
+            out.writeString(42, "a field of another schema");
+            out.flush();
+            return bytes.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.modelserving.job.serve.ServingHarnesses.count;
 import static dev.modelserving.job.serve.ServingHarnesses.keyedEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.flink.parse.RecordInput;
 import dev.modelserving.flink.serving.BatchSettings;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.types.ProtoSerializer;
@@ -35,8 +36,8 @@ class KeyedBatchingHarnessTest {
 
     private void start(OperatorSubtaskState restoreFrom) throws Exception {
         harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new BatchFlushingKeyedCoProcessOperator<>(
-                        new KeyedModelServing(ServingSettings.defaults().withBatching(BATCHING))),
+                new BatchFlushingKeyedCoProcessOperator<>(new KeyedModelServing<>(
+                        RecordInput.parsed(), ServingSettings.defaults().withBatching(BATCHING))),
                 DataRecord::getDataType,
                 ModelDescriptor::getDataType,
                 Types.STRING);

@@ -5,6 +5,7 @@ import static dev.modelserving.job.serve.ServingHarnesses.count;
 import static dev.modelserving.job.serve.ServingHarnesses.keyedEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.flink.parse.RecordInput;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.types.ProtoSerializer;
 import dev.modelserving.model.HangingModelFactory;
@@ -34,7 +35,7 @@ class KeyedModelServingTest {
     private KeyedTwoInputStreamOperatorTestHarness<String, DataRecord, ModelDescriptor, ServingResult> newHarness()
             throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new KeyedModelServing(settings)),
+                new KeyedCoProcessOperator<>(new KeyedModelServing<>(RecordInput.parsed(), settings)),
                 DataRecord::getDataType,
                 ModelDescriptor::getDataType,
                 Types.STRING);

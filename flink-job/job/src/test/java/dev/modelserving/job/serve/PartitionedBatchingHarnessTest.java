@@ -5,6 +5,7 @@ import static dev.modelserving.job.serve.ServingHarnesses.partitionedEvents;
 import static dev.modelserving.job.serve.ServingHarnesses.partitionedResults;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.flink.parse.RecordInput;
 import dev.modelserving.flink.serving.BatchSettings;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.types.ProtoSerializer;
@@ -35,8 +36,9 @@ class PartitionedBatchingHarnessTest {
     private final long now = 1_000;
 
     private void start(OperatorSubtaskState restoreFrom) throws Exception {
-        harness = new TwoInputStreamOperatorTestHarness<>(new BatchFlushingCoFlatMapOperator<>(
-                new PartitionedModelServing(ServingSettings.defaults().withBatching(BATCHING))));
+        harness = new TwoInputStreamOperatorTestHarness<>(
+                new BatchFlushingCoFlatMapOperator<>(new PartitionedModelServing<>(
+                        RecordInput.parsed(), ServingSettings.defaults().withBatching(BATCHING))));
         harness.setup(new ProtoSerializer<>(ServingOutput.class));
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);

@@ -5,6 +5,7 @@ import static dev.modelserving.job.serve.ServingHarnesses.partitionedEvents;
 import static dev.modelserving.job.serve.ServingHarnesses.partitionedResults;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.flink.parse.RecordInput;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.types.ProtoSerializer;
 import dev.modelserving.model.TestDescriptors;
@@ -34,7 +35,10 @@ class PartitionedModelServingTest {
     private TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor, ServingOutput> start(
             int parallelism, int subtask, OperatorSubtaskState restoreFrom) throws Exception {
         var harness = new TwoInputStreamOperatorTestHarness<>(
-                new CoStreamFlatMap<>(new PartitionedModelServing(settings)), MAX_PARALLELISM, parallelism, subtask);
+                new CoStreamFlatMap<>(new PartitionedModelServing<>(RecordInput.parsed(), settings)),
+                MAX_PARALLELISM,
+                parallelism,
+                subtask);
         harness.setup(new ProtoSerializer<>(ServingOutput.class));
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);

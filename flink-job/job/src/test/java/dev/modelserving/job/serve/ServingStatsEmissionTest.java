@@ -6,6 +6,7 @@ import static dev.modelserving.job.serve.ServingHarnesses.keyedEvents;
 import static dev.modelserving.job.serve.ServingHarnesses.partitionedEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelserving.flink.parse.RecordInput;
 import dev.modelserving.flink.serving.ServingOutputs;
 import dev.modelserving.flink.serving.ServingSettings;
 import dev.modelserving.flink.serving.StatsSchedule;
@@ -53,8 +54,8 @@ class ServingStatsEmissionTest {
     @Test
     void theKeyedFunctionEmitsCumulativeStatsPerDataTypeAtEveryTick() throws Exception {
         try (var harness = new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(
-                        new KeyedModelServing(ServingSettings.defaults(), new StatsSchedule(INTERVAL))),
+                new KeyedCoProcessOperator<>(new KeyedModelServing<>(
+                        RecordInput.parsed(), ServingSettings.defaults(), new StatsSchedule(INTERVAL))),
                 DataRecord::getDataType,
                 ModelDescriptor::getDataType,
                 Types.STRING)) {
@@ -126,8 +127,8 @@ class ServingStatsEmissionTest {
 
     private static TwoInputStreamOperatorTestHarness<DataRecord, ModelDescriptor, ServingOutput> partitioned(
             long interval) throws Exception {
-        var harness = new TwoInputStreamOperatorTestHarness<>(new CoStreamFlatMap<>(
-                new PartitionedModelServing(ServingSettings.defaults(), new StatsSchedule(interval))));
+        var harness = new TwoInputStreamOperatorTestHarness<>(new CoStreamFlatMap<>(new PartitionedModelServing<>(
+                RecordInput.parsed(), ServingSettings.defaults(), new StatsSchedule(interval))));
         harness.setup(new ProtoSerializer<>(ServingOutput.class));
         harness.open();
         return harness;

@@ -1,6 +1,7 @@
 package dev.modelserving.flink.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.proto.DescriptorOrigin;
 import dev.modelserving.proto.ModelAction;
@@ -31,7 +32,7 @@ public class DescriptorParser extends PayloadParser<ModelDescriptor> {
     }
 
     public DescriptorParser(ParseLimits limits) {
-        super(ModelDescriptor.class, PARSED_METRIC, limits);
+        super(ProtoTypeInfo.of(ModelDescriptor.class), PARSED_METRIC, limits);
     }
 
     @Override

@@ -17,40 +17,31 @@ import org.apache.flink.util.Collector;
 /**
  * Parses raw Kafka records into one message type. Input it cannot use goes to the {@link DeadLetters#TAG} side output
  * with its bytes, origin and the reason; nothing thrown while parsing escapes, so bad input never fails the job.
- * Counts parsed messages and dead letters as Flink metrics of the operator. Declares its output type
- * ({@link ProtoTypeInfo}), so {@code stream.process(parser)} needs no {@code returns(...)} and never uses Kryo.
+ * Counts parsed messages and dead letters as Flink metrics of the operator. Declares its output type (for protobuf
+ * messages {@link ProtoTypeInfo}), so {@code stream.process(parser)} needs no {@code returns(...)} and never uses Kryo.
  *
- * @param <T> the message type produced
+ * @param <T> the type produced (a protobuf message, or an {@link EncodedRecord})
  */
-public abstract class PayloadParser<T extends Message> extends ProcessFunction<RawRecord, T>
-        implements ResultTypeQueryable<T> {
+public abstract class PayloadParser<T> extends ProcessFunction<RawRecord, T> implements ResultTypeQueryable<T> {
 
     private static final long serialVersionUID = 1L;
 
     /** Operator metric: dead letters emitted. */
     public static final String DEAD_LETTERS_METRIC = "deadLetters";
 
-    private final Class<T> messageClass;
+    private final TypeInformation<T> producedType;
     private final String parsedMetric;
     private final ParseLimits limits;
     private transient Counter parsed;
     private transient Counter deadLetters;
 
     /**
-     * @param messageClass the message type produced
-     * @param parsedMetric name of the operator metric counting parsed messages
-     */
-    protected PayloadParser(Class<T> messageClass, String parsedMetric) {
-        this(messageClass, parsedMetric, ParseLimits.defaults());
-    }
-
-    /**
-     * @param messageClass the message type produced
+     * @param producedType the type produced (e.g. {@code ProtoTypeInfo.of(ModelDescriptor.class)})
      * @param parsedMetric name of the operator metric counting parsed messages
      * @param limits the bounds applied to input (dead-letter payload cap and the parser's own caps)
      */
-    protected PayloadParser(Class<T> messageClass, String parsedMetric, ParseLimits limits) {
-        this.messageClass = messageClass;
+    protected PayloadParser(TypeInformation<T> producedType, String parsedMetric, ParseLimits limits) {
+        this.producedType = Objects.requireNonNull(producedType, "producedType");
         this.parsedMetric = parsedMetric;
         this.limits = Objects.requireNonNull(limits, "limits");
     }
@@ -92,7 +83,7 @@ public abstract class PayloadParser<T extends Message> extends ProcessFunction<R
 
     @Override
     public TypeInformation<T> getProducedType() {
-        return ProtoTypeInfo.of(messageClass);
+        return producedType;
     }
 
     /** What the payload should be, for reasons ("a DataRecord"). */

@@ -1,6 +1,7 @@
 package dev.modelserving.flink.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.model.records.RecordMapper;
 import dev.modelserving.model.records.RecordMapping;
@@ -77,7 +78,7 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
      *     protobuf format
      */
     public RecordParser(RecordFormat format, ParseLimits limits, RecordMapping mapping) {
-        super(DataRecord.class, PARSED_METRIC, limits);
+        super(ProtoTypeInfo.of(DataRecord.class), PARSED_METRIC, limits);
         this.format = Objects.requireNonNull(format, "format");
         this.contract = new InputContract(format);
         if (format.needsMapping()) {
@@ -139,37 +140,11 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
     @Override
     protected DataRecord parse(RawRecord raw) throws InvalidPayloadException {
         return switch (format) {
-            case DATA_RECORD -> {
-                DataRecord.Builder parsed = parseDataRecord(raw.getPayload());
-                yield complete(parsed.buildPartial(), parsed, raw);
-            }
-            case SENSOR_READING -> complete(SensorRecords.toRecord(parseSensorReading(raw.getPayload())), null, raw);
-            case JSON, CSV -> complete(mapRecord(raw.getPayload()), null, raw);
+            case DATA_RECORD -> DataRecordDecoder.decode(raw);
+            case SENSOR_READING ->
+                DataRecordDecoder.complete(SensorRecords.toRecord(parseSensorReading(raw.getPayload())), null, raw);
+            case JSON, CSV -> DataRecordDecoder.complete(mapRecord(raw.getPayload()), null, raw);
         };
-    }
-
-    /**
-     * Parses and checks a DataRecord payload. Returns the builder it was parsed into: completing it (id, key, time
-     * from Kafka) then builds the record without copying its features and vector, as {@code toBuilder()} would.
-     */
-    private static DataRecord.Builder parseDataRecord(byte[] payload) throws InvalidPayloadException {
-        DataRecord.Builder builder = DataRecord.newBuilder();
-        try {
-            builder.mergeFrom(payload);
-        } catch (InvalidProtocolBufferException e) {
-            throw new InvalidPayloadException("not a DataRecord (" + payload.length + " bytes): " + e.getMessage(), e);
-        }
-        DataRecord record = builder.buildPartial();
-        requireKnownFields(record, payload.length);
-        require(Identifiers.recordKeyProblem("id", record.getId()), "DataRecord: ");
-        require(Identifiers.recordKeyProblem("key", record.getKey()), "DataRecord '" + record.getId() + "': ");
-        if (record.getDataType().isBlank()) {
-            throw new InvalidPayloadException("DataRecord without data_type (id '" + record.getId() + "')");
-        }
-        require(
-                Identifiers.dataTypeProblem("data_type", record.getDataType()),
-                "DataRecord '" + record.getId() + "': ");
-        return builder;
     }
 
     private DataRecord mapRecord(byte[] payload) throws InvalidPayloadException {
@@ -199,35 +174,5 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
         }
         require(Identifiers.recordKeyProblem("machine_id", reading.getMachineId()), "SensorReading: ");
         return reading;
-    }
-
-    /**
-     * Fills a record's missing id, key and event time from its Kafka record.
-     *
-     * @param parsedInto the builder {@code record} was built from, to complete without copying; null: a copy
-     */
-    private static DataRecord complete(DataRecord record, DataRecord.Builder parsedInto, RawRecord raw)
-            throws InvalidPayloadException {
-        boolean noId = record.getId().isEmpty();
-        boolean takeKafkaKey = record.getKey().isEmpty() && raw.getKey() != null && raw.getKey().length > 0;
-        boolean takeKafkaTime = record.getEventTimeMillis() == 0 && raw.getTimestamp() >= 0;
-        if (!noId && !takeKafkaKey && !takeKafkaTime) {
-            return record;
-        }
-        DataRecord.Builder builder = parsedInto != null ? parsedInto : record.toBuilder();
-        if (noId) {
-            builder.setId(raw.origin());
-        }
-        if (takeKafkaKey) {
-            String key = raw.keyAsString();
-            require(
-                    Identifiers.recordKeyProblem("key (the Kafka record key)", key),
-                    "DataRecord '" + builder.getId() + "': ");
-            builder.setKey(key);
-        }
-        if (takeKafkaTime) {
-            builder.setEventTimeMillis(raw.getTimestamp());
-        }
-        return builder.build();
     }
 }

@@ -1,6 +1,7 @@
 package dev.modelserving.flink.parse;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.proto.DecisionStrategy;
 import dev.modelserving.proto.SpeculativeConfig;
@@ -26,7 +27,7 @@ public class SpeculativeConfigParser extends PayloadParser<SpeculativeConfig> {
     }
 
     public SpeculativeConfigParser(ParseLimits limits) {
-        super(SpeculativeConfig.class, PARSED_METRIC, limits);
+        super(ProtoTypeInfo.of(SpeculativeConfig.class), PARSED_METRIC, limits);
     }
 
     @Override

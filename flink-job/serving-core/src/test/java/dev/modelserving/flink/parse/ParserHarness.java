@@ -2,7 +2,6 @@ package dev.modelserving.flink.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Message;
 import dev.modelserving.proto.DeadLetter;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 
 /** A parser in Flink's one-input operator harness, with its operator metrics captured. */
-final class ParserHarness<T extends Message> implements AutoCloseable {
+final class ParserHarness<T> implements AutoCloseable {
 
     private final InterceptingOperatorMetricGroup operatorMetrics = new InterceptingOperatorMetricGroup();
     private final MockEnvironment environment;

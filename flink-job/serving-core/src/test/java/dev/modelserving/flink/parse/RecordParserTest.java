@@ -3,6 +3,7 @@ package dev.modelserving.flink.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.SensorReading;
@@ -183,17 +184,18 @@ class RecordParserTest {
 
     @Test
     void anUnexpectedParserErrorIsADeadLetterNotAJobFailure() throws Exception {
-        PayloadParser<DataRecord> broken = new PayloadParser<>(DataRecord.class, "parsed") {
-            @Override
-            protected String expected() {
-                return "a DataRecord";
-            }
+        PayloadParser<DataRecord> broken =
+                new PayloadParser<>(ProtoTypeInfo.of(DataRecord.class), "parsed", ParseLimits.defaults()) {
+                    @Override
+                    protected String expected() {
+                        return "a DataRecord";
+                    }
 
-            @Override
-            protected DataRecord parse(RawRecord raw) {
-                throw new IllegalStateException("parser bug");
-            }
-        };
+                    @Override
+                    protected DataRecord parse(RawRecord raw) {
+                        throw new IllegalStateException("parser bug");
+                    }
+                };
         try (ParserHarness<DataRecord> harness = new ParserHarness<>(broken)) {
             harness.process(raw(COMPLETE.toByteArray()));
 

@@ -6,6 +6,7 @@ import dev.modelserving.flink.parse.InvalidPayloadException;
 import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.PayloadParser;
 import dev.modelserving.flink.parse.RawRecord;
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.proto.ContextUpdate;
 import dev.modelserving.proto.FanCurvePoint;
@@ -40,7 +41,7 @@ public final class MachinePropertiesParser extends PayloadParser<ContextUpdate> 
     public static final int MAX_NAME_LENGTH = 256;
 
     public MachinePropertiesParser(ParseLimits limits) {
-        super(ContextUpdate.class, PARSED_METRIC, limits);
+        super(ProtoTypeInfo.of(ContextUpdate.class), PARSED_METRIC, limits);
     }
 
     public MachinePropertiesParser() {

@@ -6,6 +6,7 @@ import dev.modelserving.flink.parse.InvalidPayloadException;
 import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.PayloadParser;
 import dev.modelserving.flink.parse.RawRecord;
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.proto.ContextUpdate;
 import dev.modelserving.proto.RpmMonitoringConfig;
 
@@ -31,7 +32,7 @@ public final class RpmMonitoringConfigParser extends PayloadParser<ContextUpdate
     public static final int MAX_PAYLOAD_BYTES = 1024;
 
     public RpmMonitoringConfigParser(ParseLimits limits) {
-        super(ContextUpdate.class, PARSED_METRIC, limits);
+        super(ProtoTypeInfo.of(ContextUpdate.class), PARSED_METRIC, limits);
     }
 
     public RpmMonitoringConfigParser() {

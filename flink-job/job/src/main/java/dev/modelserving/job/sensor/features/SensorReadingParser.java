@@ -5,6 +5,7 @@ import dev.modelserving.flink.parse.InvalidPayloadException;
 import dev.modelserving.flink.parse.ParseLimits;
 import dev.modelserving.flink.parse.PayloadParser;
 import dev.modelserving.flink.parse.RawRecord;
+import dev.modelserving.flink.types.ProtoTypeInfo;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.proto.SensorReading;
 
@@ -23,7 +24,7 @@ public final class SensorReadingParser extends PayloadParser<SensorReading> {
     public static final String PARSED_METRIC = "readingsParsed";
 
     public SensorReadingParser(ParseLimits limits) {
-        super(SensorReading.class, PARSED_METRIC, limits);
+        super(ProtoTypeInfo.of(SensorReading.class), PARSED_METRIC, limits);
     }
 
     @Override

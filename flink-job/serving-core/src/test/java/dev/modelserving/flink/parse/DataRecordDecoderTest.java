@@ -1,0 +1,105 @@
+package dev.modelserving.flink.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.CodedOutputStream;
+import dev.modelserving.proto.DataRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class DataRecordDecoderTest {
+
+    private static final DataRecord IMAGE = DataRecord.newBuilder()
+            .setId("img-1")
+            .putFeatures("brightness", 0.5)
+            .addAllVector(java.util.Collections.nCopies(784, 0.25f))
+            .setDataType("image-28x28") // written after the features and the vector: the scan must skip them
+            .build();
+
+    private static RawRecord raw(byte[] payload, String key) {
+        return new RawRecord(
+                payload, key == null ? null : key.getBytes(StandardCharsets.UTF_8), "records", 3, 41L, 1_234L);
+    }
+
+    @Test
+    void theDataTypeIsReadWithoutParsingTheFeaturesAndTheVector() throws Exception {
+        assertThat(DataRecordDecoder.dataType(IMAGE.toByteArray())).isEqualTo("image-28x28");
+    }
+
+    @Test
+    void theDataTypeIsFoundWhereverTheFieldStands() throws Exception {
+        // Protobuf writers may order fields as they like: data_type after a field the scan must skip.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        out.writeDouble(99, 1.5); // an unknown fixed64 field
+        out.writeString(DataRecord.KEY_FIELD_NUMBER, "k");
+        out.writeString(DataRecord.DATA_TYPE_FIELD_NUMBER, "wine");
+        out.flush();
+        assertThat(DataRecordDecoder.dataType(bytes.toByteArray())).isEqualTo("wine");
+    }
+
+    @Test
+    void bytesThatAreNotAMessageAreRefusedWithTheParsersReason() {
+        byte[] truncated = {0x0a, 0x05, 'a'};
+        assertThatThrownBy(() -> DataRecordDecoder.dataType(truncated))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessageStartingWith("not a DataRecord (3 bytes): ")
+                .hasMessageContaining("truncated");
+        byte[] endGroup = {0x0c}; // field 1, wire type 4 (end group) outside any group
+        assertThatThrownBy(() -> DataRecordDecoder.dataType(endGroup))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessageStartingWith("not a DataRecord (1 bytes)");
+        assertThatThrownBy(() -> DataRecordDecoder.decode(raw(endGroup, null)))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessageStartingWith("not a DataRecord (1 bytes)");
+    }
+
+    @Test
+    void aRecordWithoutOrWithAnInvalidDataTypeIsRefusedNamingItsId() {
+        byte[] typeless = DataRecord.newBuilder()
+                .setId("typeless")
+                .putFeatures("x", 1)
+                .build()
+                .toByteArray();
+        assertThatThrownBy(() -> DataRecordDecoder.dataType(typeless))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessage("DataRecord without data_type (id 'typeless')");
+        byte[] badType =
+                IMAGE.toBuilder().setDataType("line\nbreak").build().toByteArray();
+        assertThatThrownBy(() -> DataRecordDecoder.dataType(badType))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessageStartingWith("DataRecord 'img-1': data_type");
+        assertThatThrownBy(() -> DataRecordDecoder.decode(raw(badType, null)))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessageStartingWith("DataRecord 'img-1': data_type");
+    }
+
+    @Test
+    void decodingCompletesIdKeyAndTimeFromTheKafkaRecord() throws Exception {
+        DataRecord bare = IMAGE.toBuilder().clearId().build();
+        DataRecord decoded = DataRecordDecoder.decode(raw(bare.toByteArray(), "cellar-9"));
+        assertThat(decoded.getId()).isEqualTo("records-3-41");
+        assertThat(decoded.getKey()).isEqualTo("cellar-9");
+        assertThat(decoded.getEventTimeMillis()).isEqualTo(1_234L);
+        assertThat(decoded.getVectorList()).isEqualTo(IMAGE.getVectorList());
+        assertThat(decoded.getFeaturesMap()).isEqualTo(IMAGE.getFeaturesMap());
+    }
+
+    @Test
+    void aFieldADataRecordDoesNotKnowPassesTheScanButNotTheDecoding() throws IOException, InvalidPayloadException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        IMAGE.writeTo(bytes);
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        out.writeString(42, "a field of another schema");
+        out.flush();
+        byte[] foreign = bytes.toByteArray();
+
+        assertThat(DataRecordDecoder.dataType(foreign)).isEqualTo("image-28x28");
+        assertThatThrownBy(() -> DataRecordDecoder.decode(raw(foreign, null)))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessageStartingWith("not a DataRecord: field 42");
+    }
+}
