@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>A model handed to {@link #retire} must no longer be reachable by its former user: the retirer is its only user
  * from then on, and closes it exactly once. Models are closed one at a time, in the order they were retired; a close
  * that fails is logged (and counted), never thrown to whoever retired the model. The thread is started at the first
- * retirement and ends when it has been idle for a second, so a retirer that is never closed leaves no thread behind.
+ * retirement and ends when it has been idle for {@link #KEEP_ALIVE_MILLIS}, so a retirer that is never closed (its
+ * owner failed before it could close it) leaves no thread behind, nor the class loader that thread would pin.
  *
  * <p>One thread, apart from the loads: a close never takes a place of the bounded loads, and a slow close delays only
  * the closes behind it. {@link #close} waits a bounded time for the closes still queued, so that native resources
@@ -33,8 +34,12 @@ public final class ModelRetirer implements AutoCloseable {
 
     /** How long {@link #close()} waits for the models still queued. */
     public static final long CLOSE_WAIT_MILLIS = 10_000;
-    /** How long the idle thread stays before it ends (a new one starts at the next retirement). */
-    static final long IDLE_MILLIS = 1000;
+    /**
+     * How long the idle thread stays before it ends (a new one starts at the next retirement, which costs the
+     * retiring thread the start of a thread: about a tenth of a millisecond, and up to half a millisecond on a busy
+     * machine). Swaps that follow each other within it find the thread running.
+     */
+    public static final long KEEP_ALIVE_MILLIS = 60_000;
 
     private final ThreadPoolExecutor executor;
     private final AtomicLong closed = new AtomicLong();
@@ -45,13 +50,19 @@ public final class ModelRetirer implements AutoCloseable {
 
     private boolean stopped;
 
-    /** A retirer whose thread is named {@code threadName}. */
+    /** A retirer whose thread is named {@code threadName} and ends after {@link #KEEP_ALIVE_MILLIS} idle. */
     public ModelRetirer(String threadName) {
-        executor = new ThreadPoolExecutor(1, 1, IDLE_MILLIS, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread thread = new Thread(r, threadName);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this(threadName, KEEP_ALIVE_MILLIS);
+    }
+
+    /** A retirer whose thread ends after {@code keepAliveMillis} idle (tests). */
+    ModelRetirer(String threadName, long keepAliveMillis) {
+        executor =
+                new ThreadPoolExecutor(1, 1, keepAliveMillis, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread thread = new Thread(r, threadName);
+                    thread.setDaemon(true);
+                    return thread;
+                });
         executor.allowCoreThreadTimeOut(true);
     }
 

@@ -46,7 +46,7 @@ class ModelRetirerTest {
     @Test
     void modelsAreClosedInTheOrderRetiredAndTheIdleThreadEnds() throws Exception {
         String threadName = "retirer-test-" + System.nanoTime();
-        ModelRetirer retirer = new ModelRetirer(threadName);
+        ModelRetirer retirer = new ModelRetirer(threadName, 200);
         List<String> closes = new CopyOnWriteArrayList<>();
         retirer.retire(null, "nothing");
         for (String name : List.of("a", "b", "c")) {
