@@ -9,6 +9,7 @@ import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.Model;
 import dev.modelserving.model.ModelFactories;
 import dev.modelserving.model.ModelLoader;
+import dev.modelserving.model.TestDescriptors;
 import dev.modelserving.model.archive.UnpackedBytesBudget;
 import dev.modelserving.model.serving.RetirementProbeFactory.Close;
 import dev.modelserving.proto.ModelAction;
@@ -24,8 +25,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -88,28 +87,12 @@ class ServingSlotRetirementTest {
     }
 
     private static ModelDescriptor command(ModelAction action, long target, long version) {
-        return ModelDescriptor.newBuilder()
-                .setName("probe")
-                .setDataType("test")
-                .setAction(action)
-                .setRollbackToVersion(target)
-                .setVersion(version)
-                .build();
+        return TestDescriptors.command("probe", action, target, version);
     }
 
     /** Waits (bounded) until every model retired so far through {@code settings} is closed. */
     private static void awaitRetired(SlotSettings settings) throws Exception {
         settings.loads().retirer().idle().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + TIMEOUT + " waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
-        }
     }
 
     @Test
@@ -327,7 +310,7 @@ class ServingSlotRetirementTest {
         for (long v = 1; v <= 3; v++) {
             events.clear();
             events.addAll(slot.apply(probe(v, v)));
-            await("version activated", () -> {
+            Await.until("version " + v + " activated", TIMEOUT, () -> {
                 events.addAll(slot.poll());
                 return !slot.loading();
             });

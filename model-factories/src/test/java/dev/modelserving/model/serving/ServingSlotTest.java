@@ -9,6 +9,7 @@ import dev.modelserving.model.ConstantModelFactory;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.ModelFactories;
 import dev.modelserving.model.ModelLoader;
+import dev.modelserving.model.TestDescriptors;
 import dev.modelserving.model.trust.DescriptorSignatures;
 import dev.modelserving.model.trust.PemKeys;
 import dev.modelserving.model.trust.SigningAlgorithm;
@@ -58,13 +59,7 @@ class ServingSlotTest {
 
     /** A command taking {@code version} (every command takes the next version number of its model name). */
     private static ModelDescriptor command(ModelAction action, long target, long version) {
-        return ModelDescriptor.newBuilder()
-                .setName("constant")
-                .setDataType("test")
-                .setAction(action)
-                .setRollbackToVersion(target)
-                .setVersion(version)
-                .build();
+        return TestDescriptors.command("constant", action, target, version);
     }
 
     private List<ModelEvent> deployAndPoll(ModelDescriptor d) {

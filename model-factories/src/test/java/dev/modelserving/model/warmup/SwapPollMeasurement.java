@@ -22,7 +22,6 @@ import dev.modelserving.proto.OutputSpec;
 import dev.modelserving.proto.ServingSlotState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -83,17 +82,6 @@ class SwapPollMeasurement {
         return r.build();
     }
 
-    private static String describe(long[] micros) {
-        long[] sorted = micros.clone();
-        Arrays.sort(sorted);
-        return String.format(
-                Locale.ROOT,
-                "p50 %d µs, p90 %d µs, max %d µs",
-                sorted[sorted.length / 2],
-                sorted[(int) Math.ceil(sorted.length * 0.9) - 1],
-                sorted[sorted.length - 1]);
-    }
-
     private static void measure(Kind kind) throws Exception {
         ModelLoader loader = ModelLoader.withDiscoveredFactories(LoadPolicy.defaults());
         String dataType = kind.version().apply(1).getDataType();
@@ -131,8 +119,8 @@ class SwapPollMeasurement {
                 "%s, %d swaps: poll() at activation %s; close() of a served model %s%n",
                 kind.name(),
                 SWAPS,
-                describe(pollMicros),
-                describe(closeMicros));
+                WarmSwapForestMeasurement.describe(pollMicros),
+                WarmSwapForestMeasurement.describe(closeMicros));
     }
 
     /** What {@link ModelRetirer#retire} costs its caller when its thread must start, and when it is running. */
@@ -161,8 +149,8 @@ class SwapPollMeasurement {
                 Locale.ROOT,
                 "retire() hand-off, %d rounds: starting the thread %s; thread running %s%n",
                 rounds,
-                describe(cold),
-                describe(warm));
+                WarmSwapForestMeasurement.describe(cold),
+                WarmSwapForestMeasurement.describe(warm));
     }
 
     @Test
