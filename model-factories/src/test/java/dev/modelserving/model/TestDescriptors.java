@@ -2,6 +2,7 @@ package dev.modelserving.model;
 
 import com.google.protobuf.ByteString;
 import dev.modelserving.proto.DataRecord;
+import dev.modelserving.proto.ModelAction;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelType;
 import dev.modelserving.proto.ValidationSample;
@@ -26,6 +27,20 @@ public final class TestDescriptors {
                 .setModelType(ModelType.CUSTOM)
                 .setCustomType(type)
                 .setArtifactBytes(ByteString.copyFrom(artifactText, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A ROLLBACK (to {@code target}) or REMOVE command for the model {@code name} of data type "test", taking
+     * {@code version} (every command takes the next version number of its model name).
+     */
+    public static ModelDescriptor command(String name, ModelAction action, long target, long version) {
+        return ModelDescriptor.newBuilder()
+                .setName(name)
+                .setDataType("test")
+                .setAction(action)
+                .setRollbackToVersion(target)
+                .setVersion(version)
+                .build();
     }
 
     public static DataRecord record(double... features) {

@@ -12,11 +12,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -35,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #threads} starts one daemon thread per load (a thread costs nothing next to loading a model, and a hung
  * one must never hold up a pool); {@link #on} runs loads on a given executor, without deadline or bound (tests, and
  * {@code Runnable::run} for synchronous loading).
+ *
+ * <p>The same instance owns the {@link #retirer()}, which closes the models that stopped serving off the scoring
+ * thread, on a thread of its own (a close never takes one of the {@code maxConcurrent} places of the loads). A load
+ * first waits, on its own thread and at most {@link #RETIRED_WAIT_MILLIS}, for the models retired before it was
+ * asked for, so that it finds their resources (the unpacked bytes budget, native memory) given back as when they
+ * were closed on the spot. {@link #close()} waits a bounded time for the retired models still being closed.
  */
 public final class ModelLoads implements AutoCloseable {
 
@@ -48,9 +56,10 @@ public final class ModelLoads implements AutoCloseable {
     private final Set<Load> running = new HashSet<>();
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicInteger abandonedAlive = new AtomicInteger();
+    private final ModelRetirer retirer;
     private boolean closed;
 
-    private ModelLoads(Executor starter, int maxConcurrent, long timeoutMillis, String timerName) {
+    private ModelLoads(Executor starter, int maxConcurrent, long timeoutMillis, String timerName, String retirerName) {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("maxConcurrent must be >= 1, got " + maxConcurrent);
         }
@@ -60,6 +69,7 @@ public final class ModelLoads implements AutoCloseable {
         this.starter = starter;
         this.maxConcurrent = maxConcurrent;
         this.timeoutMillis = timeoutMillis;
+        this.retirer = new ModelRetirer(retirerName);
         if (timeoutMillis > 0) {
             timer = new ScheduledThreadPoolExecutor(1, runnable -> {
                 Thread thread = new Thread(runnable, timerName);
@@ -79,8 +89,16 @@ public final class ModelLoads implements AutoCloseable {
     public static final long LOAD_THREAD_STACK_BYTES = 8L << 20;
 
     /**
+     * Longest wait of a load for the models retired before it (a hung close must not hold up every later load): after
+     * it the load goes on, and may find their resources still taken. The wait runs on the load's thread, within its
+     * deadline, and is not part of its reported load time.
+     */
+    public static final long RETIRED_WAIT_MILLIS = 2000;
+
+    /**
      * Loads on fresh daemon threads named {@code namePrefix-<n>} (stack {@link #LOAD_THREAD_STACK_BYTES}), at most
-     * {@code maxConcurrent} at once, each with a deadline of {@code timeoutMillis} (0: none).
+     * {@code maxConcurrent} at once, each with a deadline of {@code timeoutMillis} (0: none); retired models are closed
+     * on the thread {@code namePrefix-retirer}.
      */
     public static ModelLoads threads(String namePrefix, int maxConcurrent, long timeoutMillis) {
         AtomicInteger count = new AtomicInteger();
@@ -90,17 +108,23 @@ public final class ModelLoads implements AutoCloseable {
             thread.setDaemon(true);
             thread.start();
         };
-        return new ModelLoads(newThread, maxConcurrent, timeoutMillis, namePrefix + "-deadlines");
+        return new ModelLoads(
+                newThread, maxConcurrent, timeoutMillis, namePrefix + "-deadlines", namePrefix + "-retirer");
     }
 
     /** Loads on {@code executor}, no deadline and no bound of its own. */
     public static ModelLoads on(Executor executor) {
-        return new ModelLoads(executor, Integer.MAX_VALUE, 0, "unused");
+        return new ModelLoads(executor, Integer.MAX_VALUE, 0, "unused", "model-retirer");
     }
 
     /** Loads on {@code executor} with a deadline (tests of the deadline with a controlled executor). */
     public static ModelLoads on(Executor executor, int maxConcurrent, long timeoutMillis) {
-        return new ModelLoads(executor, maxConcurrent, timeoutMillis, "model-load-deadlines");
+        return new ModelLoads(executor, maxConcurrent, timeoutMillis, "model-load-deadlines", "model-retirer");
+    }
+
+    /** Where the models that stopped serving are closed, off the scoring thread. */
+    public ModelRetirer retirer() {
+        return retirer;
     }
 
     /** The deadline of one load in milliseconds (0: none). */
@@ -129,7 +153,7 @@ public final class ModelLoads implements AutoCloseable {
      * the model closes it when the future completes.
      */
     public Loading load(ModelLoader loader, ModelDescriptor descriptor) {
-        Load load = new Load(loader, descriptor);
+        Load load = new Load(loader, descriptor, retirer.idle());
         synchronized (this) {
             if (closed) {
                 Loading refused = new Loading();
@@ -142,7 +166,11 @@ public final class ModelLoads implements AutoCloseable {
         return load.result;
     }
 
-    /** Stops: queued loads fail, running ones are interrupted (their late models are closed). */
+    /**
+     * Stops: queued loads fail, running ones are interrupted (their late models are closed); then waits at most
+     * {@link ModelRetirer#CLOSE_WAIT_MILLIS} for the retired models still being closed, so their native resources are
+     * freed before the operator and its class loader go away (later retirements close on the retiring thread).
+     */
     @Override
     public void close() {
         List<Load> queued;
@@ -162,6 +190,7 @@ public final class ModelLoads implements AutoCloseable {
         if (timer != null) {
             timer.shutdownNow();
         }
+        retirer.close();
     }
 
     private void dispatch() {
@@ -225,15 +254,19 @@ public final class ModelLoads implements AutoCloseable {
         private final ModelLoader loader;
         private final ModelDescriptor descriptor;
         private final Loading result = new Loading();
+        /** Completes once the models retired before this load was asked for are closed. */
+        private final CompletableFuture<Void> retiredBefore;
+
         private Thread thread;
         private boolean finished;
         private boolean abandoned;
         private boolean interrupted;
         private ScheduledFuture<?> deadline;
 
-        Load(ModelLoader loader, ModelDescriptor descriptor) {
+        Load(ModelLoader loader, ModelDescriptor descriptor, CompletableFuture<Void> retiredBefore) {
             this.loader = loader;
             this.descriptor = descriptor;
+            this.retiredBefore = retiredBefore;
         }
 
         @Override
@@ -252,6 +285,7 @@ public final class ModelLoads implements AutoCloseable {
                     }
                 }
             }
+            awaitRetiredBefore();
             Model model = null;
             Throwable failure = null;
             long started = System.nanoTime();
@@ -293,6 +327,32 @@ public final class ModelLoads implements AutoCloseable {
                 closeLate(model);
             }
             release(this);
+        }
+
+        /**
+         * Waits (bounded) until the models retired before this load are closed, so it finds their resources given
+         * back. Interrupted (the deadline passed, or the loads closed): the load goes on and is abandoned as usual.
+         */
+        private void awaitRetiredBefore() {
+            if (retiredBefore.isDone()) {
+                return;
+            }
+            try {
+                retiredBefore.get(RETIRED_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn(
+                        "loading model {}@{} (data type '{}') although {} retired models are still being closed after"
+                                + " {} ms",
+                        descriptor.getName(),
+                        descriptor.getVersion(),
+                        descriptor.getDataType(),
+                        retirer.pending(),
+                        RETIRED_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the close futures of the retirer never fail", e);
+            }
         }
 
         /** The deadline passed: the load is abandoned, unless it finished at the same moment. */

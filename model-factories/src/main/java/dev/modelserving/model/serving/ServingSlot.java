@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,14 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: one thread at a time drives it (the operator's; loading happens elsewhere). A slot used by
  * several threads under a lock names that lock as its {@code guard}, so the cache evicts its model only when it can
  * take the lock at once, never while the model scores.
+ *
+ * <p>A model that stops serving here (superseded or rolled back from at activation, removed, evicted, or a candidate
+ * or rebuild that finished loading for nobody) is first made unreachable from the slot and taken out of the
+ * {@link ModelCache}, then handed to the {@link ModelRetirer} of {@link SlotSettings#loads()}, which closes it on its
+ * own thread: the operator thread, which every record of the instance waits for, never spends the close (up to tens
+ * of milliseconds for a TF or ONNX session, more for a big PMML evaluator) at a swap. A model shared with other
+ * slots ({@link SharedModels}) is a lease: retiring it releases this slot's reference once, and the instance is
+ * closed only when its last lease is. {@link #close()} closes the current model on the calling thread.
  */
 public final class ServingSlot implements AutoCloseable {
 
@@ -255,7 +264,7 @@ public final class ServingSlot implements AutoCloseable {
         }
         if (state.hasCurrent() && state.getCurrent().getName().equals(command.getName())) {
             ModelDescriptor removed = state.getCurrent();
-            closeCurrent();
+            retire(takeCurrent(), "removed model");
             retireStats();
             state = withHistory(state.toBuilder().clearCurrent(), removed)
                     .putLatestVersions(command.getName(), command.getVersion())
@@ -320,7 +329,7 @@ public final class ServingSlot implements AutoCloseable {
         }
         List<ModelEvent> events = new ArrayList<>();
         ModelDescriptor previous = state.hasCurrent() ? state.getCurrent() : null;
-        closeCurrent();
+        retire(takeCurrent(), (rollback ? "rolled back from" : "superseded") + " model");
         long newest = Math.max(state.getLatestVersionsOrDefault(candidate.getName(), 0L), candidate.getVersion());
         ServingSlotState.Builder next =
                 state.toBuilder().setCurrent(candidate).putLatestVersions(candidate.getName(), newest);
@@ -676,12 +685,25 @@ public final class ServingSlot implements AutoCloseable {
         return Optional.ofNullable(current).map(Model::id);
     }
 
+    /**
+     * Closes the current model on the calling thread before returning (the operator's close: its native resources
+     * must be freed before the task's user-code class loader is released, and nothing waits for a record then); a
+     * candidate or rebuild still loading is closed by the retirer when it finishes (the owner of the
+     * {@link ModelLoads} waits for those when it closes them).
+     */
     @Override
     public void close() {
-        closeCurrent();
+        Model last = takeCurrent();
+        if (last != null) {
+            try {
+                last.close();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("closing the current model {} failed", describeCurrent(), e);
+            }
+        }
         evicted = false;
         if (pendingLoad != null) {
-            pendingLoad.whenComplete(ServingSlot::closeQuietlyLoaded);
+            pendingLoad.whenComplete(retireLoaded("candidate of a closed slot"));
             pendingLoad = null;
         }
     }
@@ -696,31 +718,50 @@ public final class ServingSlot implements AutoCloseable {
         }
         events.add(event(ModelEventType.REJECTED, state.getPending(), reason));
         if (pendingLoad != null) {
-            pendingLoad.whenComplete(ServingSlot::closeQuietlyLoaded);
+            pendingLoad.whenComplete(retireLoaded("cancelled candidate"));
             pendingLoad = null;
         }
         state = state.toBuilder().clearPending().setPendingIsRollback(false).build();
     }
 
-    /** Closes a model whose load finished after nobody wanted it any more. */
-    private static void closeQuietlyLoaded(Model model, Throwable failure) {
+    /**
+     * What to do with a model whose load finishes (or finished) after nobody wants it any more: retire it (on the
+     * loading thread when it finishes later, at once when it is done already: either way not closed here).
+     */
+    private BiConsumer<Model, Throwable> retireLoaded(String why) {
+        String what = why + " of data type '" + dataType + "'";
+        return (model, failure) -> settings.loads().retirer().retire(model, what);
+    }
+
+    /** Hands a model that stopped serving here to the retirer, which closes it off this thread. */
+    private void retire(Model model, String why) {
         if (model != null) {
-            model.close();
+            settings.loads().retirer().retire(model, why + " " + describeCurrent());
         }
     }
 
-    private void closeCurrent() {
+    /**
+     * Takes the live current model out of the slot and out of the cache, and retires a rebuild still running; the
+     * caller closes or retires the model returned (null: none was live), which nothing here can reach any more.
+     */
+    private Model takeCurrent() {
+        Model taken = current;
         if (current != null) {
             settings.cache().release(cacheEntry);
-            current.close();
             current = null;
         }
         if (rebuild != null) {
-            rebuild.whenComplete(ServingSlot::closeQuietlyLoaded);
+            rebuild.whenComplete(retireLoaded("rebuild no longer wanted"));
             rebuild = null;
         }
         currentFailure = null;
         retryAtNanos = 0;
+        return taken;
+    }
+
+    /** The current version, for the log: {@code name@version of data type 't'}. */
+    private String describeCurrent() {
+        return cacheEntry.describe();
     }
 
     /** This slot as the {@link ModelCache} sees it. */
@@ -736,11 +777,8 @@ public final class ServingSlot implements AutoCloseable {
                     Model model = current;
                     current = null;
                     evicted = true;
-                    try {
-                        model.close();
-                    } catch (RuntimeException e) {
-                        LOG.warn("closing the evicted model {} failed", describe(), e);
-                    }
+                    // Often called at another slot's activation: the close must not hold up that swap either.
+                    retire(model, "evicted model");
                 }
                 return true;
             } finally {

@@ -11,7 +11,8 @@ import java.util.function.LongSupplier;
  * What every serving slot of one operator instance shares.
  *
  * @param loader builds and validates models from descriptors
- * @param loads where candidates load and live models are rebuilt, off the scoring thread, with a deadline
+ * @param loads where candidates load and live models are rebuilt, off the scoring thread, with a deadline; its
+ *     {@link ModelLoads#retirer() retirer} closes the models that stop serving, off the scoring thread too
  * @param emitter who emits the events (operator name and subtask), for {@code ModelEvent.emitted_by}
  * @param maxHistory how many earlier versions a slot keeps for rollback
  * @param clockMillis wall clock for event timestamps

@@ -1,5 +1,7 @@
 package dev.modelserving.model.onnx;
 
+import static dev.modelserving.model.BatchScoringChecks.assertSameAsOneByOne;
+import static dev.modelserving.model.BatchScoringChecks.scoreBatchInRuns;
 import static dev.modelserving.model.onnx.OnnxTestModels.CLASS_IDS;
 import static dev.modelserving.model.onnx.OnnxTestModels.FEATURES;
 import static dev.modelserving.model.onnx.OnnxTestModels.classifierArgmax;
@@ -8,9 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.modelserving.model.Model;
-import dev.modelserving.model.Prediction;
 import dev.modelserving.model.Scored;
-import dev.modelserving.model.ScoringException;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.InputSpec;
 import dev.modelserving.proto.ModelDescriptor;
@@ -26,8 +26,6 @@ import org.junit.jupiter.api.Test;
  * {@link Model#score} gives (to float precision), bad records failing on their own.
  */
 class OnnxBatchScoringTest {
-
-    private static final double TOLERANCE = 1e-6;
 
     private static List<double[]> rows(int count, long seed) {
         Random random = new Random(seed);
@@ -54,29 +52,6 @@ class OnnxBatchScoringTest {
         return records;
     }
 
-    private static void assertSameAsOneByOne(Model model, List<DataRecord> records, List<Scored> batch) {
-        assertThat(batch).hasSize(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            Prediction single;
-            try {
-                single = model.score(records.get(i));
-            } catch (ScoringException e) {
-                assertThat(batch.get(i).ok())
-                        .as("record %d fails alone, so in the batch", i)
-                        .isFalse();
-                assertThat(batch.get(i).failure().getMessage()).isEqualTo(e.getMessage());
-                continue;
-            }
-            Scored scored = batch.get(i);
-            assertThat(scored.ok()).as("record %d", i).isTrue();
-            assertThat(scored.prediction().label()).isEqualTo(single.label());
-            assertThat(scored.prediction().outputs()).hasSameSizeAs(single.outputs());
-            for (int j = 0; j < single.outputs().length; j++) {
-                assertThat(scored.prediction().outputs()[j]).isCloseTo(single.outputs()[j], within(TOLERANCE));
-            }
-        }
-    }
-
     @Test
     void classifierWithALabelOutputScoresABatchInOneRun() throws Exception {
         ModelDescriptor d = OnnxModelFactoryTest.descriptor(
@@ -90,11 +65,7 @@ class OnnxBatchScoringTest {
             OnnxModel onnx = (OnnxModel) model;
             List<double[]> rows = rows(12, 41);
             List<DataRecord> records = batchWithBadRecords(rows);
-            long before = onnx.nativeRuns();
-            List<Scored> batch = model.scoreBatch(records);
-            assertThat(onnx.nativeRuns() - before)
-                    .as("one session run for the batch")
-                    .isEqualTo(1);
+            List<Scored> batch = scoreBatchInRuns(model, onnx::nativeRuns, records, 1, "one session run for the batch");
             assertThat(batch.get(3).failure().getMessage()).contains("missing feature");
             assertThat(batch.get(8).ok()).isFalse();
             assertThat(batch.stream().filter(Scored::ok).count()).isEqualTo(10);
@@ -118,9 +89,7 @@ class OnnxBatchScoringTest {
             OnnxModel onnx = (OnnxModel) model;
             List<double[]> rows = rows(9, 42);
             List<DataRecord> records = batchWithBadRecords(rows);
-            long before = onnx.nativeRuns();
-            List<Scored> batch = model.scoreBatch(records);
-            assertThat(onnx.nativeRuns() - before).isEqualTo(1);
+            List<Scored> batch = scoreBatchInRuns(model, onnx::nativeRuns, records, 1, "one session run for the batch");
             for (int i = 0; i < rows.size(); i++) {
                 if (i != 3 && i != 8) {
                     assertThat(batch.get(i).prediction().outputs()[0])
@@ -142,11 +111,8 @@ class OnnxBatchScoringTest {
             List<double[]> rows = rows(6, 43);
             List<DataRecord> records = new ArrayList<>();
             rows.forEach(row -> records.add(record(row)));
-            long before = onnx.nativeRuns();
-            List<Scored> batch = model.scoreBatch(records);
-            assertThat(onnx.nativeRuns() - before)
-                    .as("the stacked run, then one per record")
-                    .isEqualTo(7);
+            List<Scored> batch =
+                    scoreBatchInRuns(model, onnx::nativeRuns, records, 7, "the stacked run, then one per record");
             for (int i = 0; i < rows.size(); i++) {
                 double[] row = rows.get(i);
                 assertThat(batch.get(i).prediction().outputs()[0]).isCloseTo(row[0] + row[1] + row[2], within(1e-4));

@@ -18,6 +18,7 @@ import dev.modelserving.proto.ServingStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,11 +30,13 @@ class ServingSlotDriftTest {
     private final ConstantModelFactory factory = new ConstantModelFactory();
     private final ModelLoader loader = new ModelLoader(ModelFactories.of(List.of(factory)), LoadPolicy.defaults());
     private ServingSlot slot;
+    private SlotSettings settings;
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         if (slot != null) {
             slot.close();
+            settings.loads().retirer().idle().get(10, TimeUnit.SECONDS);
         }
         assertThat(factory.openModels()).isZero();
     }
@@ -62,11 +65,9 @@ class ServingSlotDriftTest {
     }
 
     private void serve(ModelDescriptor d) {
-        slot = new ServingSlot(
-                "test",
-                ServingSlotState.getDefaultInstance(),
-                new SlotSettings(loader, Runnable::run, "test-0", 2, () -> 1000L)
-                        .withDrift(new DriftSettings(0.2, WINDOW)));
+        settings = new SlotSettings(loader, Runnable::run, "test-0", 2, () -> 1000L)
+                .withDrift(new DriftSettings(0.2, WINDOW));
+        slot = new ServingSlot("test", ServingSlotState.getDefaultInstance(), settings);
         slot.apply(d);
         assertThat(slot.poll()).extracting(ModelEvent::getType).containsExactly(ModelEventType.ACTIVATED);
     }

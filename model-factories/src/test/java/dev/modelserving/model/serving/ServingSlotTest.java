@@ -9,6 +9,7 @@ import dev.modelserving.model.ConstantModelFactory;
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.ModelFactories;
 import dev.modelserving.model.ModelLoader;
+import dev.modelserving.model.TestDescriptors;
 import dev.modelserving.model.trust.DescriptorSignatures;
 import dev.modelserving.model.trust.PemKeys;
 import dev.modelserving.model.trust.SigningAlgorithm;
@@ -21,6 +22,7 @@ import dev.modelserving.proto.ServingSlotState;
 import dev.modelserving.proto.ServingStatus;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +31,22 @@ class ServingSlotTest {
     private final ConstantModelFactory factory = new ConstantModelFactory();
     private final ModelLoader loader = new ModelLoader(ModelFactories.of(List.of(factory)), LoadPolicy.defaults());
     private final ManualExecutor manual = new ManualExecutor();
+    /** The settings of every slot made, whose retirers close the models that stopped serving. */
+    private final List<SlotSettings> made = new java.util.ArrayList<>();
+
     private ServingSlot slot;
 
     private ServingSlot slot(Executor executor, ServingSlotState restored) {
-        return new ServingSlot("test", restored, new SlotSettings(loader, executor, "test-0", 2, () -> 1000L));
+        SlotSettings settings = new SlotSettings(loader, executor, "test-0", 2, () -> 1000L);
+        made.add(settings);
+        return new ServingSlot("test", restored, settings);
+    }
+
+    /** Waits (bounded) until every model retired so far by the slots made is closed. */
+    private void awaitRetired() throws Exception {
+        for (SlotSettings settings : made) {
+            settings.loads().retirer().idle().get(10, TimeUnit.SECONDS);
+        }
     }
 
     private ServingSlot directSlot() {
@@ -45,13 +59,7 @@ class ServingSlotTest {
 
     /** A command taking {@code version} (every command takes the next version number of its model name). */
     private static ModelDescriptor command(ModelAction action, long target, long version) {
-        return ModelDescriptor.newBuilder()
-                .setName("constant")
-                .setDataType("test")
-                .setAction(action)
-                .setRollbackToVersion(target)
-                .setVersion(version)
-                .build();
+        return TestDescriptors.command("constant", action, target, version);
     }
 
     private List<ModelEvent> deployAndPoll(ModelDescriptor d) {
@@ -61,11 +69,12 @@ class ServingSlotTest {
     }
 
     @AfterEach
-    void everyModelIsClosed() {
+    void everyModelIsClosed() throws Exception {
         if (slot != null) {
             slot.close();
         }
         manual.runAll();
+        awaitRetired();
         assertThat(factory.openModels()).as("open models after close").isZero();
     }
 
@@ -79,7 +88,7 @@ class ServingSlotTest {
     }
 
     @Test
-    void aNewerVersionSupersedesTheCurrentOneAndResultsNameTheVersion() {
+    void aNewerVersionSupersedesTheCurrentOneAndResultsNameTheVersion() throws Exception {
         slot = directSlot();
         assertThat(deployAndPoll(version(1, "10")))
                 .extracting(ModelEvent::getType)
@@ -99,6 +108,7 @@ class ServingSlotTest {
         ServingResult v2 = slot.score(record(1));
         assertThat(v2.getOutputsList()).containsExactly(21.0);
         assertThat(v2.getModelVersion()).isEqualTo(2);
+        awaitRetired();
         assertThat(factory.openModels()).as("v1 closed when superseded").isEqualTo(1);
     }
 
@@ -160,7 +170,7 @@ class ServingSlotTest {
     }
 
     @Test
-    void aNewerCandidateReplacesOneStillLoading() {
+    void aNewerCandidateReplacesOneStillLoading() throws Exception {
         slot = slot(manual, ServingSlotState.getDefaultInstance());
         slot.apply(version(1, "1"));
         List<ModelEvent> events = slot.apply(version(2, "2"));
@@ -174,6 +184,7 @@ class ServingSlotTest {
                 .satisfies(e -> assertThat(e.getReason()).startsWith("stale"));
         manual.runAll();
         assertThat(slot.poll()).extracting(ModelEvent::getModelVersion).containsExactly(2L);
+        awaitRetired();
         assertThat(factory.openModels())
                 .as("the replaced candidate was closed after loading")
                 .isEqualTo(1);
@@ -343,13 +354,14 @@ class ServingSlotTest {
     }
 
     @Test
-    void removeStopsServingAndKeepsTheVersionForRollback() {
+    void removeStopsServingAndKeepsTheVersionForRollback() throws Exception {
         slot = directSlot();
         deployAndPoll(version(1, "1"));
         assertThat(slot.apply(command(ModelAction.REMOVE, 0, 2)))
                 .singleElement()
                 .satisfies(e -> assertThat(e.getType()).isEqualTo(ModelEventType.REMOVED));
         assertThat(slot.score(record()).getStatus()).isEqualTo(ServingStatus.NO_MODEL);
+        awaitRetired();
         assertThat(factory.openModels()).isZero();
         assertThat(slot.apply(command(ModelAction.REMOVE, 0, 3)))
                 .singleElement()
@@ -493,12 +505,13 @@ class ServingSlotTest {
     }
 
     @Test
-    void closingWhileLoadingClosesTheLateModel() {
+    void closingWhileLoadingClosesTheLateModel() throws Exception {
         slot = slot(manual, ServingSlotState.getDefaultInstance());
         slot.apply(version(1, "1"));
         slot.close();
         slot = null;
-        manual.runAll();
+        assertThat(manual.runAll()).as("the load ran after the close").isEqualTo(1);
+        awaitRetired();
         assertThat(factory.openModels()).isZero();
     }
 }

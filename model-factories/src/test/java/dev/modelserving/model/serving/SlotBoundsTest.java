@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -63,9 +62,12 @@ class SlotBoundsTest {
     }
 
     @AfterEach
-    void everyModelIsClosedAndNoLoadThreadIsLeft() {
+    void everyModelIsClosedAndNoLoadThreadIsLeft() throws Exception {
         slots.forEach(ServingSlot::close);
         await("hung loads to end", () -> hanging.building() == 0);
+        if (loads != null) {
+            loads.retirer().idle().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
         assertThat(constants.openModels()).as("open constant models").isZero();
         assertThat(hanging.openModels()).as("open late models").isZero();
         if (loads != null) {
@@ -75,13 +77,7 @@ class SlotBoundsTest {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + TIMEOUT + " waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-        }
+        Await.until(what, TIMEOUT, condition);
     }
 
     private static List<ModelEvent> pollUntilEvents(ServingSlot slot) {
@@ -153,6 +149,7 @@ class SlotBoundsTest {
         ServingSlot c = three.get(2);
         assertThat(cache.evictions()).isEqualTo(1);
         assertThat(cache.liveModels()).isEqualTo(2);
+        await("a's evicted model to be closed", () -> loads.retirer().idle().isDone());
         assertThat(constants.openModels()).as("a's model was closed").isEqualTo(2);
         assertThat(a.currentId()).isEmpty();
         assertThat(a.currentDescriptor()).as("a still serves version 1").isPresent();
@@ -167,9 +164,11 @@ class SlotBoundsTest {
                 .isEqualTo(2);
         assertThat(b.currentId()).isEmpty();
         assertThat(c.currentId()).isPresent();
+        await("b's evicted model to be closed", () -> loads.retirer().idle().isDone());
         assertThat(constants.openModels()).isEqualTo(2);
         assertThat(b.score(record(2)).getOutputsList()).containsExactly(22.0);
         assertThat(c.score(record(3)).getOutputsList()).containsExactly(33.0);
+        await("the evicted models to be closed", () -> loads.retirer().idle().isDone());
         assertThat(constants.openModels()).isEqualTo(2);
         assertThat(restoreWaits).as("synchronous rebuilds: no record waited").isEmpty();
     }

@@ -1,18 +1,17 @@
 package dev.modelserving.model.tensorflow;
 
+import static dev.modelserving.model.BatchScoringChecks.assertSameAsOneByOne;
+import static dev.modelserving.model.BatchScoringChecks.scoreBatchInRuns;
 import static dev.modelserving.model.tensorflow.TfDescriptors.classifier;
 import static dev.modelserving.model.tensorflow.TfDescriptors.descriptor;
 import static dev.modelserving.model.tensorflow.TfDescriptors.inputs;
 import static dev.modelserving.model.tensorflow.TfDescriptors.record;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import dev.modelserving.model.LoadPolicy;
 import dev.modelserving.model.Model;
 import dev.modelserving.model.ModelArtifact;
-import dev.modelserving.model.Prediction;
 import dev.modelserving.model.Scored;
-import dev.modelserving.model.ScoringException;
 import dev.modelserving.proto.DataRecord;
 import dev.modelserving.proto.ModelDescriptor;
 import dev.modelserving.proto.ModelType;
@@ -29,8 +28,6 @@ import org.tensorflow.types.TFloat32;
  * {@link Model#score} gives (to float precision), bad records failing on their own.
  */
 class TensorFlowBatchScoringTest {
-
-    private static final double TOLERANCE = 1e-6;
 
     @TempDir
     Path exports;
@@ -59,29 +56,6 @@ class TensorFlowBatchScoringTest {
         return records;
     }
 
-    private static void assertSameAsOneByOne(Model model, List<DataRecord> records, List<Scored> batch) {
-        assertThat(batch).hasSize(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            Prediction single;
-            try {
-                single = model.score(records.get(i));
-            } catch (ScoringException e) {
-                assertThat(batch.get(i).ok())
-                        .as("record %d fails alone, so in the batch", i)
-                        .isFalse();
-                assertThat(batch.get(i).failure().getMessage()).isEqualTo(e.getMessage());
-                continue;
-            }
-            Scored scored = batch.get(i);
-            assertThat(scored.ok()).as("record %d", i).isTrue();
-            assertThat(scored.prediction().label()).isEqualTo(single.label());
-            assertThat(scored.prediction().outputs()).hasSameSizeAs(single.outputs());
-            for (int j = 0; j < single.outputs().length; j++) {
-                assertThat(scored.prediction().outputs()[j]).isCloseTo(single.outputs()[j], within(TOLERANCE));
-            }
-        }
-    }
-
     @Test
     void frozenGraphScoresABatchInOneRunAndEachRecordAsAlone() throws Exception {
         ModelDescriptor d = descriptor(ModelType.TENSORFLOW_GRAPH, TfTestModels.frozenGraph())
@@ -91,11 +65,7 @@ class TensorFlowBatchScoringTest {
                 .create(d, ModelArtifact.ofBytes(d.getArtifactBytes().toByteArray()), LoadPolicy.defaults())) {
             TensorFlowModel tf = (TensorFlowModel) model;
             List<DataRecord> records = batchWithBadRecords();
-            long before = tf.nativeRuns();
-            List<Scored> batch = model.scoreBatch(records);
-            assertThat(tf.nativeRuns() - before)
-                    .as("one session run for the batch")
-                    .isEqualTo(1);
+            List<Scored> batch = scoreBatchInRuns(model, tf::nativeRuns, records, 1, "one session run for the batch");
             assertThat(batch.get(4).failure().getMessage()).contains("missing feature 'fan_rpm'");
             assertThat(batch.get(9).failure().getMessage()).contains("NaN");
             assertThat(batch.stream().filter(Scored::ok).count()).isEqualTo(10);
@@ -120,9 +90,7 @@ class TensorFlowBatchScoringTest {
                 .create(d, ModelArtifact.ofBytes(d.getArtifactBytes().toByteArray()), LoadPolicy.defaults())) {
             TensorFlowModel tf = (TensorFlowModel) model;
             List<DataRecord> records = batchWithBadRecords();
-            long before = tf.nativeRuns();
-            List<Scored> batch = model.scoreBatch(records);
-            assertThat(tf.nativeRuns() - before).isEqualTo(1);
+            List<Scored> batch = scoreBatchInRuns(model, tf::nativeRuns, records, 1, "one session run for the batch");
             assertThat(batch.get(4).ok()).isFalse();
             assertThat(batch.get(9).ok()).isFalse();
             assertSameAsOneByOne(model, records, batch);
@@ -140,9 +108,7 @@ class TensorFlowBatchScoringTest {
                 .create(d, ModelArtifact.ofBytes(d.getArtifactBytes().toByteArray()), policy)) {
             TensorFlowModel tf = (TensorFlowModel) model;
             List<DataRecord> records = batchWithBadRecords();
-            long before = tf.nativeRuns();
-            List<Scored> batch = model.scoreBatch(records);
-            assertThat(tf.nativeRuns() - before).isEqualTo(4);
+            List<Scored> batch = scoreBatchInRuns(model, tf::nativeRuns, records, 4, "10 records of 3 values, 9 a run");
             assertSameAsOneByOne(model, records, batch);
         }
     }
@@ -157,9 +123,7 @@ class TensorFlowBatchScoringTest {
                 .create(d, ModelArtifact.ofBytes(d.getArtifactBytes().toByteArray()), LoadPolicy.defaults())) {
             TensorFlowModel tf = (TensorFlowModel) model;
             List<DataRecord> records = batchWithBadRecords();
-            long before = tf.nativeRuns();
-            List<Scored> batch = model.scoreBatch(records);
-            assertThat(tf.nativeRuns() - before).as("one run per good record").isEqualTo(10);
+            List<Scored> batch = scoreBatchInRuns(model, tf::nativeRuns, records, 10, "one run per good record");
             assertSameAsOneByOne(model, records, batch);
         }
     }

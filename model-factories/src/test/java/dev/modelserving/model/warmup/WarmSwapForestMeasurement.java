@@ -145,7 +145,8 @@ class WarmSwapForestMeasurement {
         }
     }
 
-    private static String describe(long[] micros) {
+    /** The first, median, 99th percentile and largest of {@code micros}. */
+    static String describe(long[] micros) {
         long[] sorted = micros.clone();
         Arrays.sort(sorted);
         return String.format(
