@@ -67,8 +67,7 @@ class DataRecordDecoderTest {
         assertThatThrownBy(() -> DataRecordDecoder.dataType(typeless))
                 .isInstanceOf(InvalidPayloadException.class)
                 .hasMessage("DataRecord without data_type (id 'typeless')");
-        byte[] badType =
-                IMAGE.toBuilder().setDataType("line\nbreak").build().toByteArray();
+        byte[] badType = IMAGE.toBuilder().setDataType("line\nbreak").build().toByteArray();
         assertThatThrownBy(() -> DataRecordDecoder.dataType(badType))
                 .isInstanceOf(InvalidPayloadException.class)
                 .hasMessageStartingWith("DataRecord 'img-1': data_type");
