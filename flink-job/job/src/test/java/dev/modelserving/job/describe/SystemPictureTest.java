@@ -143,11 +143,14 @@ class SystemPictureTest {
         assertThat(picture.edges())
                 .contains(
                         new PictureEdge("topic_records", "op_parse_records", "SensorReading"),
-                        new PictureEdge("op_parse_records", "op_keyed_model_serving", "DataRecord by key"),
+                        // The record reader passes the record's bytes with its data type (parsed once, after the
+                        // keyBy).
+                        new PictureEdge("op_parse_records", "op_keyed_model_serving", "EncodedRecord by key"),
                         new PictureEdge("op_parse_models", "op_keyed_model_serving", "ModelDescriptor by key"),
                         new PictureEdge("op_keyed_model_serving", "topic_results", "ServingResult"),
                         new PictureEdge("op_keyed_model_serving", "topic_model_events", "ModelEvent"),
-                        new PictureEdge("op_parse_records", "topic_dead_letters", "DeadLetter"));
+                        new PictureEdge("op_parse_records", "topic_dead_letters", "DeadLetter"),
+                        new PictureEdge("op_keyed_model_serving", "topic_dead_letters", "DeadLetter"));
         assertThat(picture.node("topic_models").orElseThrow())
                 .isEqualTo(new PictureNode("topic_models", "models", "context: model artifacts", NodeKind.CONTEXT));
         assertThat(picture.node("op_keyed_model_serving").orElseThrow())
@@ -157,7 +160,7 @@ class SystemPictureTest {
         ServingJobConfig partitioned = config(List.of("--mode", "partitioned"));
         assertThat(DescribeCommand.picture(partitioned).edges())
                 .contains(
-                        new PictureEdge("op_parse_records", "op_partitioned_model_serving", "DataRecord rebalanced"),
+                        new PictureEdge("op_parse_records", "op_partitioned_model_serving", "EncodedRecord rebalanced"),
                         new PictureEdge("op_parse_models", "op_partitioned_model_serving", "ModelDescriptor broadcast"),
                         new PictureEdge("op_partitioned_model_serving", "op_split_serving_output", "ServingOutput"));
     }
