@@ -101,4 +101,18 @@ class DataRecordDecoderTest {
                 .isInstanceOf(InvalidPayloadException.class)
                 .hasMessageStartingWith("not a DataRecord: field 42");
     }
+
+    @Test
+    void deeplyNestedGroupsAreRefusedWithoutOverflowingTheStack() {
+        // 200,000 group starts of field 9 (tag 0x4b): skipping them recursively would overflow the operator's stack,
+        // an Error no dead-letter path catches. A DataRecord has no groups, so a group is a foreign field.
+        byte[] nested = new byte[200_000];
+        java.util.Arrays.fill(nested, (byte) 0x4b);
+        assertThatThrownBy(() -> DataRecordDecoder.dataType(nested))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessageStartingWith("not a DataRecord (200000 bytes)");
+        assertThatThrownBy(() -> DataRecordDecoder.decode(raw(nested, null)))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessageStartingWith("not a DataRecord (200000 bytes)");
+    }
 }
