@@ -51,7 +51,8 @@ public final class ForeignFields {
             }
             String name = path.isEmpty() ? field.getName() : path + "." + field.getName();
             if (field.isMapField()) {
-                FieldDescriptor value = field.getMessageType().findFieldByName("value");
+                // A map entry's fields are its key and its value, in that order (a lookup by name hashes a string).
+                FieldDescriptor value = field.getMessageType().getFields().get(1);
                 if (value.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
                     continue; // scalar map values have no fields of their own
                 }

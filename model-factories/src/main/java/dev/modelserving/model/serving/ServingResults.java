@@ -28,12 +28,16 @@ public final class ServingResults {
     }
 
     public static ServingResult scored(DataRecord record, ModelId model, Prediction prediction, long latencyNanos) {
-        return scored(record, model, prediction, latencyNanos, 0);
+        return scored(record, ModelLineage.of(model), prediction, latencyNanos, 0);
     }
 
-    /** A SCORED result of a record that waited {@code batchWaitNanos} in its micro-batch before the model call. */
+    /**
+     * A SCORED result of a record that waited {@code batchWaitNanos} in its micro-batch before the model call.
+     *
+     * @param model the model, its lineage encoded once for all its results
+     */
     public static ServingResult scored(
-            DataRecord record, ModelId model, Prediction prediction, long latencyNanos, long batchWaitNanos) {
+            DataRecord record, ModelLineage model, Prediction prediction, long latencyNanos, long batchWaitNanos) {
         ServingResult.Builder result = withModel(about(record), model)
                 .setStatus(ServingStatus.SCORED)
                 .setLatencyNanos(latencyNanos)
@@ -51,12 +55,16 @@ public final class ServingResults {
     }
 
     public static ServingResult failed(DataRecord record, ModelId model, String error, long latencyNanos) {
-        return failed(record, model, error, latencyNanos, 0);
+        return failed(record, model == null ? null : ModelLineage.of(model), error, latencyNanos, 0);
     }
 
-    /** A FAILED result of a record that waited {@code batchWaitNanos} in its micro-batch before the model call. */
+    /**
+     * A FAILED result of a record that waited {@code batchWaitNanos} in its micro-batch before the model call.
+     *
+     * @param model the model, or null when no model was asked
+     */
     public static ServingResult failed(
-            DataRecord record, ModelId model, String error, long latencyNanos, long batchWaitNanos) {
+            DataRecord record, ModelLineage model, String error, long latencyNanos, long batchWaitNanos) {
         ServingResult.Builder result = about(record)
                 .setStatus(ServingStatus.FAILED)
                 .setError(error)
@@ -65,9 +73,9 @@ public final class ServingResults {
         return (model == null ? result : withModel(result, model)).build();
     }
 
-    private static ServingResult.Builder withModel(ServingResult.Builder result, ModelId model) {
-        return result.setModelName(model.name())
-                .setModelVersion(model.version())
-                .setModelSha256(model.sha256());
+    private static ServingResult.Builder withModel(ServingResult.Builder result, ModelLineage model) {
+        return result.setModelName(model.id().name())
+                .setModelVersion(model.id().version())
+                .setModelSha256Bytes(model.sha256());
     }
 }

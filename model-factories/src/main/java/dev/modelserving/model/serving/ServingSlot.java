@@ -86,6 +86,9 @@ public final class ServingSlot implements AutoCloseable {
 
     private ServingSlotState state;
     private Model current;
+    /** The lineage of the last model that scored here, encoded once for its results. */
+    private ModelLineage lineage;
+
     private String currentFailure;
     private ModelLoads.Loading pendingLoad;
     /** The rebuild of the current descriptor's model (after a restore or an eviction), while it runs. */
@@ -434,16 +437,16 @@ public final class ServingSlot implements AutoCloseable {
                 DataRecord record = records.get(i);
                 long wait = waited ? Math.max(0, start - arrivalNanos.get(i)) : 0;
                 if (failure != null) {
-                    results.add(ServingResults.failed(record, model.id(), failure, nanos, wait));
+                    results.add(ServingResults.failed(record, lineageOf(model), failure, nanos, wait));
                     continue;
                 }
                 Scored outcome = outcomes.get(i);
                 if (outcome.ok()) {
-                    results.add(ServingResults.scored(record, model.id(), outcome.prediction(), nanos, wait));
+                    results.add(ServingResults.scored(record, lineageOf(model), outcome.prediction(), nanos, wait));
                     watchDrift(record, outcome.prediction());
                 } else {
                     results.add(ServingResults.failed(
-                            record, model.id(), outcome.failure().getMessage(), nanos, wait));
+                            record, lineageOf(model), outcome.failure().getMessage(), nanos, wait));
                     watchDrift(record, null);
                 }
             }
@@ -461,7 +464,8 @@ public final class ServingSlot implements AutoCloseable {
         long start = System.nanoTime();
         try {
             Prediction prediction = model.score(record);
-            ServingResult scored = ServingResults.scored(record, model.id(), prediction, System.nanoTime() - start);
+            ServingResult scored =
+                    ServingResults.scored(record, lineageOf(model), prediction, System.nanoTime() - start, 0);
             watchDrift(record, prediction);
             return scored;
         } catch (ScoringException e) {
@@ -608,6 +612,13 @@ public final class ServingSlot implements AutoCloseable {
                     .setDriftOutOfRange(change.outOfRange())
                     .build());
         }
+    }
+
+    private ModelLineage lineageOf(Model model) {
+        if (lineage == null || !lineage.id().equals(model.id())) {
+            lineage = ModelLineage.of(model.id());
+        }
+        return lineage;
     }
 
     /**

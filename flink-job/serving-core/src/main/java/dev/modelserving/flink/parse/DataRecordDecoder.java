@@ -3,6 +3,7 @@ package dev.modelserving.flink.parse;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import dev.modelserving.model.ForeignFields;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.proto.DataRecord;
 import java.io.IOException;
@@ -23,29 +24,165 @@ import java.io.IOException;
 public final class DataRecordDecoder {
 
     /** A tag is the field number shifted left by 3, or'ed with the wire type (2: length-delimited). */
-    private static final int DATA_TYPE_TAG = lengthDelimitedTag(DataRecord.DATA_TYPE_FIELD_NUMBER);
+    private static final int DATA_TYPE_TAG =
+            (DataRecord.DATA_TYPE_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
-    private static final int ID_TAG = lengthDelimitedTag(DataRecord.ID_FIELD_NUMBER);
+    private static final int ID_TAG = (DataRecord.ID_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+    private static final int KEY_TAG = (DataRecord.KEY_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+    private static final int EVENT_TIME_TAG =
+            (DataRecord.EVENT_TIME_MILLIS_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_VARINT;
+
+    private static final int FEATURE_TAG =
+            (DataRecord.FEATURES_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+    private static final int CATEGORICAL_TAG =
+            (DataRecord.CATEGORICAL_FEATURES_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+    /** Repeated scalars are accepted packed and unpacked, as protobuf accepts them. */
+    private static final int VECTOR_PACKED_TAG =
+            (DataRecord.VECTOR_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+    private static final int VECTOR_TAG = (DataRecord.VECTOR_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_FIXED32;
+
+    private static final int SHAPE_PACKED_TAG =
+            (DataRecord.VECTOR_SHAPE_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+    private static final int SHAPE_TAG = (DataRecord.VECTOR_SHAPE_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_VARINT;
+
+    /** A map entry's key is its field 1, its value field 2: a double (fixed64) or a string. */
+    private static final int ENTRY_KEY_TAG = (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+
+    private static final int FEATURE_VALUE_TAG = (2 << 3) | WireFormat.WIRETYPE_FIXED64;
+
+    private static final int CATEGORY_VALUE_TAG = (2 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
     private DataRecordDecoder() {}
 
     /** Parses, checks and completes the DataRecord in {@code raw}'s payload. */
     public static DataRecord decode(RawRecord raw) throws InvalidPayloadException {
+        return decode(raw, new FeatureStrings());
+    }
+
+    /**
+     * Parses, checks and completes the DataRecord in {@code raw}'s payload, taking its data type, feature names and
+     * categorical values from (and adding them to) {@code strings}, those of the operator instance that decodes it.
+     */
+    public static DataRecord decode(RawRecord raw, FeatureStrings strings) throws InvalidPayloadException {
         byte[] payload = raw.getPayload();
-        DataRecord.Builder builder = DataRecord.newBuilder();
-        try {
-            builder.mergeFrom(payload);
-        } catch (InvalidProtocolBufferException e) {
-            throw notADataRecord(payload, e);
-        }
+        DataRecord.Builder builder = parse(payload, strings);
         // The builder is completed in place: toBuilder() would copy every feature and the vector.
         DataRecord record = builder.buildPartial();
-        PayloadParser.requireKnownFields(record, payload.length);
         PayloadParser.require(Identifiers.recordKeyProblem("id", record.getId()), "DataRecord: ");
         PayloadParser.require(
                 Identifiers.recordKeyProblem("key", record.getKey()), "DataRecord '" + record.getId() + "': ");
         requireDataType(record.getDataType(), record.getId());
         return complete(record, builder, raw);
+    }
+
+    /**
+     * What {@code DataRecord.newBuilder().mergeFrom(payload)} builds, and as strict as {@link
+     * PayloadParser#requireKnownFields}: a tag that is not a DataRecord field (an unknown number, or a known number
+     * with another wire type, which protobuf would keep as an unknown field) is refused. The scalar fields and the two
+     * maps are read here (data type, feature names and categorical values through {@code strings}, and no protobuf
+     * map entry per feature); the packed vector and shape by protobuf's generated code, which sizes their arrays once.
+     */
+    private static DataRecord.Builder parse(byte[] payload, FeatureStrings strings) throws InvalidPayloadException {
+        DataRecord.Builder builder = DataRecord.newBuilder();
+        CodedInputStream in = CodedInputStream.newInstance(payload);
+        try {
+            int tagAt = 0;
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                switch (tag) {
+                    case DATA_TYPE_TAG -> builder.setDataType(readString(in, payload, strings::name));
+                    case KEY_TAG -> builder.setKey(in.readStringRequireUtf8());
+                    case ID_TAG -> builder.setId(in.readStringRequireUtf8());
+                    case EVENT_TIME_TAG -> builder.setEventTimeMillis(in.readInt64());
+                    case FEATURE_TAG -> readFeature(in, payload, strings, builder);
+                    case CATEGORICAL_TAG -> readCategorical(in, payload, strings, builder);
+                    case VECTOR_PACKED_TAG, VECTOR_TAG, SHAPE_PACKED_TAG, SHAPE_TAG -> {
+                        in.skipField(tag);
+                        builder.mergeFrom(payload, tagAt, in.getTotalBytesRead() - tagAt);
+                    }
+                    default -> {
+                        if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_END_GROUP) {
+                            throw endGroupOutsideAGroup();
+                        }
+                        String type = DataRecord.getDescriptor().getName();
+                        throw new InvalidPayloadException(PayloadParser.foreignField(
+                                type,
+                                new ForeignFields.Foreign(WireFormat.getTagFieldNumber(tag), "", type),
+                                payload.length));
+                    }
+                }
+                tagAt = in.getTotalBytesRead();
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw notADataRecord(payload, e);
+        } catch (IOException e) {
+            // Only InvalidProtocolBufferException is possible on an array; anything else is a bug worth its reason.
+            throw new InvalidPayloadException("not a DataRecord (" + payload.length + " bytes): " + e, e);
+        }
+        return builder;
+    }
+
+    /** One entry of the features map, as protobuf reads a map entry: a missing name is "", a missing value 0. */
+    private static void readFeature(
+            CodedInputStream in, byte[] payload, FeatureStrings strings, DataRecord.Builder builder)
+            throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        String name = "";
+        double value = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == ENTRY_KEY_TAG) {
+                name = readString(in, payload, strings::name);
+            } else if (tag == FEATURE_VALUE_TAG) {
+                value = in.readDouble();
+            } else if (!in.skipField(tag)) {
+                throw endGroupOutsideAGroup();
+            }
+        }
+        in.popLimit(limit);
+        builder.putFeatures(name, value);
+    }
+
+    /** One entry of the categorical features map: a missing name or value is "". */
+    private static void readCategorical(
+            CodedInputStream in, byte[] payload, FeatureStrings strings, DataRecord.Builder builder)
+            throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        String name = "";
+        String value = "";
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == ENTRY_KEY_TAG) {
+                name = readString(in, payload, strings::name);
+            } else if (tag == CATEGORY_VALUE_TAG) {
+                value = readString(in, payload, strings::category);
+            } else if (!in.skipField(tag)) {
+                throw endGroupOutsideAGroup();
+            }
+        }
+        in.popLimit(limit);
+        builder.putCategoricalFeatures(name, value);
+    }
+
+    /** A string field's value, looked up by its bytes where they stand in {@code payload}. */
+    private static String readString(CodedInputStream in, byte[] payload, StringLookup lookup) throws IOException {
+        int length = in.readRawVarint32();
+        if (length < 0 || length > in.getBytesUntilLimit()) {
+            throw new InvalidProtocolBufferException("a string of " + length + " bytes where " + in.getBytesUntilLimit()
+                    + " bytes are left (truncated?)");
+        }
+        String value = lookup.get(payload, in.getTotalBytesRead(), length);
+        in.skipRawBytes(length);
+        return value;
+    }
+
+    /** Where {@link #readString} finds a string by its UTF-8 bytes. */
+    @FunctionalInterface
+    private interface StringLookup {
+        String get(byte[] payload, int offset, int length) throws InvalidProtocolBufferException;
     }
 
     /**
@@ -65,7 +202,7 @@ public final class DataRecordDecoder {
                 } else if (tag == ID_TAG) {
                     id = in.readStringRequireUtf8();
                 } else if (!in.skipField(tag)) {
-                    throw new InvalidProtocolBufferException("an end-group tag outside a group");
+                    throw endGroupOutsideAGroup();
                 }
             }
         } catch (InvalidProtocolBufferException e) {
@@ -117,8 +254,8 @@ public final class DataRecordDecoder {
         PayloadParser.require(Identifiers.dataTypeProblem("data_type", dataType), "DataRecord '" + id + "': ");
     }
 
-    private static int lengthDelimitedTag(int fieldNumber) {
-        return (fieldNumber << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    private static InvalidProtocolBufferException endGroupOutsideAGroup() {
+        return new InvalidProtocolBufferException("an end-group tag outside a group");
     }
 
     private static InvalidPayloadException notADataRecord(byte[] payload, InvalidProtocolBufferException e) {

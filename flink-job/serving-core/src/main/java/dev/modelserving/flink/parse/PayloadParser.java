@@ -62,11 +62,15 @@ public abstract class PayloadParser<T> extends ProcessFunction<RawRecord, T> imp
     protected static void requireKnownFields(Message message, int payloadSize) throws InvalidPayloadException {
         Optional<ForeignFields.Foreign> foreign = ForeignFields.first(message);
         if (foreign.isPresent()) {
-            throw new InvalidPayloadException("not a "
-                    + message.getDescriptorForType().getName() + ": "
-                    + foreign.get().describe() + " (" + payloadSize + " bytes; a payload of another type, or of a"
-                    + " newer schema?)");
+            throw new InvalidPayloadException(
+                    foreignField(message.getDescriptorForType().getName(), foreign.get(), payloadSize));
         }
+    }
+
+    /** The reason for a payload refused for a field its schema does not know (see {@link #requireKnownFields}). */
+    static String foreignField(String messageType, ForeignFields.Foreign foreign, int payloadSize) {
+        return "not a " + messageType + ": " + foreign.describe() + " (" + payloadSize
+                + " bytes; a payload of another type, or of a newer schema?)";
     }
 
     /**

@@ -65,6 +65,7 @@ public abstract class RecordInput<IN> implements Serializable {
         private final ParseLimits limits;
         private transient Counter parsed;
         private transient Counter refused;
+        private transient FeatureStrings strings;
 
         Encoded(ParseLimits limits) {
             this.limits = limits;
@@ -74,13 +75,14 @@ public abstract class RecordInput<IN> implements Serializable {
         public void open(MetricGroup metrics) {
             parsed = metrics.counter(RecordParser.PARSED_METRIC);
             refused = metrics.counter(PayloadParser.DEAD_LETTERS_METRIC);
+            strings = new FeatureStrings();
         }
 
         @Override
         public DataRecord record(EncodedRecord input, long nowMillis, Consumer<DeadLetter> deadLetters) {
             String reason;
             try {
-                DataRecord record = DataRecordDecoder.decode(input.getRaw());
+                DataRecord record = DataRecordDecoder.decode(input.getRaw(), strings);
                 parsed.inc();
                 return record;
             } catch (InvalidPayloadException e) {

@@ -58,6 +58,7 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
     private final RecordMapping mapping;
 
     private transient RecordMapper mapper;
+    private transient FeatureStrings strings;
     private transient ListState<String> contractState;
 
     /** A parser for values in {@code format}, with the default limits. */
@@ -140,11 +141,18 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
     @Override
     protected DataRecord parse(RawRecord raw) throws InvalidPayloadException {
         return switch (format) {
-            case DATA_RECORD -> DataRecordDecoder.decode(raw);
+            case DATA_RECORD -> DataRecordDecoder.decode(raw, featureStrings());
             case SENSOR_READING ->
                 DataRecordDecoder.complete(SensorRecords.toRecord(parseSensorReading(raw.getPayload())), null, raw);
             case JSON, CSV -> DataRecordDecoder.complete(mapRecord(raw.getPayload()), null, raw);
         };
+    }
+
+    private FeatureStrings featureStrings() {
+        if (strings == null) {
+            strings = new FeatureStrings();
+        }
+        return strings;
     }
 
     private DataRecord mapRecord(byte[] payload) throws InvalidPayloadException {
