@@ -1,7 +1,7 @@
 package dev.modelserving.flink.parse;
 
+import dev.modelserving.flink.types.OpaqueTypeInfo;
 import org.apache.flink.api.common.serialization.SerializerConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
@@ -12,38 +12,13 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  * <p>An atomic type: it is not a Flink key type and has no field expressions; key EncodedRecords with a key selector
  * ({@code EncodedRecord::getDataType}).
  */
-public final class EncodedRecordTypeInfo extends TypeInformation<EncodedRecord> {
+public final class EncodedRecordTypeInfo extends OpaqueTypeInfo<EncodedRecord> {
 
     private static final long serialVersionUID = 1L;
 
     @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
     public Class<EncodedRecord> getTypeClass() {
         return EncodedRecord.class;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  *
  * @param <T> the message class
  */
-public final class ProtoTypeInfo<T extends Message> extends TypeInformation<T> {
+public final class ProtoTypeInfo<T extends Message> extends OpaqueTypeInfo<T> {
 
     private static final long serialVersionUID = 1L;
 
@@ -41,33 +41,8 @@ public final class ProtoTypeInfo<T extends Message> extends TypeInformation<T> {
     }
 
     @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
     public Class<T> getTypeClass() {
         return messageClass;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
     }
 
     @Override

@@ -63,15 +63,35 @@ class DataRecordFeatureDecodingTest {
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         writeEntry(out, "a", 1.0);
         out.writeString(DataRecord.DATA_TYPE_FIELD_NUMBER, "wine");
-        writeEntryValueFirst(out, "b", 2.0); // value before name
+        writeMapEntry(
+                out,
+                FEATURES,
+                e -> { // value before name
+                    e.writeDouble(2, 2.0);
+                    e.writeString(1, "b");
+                });
         out.writeFloat(DataRecord.VECTOR_FIELD_NUMBER, 0.5f); // unpacked repeated float
         out.writeFloat(DataRecord.VECTOR_FIELD_NUMBER, 0.25f);
         writeEntry(out, "a", 3.0); // a duplicate name: the last one wins
-        writeEntryWithout(out, "c", true); // no value: 0
-        writeEntryWithout(out, "d", false); // no name: ""
-        writeEntryWithUnknownField(out, "e", 5.0); // an entry's unknown field is dropped, as protobuf drops it
-        writeCategory(out, 2, "red", 1, "colour"); // value before name
-        writeCategory(out, 1, "grape", 1, "grape"); // no value: ""
+        writeMapEntry(out, FEATURES, e -> e.writeString(1, "c")); // no value: 0
+        writeMapEntry(out, FEATURES, e -> e.writeDouble(2, 4.0)); // no name: ""
+        writeMapEntry(
+                out,
+                FEATURES,
+                e -> { // an entry's unknown field is dropped, as protobuf drops it
+                    e.writeString(1, "e");
+                    e.writeUInt64(7, 99);
+                    e.writeDouble(2, 5.0);
+                });
+        int categorical = DataRecord.CATEGORICAL_FEATURES_FIELD_NUMBER;
+        writeMapEntry(
+                out,
+                categorical,
+                e -> { // value before name
+                    e.writeString(2, "red");
+                    e.writeString(1, "colour");
+                });
+        writeMapEntry(out, categorical, e -> e.writeString(1, "grape")); // no value: ""
         out.writeUInt64(DataRecord.EVENT_TIME_MILLIS_FIELD_NUMBER, 77);
         out.writeString(DataRecord.KEY_FIELD_NUMBER, "cellar");
         out.writeString(DataRecord.ID_FIELD_NUMBER, "r1");
@@ -237,57 +257,25 @@ class DataRecordFeatureDecodingTest {
         return bytes.toByteArray();
     }
 
+    /** The fields of one map entry, written in the order the test wants. */
+    @FunctionalInterface
+    private interface EntryFields {
+        void write(CodedOutputStream entry) throws IOException;
+    }
+
+    /** One entry of the map field {@code mapField}, its fields written by {@code fields}. */
+    private static void writeMapEntry(CodedOutputStream out, int mapField, EntryFields fields) throws IOException {
+        ByteArrayOutputStream entry = new ByteArrayOutputStream();
+        CodedOutputStream e = CodedOutputStream.newInstance(entry);
+        fields.write(e);
+        e.flush();
+        out.writeByteArray(mapField, entry.toByteArray());
+    }
+
     private static void writeEntry(CodedOutputStream out, String name, double value) throws IOException {
-        ByteArrayOutputStream entry = new ByteArrayOutputStream();
-        CodedOutputStream e = CodedOutputStream.newInstance(entry);
-        e.writeString(1, name);
-        e.writeDouble(2, value);
-        e.flush();
-        out.writeByteArray(FEATURES, entry.toByteArray());
-    }
-
-    private static void writeEntryValueFirst(CodedOutputStream out, String name, double value) throws IOException {
-        ByteArrayOutputStream entry = new ByteArrayOutputStream();
-        CodedOutputStream e = CodedOutputStream.newInstance(entry);
-        e.writeDouble(2, value);
-        e.writeString(1, name);
-        e.flush();
-        out.writeByteArray(FEATURES, entry.toByteArray());
-    }
-
-    private static void writeEntryWithout(CodedOutputStream out, String name, boolean withoutValue) throws IOException {
-        ByteArrayOutputStream entry = new ByteArrayOutputStream();
-        CodedOutputStream e = CodedOutputStream.newInstance(entry);
-        if (withoutValue) {
+        writeMapEntry(out, FEATURES, e -> {
             e.writeString(1, name);
-        } else {
-            e.writeDouble(2, 4.0);
-        }
-        e.flush();
-        out.writeByteArray(FEATURES, entry.toByteArray());
-    }
-
-    /** A categorical entry of one or two fields (number, value), in the order given. */
-    private static void writeCategory(
-            CodedOutputStream out, int first, String firstValue, int second, String secondValue) throws IOException {
-        ByteArrayOutputStream entry = new ByteArrayOutputStream();
-        CodedOutputStream e = CodedOutputStream.newInstance(entry);
-        e.writeString(first, firstValue);
-        if (second != first) {
-            e.writeString(second, secondValue);
-        }
-        e.flush();
-        out.writeByteArray(DataRecord.CATEGORICAL_FEATURES_FIELD_NUMBER, entry.toByteArray());
-    }
-
-    private static void writeEntryWithUnknownField(CodedOutputStream out, String name, double value)
-            throws IOException {
-        ByteArrayOutputStream entry = new ByteArrayOutputStream();
-        CodedOutputStream e = CodedOutputStream.newInstance(entry);
-        e.writeString(1, name);
-        e.writeUInt64(7, 99);
-        e.writeDouble(2, value);
-        e.flush();
-        out.writeByteArray(FEATURES, entry.toByteArray());
+            e.writeDouble(2, value);
+        });
     }
 }
