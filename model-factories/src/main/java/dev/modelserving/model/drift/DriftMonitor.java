@@ -187,6 +187,9 @@ public final class DriftMonitor {
         final int vectorIndex;
         final boolean output;
         final FeatureStatistics training;
+        /** The training quantiles, the bins' cut points, unboxed once: every record is binned against them. */
+        final double[] cuts;
+
         final long[] counts;
         long seen;
         long outOfRange;
@@ -197,6 +200,9 @@ public final class DriftMonitor {
             this.vectorIndex = vectorIndex;
             this.output = output;
             this.training = training;
+            this.cuts = training.getQuantilesList().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
             this.counts = new long[training.getBinFractionsCount()];
         }
 
@@ -220,7 +226,7 @@ public final class DriftMonitor {
                 outOfRange++;
                 outOfRangeTotal++;
             }
-            counts[PopulationStability.bin(training.getQuantilesList(), value)]++;
+            counts[PopulationStability.bin(cuts, value)]++;
             seen++;
         }
 

@@ -40,12 +40,12 @@ public final class PopulationStability {
      * The bin of {@code value} among the bins bounded by {@code cuts} (increasing): bin i holds the values v with
      * {@code cuts[i-1] < v <= cuts[i]}; values above the last cut point fall in the last bin.
      */
-    public static int bin(List<Double> cuts, double value) {
+    public static int bin(double[] cuts, double value) {
         int low = 0;
-        int high = cuts.size();
+        int high = cuts.length;
         while (low < high) {
             int mid = (low + high) >>> 1;
-            if (value <= cuts.get(mid)) {
+            if (value <= cuts[mid]) {
                 high = mid;
             } else {
                 low = mid + 1;

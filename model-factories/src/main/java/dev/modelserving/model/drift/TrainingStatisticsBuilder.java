@@ -83,15 +83,15 @@ public final class TrainingStatisticsBuilder {
                 .setMax(sorted[n - 1])
                 .setMean(mean)
                 .setStd(Math.sqrt(squares / n));
-        List<Double> cuts = new ArrayList<>();
+        double[] cuts = new double[BINS - 1];
         for (int q = 1; q < BINS; q++) {
-            cuts.add(quantile(sorted, (double) q / BINS));
+            cuts[q - 1] = quantile(sorted, (double) q / BINS);
+            stats.addQuantiles(cuts[q - 1]);
         }
-        long[] counts = new long[cuts.size() + 1];
+        long[] counts = new long[cuts.length + 1];
         for (double v : sorted) {
             counts[PopulationStability.bin(cuts, v)]++;
         }
-        stats.addAllQuantiles(cuts);
         for (long c : counts) {
             stats.addBinFractions((double) c / n);
         }

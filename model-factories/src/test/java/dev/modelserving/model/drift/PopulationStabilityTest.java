@@ -39,7 +39,7 @@ class PopulationStabilityTest {
 
     @Test
     void binsAreBoundedAboveByTheirCutPoint() {
-        List<Double> cuts = List.of(1.0, 2.0, 3.0);
+        double[] cuts = {1.0, 2.0, 3.0};
         assertThat(PopulationStability.bin(cuts, 0.5)).isZero();
         assertThat(PopulationStability.bin(cuts, 1.0)).isZero();
         assertThat(PopulationStability.bin(cuts, 1.5)).isEqualTo(1);
