@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelserving.job.ServingJobConfig;
 import dev.modelserving.job.ServingJobConfig.Mode;
+import dev.modelserving.job.sensor.context.RpmMonitoringSettings;
 import dev.modelserving.proto.DeadLetter;
 import dev.modelserving.proto.FanCurvePoint;
 import dev.modelserving.proto.MachineProperties;
@@ -213,23 +214,30 @@ class SensorMonitoringIntegrationTest extends ClusterAndBrokerPerClass {
     /** Ten readings of each machine in window {@code w}, at 0.5 s, 1.5 s, ... 9.5 s into it. */
     /**
      * The dead letters of the bad context messages show the contexts were parsed, not that the monitoring operator
-     * applied them: readings reach it by another path, and one that comes before its machine's context is not judged.
-     * An alert proves they were applied: three deviating readings in an early window, closed by a normal reading in
-     * the next one, sent again a few windows later until one gives an alert. The watermark stays below the end of
-     * window -1, so window 0 is still open.
+     * applied them: readings reach it by another path. A reading that comes before its machine's context is not
+     * judged, and one that comes after the machine but before the rpm config opens a window of the default length
+     * (10 minutes), which would then count the readings of window 0 too. An alert of a 10-second window proves both
+     * were applied: three deviating readings in an early window, closed by a normal reading in the next one, sent again
+     * 20 minutes later until one gives such an alert (a default window opened by an attempt has closed by the next
+     * one). The last attempt is 20 minutes before window 0, and the watermark stays below it.
      */
     private static void awaitContextsApplied(ProtoProducer producer, String topic, TopicReader<SystemAlert> alerts) {
-        for (int w = -20; w <= -3; w += 2) {
-            long start = T0 + w * WINDOW;
+        long apart = 2 * RpmMonitoringSettings.DEFAULT_WINDOW_MILLIS;
+        for (int attempt = 10; attempt >= 1; attempt--) {
+            long start = T0 - attempt * apart;
             for (int i = 0; i < 3; i++) {
                 producer.send(topic, "m-fault", reading("m-fault", start + 500 + i * 1_000L, 0));
             }
             producer.send(topic, "m-fault", reading("m-fault", start + WINDOW + 6_000, 1200));
-            if (alerts.readUntil(Duration.ofSeconds(5), read -> !read.isEmpty())) {
+            if (alerts.readUntil(
+                    Duration.ofSeconds(5),
+                    read -> read.stream()
+                            .anyMatch(a ->
+                                    a.value().getWindowEndMillis() - a.value().getWindowStartMillis() == WINDOW))) {
                 return;
             }
         }
-        throw new AssertionError("no alert of the early windows: the contexts were never applied");
+        throw new AssertionError("no alert of a 10-second window: the contexts were never applied");
     }
 
     private static void sendWindow(ProtoProducer producer, String topic, int w) {
