@@ -433,20 +433,21 @@ public final class ServingSlot implements AutoCloseable {
                 failure = "the model failed: " + e;
             }
             long nanos = System.nanoTime() - start;
+            ModelLineage scoredBy = lineageOf(model);
             for (int i = 0; i < records.size(); i++) {
                 DataRecord record = records.get(i);
                 long wait = waited ? Math.max(0, start - arrivalNanos.get(i)) : 0;
                 if (failure != null) {
-                    results.add(ServingResults.failed(record, lineageOf(model), failure, nanos, wait));
+                    results.add(ServingResults.failed(record, scoredBy, failure, nanos, wait));
                     continue;
                 }
                 Scored outcome = outcomes.get(i);
                 if (outcome.ok()) {
-                    results.add(ServingResults.scored(record, lineageOf(model), outcome.prediction(), nanos, wait));
+                    results.add(ServingResults.scored(record, scoredBy, outcome.prediction(), nanos, wait));
                     watchDrift(record, outcome.prediction());
                 } else {
                     results.add(ServingResults.failed(
-                            record, lineageOf(model), outcome.failure().getMessage(), nanos, wait));
+                            record, scoredBy, outcome.failure().getMessage(), nanos, wait));
                     watchDrift(record, null);
                 }
             }
@@ -615,7 +616,7 @@ public final class ServingSlot implements AutoCloseable {
     }
 
     private ModelLineage lineageOf(Model model) {
-        if (lineage == null || !lineage.id().equals(model.id())) {
+        if (lineage == null || lineage.id() != model.id()) { // a model keeps its id: identity is enough
             lineage = ModelLineage.of(model.id());
         }
         return lineage;
