@@ -7,6 +7,8 @@ import dev.modelserving.model.ForeignFields;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.proto.DataRecord;
 import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The rules that make a data topic's bytes a {@link DataRecord}, in one place: what the record parser applies on the
@@ -75,9 +77,8 @@ public final class DataRecordDecoder {
         // The builder is completed in place: toBuilder() would copy every feature and the vector.
         DataRecord record = builder.buildPartial();
         PayloadParser.require(Identifiers.recordKeyProblem("id", record.getId()), "DataRecord: ");
-        PayloadParser.require(
-                Identifiers.recordKeyProblem("key", record.getKey()), "DataRecord '" + record.getId() + "': ");
-        requireDataType(record.getDataType(), record.getId());
+        requireValid(Identifiers.recordKeyProblem("key", record.getKey()), record::getId);
+        requireDataType(record.getDataType(), record::getId);
         return complete(record, builder, raw);
     }
 
@@ -192,15 +193,24 @@ public final class DataRecordDecoder {
      *     the identifier rules
      */
     public static String dataType(byte[] payload) throws InvalidPayloadException {
+        return dataType(payload, new FeatureStrings());
+    }
+
+    /**
+     * The {@code data_type} of a DataRecord payload, read without parsing the rest of it, from (and added to) the
+     * operator instance's {@code strings}: records of one data type get the same String, whose hash (their key group)
+     * is computed once.
+     *
+     * @throws InvalidPayloadException when the bytes are not a protobuf message, or the data type is missing or breaks
+     *     the identifier rules
+     */
+    public static String dataType(byte[] payload, FeatureStrings strings) throws InvalidPayloadException {
         String dataType = "";
-        String id = "";
         CodedInputStream in = CodedInputStream.newInstance(payload);
         try {
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 if (tag == DATA_TYPE_TAG) {
-                    dataType = in.readStringRequireUtf8();
-                } else if (tag == ID_TAG) {
-                    id = in.readStringRequireUtf8();
+                    dataType = readString(in, payload, strings::name);
                 } else if (!in.skipField(tag)) {
                     throw endGroupOutsideAGroup();
                 }
@@ -211,8 +221,26 @@ public final class DataRecordDecoder {
             // Only InvalidProtocolBufferException is possible on an array; anything else is a bug worth its reason.
             throw new InvalidPayloadException("not a DataRecord (" + payload.length + " bytes): " + e, e);
         }
-        requireDataType(dataType, id);
+        requireDataType(dataType, () -> idOf(payload));
         return dataType;
+    }
+
+    /** The id of a payload that was read to its end once already, for a dead letter's reason ("" when it has none). */
+    private static String idOf(byte[] payload) {
+        String id = "";
+        CodedInputStream in = CodedInputStream.newInstance(payload);
+        try {
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                if (tag == ID_TAG) {
+                    id = in.readStringRequireUtf8();
+                } else {
+                    in.skipField(tag);
+                }
+            }
+        } catch (IOException e) {
+            return id + " (unreadable: " + e.getMessage() + ")";
+        }
+        return id;
     }
 
     /**
@@ -247,11 +275,18 @@ public final class DataRecordDecoder {
         return builder.build();
     }
 
-    private static void requireDataType(String dataType, String id) throws InvalidPayloadException {
+    /** The record's id is read only when a check fails: it names the record in the dead letter's reason. */
+    private static void requireDataType(String dataType, Supplier<String> id) throws InvalidPayloadException {
         if (dataType.isBlank()) {
-            throw new InvalidPayloadException("DataRecord without data_type (id '" + id + "')");
+            throw new InvalidPayloadException("DataRecord without data_type (id '" + id.get() + "')");
         }
-        PayloadParser.require(Identifiers.dataTypeProblem("data_type", dataType), "DataRecord '" + id + "': ");
+        requireValid(Identifiers.dataTypeProblem("data_type", dataType), id);
+    }
+
+    private static void requireValid(Optional<String> problem, Supplier<String> id) throws InvalidPayloadException {
+        if (problem.isPresent()) {
+            throw new InvalidPayloadException("DataRecord '" + id.get() + "': " + problem.get());
+        }
     }
 
     private static InvalidProtocolBufferException endGroupOutsideAGroup() {

@@ -51,7 +51,7 @@ public class EncodedRecordReader extends PayloadParser<EncodedRecord> implements
     @Override
     protected EncodedRecord parse(RawRecord raw) throws InvalidPayloadException {
         if (parser.format() == RecordFormat.DATA_RECORD) {
-            return new EncodedRecord(DataRecordDecoder.dataType(raw.getPayload()), raw);
+            return new EncodedRecord(DataRecordDecoder.dataType(raw.getPayload(), parser.featureStrings()), raw);
         }
         DataRecord record = parser.parse(raw);
         RawRecord encoded = new RawRecord(

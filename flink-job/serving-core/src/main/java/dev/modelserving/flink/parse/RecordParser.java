@@ -148,7 +148,8 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
         };
     }
 
-    private FeatureStrings featureStrings() {
+    /** The strings this parser keeps (created on first use: a function is serialized with the job, they are not). */
+    FeatureStrings featureStrings() {
         if (strings == null) {
             strings = new FeatureStrings();
         }

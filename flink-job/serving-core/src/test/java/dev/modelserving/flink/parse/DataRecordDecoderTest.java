@@ -30,6 +30,23 @@ class DataRecordDecoderTest {
     }
 
     @Test
+    void recordsOfOneDataTypeGetOneStringWhoseHashIsComputedOnce() throws Exception {
+        FeatureStrings strings = new FeatureStrings();
+        String first = DataRecordDecoder.dataType(IMAGE.toByteArray(), strings);
+        String second = DataRecordDecoder.dataType(
+                IMAGE.toBuilder().setId("img-2").build().toByteArray(), strings);
+        String other = DataRecordDecoder.dataType(
+                IMAGE.toBuilder().setDataType("wine").build().toByteArray(), strings);
+
+        assertThat(second).isEqualTo("image-28x28").isSameAs(first);
+        assertThat(other).isEqualTo("wine");
+        // Without shared strings every call decodes its own String.
+        assertThat(DataRecordDecoder.dataType(IMAGE.toByteArray()))
+                .isEqualTo(first)
+                .isNotSameAs(first);
+    }
+
+    @Test
     void theDataTypeIsFoundWhereverTheFieldStands() throws Exception {
         // Protobuf writers may order fields as they like: data_type after a field the scan must skip.
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

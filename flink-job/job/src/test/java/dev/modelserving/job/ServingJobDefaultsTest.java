@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
- * The job's restart strategy: its default (exponential delay capped at 2 s) when it checkpoints and nothing else is
- * configured, whatever the submitter configured otherwise, and Flink's default (no restart) without checkpointing.
+ * The defaults the job sets on its environment, each only when the submitter configured nothing else:
+ * <ul>
+ *   <li>the restart strategy: exponential delay capped at 2 s when it checkpoints, whatever the submitter configured
+ *       otherwise, and Flink's default (no restart) without checkpointing;</li>
+ *   <li>object reuse: on, unless {@code pipeline.object-reuse} is set.</li>
+ * </ul>
  */
-class ServingJobRestartStrategyTest {
+class ServingJobDefaultsTest {
 
     @Test
     void aCheckpointingJobWithoutAConfiguredStrategyRestartsWithExponentialDelayCappedAtFiveSeconds() {
@@ -54,8 +59,27 @@ class ServingJobRestartStrategyTest {
         assertThat(job.getOptional(RestartStrategyOptions.RESTART_STRATEGY)).isEmpty();
     }
 
+    @Test
+    void objectReuseIsOnByDefault() {
+        assertThat(environment(new Configuration()).getConfig().isObjectReuseEnabled())
+                .isTrue();
+    }
+
+    @Test
+    void objectReuseTheSubmitterTurnedOffStaysOff() {
+        Configuration submitted = new Configuration();
+        submitted.set(PipelineOptions.OBJECT_REUSE, false);
+
+        assertThat(environment(submitted).getConfig().isObjectReuseEnabled()).isFalse();
+    }
+
     /** The environment's configuration after the job was built on it. */
     private static Configuration built(Configuration submitted, String... flags) {
+        return (Configuration) environment(submitted, flags).getConfiguration();
+    }
+
+    /** The environment after the job was built on it. */
+    private static StreamExecutionEnvironment environment(Configuration submitted, String... flags) {
         String[] args = new String[flags.length + 2];
         args[0] = "--bootstrap-servers";
         args[1] = "127.0.0.1:9";
@@ -63,6 +87,6 @@ class ServingJobRestartStrategyTest {
         ServingJobConfig config = ServingJobConfig.fromArgs(args);
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(submitted);
         new ServingJob(config, new KafkaServingIo(config)).build(env);
-        return (Configuration) env.getConfiguration();
+        return env;
     }
 }
