@@ -211,7 +211,6 @@ class SensorMonitoringIntegrationTest extends ClusterAndBrokerPerClass {
                 .anyMatch(a -> a.value().getMachineId().equals("m-mild"));
     }
 
-    /** Ten readings of each machine in window {@code w}, at 0.5 s, 1.5 s, ... 9.5 s into it. */
     /**
      * The dead letters of the bad context messages show the contexts were parsed, not that the monitoring operator
      * applied them: readings reach it by another path. A reading that comes before its machine's context is not
@@ -240,6 +239,7 @@ class SensorMonitoringIntegrationTest extends ClusterAndBrokerPerClass {
         throw new AssertionError("no alert of a 10-second window: the contexts were never applied");
     }
 
+    /** Ten readings of each machine in window {@code w}, at 0.5 s, 1.5 s, ... 9.5 s into it. */
     private static void sendWindow(ProtoProducer producer, String topic, int w) {
         for (int i = 0; i < 10; i++) {
             long time = T0 + w * WINDOW + 500 + i * 1_000L;

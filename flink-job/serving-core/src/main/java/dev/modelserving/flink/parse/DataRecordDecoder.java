@@ -7,7 +7,6 @@ import dev.modelserving.model.ForeignFields;
 import dev.modelserving.model.Identifiers;
 import dev.modelserving.proto.DataRecord;
 import java.io.IOException;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -77,7 +76,7 @@ public final class DataRecordDecoder {
         // The builder is completed in place: toBuilder() would copy every feature and the vector.
         DataRecord record = builder.buildPartial();
         PayloadParser.require(Identifiers.recordKeyProblem("id", record.getId()), "DataRecord: ");
-        requireValid(Identifiers.recordKeyProblem("key", record.getKey()), record::getId);
+        PayloadParser.require(Identifiers.recordKeyProblem("key", record.getKey()), () -> about(record.getId()));
         requireDataType(record.getDataType(), record::getId);
         return complete(record, builder, raw);
     }
@@ -265,8 +264,7 @@ public final class DataRecordDecoder {
         if (takeKafkaKey) {
             String key = raw.keyAsString();
             PayloadParser.require(
-                    Identifiers.recordKeyProblem("key (the Kafka record key)", key),
-                    "DataRecord '" + builder.getId() + "': ");
+                    Identifiers.recordKeyProblem("key (the Kafka record key)", key), () -> about(builder.getId()));
             builder.setKey(key);
         }
         if (takeKafkaTime) {
@@ -280,13 +278,12 @@ public final class DataRecordDecoder {
         if (dataType.isBlank()) {
             throw new InvalidPayloadException("DataRecord without data_type (id '" + id.get() + "')");
         }
-        requireValid(Identifiers.dataTypeProblem("data_type", dataType), id);
+        PayloadParser.require(Identifiers.dataTypeProblem("data_type", dataType), () -> about(id.get()));
     }
 
-    private static void requireValid(Optional<String> problem, Supplier<String> id) throws InvalidPayloadException {
-        if (problem.isPresent()) {
-            throw new InvalidPayloadException("DataRecord '" + id.get() + "': " + problem.get());
-        }
+    /** The context of a reason about record {@code id}. */
+    private static String about(String id) {
+        return "DataRecord '" + id + "': ";
     }
 
     private static InvalidProtocolBufferException endGroupOutsideAGroup() {

@@ -6,6 +6,7 @@ import dev.modelserving.model.ForeignFields;
 import dev.modelserving.proto.DeadLetter;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
@@ -82,6 +83,16 @@ public abstract class PayloadParser<T> extends ProcessFunction<RawRecord, T> imp
     protected static void require(Optional<String> problem, String context) throws InvalidPayloadException {
         if (problem.isPresent()) {
             throw new InvalidPayloadException(context + problem.get());
+        }
+    }
+
+    /**
+     * As {@link #require(Optional, String)}, for checks that run on every record: the context is built only when
+     * there is a problem.
+     */
+    protected static void require(Optional<String> problem, Supplier<String> context) throws InvalidPayloadException {
+        if (problem.isPresent()) {
+            throw new InvalidPayloadException(context.get() + problem.get());
         }
     }
 

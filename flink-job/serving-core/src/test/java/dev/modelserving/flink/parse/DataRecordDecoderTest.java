@@ -47,6 +47,20 @@ class DataRecordDecoderTest {
     }
 
     @Test
+    void anIdThatIsNotUtf8IsNamedUnreadableInTheReason() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        out.writeByteArray(DataRecord.ID_FIELD_NUMBER, new byte[] {(byte) 0xff, (byte) 0xfe});
+        out.writeString(DataRecord.DATA_TYPE_FIELD_NUMBER, "line\nbreak");
+        out.flush();
+
+        assertThatThrownBy(() -> DataRecordDecoder.dataType(bytes.toByteArray()))
+                .isInstanceOf(InvalidPayloadException.class)
+                .hasMessageStartingWith("DataRecord ' (unreadable: ")
+                .hasMessageContaining("data_type");
+    }
+
+    @Test
     void theDataTypeIsFoundWhereverTheFieldStands() throws Exception {
         // Protobuf writers may order fields as they like: data_type after a field the scan must skip.
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

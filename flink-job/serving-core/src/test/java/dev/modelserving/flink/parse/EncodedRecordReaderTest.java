@@ -35,6 +35,25 @@ class EncodedRecordReaderTest {
     }
 
     @Test
+    void recordsOfOneDataTypeShareOneDataTypeString() throws Exception {
+        // The keyBy hashes the data type of every record: one String per data type is hashed once.
+        try (ParserHarness<EncodedRecord> harness = new ParserHarness<>(reader(RecordFormat.DATA_RECORD))) {
+            for (String id : new String[] {"w-1", "w-2"}) {
+                harness.process(raw(DataRecord.newBuilder()
+                        .setDataType("wine")
+                        .setId(id)
+                        .build()
+                        .toByteArray()));
+            }
+
+            assertThat(harness.output()).hasSize(2);
+            assertThat(harness.output().get(1).getDataType())
+                    .isEqualTo("wine")
+                    .isSameAs(harness.output().get(0).getDataType());
+        }
+    }
+
+    @Test
     void bytesWithoutAUsableDataTypeAreDeadLettersHere() throws Exception {
         byte[] typeless = DataRecord.newBuilder().setId("t-1").build().toByteArray();
         try (ParserHarness<EncodedRecord> harness = new ParserHarness<>(reader(RecordFormat.DATA_RECORD))) {
