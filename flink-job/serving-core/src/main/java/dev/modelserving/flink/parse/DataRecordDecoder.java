@@ -71,14 +71,13 @@ public final class DataRecordDecoder {
      * categorical values from (and adding them to) {@code strings}, those of the operator instance that decodes it.
      */
     public static DataRecord decode(RawRecord raw, FeatureStrings strings) throws InvalidPayloadException {
-        byte[] payload = raw.getPayload();
-        DataRecord.Builder builder = parse(payload, strings);
-        // The builder is completed in place: toBuilder() would copy every feature and the vector.
-        DataRecord record = builder.buildPartial();
-        PayloadParser.require(Identifiers.recordKeyProblem("id", record.getId()), "DataRecord: ");
-        PayloadParser.require(Identifiers.recordKeyProblem("key", record.getKey()), () -> about(record.getId()));
-        requireDataType(record.getDataType(), record::getId);
-        return complete(record, builder, raw);
+        DataRecord.Builder builder = parse(raw.getPayload(), strings);
+        PayloadParser.require(Identifiers.recordKeyProblem("id", builder.getId()), "DataRecord: ");
+        PayloadParser.require(Identifiers.recordKeyProblem("key", builder.getKey()), () -> about(builder.getId()));
+        requireDataType(builder.getDataType(), builder::getId);
+        // Completed in the builder it was parsed into, and built once: no copy of its features and vector.
+        fill(builder, raw);
+        return builder.build();
     }
 
     /**
@@ -246,31 +245,44 @@ public final class DataRecordDecoder {
      * Fills a record's missing id, key and event time from its Kafka record: no {@code id} gets
      * {@code topic-partition-offset}, no {@code key} the Kafka key (UTF-8) when there is one, no
      * {@code event_time_millis} the Kafka timestamp.
-     *
-     * @param parsedInto the builder {@code record} was built from, to complete without copying; null: a copy
      */
-    static DataRecord complete(DataRecord record, DataRecord.Builder parsedInto, RawRecord raw)
-            throws InvalidPayloadException {
-        boolean noId = record.getId().isEmpty();
-        boolean takeKafkaKey = record.getKey().isEmpty() && raw.getKey() != null && raw.getKey().length > 0;
-        boolean takeKafkaTime = record.getEventTimeMillis() == 0 && raw.getTimestamp() >= 0;
-        if (!noId && !takeKafkaKey && !takeKafkaTime) {
+    static DataRecord complete(DataRecord record, RawRecord raw) throws InvalidPayloadException {
+        if (!needsFilling(record, raw)) {
             return record;
         }
-        DataRecord.Builder builder = parsedInto != null ? parsedInto : record.toBuilder();
-        if (noId) {
+        DataRecord.Builder builder = record.toBuilder();
+        fill(builder, raw);
+        return builder.build();
+    }
+
+    /** {@link #complete}, in the builder of a record not built yet. */
+    private static void fill(DataRecord.Builder builder, RawRecord raw) throws InvalidPayloadException {
+        if (builder.getId().isEmpty()) {
             builder.setId(raw.origin());
         }
-        if (takeKafkaKey) {
+        if (takesKafkaKey(builder.getKey(), raw)) {
             String key = raw.keyAsString();
             PayloadParser.require(
                     Identifiers.recordKeyProblem("key (the Kafka record key)", key), () -> about(builder.getId()));
             builder.setKey(key);
         }
-        if (takeKafkaTime) {
+        if (takesKafkaTime(builder.getEventTimeMillis(), raw)) {
             builder.setEventTimeMillis(raw.getTimestamp());
         }
-        return builder.build();
+    }
+
+    private static boolean needsFilling(DataRecord record, RawRecord raw) {
+        return record.getId().isEmpty()
+                || takesKafkaKey(record.getKey(), raw)
+                || takesKafkaTime(record.getEventTimeMillis(), raw);
+    }
+
+    private static boolean takesKafkaKey(String key, RawRecord raw) {
+        return key.isEmpty() && raw.getKey() != null && raw.getKey().length > 0;
+    }
+
+    private static boolean takesKafkaTime(long eventTimeMillis, RawRecord raw) {
+        return eventTimeMillis == 0 && raw.getTimestamp() >= 0;
     }
 
     /** The record's id is read only when a check fails: it names the record in the dead letter's reason. */

@@ -143,8 +143,8 @@ public class RecordParser extends PayloadParser<DataRecord> implements Checkpoin
         return switch (format) {
             case DATA_RECORD -> DataRecordDecoder.decode(raw, featureStrings());
             case SENSOR_READING ->
-                DataRecordDecoder.complete(SensorRecords.toRecord(parseSensorReading(raw.getPayload())), null, raw);
-            case JSON, CSV -> DataRecordDecoder.complete(mapRecord(raw.getPayload()), null, raw);
+                DataRecordDecoder.complete(SensorRecords.toRecord(parseSensorReading(raw.getPayload())), raw);
+            case JSON, CSV -> DataRecordDecoder.complete(mapRecord(raw.getPayload()), raw);
         };
     }
 

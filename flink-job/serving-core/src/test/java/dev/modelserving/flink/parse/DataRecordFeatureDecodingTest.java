@@ -26,7 +26,7 @@ class DataRecordFeatureDecodingTest {
 
     /** What protobuf's own parser makes of the bytes, completed the same way. */
     private static DataRecord protobufs(byte[] payload) throws Exception {
-        return DataRecordDecoder.complete(DataRecord.parseFrom(payload), null, raw(payload));
+        return DataRecordDecoder.complete(DataRecord.parseFrom(payload), raw(payload));
     }
 
     @Test
