@@ -18,8 +18,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Measures how fast a job worked through a backlog from what it wrote: the output topic (one partition) of a broker
  * whose topics use {@code LogAppendTime}, so every record carries the time the broker appended it. The rate is the
- * number of counted output records over the time between the first counted one and the last one; nothing runs in
- * the benchmark's JVM besides the job and the broker while it works (the output is read afterwards).
+ * number of output records over the time between the first measured one and the last one; nothing runs in the
+ * benchmark's JVM besides the job and the broker while it works (the output is read afterwards).
+ *
+ * <p>The first {@code warmUpFraction} of a run's output is its warm-up, left out of the rate and of the CPU time:
+ * every run is a new job in the same JVM, and while its first records pass, the JIT compilers are still compiling
+ * (and recompiling what the previous job's types made them compile otherwise) on the same cores. A job that serves
+ * for days runs at its steady state; the measured part of a run is nearer to it.
  */
 final class BacklogMeter {
 
@@ -28,11 +33,12 @@ final class BacklogMeter {
      *
      * @param total output records read
      * @param skipped records before the first counted one (e.g. NO_MODEL results before the model became current)
-     * @param counted records from the first counted one to the end
-     * @param uncountedAfterFirst records after the first counted one that the predicate rejected (failures)
-     * @param windowMillis append time of the last record minus that of the first counted one
+     * @param warmUp records before the first measured one: the skipped ones, and the counted ones of the warm-up
+     * @param counted records from the first measured one (the first counted one after the warm-up) to the end
+     * @param uncountedAfterFirst records after the first measured one that the predicate rejected (failures)
+     * @param windowMillis append time of the last record minus that of the first measured one
      */
-    record Window(long total, long skipped, long counted, long uncountedAfterFirst, long windowMillis) {
+    record Window(long total, long skipped, long warmUp, long counted, long uncountedAfterFirst, long windowMillis) {
 
         double recordsPerSecond() {
             return windowMillis <= 0 ? Double.NaN : counted * 1000.0 / windowMillis;
@@ -40,9 +46,25 @@ final class BacklogMeter {
     }
 
     private final String bootstrapServers;
+    private final double warmUpFraction;
 
+    /** A meter that measures all of each run (no warm-up part). */
     BacklogMeter(String bootstrapServers) {
+        this(bootstrapServers, 0);
+    }
+
+    /** @param warmUpFraction the share of each run's output that is its warm-up, in [0, 1) */
+    BacklogMeter(String bootstrapServers, double warmUpFraction) {
+        if (!(warmUpFraction >= 0 && warmUpFraction < 1)) {
+            throw new IllegalArgumentException("the warm-up fraction must be in [0, 1), not " + warmUpFraction);
+        }
         this.bootstrapServers = bootstrapServers;
+        this.warmUpFraction = warmUpFraction;
+    }
+
+    /** How many of {@code expected} output records are the warm-up. */
+    private long warmUpRecords(long expected) {
+        return (long) Math.floor(expected * warmUpFraction);
     }
 
     /**
@@ -50,8 +72,9 @@ final class BacklogMeter {
      *
      * @param records output records written between the two readings of the CPU clock
      * @param cpuNanos process CPU time between them, over every core
+     * @param busiest the Java thread that used the most CPU time between them, and the JIT's compilation time
      */
-    record CpuWindow(long records, long cpuNanos) {
+    record CpuWindow(long records, long cpuNanos, ThreadCpu.Busiest busiest) {
 
         /** CPU time per output record in microseconds; NaN when no record was written in the window. */
         double cpuMicrosPerRecord() {
@@ -60,8 +83,8 @@ final class BacklogMeter {
     }
 
     /**
-     * Waits until {@code topic} holds at least {@code expected} records, and measures the process CPU time from the
-     * first poll that saw output to the poll that saw all of it (polls every {@value #POLL_MILLIS} ms, so the job's
+     * Waits until {@code topic} holds at least {@code expected} records, and measures the process CPU time (and the
+     * busiest thread's) from the first poll that saw output past the warm-up to the poll that saw all of it (polls every {@value #POLL_MILLIS} ms, so the job's
      * start-up is not counted).
      *
      * @throws IllegalStateException when it does not within {@code timeout}
@@ -69,18 +92,23 @@ final class BacklogMeter {
     CpuWindow awaitRecords(String topic, long expected, Duration timeout) throws InterruptedException {
         TopicPartition partition = new TopicPartition(topic, 0);
         long deadline = System.nanoTime() + timeout.toNanos();
+        long warmUp = warmUpRecords(expected);
         long firstSeen = -1;
         long cpuAtFirst = 0;
+        ThreadCpu threadsAtFirst = null;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             long end = 0;
             while (System.nanoTime() < deadline) {
                 end = consumer.endOffsets(List.of(partition)).get(partition);
-                if (end > 0 && firstSeen < 0) {
+                if (end > 0 && end >= warmUp && firstSeen < 0) {
                     firstSeen = end;
                     cpuAtFirst = processCpuNanos();
+                    threadsAtFirst = ThreadCpu.now();
                 }
                 if (end >= expected) {
-                    return new CpuWindow(expected - firstSeen, processCpuNanos() - cpuAtFirst);
+                    long cpuNanos = processCpuNanos() - cpuAtFirst;
+                    return new CpuWindow(
+                            expected - firstSeen, cpuNanos, ThreadCpu.now().since(threadsAtFirst));
                 }
                 Thread.sleep(POLL_MILLIS);
             }
@@ -96,25 +124,40 @@ final class BacklogMeter {
                 .getProcessCpuTime();
     }
 
-    /** Reads the first {@code expected} records of {@code topic}; {@code counts} says which records count. */
+    /**
+     * Reads the first {@code expected} records of {@code topic}; {@code counts} says which records count. The measured
+     * window starts at the first counted record past the warm-up.
+     */
     Window read(String topic, long expected, Predicate<byte[]> counts) {
-        long[] tally = new long[3]; // skipped, uncounted after the first counted one, total
-        long[] times = {-1, -1}; // first counted, last
+        long warmUp = warmUpRecords(expected);
+        long[] tally =
+                new long[4]; // skipped, uncounted after the first measured one, total, index of the first measured
+        long[] times = {-1, -1}; // first measured, last
+        tally[3] = -1;
         forFirst(topic, expected, record -> {
-            tally[2]++;
+            long index = tally[2]++;
             boolean counted = counts.test(record.value());
-            if (times[0] < 0) {
-                if (counted) {
+            if (tally[3] < 0) {
+                if (!counted && index == tally[0]) {
+                    tally[0]++; // still before the first counted one
+                }
+                if (counted && index >= warmUp) {
+                    tally[3] = index;
                     times[0] = record.timestamp();
-                } else {
-                    tally[0]++;
                 }
             } else if (!counted) {
                 tally[1]++;
             }
             times[1] = record.timestamp();
         });
-        return new Window(tally[2], tally[0], tally[2] - tally[0], tally[1], times[0] < 0 ? 0 : times[1] - times[0]);
+        long firstMeasured = tally[3] < 0 ? tally[2] : tally[3];
+        return new Window(
+                tally[2],
+                tally[0],
+                firstMeasured,
+                tally[2] - firstMeasured,
+                tally[1],
+                times[0] < 0 ? 0 : times[1] - times[0]);
     }
 
     /**

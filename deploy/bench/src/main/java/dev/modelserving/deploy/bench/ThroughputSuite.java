@@ -110,6 +110,13 @@ public final class ThroughputSuite implements Callable<Integer> {
     private int userRecordCount;
 
     @Option(
+            names = "--warm-up-fraction",
+            defaultValue = "0.25",
+            description = "The share of each job run's output that is its warm-up (JIT compilation of the new job),"
+                    + " left out of its rate and CPU figures (default ${DEFAULT-VALUE}; 0 measures all of it).")
+    private double warmUpFraction;
+
+    @Option(
             names = "--model",
             description = "A ModelDescriptor file (binary, e.g. from `modelctl descriptor --out`) serving --records"
                     + " (repeatable).")
@@ -366,7 +373,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                         "message.max.bytes",
                         String.valueOf(MAX_MESSAGE_BYTES)))
                 .start()) {
-            JobRunner jobs = new JobRunner(broker, services);
+            JobRunner jobs = new JobRunner(broker, services, warmUpFraction);
             for (RecordSet set : sets) {
                 jobs.prefill(set);
             }
@@ -398,10 +405,10 @@ public final class ThroughputSuite implements Callable<Integer> {
         private final BacklogMeter meter;
         private int sequence;
 
-        JobRunner(EmbeddedKafkaBroker broker, Path services) {
+        JobRunner(EmbeddedKafkaBroker broker, Path services, double warmUpFraction) {
             this.broker = broker;
             this.services = services;
-            this.meter = new BacklogMeter(broker.bootstrapServers());
+            this.meter = new BacklogMeter(broker.bootstrapServers(), warmUpFraction);
         }
 
         private String input(RecordSet set) {
@@ -540,13 +547,18 @@ public final class ThroughputSuite implements Callable<Integer> {
             BacklogMeter.Window window = meter.read(output, expected, counts);
             log.printf(
                     Locale.ROOT,
-                    "%-40s %,12.0f rec/s  %,8.1f CPU µs/rec  (%,d counted in %,d ms; %,d skipped before the model"
-                            + " served; %,d failed)%n",
+                    "%-40s %,12.0f rec/s  %,8.1f CPU µs/rec  busiest thread %.0f %% of a core (%s)  JIT %,d ms  (%,d"
+                            + " counted in %,d ms after %,d warm-up records; %,d skipped before the model served; %,d"
+                            + " failed)%n",
                     run,
                     window.recordsPerSecond(),
                     cpu.cpuMicrosPerRecord(),
+                    cpu.busiest().percentOfACore(),
+                    cpu.busiest().shortName(),
+                    cpu.busiest().jitMillis(),
                     window.counted(),
                     window.windowMillis(),
+                    window.warmUp(),
                     window.skipped(),
                     window.uncountedAfterFirst());
             return new Measured(window, cpu);
@@ -588,7 +600,8 @@ public final class ThroughputSuite implements Callable<Integer> {
         t.append(String.format(
                 Locale.ROOT,
                 "Run of %s, %d cores, load average %s at the start and %s at the end; %s; parallelism 1, keyed mode,"
-                        + " no checkpointing (at-least-once sinks), serving jobs at --batch-size %d%s; %s.%n%n",
+                        + " no checkpointing (at-least-once sinks), serving jobs at --batch-size %d%s; the first %.0f %% of"
+                        + " each run's output is its warm-up, not measured (--warm-up-fraction); %s.%n%n",
                 started,
                 Runtime.getRuntime().availableProcessors(),
                 loadBefore,
@@ -596,6 +609,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                 String.join("; ", sets.stream().map(RecordSet::describe).toList()),
                 jobBatchSize,
                 jobArgs.isEmpty() ? "" : " " + String.join(" ", jobArgs),
+                100 * warmUpFraction,
                 skipJmh
                         ? "no JMH part (--skip-jmh)"
                         : String.format(
@@ -609,9 +623,9 @@ public final class ThroughputSuite implements Callable<Integer> {
         if (!runs.isEmpty()) {
             t.append(
                     "| records | job | batch | rec/s | × tuned floor | × default floor | × batch-1 job | JVM CPU µs / rec"
-                            + " | batch wait p50 / p99 µs | raw `score` rec/s | raw `scoreBatch` at the job's batch rec/s | job /"
+                            + " | busiest thread, % of a core | JIT compile ms | batch wait p50 / p99 µs | raw `score` rec/s | raw `scoreBatch` at the job's batch rec/s | job /"
                             + " raw at its batch | raw best rec/s (batch) |\n");
-            t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             for (RecordSet set : sets) {
                 double defaultFloor = rate(runs, set, DEFAULT_FLOOR);
                 double tunedFloor = rate(runs, set, TUNED_FLOOR);
@@ -636,7 +650,7 @@ public final class ThroughputSuite implements Callable<Integer> {
                                     .orElse(Double.NaN);
                     t.append(String.format(
                             Locale.ROOT,
-                            "| %s | %s | %s | %,.0f | %.2f | %.2f | %s | %.1f | %s | %s | %s | %s | %s |%n",
+                            "| %s | %s | %s | %,.0f | %.2f | %.2f | %s | %.1f | %s: %.0f %% | %,d | %s | %s | %s | %s | %s |%n",
                             set.label(),
                             run.model() == null ? run.what() : run.what() + ", " + BenchModels.describe(run.model()),
                             run.model() == null ? "" : String.valueOf(run.batchSize()),
@@ -645,6 +659,9 @@ public final class ThroughputSuite implements Callable<Integer> {
                             rate / defaultFloor,
                             Double.isNaN(batchOne) ? "" : String.format(Locale.ROOT, "%.2f", rate / batchOne),
                             run.measured().cpu().cpuMicrosPerRecord(),
+                            run.measured().cpu().busiest().shortName(),
+                            run.measured().cpu().busiest().percentOfACore(),
+                            run.measured().cpu().busiest().jitMillis(),
                             run.batchWaitMicros() == null
                                             || run.batchWaitMicros().count() == 0
                                     ? ""
