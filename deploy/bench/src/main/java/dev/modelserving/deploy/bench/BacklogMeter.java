@@ -84,8 +84,8 @@ final class BacklogMeter {
 
     /**
      * Waits until {@code topic} holds at least {@code expected} records, and measures the process CPU time (and the
-     * busiest thread's) from the first poll that saw output past the warm-up to the poll that saw all of it (polls every {@value #POLL_MILLIS} ms, so the job's
-     * start-up is not counted).
+     * busiest thread's) from the first poll that saw output past the warm-up to the poll that saw all of it (polls
+     * every {@value #POLL_MILLIS} ms, so the job's start-up is not counted).
      *
      * @throws IllegalStateException when it does not within {@code timeout}
      */
@@ -130,34 +130,41 @@ final class BacklogMeter {
      */
     Window read(String topic, long expected, Predicate<byte[]> counts) {
         long warmUp = warmUpRecords(expected);
-        long[] tally =
-                new long[4]; // skipped, uncounted after the first measured one, total, index of the first measured
-        long[] times = {-1, -1}; // first measured, last
-        tally[3] = -1;
+        Tally tally = new Tally();
         forFirst(topic, expected, record -> {
-            long index = tally[2]++;
+            long index = tally.total++;
             boolean counted = counts.test(record.value());
-            if (tally[3] < 0) {
-                if (!counted && index == tally[0]) {
-                    tally[0]++; // still before the first counted one
+            if (tally.firstMeasured < 0) {
+                if (!counted && index == tally.skipped) {
+                    tally.skipped++; // still before the first counted one
                 }
                 if (counted && index >= warmUp) {
-                    tally[3] = index;
-                    times[0] = record.timestamp();
+                    tally.firstMeasured = index;
+                    tally.firstMeasuredAt = record.timestamp();
                 }
             } else if (!counted) {
-                tally[1]++;
+                tally.uncountedAfterFirst++;
             }
-            times[1] = record.timestamp();
+            tally.lastAt = record.timestamp();
         });
-        long firstMeasured = tally[3] < 0 ? tally[2] : tally[3];
+        long firstMeasured = tally.firstMeasured < 0 ? tally.total : tally.firstMeasured;
         return new Window(
-                tally[2],
-                tally[0],
+                tally.total,
+                tally.skipped,
                 firstMeasured,
-                tally[2] - firstMeasured,
-                tally[1],
-                times[0] < 0 ? 0 : times[1] - times[0]);
+                tally.total - firstMeasured,
+                tally.uncountedAfterFirst,
+                tally.firstMeasured < 0 ? 0 : tally.lastAt - tally.firstMeasuredAt);
+    }
+
+    /** What {@link #read} counts while it reads. */
+    private static final class Tally {
+        long total;
+        long skipped;
+        long uncountedAfterFirst;
+        long firstMeasured = -1;
+        long firstMeasuredAt;
+        long lastAt;
     }
 
     /**

@@ -30,10 +30,14 @@ final class ThreadCpu {
             return wallNanos <= 0 ? Double.NaN : 100.0 * busiestCpuNanos / wallNanos;
         }
 
-        /** The thread's name up to its first chained operator (Flink names a task after its whole chain). */
+        /**
+         * The thread's name up to its first chained operator (Flink names a task after its whole chain), without the
+         * {@code |} that Kafka puts in its producers' thread names (a column separator in the suite's table).
+         */
         String shortName() {
             int chain = busiestThread.indexOf(" -> ");
-            return chain > 0 ? busiestThread.substring(0, chain) : busiestThread;
+            String name = chain > 0 ? busiestThread.substring(0, chain) : busiestThread;
+            return name.replace(" | ", " ").replace('|', ' ');
         }
     }
 
