@@ -269,6 +269,11 @@ public final class ThroughputSuite implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(warmUpFraction >= 0 && warmUpFraction < 1)) {
+            // Refused before the JMH part, not after it.
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--warm-up-fraction must be in [0, 1), not " + warmUpFraction);
+        }
         String loadBefore = loadAverage();
         Instant started = Instant.now();
         log.println("throughput suite: " + Runtime.getRuntime().availableProcessors() + " cores, load average "
