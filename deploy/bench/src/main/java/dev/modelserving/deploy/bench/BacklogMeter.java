@@ -168,19 +168,24 @@ final class BacklogMeter {
     }
 
     /**
-     * Percentiles of a value of the first {@code expected} records of {@code topic} (e.g. how long each result waited
-     * in its micro-batch); records for which {@code value} gives NaN are left out.
+     * Percentiles of a value of the first {@code expected} records of {@code topic} past the warm-up (e.g. how long
+     * each result waited in its micro-batch), the records the rate is measured over; records for which {@code value}
+     * gives NaN are left out.
      */
     Percentiles sample(String topic, long expected, ToDoubleFunction<byte[]> value) {
-        double[] values = new double[Math.toIntExact(expected)];
-        int[] kept = {0};
+        long warmUp = warmUpRecords(expected);
+        double[] values = new double[Math.toIntExact(expected - warmUp)];
+        int[] seen = {0, 0}; // records read, values kept
         forFirst(topic, expected, record -> {
+            if (seen[0]++ < warmUp) {
+                return;
+            }
             double v = value.applyAsDouble(record.value());
             if (!Double.isNaN(v)) {
-                values[kept[0]++] = v;
+                values[seen[1]++] = v;
             }
         });
-        return Percentiles.of(java.util.Arrays.copyOf(values, kept[0]));
+        return Percentiles.of(java.util.Arrays.copyOf(values, seen[1]));
     }
 
     /** Hands the first {@code expected} records of {@code topic} (one partition) to {@code each}, in order. */

@@ -8,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,9 +34,12 @@ class BacklogMeterTest {
         broker.close();
     }
 
-    /** 3 records that do not count ("no"), then 97 that do ("yes") except one failure ("no") at index 60. */
+    /**
+     * 3 records that do not count ("no"), then 97 that do ("yes") except one failure ("no") at index 60. The writer
+     * pauses after record 10 and after record 49, longer than the meter's poll interval, so a poll sees the topic at
+     * each of those two points.
+     */
     private static void writeOutput(String topic) throws Exception {
-        broker.createTopics(1, topic);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
@@ -43,8 +49,8 @@ class BacklogMeterTest {
                 String value = i < 3 || i == 60 ? "no" : "yes";
                 producer.send(new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8)))
                         .get();
-                if (i == 49) {
-                    Thread.sleep(50); // the second half is appended at least 50 ms after the first half
+                if (i == 10 || i == 49) {
+                    Thread.sleep(200); // what the meter sees meanwhile is the point of the test, not a synchronisation
                 }
             }
         }
@@ -56,6 +62,7 @@ class BacklogMeterTest {
 
     @Test
     void withoutWarmUpTheWindowStartsAtTheFirstCountedRecord() throws Exception {
+        broker.createTopics(1, "whole");
         writeOutput("whole");
         BacklogMeter meter = new BacklogMeter(broker.bootstrapServers());
 
@@ -68,19 +75,33 @@ class BacklogMeterTest {
         assertThat(window.warmUp()).isEqualTo(3);
         assertThat(window.counted()).isEqualTo(97);
         assertThat(window.uncountedAfterFirst()).isEqualTo(1);
-        assertThat(window.windowMillis()).isGreaterThanOrEqualTo(50);
+        assertThat(window.windowMillis())
+                .as("both pauses are inside the window")
+                .isGreaterThanOrEqualTo(400);
     }
 
     @Test
     void theWarmUpIsLeftOutAndTheWindowStartsAtTheFirstCountedRecordAfterIt() throws Exception {
-        writeOutput("warm");
+        broker.createTopics(1, "warm");
         BacklogMeter meter = new BacklogMeter(broker.bootstrapServers(), 0.5);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            // The meter watches the output while it is written: a poll during the pause after record 10 must not
+            // start the CPU window, one during the pause after record 49 or later must.
+            Future<?> written = writer.submit(() -> {
+                writeOutput("warm");
+                return null;
+            });
+            BacklogMeter.CpuWindow cpu = meter.awaitRecords("warm", 100, Duration.ofSeconds(30));
+            written.get();
 
-        BacklogMeter.CpuWindow cpu = meter.awaitRecords("warm", 100, Duration.ofSeconds(30));
+            assertThat(cpu.records()).as("CPU is counted only past the warm-up").isBetween(0L, 50L);
+            assertThat(cpu.busiest().busiestThread()).isNotBlank();
+        } finally {
+            writer.shutdownNow();
+        }
         BacklogMeter.Window window = meter.read("warm", 100, BacklogMeterTest::yes);
 
-        assertThat(cpu.records()).as("CPU is counted only past the warm-up").isBetween(0L, 50L);
-        assertThat(cpu.busiest().busiestThread()).isNotBlank();
         assertThat(window.skipped()).isEqualTo(3);
         assertThat(window.warmUp()).isEqualTo(50);
         assertThat(window.counted()).isEqualTo(50);
@@ -88,6 +109,10 @@ class BacklogMeterTest {
                 .as("the failure at index 60 is inside the window")
                 .isEqualTo(1);
         assertThat(window.recordsPerSecond()).isPositive();
+        // The batch-wait percentiles cover the same records: the 49 "yes" from index 50 on, not the warm-up's.
+        assertThat(meter.sample("warm", 100, value -> yes(value) ? 1 : Double.NaN)
+                        .count())
+                .isEqualTo(49);
     }
 
     @Test
