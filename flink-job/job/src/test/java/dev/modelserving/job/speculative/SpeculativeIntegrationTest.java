@@ -162,8 +162,9 @@ class SpeculativeIntegrationTest {
     }
 
     /**
-     * Sends probe records until one is answered under the expected strategy by the expected models (the router
-     * reads models and configurations from other topics than the records, so their order is not given).
+     * Sends probe records until one is answered under the expected strategy with {@code answersInTime} models that
+     * scored it in time (the router reads models and configurations from other topics than the records, so their order
+     * is not given, and a model still loading answers NO_MODEL in time).
      */
     private static void awaitReady(
             Topics topics,
@@ -185,7 +186,8 @@ class SpeculativeIntegrationTest {
                     .anyMatch(r -> r.getStrategy().equals(strategy.name())
                             && r.getStatus() == ServingStatus.SCORED
                             && r.getAnswersList().stream()
-                                            .filter(ModelAnswer::getInTime)
+                                            // A model still loading answers NO_MODEL in time: not ready.
+                                            .filter(a -> a.getInTime() && a.getStatus() == ServingStatus.SCORED)
                                             .count()
                                     == answersInTime)) {
                 return;
